@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Rototo.Text;
+using Rototo.Toml;
+
+namespace Rototo.Discovery;
+
+/// <summary>The files of a workspace, discovered and parsed (§2.1), or why discovery stopped.</summary>
+internal sealed class WorkspaceSnapshot
+{
+    public const string ManifestFileName = "rototo-workspace.toml";
+    public const string ContextSchemaPath = "schemas/context.schema.json";
+
+    /// <summary>The root as given (used for workspace-level locations when it cannot be canonicalised).</summary>
+    public required string GivenRoot { get; init; }
+
+    /// <summary>The canonical root, or null when discovery failed.</summary>
+    public string? Root { get; init; }
+
+    public List<WorkspaceDocument> Documents { get; } = [];
+
+    /// <summary>Set when discovery stopped: the rule id suffix and message (workspace-not-found / workspace-manifest-missing).</summary>
+    public (string Rule, string Message)? DiscoveryFailure { get; init; }
+
+    public WorkspaceDocument? Manifest => Documents.FirstOrDefault(d => d.Kind == DocumentKind.Manifest);
+
+    public IEnumerable<WorkspaceDocument> OfKind(DocumentKind kind) => Documents.Where(d => d.Kind == kind);
+
+    public WorkspaceDocument? FindByPath(string relativePath) => Documents.FirstOrDefault(d => d.RelativePath == relativePath);
+}
+
+/// <summary>Finds and parses the files of a workspace directory, in rototo's discovery order (§2.1).</summary>
+internal static class WorkspaceDiscovery
+{
+    public static WorkspaceSnapshot Discover(string root)
+    {
+        string canonical;
+        try
+        {
+            canonical = PathResolution.Canonicalize(root);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new WorkspaceSnapshot { GivenRoot = root, DiscoveryFailure = ("workspace-not-found", e.Message) };
+        }
+        if (!Directory.Exists(canonical))
+        {
+            return new WorkspaceSnapshot { GivenRoot = root, DiscoveryFailure = ("workspace-not-found", "workspace path is not a directory") };
+        }
+        var manifestPath = Path.Combine(canonical, WorkspaceSnapshot.ManifestFileName);
+        if (!IsFileEntry(manifestPath))
+        {
+            return new WorkspaceSnapshot { GivenRoot = root, Root = canonical, DiscoveryFailure = ("workspace-manifest-missing", "workspace manifest is missing") };
+        }
+
+        var snapshot = new WorkspaceSnapshot { GivenRoot = root, Root = canonical };
+        Add(snapshot, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
+        AddDirectory(snapshot, "qualifiers", ".toml", DocumentKind.Qualifier);
+        AddDirectory(snapshot, "variables", ".toml", DocumentKind.Variable);
+        foreach (var resource in ListFiles(canonical, "resources", ".toml"))
+        {
+            var id = Path.GetFileNameWithoutExtension(resource);
+            Add(snapshot, DocumentKind.Resource, id, "resources/" + resource);
+            foreach (var obj in ListFiles(canonical, $"resources/{id}-objects", ".toml"))
+            {
+                Add(snapshot, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
+            }
+        }
+        AddDirectory(snapshot, "schemas", ".json", DocumentKind.Schema);
+        AddDirectory(snapshot, "lint", ".lua", DocumentKind.CustomLint);
+        return snapshot;
+    }
+
+    private static void AddDirectory(WorkspaceSnapshot snapshot, string directory, string extension, DocumentKind kind)
+    {
+        foreach (var file in ListFiles(snapshot.Root!, directory, extension))
+        {
+            var id = kind == DocumentKind.Schema ? file[..^extension.Length] : Path.GetFileNameWithoutExtension(file);
+            Add(snapshot, kind, id, $"{directory}/{file}");
+        }
+    }
+
+    /// <summary>Direct children with the exact extension that are files or links to files, sorted by byte order.</summary>
+    private static List<string> ListFiles(string root, string directory, string extension)
+    {
+        var full = Path.Combine(root, directory);
+        if (!Directory.Exists(full))
+        {
+            return [];
+        }
+        var names = new List<string>();
+        foreach (var entry in new DirectoryInfo(full).EnumerateFileSystemInfos())
+        {
+            if (!entry.Name.EndsWith(extension, StringComparison.Ordinal) || entry.Name.Length == extension.Length)
+            {
+                continue;
+            }
+            if (IsFileEntry(entry.FullName))
+            {
+                names.Add(entry.Name);
+            }
+        }
+        names.Sort(Json.Utf8Order.Instance);
+        return names;
+    }
+
+    /// <summary>A regular file, a link to one, or a link whose target cannot be read (kept, §2.1).</summary>
+    private static bool IsFileEntry(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is null)
+        {
+            return info.Exists;
+        }
+        try
+        {
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            return target is null || !target.Exists || target is FileInfo;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    private static void Add(WorkspaceSnapshot snapshot, DocumentKind kind, string id, string relativePath, string? resourceId = null)
+    {
+        var root = snapshot.Root!;
+        var fullPath = Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+        string? text = null;
+        string? error = null;
+        try
+        {
+            var canonical = PathResolution.Canonicalize(fullPath);
+            if (!PathResolution.IsInside(root, canonical))
+            {
+                error = $"failed to read {relativePath}: path escapes workspace";
+            }
+            else
+            {
+                text = File.ReadAllText(canonical);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"failed to read {relativePath}: {e.Message}";
+        }
+
+        var document = new WorkspaceDocument
+        {
+            DocId = snapshot.Documents.Count,
+            Kind = kind,
+            Id = id,
+            ResourceId = resourceId,
+            RelativePath = relativePath,
+            FullPath = fullPath,
+            Text = text,
+            Source = text is null ? null : new SourceText(text),
+            Error = error,
+        };
+        if (text is not null)
+        {
+            Parse(document, text);
+        }
+        snapshot.Documents.Add(document);
+    }
+
+    private static void Parse(WorkspaceDocument document, string text)
+    {
+        switch (document.Kind)
+        {
+            case DocumentKind.CustomLint:
+                return;
+            case DocumentKind.Schema:
+                try
+                {
+                    using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
+                    document.Json = json.RootElement.Clone();
+                }
+                catch (JsonException e)
+                {
+                    var line = (int)(e.LineNumber ?? 0);
+                    var column = (int)(e.BytePositionInLine ?? 0);
+                    var offset = OffsetOf(document.Source!, line, column);
+                    document.Error = $"failed to parse {document.RelativePath}: {JsonErrorText(e)} at line {line + 1} column {column + 1}";
+                    document.ErrorSpan = new TextSpan(offset, Math.Min(offset + 1, text.Length));
+                }
+                return;
+            default:
+                var root = TomlParser.Parse(text, out var error);
+                if (error is not null)
+                {
+                    document.Error = $"failed to parse {document.RelativePath}: {error.Message}";
+                    document.ErrorSpan = document.Source!.ToEndOfLine(error.Offset);
+                }
+                else
+                {
+                    document.Toml = root;
+                }
+                return;
+        }
+    }
+
+    private static int OffsetOf(SourceText source, int line, int byteColumn)
+    {
+        var offset = 0;
+        for (var i = 0; i < line && offset < source.Text.Length; i++)
+        {
+            var newline = source.Text.IndexOf('\n', offset);
+            offset = newline < 0 ? source.Text.Length : newline + 1;
+        }
+        // The column is counted in UTF-8 bytes; walk characters until that many bytes are consumed.
+        var bytes = 0;
+        while (offset < source.Text.Length && bytes < byteColumn && source.Text[offset] != '\n')
+        {
+            bytes += System.Text.Encoding.UTF8.GetByteCount(source.Text.AsSpan(offset, char.IsHighSurrogate(source.Text[offset]) ? 2 : 1));
+            offset += char.IsHighSurrogate(source.Text[offset]) ? 2 : 1;
+        }
+        return offset;
+    }
+
+    private static string JsonErrorText(JsonException e)
+    {
+        var message = e.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+}

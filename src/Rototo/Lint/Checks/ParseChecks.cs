@@ -1,0 +1,33 @@
+using Rototo.Discovery;
+
+namespace Rototo.Lint.Checks;
+
+/// <summary>Parse-stage rules: one <c>*-parse-failed</c> diagnostic per file that could not be read or parsed.</summary>
+internal static class ParseChecks
+{
+    public static void Run(LintContext context)
+    {
+        foreach (var document in context.Snapshot.Documents.Where(d => d.Error is not null && d.Kind != DocumentKind.CustomLint))
+        {
+            var (rule, entity) = document.Kind switch
+            {
+                DocumentKind.Manifest => ("workspace-manifest-parse-failed", DiagnosticEntity.Manifest),
+                DocumentKind.Qualifier => ("qualifier-parse-failed", DiagnosticEntity.Qualifier(document.Id)),
+                DocumentKind.Variable => ("variable-parse-failed", DiagnosticEntity.Variable(document.Id)),
+                DocumentKind.Resource => ("resource-parse-failed", DiagnosticEntity.Resource(document.Id)),
+                DocumentKind.ResourceObject => ("resource-object-parse-failed", DiagnosticEntity.ResourceObject(document.ResourceId!, document.Id)),
+                _ => ("schema-parse-failed", DiagnosticEntity.Schema(document.RelativePath)),
+            };
+            context.Report(rule, entity, document.Error!, document, document.ErrorSpan);
+        }
+    }
+
+    /// <summary>Register stage: Lua lint files that could not be read (e.g. a link escaping the workspace).</summary>
+    public static void RunCustomLintFiles(LintContext context)
+    {
+        foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint).Where(d => d.Error is not null))
+        {
+            context.Report("custom-lint-failed", DiagnosticEntity.CustomLint(document.RelativePath), document.Error!, document, null);
+        }
+    }
+}

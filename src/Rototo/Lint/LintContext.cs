@@ -1,0 +1,64 @@
+using Rototo.Discovery;
+using Rototo.Schemas;
+using Rototo.Text;
+using Rototo.Toml;
+
+namespace Rototo.Lint;
+
+/// <summary>State shared by the lint stages: the snapshot, compiled schemas, and the diagnostics so far.</summary>
+internal sealed class LintContext(WorkspaceSnapshot snapshot)
+{
+    private readonly Dictionary<string, CompiledSchema?> _schemas = [];
+
+    public WorkspaceSnapshot Snapshot { get; } = snapshot;
+
+    public List<LintDiagnostic> Diagnostics { get; } = [];
+
+    public LintStage Stage { get; set; }
+
+    public IEnumerable<WorkspaceDocument> Parsed(DocumentKind kind) => Snapshot.OfKind(kind).Where(d => d.Parsed && (d.Toml is not null || d.Json is not null));
+
+    public WorkspaceDocument? ParsedQualifier(string id) => Parsed(DocumentKind.Qualifier).FirstOrDefault(d => d.Id == id);
+
+    public WorkspaceDocument? ContextSchemaDocument => Snapshot.FindByPath(WorkspaceSnapshot.ContextSchemaPath);
+
+    /// <summary>The compiled schema of a parsed schema document, or null when it does not compile. Compiled once.</summary>
+    public CompiledSchema? Schema(WorkspaceDocument document)
+    {
+        if (!_schemas.TryGetValue(document.RelativePath, out var compiled))
+        {
+            compiled = document.Json is { } json && SchemaCompiler.TryCompile(json, out var schema, out _) ? schema : null;
+            _schemas[document.RelativePath] = compiled;
+        }
+        return compiled;
+    }
+
+    /// <summary>The context schema when it exists, parsed and compiled.</summary>
+    public CompiledSchema? ValidContextSchema => ContextSchemaDocument is { Json: not null } doc ? Schema(doc) : null;
+
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == LintSeverity.Error);
+
+    public bool HasErrorFor(Func<DiagnosticEntity, bool> entity) =>
+        Diagnostics.Any(d => d.Severity == LintSeverity.Error && entity(d.Entity));
+
+    public void Report(string rule, DiagnosticEntity entity, string message, WorkspaceDocument document, TextSpan? span, params RelatedInformation[] related) =>
+        Report(rule, entity, message, At(document, span), related);
+
+    public void Report(string rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related)
+    {
+        var info = LintRuleCatalog.Get(rule);
+        Diagnostics.Add(new LintDiagnostic(info.Rule, info.Severity, Stage, entity, message, info.Help, location, related));
+    }
+
+    /// <summary>A location in <paramref name="document"/>: ranged when a non-empty span is given, document-level otherwise.</summary>
+    public static DiagnosticLocation At(WorkspaceDocument document, TextSpan? span)
+    {
+        if (span is { IsEmpty: false } s && document.Source is { } source)
+        {
+            return new DiagnosticLocation(document.RelativePath, source.RangeOf(s)) { StartOffset = s.Start };
+        }
+        return new DiagnosticLocation(document.RelativePath, null);
+    }
+
+    public static DiagnosticLocation At(WorkspaceDocument document, TomlNode? node) => At(document, node?.Span);
+}

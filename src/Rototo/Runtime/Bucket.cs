@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Rototo.Json;
+
+namespace Rototo.Runtime;
+
+/// <summary>
+/// rototo's bucket hash (§4.4): FNV-1a 64-bit over <c>salt + ":" + canonical(value)</c>, modulo 10000.
+/// canonical(value) is the raw text of a string and serde_json's compact JSON of anything else.
+/// </summary>
+public static class Bucket
+{
+    /// <summary>FNV-1a 64-bit offset basis.</summary>
+    public const ulong OffsetBasis = 14695981039346656037;
+
+    /// <summary>FNV-1a 64-bit prime.</summary>
+    public const ulong Prime = 1099511628211;
+
+    /// <summary>Number of buckets.</summary>
+    public const int Count = 10000;
+
+    /// <summary>The bucket (0..9999) of a string value.</summary>
+    /// <param name="salt">The predicate salt.</param>
+    /// <param name="value">The raw string value.</param>
+    /// <returns>The bucket number.</returns>
+    public static int Of(string salt, string value) => Finish(Hash(SaltState(salt), Encoding.UTF8.GetBytes(value)));
+
+    /// <summary>The bucket (0..9999) of any JSON value (strings hash raw; other values as compact JSON).</summary>
+    /// <param name="salt">The predicate salt.</param>
+    /// <param name="value">The context value.</param>
+    /// <returns>The bucket number.</returns>
+    public static int Of(string salt, JsonElement value) => Of(SaltState(salt), value);
+
+    /// <summary>The FNV state after hashing <c>salt + ":"</c>, computed once per predicate.</summary>
+    internal static ulong SaltState(string salt) => Hash(Hash(OffsetBasis, Encoding.UTF8.GetBytes(salt)), ":"u8);
+
+    internal static int Of(ulong saltState, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var raw = JsonMarshal.GetRawUtf8Value(value);
+            if (raw.Length >= 2 && raw.IndexOf((byte)'\\') < 0)
+            {
+                return Finish(Hash(saltState, raw[1..^1]));
+            }
+            return Finish(Hash(saltState, Encoding.UTF8.GetBytes(value.GetString()!)));
+        }
+        return Finish(Hash(saltState, Encoding.UTF8.GetBytes(SerdeJson.Compact(value))));
+    }
+
+    private static ulong Hash(ulong state, ReadOnlySpan<byte> bytes)
+    {
+        foreach (var b in bytes)
+        {
+            state = (state ^ b) * Prime;
+        }
+        return state;
+    }
+
+    private static int Finish(ulong state) => (int)(state % Count);
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using Rototo.Json;
+
+namespace Rototo.Runtime;
+
+/// <summary>
+/// Evaluates qualifiers and variables over a context (§4, §5). One resolution <em>state</em> is a span of
+/// per-qualifier flags (unvisited, resolving, true, false) owned by the caller, so the untraced path does
+/// not allocate.
+/// </summary>
+internal static class Evaluator
+{
+    public const byte Unvisited = 0;
+    private const byte Resolving = 1;
+    private const byte True = 2;
+    private const byte False = 3;
+
+    private static readonly JsonElement TrueElement = JsonDocument.Parse("true").RootElement.Clone();
+    private static readonly JsonElement FalseElement = JsonDocument.Parse("false").RootElement.Clone();
+
+    public static VariableResolution ResolveVariable(RuntimeModel model, RuntimeVariable variable, JsonElement context, Span<byte> states, TraceSink? trace)
+    {
+        foreach (var rule in variable.Rules)
+        {
+            var matched = ResolveQualifier(model, rule.Qualifier, context, states, trace);
+            trace?.Rules.Add(new RuleTrace(rule.Index, rule.QualifierId, rule.Resolution.ValueKey, matched));
+            if (matched)
+            {
+                return rule.Resolution;
+            }
+        }
+        return variable.Default;
+    }
+
+    public static bool ResolveQualifier(RuntimeModel model, int index, JsonElement context, Span<byte> states, TraceSink? trace)
+    {
+        switch (states[index])
+        {
+            case True:
+                return true;
+            case False:
+                return false;
+            case Resolving:
+                throw new RototoException(RototoErrorCode.Resolution, $"qualifier cycle detected at qualifier://{model.Qualifiers[index].Id}");
+        }
+        states[index] = Resolving;
+        var qualifier = model.Qualifiers[index];
+
+        foreach (var reader in qualifier.ContextReaders)
+        {
+            if (!TryGetPath(context, reader.Path!, out _))
+            {
+                throw new RototoException(RototoErrorCode.Resolution, $"missing resolve context attribute: {reader.Attribute} required by qualifier://{qualifier.Id}");
+            }
+        }
+
+        var predicates = trace is null ? null : new List<PredicateTrace>(qualifier.Predicates.Length);
+        var result = true;
+        foreach (var predicate in qualifier.Predicates)
+        {
+            JsonElement actual;
+            if (predicate.Reference >= 0)
+            {
+                actual = ResolveQualifier(model, predicate.Reference, context, states, trace) ? TrueElement : FalseElement;
+            }
+            else
+            {
+                TryGetPath(context, predicate.Path!, out actual);
+            }
+            var matched = Apply(predicate, actual, out var bucket);
+            predicates?.Add(new PredicateTrace(predicate, actual, matched, predicate.Operator == PredicateOperator.Bucket ? bucket : null));
+            if (!matched)
+            {
+                result = false;
+                break;
+            }
+        }
+
+        states[index] = result ? True : False;
+        if (trace is not null)
+        {
+            trace.Qualifiers[index] = new QualifierTrace(qualifier.Id, result, predicates!);
+        }
+        return result;
+    }
+
+    /// <summary>Follows a dotted path through objects only (§4.1); a present null is found.</summary>
+    public static bool TryGetPath(JsonElement context, byte[][] path, out JsonElement value)
+    {
+        value = context;
+        foreach (var segment in path)
+        {
+            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket)
+    {
+        bucket = 0;
+        var expected = predicate.Expected;
+        switch (predicate.Operator)
+        {
+            case PredicateOperator.Eq:
+                return JsonEquality.JsonEq(actual, expected);
+            case PredicateOperator.Neq:
+                return !JsonEquality.JsonEq(actual, expected);
+            case PredicateOperator.In:
+                foreach (var member in expected.EnumerateArray())
+                {
+                    if (JsonEquality.JsonEq(member, actual))
+                    {
+                        return true;
+                    }
+                }
+                return false;
+            case PredicateOperator.NotIn:
+                foreach (var member in expected.EnumerateArray())
+                {
+                    if (JsonEquality.JsonEq(member, actual))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case PredicateOperator.Bucket:
+                bucket = Bucket.Of(predicate.SaltState, actual);
+                return predicate.Start <= bucket && bucket < predicate.End;
+            default:
+                if (actual.ValueKind != JsonValueKind.Number || expected.ValueKind != JsonValueKind.Number ||
+                    JsonNumber.CompareExact(JsonNumber.Read(actual), JsonNumber.Read(expected)) is not { } order)
+                {
+                    return false;
+                }
+                return predicate.Operator switch
+                {
+                    PredicateOperator.Gt => order > 0,
+                    PredicateOperator.Gte => order >= 0,
+                    PredicateOperator.Lt => order < 0,
+                    _ => order <= 0,
+                };
+        }
+    }
+}

@@ -1,0 +1,322 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rototo.Discovery;
+using Rototo.Lint.Checks;
+using Rototo.Runtime;
+using Rototo.Sources;
+
+namespace Rototo;
+
+/// <summary>
+/// A loaded rototo workspace (§14.1): its files, its lint, and (when loaded with lint) an immutable
+/// runtime model that resolves variables and qualifiers. Thread-safe: resolution never mutates the workspace.
+/// </summary>
+public sealed class Workspace
+{
+    private const int StackStateLimit = 512;
+
+    private readonly WorkspaceSnapshot _snapshot;
+    private readonly RuntimeModel? _runtime;
+
+    private Workspace(StagedWorkspace staged, WorkspaceSnapshot snapshot, RuntimeModel? runtime)
+    {
+        Source = staged;
+        _snapshot = snapshot;
+        _runtime = runtime;
+        Inspection = WorkspaceInspection.From(snapshot);
+    }
+
+    /// <summary>The staged source: parsed source string and the local root directory.</summary>
+    public StagedWorkspace Source { get; }
+
+    /// <summary>The workspace root directory (canonical).</summary>
+    public string Root => _snapshot.Root!;
+
+    /// <summary>What the workspace contains.</summary>
+    public WorkspaceInspection Inspection { get; }
+
+    /// <summary>True when the workspace can resolve (loaded with <see cref="LintMode.Deny"/>).</summary>
+    public bool HasRuntime => _runtime is not null;
+
+    /// <summary>The context schema (<c>schemas/context.schema.json</c>), when the workspace has a runtime and one.</summary>
+    public JsonElement? ContextSchema => _runtime?.ContextSchema?.Source;
+
+    internal RuntimeModel Runtime => _runtime ?? throw new RototoException(RototoErrorCode.NoRuntime, "workspace was loaded without a runtime model; use Workspace::load with lint enabled");
+
+    /// <summary>
+    /// Loads a workspace: stage the source, check the manifest, lint (refusing any error diagnostic unless
+    /// <see cref="LintMode.Skip"/>), compile the runtime model (§14.1 load sequence).
+    /// </summary>
+    /// <param name="source">A local path or <c>file://</c> URL (§12).</param>
+    /// <param name="options">Load options; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels staging.</param>
+    /// <returns>The loaded workspace.</returns>
+    /// <exception cref="RototoException">The source, manifest, lint (<c>workspace lint failed with {N} diagnostic(s)</c>, N counting warnings too) or compile failed.</exception>
+    /// <exception cref="ArgumentException">An option value is invalid.</exception>
+    public static async Task<Workspace> LoadAsync(string source, WorkspaceLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        options ??= new WorkspaceLoadOptions();
+        options.Validate();
+        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
+        var snapshot = DiscoverChecked(staged.Root);
+        if (options.Lint == LintMode.Skip)
+        {
+            return new Workspace(staged, snapshot, null);
+        }
+        var lint = WorkspaceLint.Run(snapshot);
+        if (lint.HasErrors)
+        {
+            throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {lint.Diagnostics.Count} diagnostic(s)");
+        }
+        return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
+    }
+
+    /// <summary>Opens a workspace for tools (inspection and lint only; it cannot resolve).</summary>
+    /// <param name="source">A local path or <c>file://</c> URL.</param>
+    /// <param name="cancellationToken">Cancels staging.</param>
+    /// <returns>The workspace, without a runtime model.</returns>
+    /// <exception cref="RototoException">The source could not be staged or the manifest is missing or invalid.</exception>
+    public static async Task<Workspace> InspectAsync(string source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
+        return new Workspace(staged, DiscoverChecked(staged.Root), null);
+    }
+
+    /// <summary>Opens a workspace directory for the CLI's <c>resolve</c>: compiles without refusing lint errors (§1).</summary>
+    internal static Workspace OpenForResolution(StagedWorkspace staged)
+    {
+        var snapshot = DiscoverChecked(staged.Root);
+        return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
+    }
+
+    /// <summary>Lints the workspace again from disk (§9).</summary>
+    /// <param name="cancellationToken">Not observed during the synchronous lint.</param>
+    /// <returns>Documents and diagnostics.</returns>
+    public Task<WorkspaceLint> LintAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(WorkspaceLint.Run(WorkspaceDiscovery.Discover(Root)));
+
+    /// <summary>Validates a context against the context schema (§6); remembers success on the context.</summary>
+    /// <param name="context">The context.</param>
+    /// <exception cref="RototoException"><c>resolve context does not match schema: {error}</c>, or no runtime.</exception>
+    public void ValidateContext(ResolveContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var runtime = Runtime;
+        if (runtime.ContextSchema is not { } schema || context.IsValidatedBy(runtime))
+        {
+            return;
+        }
+        if (schema.FirstError(context.Root) is { } error)
+        {
+            throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error}");
+        }
+        context.MarkValidatedBy(runtime);
+    }
+
+    /// <summary>
+    /// Resolves a variable synchronously: rules in file order, first matching qualifier wins, else the default (§5).
+    /// With an already-validated context this path does not allocate.
+    /// </summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true; a context validated before is not validated again).</param>
+    /// <returns>The shared, immutable resolution.</returns>
+    /// <exception cref="RototoException">Unknown variable, invalid context, missing context attribute, qualifier cycle, or no runtime.</exception>
+    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(context);
+        var runtime = Runtime;
+        if (!runtime.Variables.TryGetValue(id, out var variable))
+        {
+            throw new RototoException(RototoErrorCode.NotFound, $"variable not found: variable://{id}");
+        }
+        if (validateContext)
+        {
+            ValidateContext(context);
+        }
+        var count = runtime.Qualifiers.Length;
+        var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
+        return Evaluator.ResolveVariable(runtime, variable, context.Root, states, null);
+    }
+
+    /// <summary>Resolves a qualifier synchronously (§4).</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">Unknown qualifier, invalid context, missing context attribute, qualifier cycle, or no runtime.</exception>
+    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(context);
+        var runtime = Runtime;
+        var index = QualifierIndex(runtime, id);
+        if (validateContext)
+        {
+            ValidateContext(context);
+        }
+        var count = runtime.Qualifiers.Length;
+        var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
+        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, states, null));
+    }
+
+    /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As for the synchronous method.</exception>
+    public Task<VariableResolution> ResolveVariableAsync(string id, ResolveContext context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveVariable(id, context, validateContext));
+
+    /// <summary>Resolves a variable with a <see cref="JsonObject"/> context.</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context object.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As for the synchronous method.</exception>
+    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveVariable(id, ResolveContext.From(context), validateContext));
+
+    /// <summary>Resolves a variable with a <see cref="JsonElement"/> context (must be an object).</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context element.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">Not an object (<c>resolve context must be a JSON object</c>), or as for the synchronous method.</exception>
+    public Task<VariableResolution> ResolveVariableAsync(string id, JsonElement context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveVariable(id, ResolveContext.From(context), validateContext));
+
+    /// <summary>Resolves a variable with a context given as JSON text.</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="contextJson">JSON text of an object.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">Invalid JSON, not an object, or as for the synchronous method.</exception>
+    public Task<VariableResolution> ResolveVariableAsync(string id, string contextJson, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveVariable(id, ResolveContext.FromJson(contextJson), validateContext));
+
+    /// <summary>Resolves a qualifier (§4).</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As for the synchronous method.</exception>
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, ResolveContext context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveQualifier(id, context, validateContext));
+
+    /// <summary>Resolves a qualifier with a <see cref="JsonObject"/> context.</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context object.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As for the synchronous method.</exception>
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveQualifier(id, ResolveContext.From(context), validateContext));
+
+    /// <summary>Resolves a qualifier with a <see cref="JsonElement"/> context (must be an object).</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context element.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">Not an object, or as for the synchronous method.</exception>
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonElement context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveQualifier(id, ResolveContext.From(context), validateContext));
+
+    /// <summary>Resolves a qualifier with a context given as JSON text.</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="contextJson">JSON text of an object.</param>
+    /// <param name="validateContext">Validate against the context schema first (default true).</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">Invalid JSON, not an object, or as for the synchronous method.</exception>
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, string contextJson, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Run(() => ResolveQualifier(id, ResolveContext.FromJson(contextJson), validateContext));
+
+    /// <summary>Resolves a variable with a trace (CLI <c>--json</c>, §8.2); always validates the context.</summary>
+    internal VariableTrace TraceVariable(string id, ResolveContext context)
+    {
+        var runtime = Runtime;
+        if (!runtime.Variables.TryGetValue(id, out var variable))
+        {
+            throw new RototoException(RototoErrorCode.NotFound, $"variable not found: variable://{id}");
+        }
+        ValidateContext(context);
+        var sink = new TraceSink();
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, new byte[runtime.Qualifiers.Length], sink);
+        return new VariableTrace(resolution, variable.Default.ValueKey, sink.Rules, OrderedTraces(sink));
+    }
+
+    /// <summary>Resolves qualifiers in one shared state with traces (§5 multi-target); returns each top-level trace.</summary>
+    internal List<QualifierTrace> TraceQualifiers(IEnumerable<string> ids, ResolveContext context)
+    {
+        var runtime = Runtime;
+        var indexes = ids.Select(id => QualifierIndex(runtime, id)).ToList();
+        ValidateContext(context);
+        var sink = new TraceSink();
+        var states = new byte[runtime.Qualifiers.Length];
+        foreach (var index in indexes)
+        {
+            Evaluator.ResolveQualifier(runtime, index, context.Root, states, sink);
+        }
+        return [.. indexes.Select(i => sink.Qualifiers[i])];
+    }
+
+    /// <summary>Variable ids in workspace order.</summary>
+    internal IReadOnlyList<string> VariableIds => Runtime.VariableIds;
+
+    /// <summary>The discovered files (for CLI views).</summary>
+    internal WorkspaceSnapshot Snapshot => _snapshot;
+
+    private static List<QualifierTrace> OrderedTraces(TraceSink sink) =>
+        [.. sink.Qualifiers.Values.OrderBy(t => t.Id, Json.Utf8Order.Instance)];
+
+    private static int QualifierIndex(RuntimeModel runtime, string id) =>
+        runtime.QualifierIndex.TryGetValue(id, out var index) ? index : throw new RototoException(RototoErrorCode.NotFound, $"qualifier not found: qualifier://{id}");
+
+    /// <summary>Discovers the workspace and applies the inspection checks of §11.1 to its manifest.</summary>
+    internal static WorkspaceSnapshot DiscoverChecked(string root)
+    {
+        var snapshot = WorkspaceDiscovery.Discover(root);
+        if (snapshot.DiscoveryFailure is { } failure)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, failure.Rule == "workspace-not-found" ? $"workspace not found: {failure.Message}" : failure.Message);
+        }
+        var manifest = snapshot.Manifest!;
+        if (manifest.Text is null)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, manifest.Error!);
+        }
+        if (manifest.Toml is not { } toml)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, manifest.Error!);
+        }
+        if (ManifestChecks.Validate(toml) is { } problem)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, problem);
+        }
+        return snapshot;
+    }
+
+    private static Task<T> Run<T>(Func<T> resolve)
+    {
+        try
+        {
+            return Task.FromResult(resolve());
+        }
+        catch (Exception e) when (e is RototoException or ArgumentException)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Rototo;
+
+/// <summary>Whether <see cref="Workspace.LoadAsync(string, WorkspaceLoadOptions?, CancellationToken)"/> lints (§14.1).</summary>
+public enum LintMode
+{
+    /// <summary>Lint, and refuse a workspace with any error diagnostic (the default).</summary>
+    Deny,
+
+    /// <summary>Do not lint; the workspace has no runtime model and cannot resolve.</summary>
+    Skip,
+}
+
+/// <summary>Options of <see cref="Workspace.LoadAsync(string, WorkspaceLoadOptions?, CancellationToken)"/>.</summary>
+public sealed record WorkspaceLoadOptions
+{
+    /// <summary>Lint mode; default <see cref="LintMode.Deny"/>.</summary>
+    public LintMode Lint { get; init; } = LintMode.Deny;
+
+    /// <summary>Bearer token for remote sources (rototo's <c>--workspace-token</c>); null for none.</summary>
+    public string? WorkspaceToken { get; init; }
+
+    internal void Validate()
+    {
+        if (!Enum.IsDefined(Lint))
+        {
+            throw new ArgumentException($"lint must be 'deny' or 'skip', got '{Lint}'", nameof(Lint));
+        }
+    }
+}
