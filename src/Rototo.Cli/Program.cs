@@ -1,1 +1,66 @@
-Console.WriteLine("rototo");
+using System.CommandLine;
+using Rototo;
+using Rototo.Cli.Commands;
+using Rototo.Cli.Output;
+
+var terminal = Terminal.FromConsole();
+return await Rototo.Cli.RototoCommandLine.RunAsync(args, terminal);
+
+namespace Rototo.Cli
+{
+    /// <summary>The <c>rototo</c> command (§15): parses arguments, runs a command, maps failures to exit codes.</summary>
+    internal static class RototoCommandLine
+    {
+        public const string Version = "0.1.0-alpha.4";
+
+        public static async Task<int> RunAsync(string[] args, Terminal terminal)
+        {
+            if (args is ["-V"] or ["--version"])
+            {
+                terminal.Out.WriteLine($"rototo {Version}");
+                return 0;
+            }
+            var cli = new CliContext(terminal);
+            var root = new RootCommand("rototo: runtime configuration workspaces (schema_version = 1)");
+            root.Options.Add(cli.Json);
+            root.Options.Add(cli.Quiet);
+            root.Options.Add(cli.WorkspaceToken);
+            root.Subcommands.Add(ResolveCommand.Create(cli));
+            root.Subcommands.Add(LintCommand.Create(cli));
+            root.Subcommands.Add(InspectCommand.Create(cli));
+            root.Subcommands.Add(ShowCommand.Create(cli));
+            root.Subcommands.Add(InitCommand.Create(cli));
+
+            // @file is a context file (§6), not a response file.
+            var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors)
+                {
+                    terminal.Error.WriteLine($"error: {error.Message}");
+                }
+                terminal.Error.WriteLine("For more information, try '--help'.");
+                return 2;
+            }
+            try
+            {
+                var configuration = new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false };
+                return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            }
+            catch (RototoException e)
+            {
+                return terminal.Fail(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                return terminal.Fail(e.Message);
+            }
+#pragma warning disable CA1031 // The command line never shows users a stack trace.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return terminal.Fail($"internal error ({e.GetType().Name}): {e.Message}");
+            }
+        }
+    }
+}

@@ -34,6 +34,9 @@ internal static class SerdeJson
         return builder.ToString();
     }
 
+    /// <summary>Wraps a value element for a report node: the writer prints it as a value (sorted keys, canonical numbers).</summary>
+    public static JsonValue Value(JsonElement element) => JsonValue.Create(new ValueElement(element))!;
+
     /// <summary>Appends a JSON string literal with serde_json's escaping (only quote, backslash and control characters).</summary>
     public static void AppendString(StringBuilder builder, string value)
     {
@@ -135,6 +138,9 @@ internal static class SerdeJson
                 case JsonArray array:
                     Container('[', ']', array.Count, i => Node(array[i]));
                     break;
+                case JsonValue value when value.TryGetValue<ValueElement>(out var boxed):
+                    Element(boxed.Element);
+                    break;
                 case JsonValue value when value.TryGetValue<JsonElement>(out var element):
                     Element(element);
                     break;
@@ -194,6 +200,9 @@ internal static class SerdeJson
         }
     }
 }
+
+/// <summary>A JSON value carried inside a report node (see <see cref="SerdeJson.Value"/>).</summary>
+internal readonly record struct ValueElement(JsonElement Element);
 
 /// <summary>Orders strings by their UTF-8 bytes, which is how Rust's <c>String</c> ordering (and rototo's sorting) works.</summary>
 internal sealed class Utf8Order : IComparer<string>

@@ -13,7 +13,7 @@ internal sealed record PredicateTrace(RuntimePredicate Predicate, JsonElement Ac
         {
             json["kind"] = "bucket";
             json["attribute"] = Predicate.Attribute;
-            json["actual"] = JsonValue.Create(Actual);
+            json["actual"] = Json.SerdeJson.Value(Actual);
             json["bucket"] = new JsonObject
             {
                 ["salt"] = Predicate.Salt,
@@ -27,8 +27,8 @@ internal sealed record PredicateTrace(RuntimePredicate Predicate, JsonElement Ac
             json["kind"] = "compare";
             json["attribute"] = Predicate.Attribute;
             json["op"] = Predicate.OperatorName;
-            json["expected"] = JsonValue.Create(Predicate.Expected);
-            json["actual"] = JsonValue.Create(Actual);
+            json["expected"] = Json.SerdeJson.Value(Predicate.Expected);
+            json["actual"] = Json.SerdeJson.Value(Actual);
             if (Predicate.ReferenceId is { } reference)
             {
                 json["qualifier"] = reference;
@@ -62,7 +62,7 @@ internal sealed record VariableTrace(VariableResolution Resolution, string Defau
         {
             ["id"] = Resolution.Id,
             ["value_key"] = Resolution.ValueKey,
-            ["value"] = JsonValue.Create(Resolution.Value),
+            ["value"] = Json.SerdeJson.Value(Resolution.Value),
         },
         ["default_value"] = DefaultValue,
         ["rules"] = new JsonArray([.. Rules.Select(r => (JsonNode)new JsonObject

@@ -1,0 +1,241 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Rototo.Cli.Output;
+using Rototo.Discovery;
+using Rototo.Lint;
+using Rototo.Model;
+using Rototo.Toml;
+
+namespace Rototo.Cli.Commands;
+
+/// <summary><c>rototo inspect [SOURCE] [selectors] [--context C]</c> (§11.2): files, runtime status, diagnostics and traces.</summary>
+internal static class InspectCommand
+{
+    private static readonly string Separator = new('-', 40);
+
+    public static Command Create(CliContext cli)
+    {
+        var source = CliContext.SourceArgument();
+        var selectors = new Selectors();
+        var context = CliContext.ContextOption();
+        var command = new Command("inspect", "Inspect workspace files, runtime status and resolution traces") { source, context };
+        selectors.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var contextParts = parse.GetValue(context) ?? [];
+            var hasTarget = (parse.GetValue(selectors.Variable)?.Length ?? 0) > 0 || parse.GetValue(selectors.Variables) ||
+                            (parse.GetValue(selectors.Qualifier)?.Length ?? 0) > 0 || parse.GetValue(selectors.Qualifiers);
+            if (contextParts.Length > 0 && !hasTarget)
+            {
+                return cli.Terminal.Fail("inspect --context requires at least one --variable, --variables, --qualifier, or --qualifiers selector");
+            }
+            var (staged, shown) = await CliContext.StageAsync(parse.GetValue(source), cancellationToken);
+            var snapshot = Workspace.DiscoverChecked(staged.Root);
+            var selection = selectors.Resolve(parse, snapshot);
+            var lint = WorkspaceLint.Run(snapshot);
+            Workspace? runtime = null;
+            string? unavailable = null;
+            try
+            {
+                runtime = Workspace.OpenForResolution(staged);
+            }
+            catch (RototoException e)
+            {
+                unavailable = e.Message;
+            }
+            var resolveContext = contextParts.Length > 0 ? ContextArguments.Build(contextParts) : null;
+
+            var report = Report(snapshot, selection, lint, runtime, unavailable, resolveContext, shown);
+            if (parse.GetValue(cli.Json))
+            {
+                cli.Terminal.WriteJson(report);
+            }
+            else
+            {
+                WriteHuman(cli.Terminal.Out, report);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static JsonObject Report(WorkspaceSnapshot snapshot, Selection selection, WorkspaceLint lint, Workspace? runtime, string? unavailable, ResolveContext? context, string shown)
+    {
+        List<LintDiagnostic> DiagnosticsOf(WorkspaceDocument document) => [.. lint.Diagnostics.Where(d => d.Location.Path == document.RelativePath)];
+        JsonArray Diagnostics(IEnumerable<LintDiagnostic> diagnostics) => new([.. diagnostics.Select(d => (JsonNode)d.ToJson())]);
+
+        var variables = new JsonArray();
+        foreach (var document in selection.Documents(snapshot, DocumentKind.Variable).Where(d => d.Toml is not null))
+        {
+            var view = new VariableView(document);
+            var item = new JsonObject
+            {
+                ["id"] = document.Id,
+                ["uri"] = $"variable://{document.Id}",
+                ["path"] = document.RelativePath,
+                ["type_source"] = view.Type ?? (view.Root["schema"] is TomlScalarNode { Text: { } s } ? $"schema {s}" : "missing"),
+                ["values"] = new JsonArray([.. (view.Values?.Entries ?? []).Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["origin"] = "inline", ["value"] = Json.SerdeJson.Value(e.Value.ToJson()) })]),
+                ["resolve"] = new JsonObject
+                {
+                    ["default_value"] = view.Default,
+                    ["rules"] = new JsonArray([.. view.Rules.Select(r => (JsonNode)new JsonObject { ["index"] = r.Index, ["qualifier"] = r.Qualifier, ["value"] = r.Value })]),
+                },
+                ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
+            };
+            if (context is not null && runtime is not null && selection.Chosen is not null)
+            {
+                item["trace"] = runtime.TraceVariable(document.Id, context).ToJson();
+            }
+            variables.Add(item);
+        }
+
+        var qualifierDocuments = selection.Documents(snapshot, DocumentKind.Qualifier).Where(d => d.Toml is not null).ToList();
+        var traces = context is not null && runtime is not null && selection.Chosen is not null && qualifierDocuments.Count > 0 && selection.Chosen.ContainsKey(DocumentKind.Qualifier)
+            ? runtime.TraceQualifiers(qualifierDocuments.Select(d => d.Id), context).ToDictionary(t => t.Id)
+            : null;
+        var qualifiers = new JsonArray();
+        foreach (var document in qualifierDocuments)
+        {
+            var view = new QualifierView(document);
+            var item = new JsonObject
+            {
+                ["id"] = document.Id,
+                ["uri"] = $"qualifier://{document.Id}",
+                ["path"] = document.RelativePath,
+                ["predicates"] = new JsonArray([.. view.Predicates.Select(p => (JsonNode)Predicate(p))]),
+                ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
+            };
+            if (traces is not null && traces.TryGetValue(document.Id, out var trace))
+            {
+                item["trace"] = trace.ToJson();
+            }
+            qualifiers.Add(item);
+        }
+
+        var resources = new JsonArray([.. selection.Documents(snapshot, DocumentKind.Resource).Select(document => (JsonNode)new JsonObject
+        {
+            ["id"] = document.Id,
+            ["uri"] = $"resource://{document.Id}",
+            ["path"] = document.RelativePath,
+            ["schema"] = document.Toml is null ? null : new ResourceView(document).Schema,
+            ["objects"] = new JsonArray([.. snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == document.Id && o.Toml is not null)
+                .Select(o => (JsonNode)new JsonObject { ["key"] = o.Id, ["value"] = Json.SerdeJson.Value(o.Toml!.ToJson()) })]),
+            ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
+        })]);
+
+        var schemas = new JsonArray([.. (selection.Chosen is null ? snapshot.OfKind(DocumentKind.Schema) : []).Select(document =>
+        {
+            var status = document.Json is { } json ? (Schemas.SchemaCompiler.TryCompile(json, out _, out var error) ? ("valid", null) : ("invalid", error)) : ("unavailable", document.Error);
+            var item = new JsonObject { ["id"] = document.Id, ["path"] = document.RelativePath, ["status"] = status.Item1 };
+            if (status.Item2 is not null)
+            {
+                item["error"] = status.Item2;
+            }
+            item["diagnostics"] = Diagnostics(DiagnosticsOf(document));
+            return (JsonNode)item;
+        })]);
+
+        var runtimeStatus = unavailable is null ? new JsonObject { ["status"] = "available" } : new JsonObject { ["status"] = "unavailable", ["reason"] = unavailable };
+        return new JsonObject
+        {
+            ["workspace"] = shown,
+            ["documents"] = LintCommand.ToJson(lint)["documents"]!.DeepClone(),
+            ["runtime"] = runtimeStatus,
+            ["diagnostics"] = Diagnostics(selection.Chosen is null ? lint.Diagnostics : lint.Diagnostics.Where(d => selection.All(snapshot).Any(doc => doc.RelativePath == d.Location.Path))),
+            ["schemas"] = schemas,
+            ["resources"] = resources,
+            ["variables"] = variables,
+            ["qualifiers"] = qualifiers,
+            ["lint_rules"] = new JsonArray(),
+            ["lint_authorities"] = new JsonArray(),
+            ["linters"] = new JsonArray([.. (selection.Chosen is null ? snapshot.OfKind(DocumentKind.CustomLint) : []).Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["path"] = d.RelativePath })]),
+        };
+    }
+
+    private static JsonObject Predicate(PredicateView predicate)
+    {
+        var json = new JsonObject { ["index"] = predicate.Index, ["attribute"] = predicate.Attribute, ["op"] = predicate.Op };
+        if (predicate.Value is { } value)
+        {
+            json["value"] = Json.SerdeJson.Value(value.ToJson());
+        }
+        if (predicate.Salt is TomlScalarNode { Text: { } salt })
+        {
+            json["salt"] = salt;
+        }
+        if (predicate.Range is { } range)
+        {
+            json["range"] = Json.SerdeJson.Value(range.ToJson());
+        }
+        return json;
+    }
+
+    private static void WriteHuman(TextWriter output, JsonObject report)
+    {
+        output.WriteLine($"workspace: {report["workspace"]}");
+        output.WriteLine($"runtime: {report["runtime"]!["status"]}{(report["runtime"]!["reason"] is { } reason ? $" ({reason})" : "")}");
+        foreach (var diagnostic in report["diagnostics"]!.AsArray())
+        {
+            output.WriteLine($"{diagnostic!["severity"]}[{diagnostic["rule"]}]: {diagnostic["location"]!["path"]}: {diagnostic["message"]}");
+        }
+        foreach (var schema in report["schemas"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"schema: {schema!["id"]}");
+            output.WriteLine($"  path: {schema["path"]}");
+            output.WriteLine($"  status: {schema["status"]}");
+        }
+        foreach (var resource in report["resources"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"resource: {resource!["id"]}");
+            output.WriteLine($"  path: {resource["path"]}");
+            output.WriteLine($"  schema: {resource["schema"]}");
+            output.WriteLine($"  objects: {string.Join(", ", resource["objects"]!.AsArray().Select(o => o!["key"]!.ToString()))}");
+        }
+        foreach (var qualifier in report["qualifiers"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"qualifier: {qualifier!["id"]}");
+            output.WriteLine($"  path: {qualifier["path"]}");
+            output.WriteLine("  predicates:");
+            foreach (var p in qualifier["predicates"]!.AsArray())
+            {
+                output.WriteLine(p!["op"]?.ToString() == "bucket"
+                    ? $"    [{p["index"]}] {p["attribute"]} bucket salt={p["salt"]} range={Json.SerdeJson.Compact(p["range"])}"
+                    : $"    [{p["index"]}] {p["attribute"]} {p["op"]} {Json.SerdeJson.Compact(p["value"])}");
+            }
+            if (qualifier["trace"] is { } trace)
+            {
+                output.WriteLine($"  trace: {(trace["value"]!.GetValue<bool>() ? "true" : "false")}");
+            }
+        }
+        foreach (var variable in report["variables"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"variable: {variable!["id"]}");
+            output.WriteLine($"  path: {variable["path"]}");
+            output.WriteLine($"  type: {variable["type_source"]}");
+            output.WriteLine("  resolve:");
+            foreach (var rule in variable["resolve"]!["rules"]!.AsArray())
+            {
+                output.WriteLine($"    rule[{rule!["index"]}] if {rule["qualifier"]} -> {rule["value"]}");
+            }
+            output.WriteLine($"    default -> {variable["resolve"]!["default_value"]}");
+            foreach (var diagnostic in variable["diagnostics"]!.AsArray())
+            {
+                output.WriteLine($"  {diagnostic!["severity"]}[{diagnostic["rule"]}]: {diagnostic["message"]}");
+            }
+            if (variable["trace"] is { } trace)
+            {
+                output.WriteLine($"  trace: {trace["resolution"]!["value_key"]}");
+            }
+        }
+        foreach (var linter in report["linters"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"linter: {linter!["id"]}");
+            output.WriteLine($"  path: {linter["path"]}");
+        }
+    }
+}

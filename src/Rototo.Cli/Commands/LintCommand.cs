@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Rototo.Cli.Output;
+using Rototo.Discovery;
+using Rototo.Lint;
+
+namespace Rototo.Cli.Commands;
+
+/// <summary><c>rototo lint [SOURCE]</c> (§9.7, §15): exit 1 when any diagnostic is an error.</summary>
+internal static class LintCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var source = CliContext.SourceArgument();
+        var command = new Command("lint", "Lint a workspace") { source };
+        command.SetAction(parse =>
+        {
+            var given = parse.GetValue(source);
+            var path = CliContext.LocalPathOrNull(given);
+            if (path is null)
+            {
+                if (given is null)
+                {
+                    return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
+                }
+                // Remote sources are staged first (issue #7); parsing already rejected unsupported forms.
+                path = CliContext.StageAsync(given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
+            }
+            var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(path));
+            if (parse.GetValue(cli.Json))
+            {
+                cli.Terminal.WriteJson(ToJson(lint));
+            }
+            else
+            {
+                WriteHuman(cli.Terminal, lint, parse.GetValue(cli.Quiet));
+            }
+            return lint.HasErrors ? 1 : 0;
+        });
+        return command;
+    }
+
+    public static JsonObject ToJson(WorkspaceLint lint) => new()
+    {
+        ["workspace"] = lint.Root,
+        ["documents"] = new JsonArray([.. lint.Documents.Select(d => (JsonNode)new JsonObject
+        {
+            ["id"] = d.Id,
+            ["path"] = d.Path,
+            ["uri"] = d.Uri,
+            ["version"] = d.Version,
+            ["kind"] = d.Kind.ToWireName(),
+        })]),
+        ["diagnostics"] = new JsonArray([.. lint.Diagnostics.Select(d => (JsonNode)d.ToJson())]),
+    };
+
+    public static void WriteHuman(Terminal terminal, WorkspaceLint lint, bool quiet)
+    {
+        if (lint.Diagnostics.Count == 0)
+        {
+            if (!quiet)
+            {
+                terminal.Out.WriteLine($"{terminal.Paint("ok", TerminalColor.Success)}: {lint.Root}");
+            }
+            return;
+        }
+        foreach (var diagnostic in lint.Diagnostics)
+        {
+            var severity = diagnostic.Severity.ToWireName();
+            var tone = diagnostic.Severity == LintSeverity.Error ? TerminalColor.Error : TerminalColor.Warning;
+            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {Describe(diagnostic.Location)}: {diagnostic.Message}");
+            terminal.Out.WriteLine($"  {terminal.Paint("help", TerminalColor.Label)}: {diagnostic.Help}");
+            foreach (var related in diagnostic.Related)
+            {
+                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {Describe(related.Location)}: {related.Message}");
+            }
+        }
+    }
+
+    /// <summary><c>path</c> or <c>path:line:col</c> with 1-based line and column.</summary>
+    public static string Describe(DiagnosticLocation location) => location.Range is { } range
+        ? $"{location.Path}:{range.Start.Line + 1}:{range.Start.Character + 1}"
+        : location.Path;
+}

@@ -1,0 +1,261 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+using Rototo.Cli.Output;
+using Rototo.Discovery;
+using Rototo.Lint;
+
+namespace Rototo.Cli.Commands;
+
+/// <summary><c>rototo show [SOURCE]</c> (§11.3): the inventory, selected files, or the lint rule catalog.</summary>
+internal static class ShowCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var source = CliContext.SourceArgument();
+        var selectors = new Selectors();
+        var command = new Command("show", "Show workspace files or the lint rule catalog") { source };
+        selectors.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var json = parse.GetValue(cli.Json);
+            var lintRule = parse.GetValue(selectors.LintRule);
+            if (parse.GetValue(source) is null && (lintRule is not null || parse.GetValue(selectors.LintRules)) && !selectors.AnyEntity(parse))
+            {
+                return ShowCatalog(cli.Terminal, lintRule, json);
+            }
+            var (staged, _) = await CliContext.StageAsync(parse.GetValue(source), cancellationToken);
+            var snapshot = Workspace.DiscoverChecked(staged.Root);
+            if (lintRule is not null || parse.GetValue(selectors.LintRules))
+            {
+                return ShowCatalog(cli.Terminal, lintRule, json, snapshot.Root);
+            }
+            var selection = selectors.Resolve(parse, snapshot);
+            if (json)
+            {
+                cli.Terminal.WriteJson(Inventory(snapshot, selection));
+            }
+            else
+            {
+                WriteHuman(cli.Terminal.Out, snapshot, selection);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static JsonObject Inventory(WorkspaceSnapshot snapshot, Selection selection)
+    {
+        JsonArray Views(DocumentKind kind, string? scheme) => new([.. selection.Documents(snapshot, kind).Select(d => (JsonNode)View(snapshot, d, scheme, selection.Explicit))]);
+        return new JsonObject
+        {
+            ["command"] = "show",
+            ["workspace"] = snapshot.Root,
+            ["schemas"] = Views(DocumentKind.Schema, null),
+            ["resources"] = Views(DocumentKind.Resource, "resource"),
+            ["variables"] = Views(DocumentKind.Variable, "variable"),
+            ["qualifiers"] = Views(DocumentKind.Qualifier, "qualifier"),
+            ["lint_rules"] = new JsonArray(),
+            ["lint_authorities"] = new JsonArray(),
+            ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["path"] = d.RelativePath })]),
+        };
+    }
+
+    private static JsonObject View(WorkspaceSnapshot snapshot, WorkspaceDocument document, string? scheme, bool withValue)
+    {
+        var view = new JsonObject { ["id"] = document.Id };
+        if (scheme is not null)
+        {
+            view["uri"] = $"{scheme}://{document.Id}";
+        }
+        view["path"] = document.RelativePath;
+        if (withValue)
+        {
+            view["value"] = document.Toml is { } toml ? Json.SerdeJson.Value(toml.ToJson()) : document.Json is { } json ? Json.SerdeJson.Value(json) : null;
+            if (document.Kind == DocumentKind.Resource)
+            {
+                var objects = new JsonObject();
+                foreach (var obj in snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == document.Id && o.Toml is not null))
+                {
+                    objects[obj.Id] = Json.SerdeJson.Value(obj.Toml!.ToJson());
+                }
+                if (objects.Count > 0)
+                {
+                    view["objects"] = objects;
+                }
+            }
+        }
+        return view;
+    }
+
+    private static void WriteHuman(TextWriter output, WorkspaceSnapshot snapshot, Selection selection)
+    {
+        if (selection.Explicit)
+        {
+            foreach (var document in selection.All(snapshot))
+            {
+                output.Write(document.Text);
+                if (document.Kind == DocumentKind.Resource)
+                {
+                    foreach (var obj in snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == document.Id))
+                    {
+                        output.WriteLine();
+                        output.WriteLine($"[objects.{obj.Id}]");
+                        output.Write(obj.Text);
+                    }
+                }
+            }
+            return;
+        }
+        void Section(string title, DocumentKind kind)
+        {
+            output.WriteLine($"{title}:");
+            var documents = selection.Documents(snapshot, kind).ToList();
+            var width = documents.Count == 0 ? 0 : documents.Max(d => d.Id.Length);
+            foreach (var document in documents)
+            {
+                output.WriteLine($"  {document.Id.PadRight(width)}  {document.RelativePath}");
+            }
+        }
+        Section("qualifiers", DocumentKind.Qualifier);
+        Section("variables", DocumentKind.Variable);
+        Section("resources", DocumentKind.Resource);
+        Section("schemas", DocumentKind.Schema);
+        output.WriteLine("lint authorities:");
+        Section("linters", DocumentKind.CustomLint);
+    }
+
+    private static int ShowCatalog(Terminal terminal, string? rule, bool json, string? workspace = null)
+    {
+        var rules = LintRuleCatalog.All;
+        if (rule is not null)
+        {
+            var info = LintRuleCatalog.Find(rule);
+            if (info is null)
+            {
+                return terminal.Fail($"diagnostic not found: {rule}");
+            }
+            rules = [info];
+        }
+        if (json)
+        {
+            terminal.WriteJson(new JsonObject
+            {
+                ["scope"] = workspace is null ? "global" : "workspace",
+                ["subject"] = workspace ?? "global",
+                ["diagnostics"] = new JsonArray([.. rules.Select(r => (JsonNode)CatalogEntry(r))]),
+            });
+            return 0;
+        }
+        if (rule is not null)
+        {
+            var info = rules[0];
+            terminal.Out.WriteLine($"rule: {info.Rule}");
+            terminal.Out.WriteLine($"severity: {info.Severity.ToWireName()}");
+            terminal.Out.WriteLine($"entity: {(info.Entity == "resourceobject" ? "resource_object" : info.Entity)}");
+            terminal.Out.WriteLine($"title: {info.Title}");
+            terminal.Out.WriteLine($"help: {info.Help}");
+            return 0;
+        }
+        var width = rules.Max(r => r.Rule.Length);
+        var builder = new StringBuilder();
+        builder.AppendLine($"{"rule".PadRight(width)}  {"severity",-8}  {"entity",-15}  title");
+        foreach (var info in rules)
+        {
+            builder.AppendLine($"{info.Rule.PadRight(width)}  {info.Severity.ToWireName(),-8}  {info.Entity,-15}  {info.Title}");
+        }
+        terminal.Out.Write(builder.ToString());
+        return 0;
+    }
+
+    private static JsonObject CatalogEntry(LintRuleInfo info)
+    {
+        var entry = new JsonObject { ["rule"] = info.Rule, ["severity"] = info.Severity.ToWireName() };
+        if (info.Entity is not null)
+        {
+            entry["entity"] = info.Entity;
+        }
+        entry["title"] = info.Title;
+        entry["help"] = info.Help;
+        return entry;
+    }
+}
+
+/// <summary>The entity selectors shared by <c>show</c> and <c>inspect</c> (§15).</summary>
+internal sealed class Selectors
+{
+    public Option<string[]> Variable { get; } = new("--variable") { Description = "Select a variable (repeatable)" };
+
+    public Option<bool> Variables { get; } = new("--variables") { Description = "Select every variable" };
+
+    public Option<string[]> Qualifier { get; } = new("--qualifier") { Description = "Select a qualifier (repeatable)" };
+
+    public Option<bool> Qualifiers { get; } = new("--qualifiers") { Description = "Select every qualifier" };
+
+    public Option<string[]> Resource { get; } = new("--resource") { Description = "Select a resource (repeatable)" };
+
+    public Option<bool> Resources { get; } = new("--resources") { Description = "Select every resource" };
+
+    public Option<string?> LintRule { get; } = new("--lint-rule") { Description = "Show one lint rule (authority/rule)" };
+
+    public Option<bool> LintRules { get; } = new("--lint-rules") { Description = "Show the lint rule catalog" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Variable, Variables, Qualifier, Qualifiers, Resource, Resources, LintRule, LintRules })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public bool AnyEntity(ParseResult parse) =>
+        (parse.GetValue(Variable)?.Length ?? 0) > 0 || parse.GetValue(Variables) || (parse.GetValue(Qualifier)?.Length ?? 0) > 0 ||
+        parse.GetValue(Qualifiers) || (parse.GetValue(Resource)?.Length ?? 0) > 0 || parse.GetValue(Resources);
+
+    public Selection Resolve(ParseResult parse, WorkspaceSnapshot snapshot)
+    {
+        if (!AnyEntity(parse))
+        {
+            return new Selection(null, false);
+        }
+        var chosen = new Dictionary<DocumentKind, HashSet<string>?>();
+        void Pick(DocumentKind kind, string noun, string[]? ids, bool all)
+        {
+            if (all)
+            {
+                chosen[kind] = null;
+                return;
+            }
+            foreach (var id in ids ?? [])
+            {
+                if (!snapshot.OfKind(kind).Any(d => d.Id == id))
+                {
+                    throw new RototoException(RototoErrorCode.NotFound, $"{noun} not found: {noun}://{id}");
+                }
+                (chosen.TryGetValue(kind, out var set) && set is not null ? set : chosen[kind] = new HashSet<string>(StringComparer.Ordinal)).Add(id);
+            }
+        }
+        Pick(DocumentKind.Variable, "variable", parse.GetValue(Variable), parse.GetValue(Variables));
+        Pick(DocumentKind.Qualifier, "qualifier", parse.GetValue(Qualifier), parse.GetValue(Qualifiers));
+        Pick(DocumentKind.Resource, "resource", parse.GetValue(Resource), parse.GetValue(Resources));
+        var isExplicit = chosen.Values.Any(v => v is not null);
+        return new Selection(chosen, isExplicit);
+    }
+}
+
+/// <summary>Which documents a selector picked: null = everything (inventory).</summary>
+internal sealed record Selection(Dictionary<DocumentKind, HashSet<string>?>? Chosen, bool Explicit)
+{
+    public IEnumerable<WorkspaceDocument> Documents(WorkspaceSnapshot snapshot, DocumentKind kind)
+    {
+        var documents = snapshot.OfKind(kind);
+        if (Chosen is null)
+        {
+            return documents;
+        }
+        return Chosen.TryGetValue(kind, out var ids) ? documents.Where(d => ids is null || ids.Contains(d.Id)) : [];
+    }
+
+    public IEnumerable<WorkspaceDocument> All(WorkspaceSnapshot snapshot) =>
+        new[] { DocumentKind.Qualifier, DocumentKind.Variable, DocumentKind.Resource }.SelectMany(k => Documents(snapshot, k));
+}

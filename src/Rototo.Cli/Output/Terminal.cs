@@ -1,0 +1,38 @@
+namespace Rototo.Cli.Output;
+
+/// <summary>Console output: colour for people on a terminal, plain text when redirected or NO_COLOR is set.</summary>
+internal sealed class Terminal(TextWriter output, TextWriter error, bool color)
+{
+    public TextWriter Out { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public static Terminal FromConsole() => new(Console.Out, Console.Error,
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null);
+
+    public string Paint(string text, TerminalColor tone) => !color ? text : tone switch
+    {
+        TerminalColor.Error => $"\u001b[31;1m{text}\u001b[0m",
+        TerminalColor.Warning => $"\u001b[33;1m{text}\u001b[0m",
+        TerminalColor.Success => $"\u001b[32m{text}\u001b[0m",
+        TerminalColor.Label => $"\u001b[36m{text}\u001b[0m",
+        _ => $"\u001b[2m{text}\u001b[0m",
+    };
+
+    public void WriteJson(System.Text.Json.Nodes.JsonNode node) => Out.WriteLine(Json.SerdeJson.Pretty(node));
+
+    public int Fail(string message)
+    {
+        Error.WriteLine($"{Paint("error", TerminalColor.Error)}: {message}");
+        return 1;
+    }
+}
+
+internal enum TerminalColor
+{
+    Error,
+    Warning,
+    Success,
+    Label,
+    Dim,
+}

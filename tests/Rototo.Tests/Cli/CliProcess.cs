@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Rototo.Tests.Cli;
+
+/// <summary>Runs the real <c>rototo</c> command (the built Rototo.Cli.dll) as a separate process.</summary>
+internal static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>The repository root (the folder holding CloudRuntimes.slnx).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CloudRuntimes.slnx")))
+            {
+                directory = directory.Parent;
+            }
+            return directory?.FullName ?? throw new InvalidOperationException("CloudRuntimes.slnx not found above the test binaries");
+        }
+    }
+
+    /// <summary><c>../shared/rototo</c> beside the repository; skips the test when it is absent.</summary>
+    public static string SharedRototo()
+    {
+        var path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "rototo"));
+        if (!Directory.Exists(path))
+        {
+            Assert.Skip($"rototo reference workspaces not found at {path}; put the shared folder beside the repository to run this test");
+        }
+        return path;
+    }
+}
