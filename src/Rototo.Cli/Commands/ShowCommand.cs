@@ -110,11 +110,9 @@ internal static class ShowCommand
         void Section(string title, DocumentKind kind)
         {
             output.WriteLine($"{title}:");
-            var documents = selection.Documents(snapshot, kind).ToList();
-            var width = documents.Count == 0 ? 0 : documents.Max(d => d.Id.Length);
-            foreach (var document in documents)
+            foreach (var document in selection.Documents(snapshot, kind))
             {
-                output.WriteLine($"  {document.Id.PadRight(width)}  {document.RelativePath}");
+                output.WriteLine($"  {document.Id}  {document.RelativePath}");
             }
         }
         Section("qualifiers", DocumentKind.Qualifier);

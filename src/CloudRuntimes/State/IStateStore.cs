@@ -1,0 +1,153 @@
+namespace CloudRuntimes.State;
+
+/// <summary>
+/// A key/value state store (Dapr state management API, <c>/v1.0/state/{store}</c>). Values are opaque bytes
+/// (JSON by convention); every stored item has an opaque ETag for optimistic concurrency.
+/// Keys are case-sensitive and any string except one containing <c>||</c>.
+/// </summary>
+public interface IStateStore
+{
+    /// <summary>What this store supports (ETag, transactions, TTL).</summary>
+    StateStoreFeatures Features { get; }
+
+    /// <summary>Reads one key.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Consistency hint and metadata; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The item, or null when the key does not exist (or expired).</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateGet"/> on back-end failure.</exception>
+    Task<StateItem?> GetAsync(string key, GetStateOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads several keys; missing keys come back as items with no value.</summary>
+    /// <param name="keys">The keys, in the order results are returned.</param>
+    /// <param name="options">Consistency hint and metadata; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One item per key.</returns>
+    Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(IReadOnlyList<string> keys, GetStateOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Saves items. Each item is applied on its own (not atomically); when some fail, the others stay applied
+    /// and the exception lists the failing keys (use <see cref="ExecuteTransactionAsync"/> for all-or-nothing).
+    /// </summary>
+    /// <param name="items">Items to save.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateETagMismatch"/> when an ETag does not match or first-write finds an existing key; <see cref="CloudRuntimesErrorCodes.StateSave"/> otherwise.</exception>
+    Task SaveAsync(IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes keys; deleting a missing key succeeds unless an ETag was given.</summary>
+    /// <param name="items">Keys to delete, each with an optional ETag.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateETagMismatch"/> or <see cref="CloudRuntimesErrorCodes.StateDelete"/>.</exception>
+    Task DeleteAsync(IReadOnlyList<DeleteStateItem> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies upserts and deletes in order, atomically: all or nothing.</summary>
+    /// <param name="operations">The operations, applied in order.</param>
+    /// <param name="metadata">Request metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateTransaction"/> (nothing applied), or <see cref="CloudRuntimesErrorCodes.NotSupported"/> when the store is not transactional.</exception>
+    Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Capabilities a state store advertises (Dapr metadata API <c>capabilities</c>).</summary>
+[Flags]
+public enum StateStoreFeatures
+{
+    /// <summary>Nothing optional.</summary>
+    None = 0,
+
+    /// <summary>ETags and optimistic concurrency (<c>ETAG</c>).</summary>
+    ETag = 1,
+
+    /// <summary>Atomic transactions (<c>TRANSACTIONAL</c>).</summary>
+    Transactional = 2,
+
+    /// <summary>Per-item time to live via <c>ttlInSeconds</c> metadata (<c>TTL</c>).</summary>
+    Ttl = 4,
+}
+
+/// <summary>Concurrency mode of a write (Dapr <c>options.concurrency</c>).</summary>
+public enum StateConcurrency
+{
+    /// <summary>The last write wins unless an ETag is given (<c>last-write</c>, the default).</summary>
+    LastWrite,
+
+    /// <summary>The first write wins: without an ETag a write to an existing key fails (<c>first-write</c>).</summary>
+    FirstWrite,
+}
+
+/// <summary>Consistency hint (Dapr <c>options.consistency</c>).</summary>
+public enum StateConsistency
+{
+    /// <summary>Eventual consistency (the default).</summary>
+    Eventual,
+
+    /// <summary>Strong consistency.</summary>
+    Strong,
+}
+
+/// <summary>Well-known state metadata keys.</summary>
+public static class StateMetadata
+{
+    /// <summary>Time to live in seconds of a saved item (<c>-1</c> = never expires). Re-saving without it removes the TTL.</summary>
+    public const string TtlInSeconds = "ttlInSeconds";
+
+    /// <summary>On reads of items with a TTL: the expiry as RFC 3339.</summary>
+    public const string TtlExpireTime = "ttlExpireTime";
+}
+
+/// <summary>Options of a read.</summary>
+/// <param name="Consistency">Consistency hint.</param>
+/// <param name="Metadata">Request metadata (component-specific).</param>
+public sealed record GetStateOptions(StateConsistency Consistency = StateConsistency.Eventual, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>A stored item.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Value">The stored bytes.</param>
+/// <param name="ETag">The current ETag (opaque).</param>
+/// <param name="Metadata">Item metadata, e.g. <see cref="StateMetadata.TtlExpireTime"/>.</param>
+public sealed record StateItem(string Key, ReadOnlyMemory<byte> Value, string ETag, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>One result of a bulk read: <see cref="Value"/> and <see cref="ETag"/> are null when the key does not exist.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Value">The stored bytes, or null.</param>
+/// <param name="ETag">The ETag, or null.</param>
+/// <param name="Error">A per-key error message, or null.</param>
+public sealed record BulkStateItem(string Key, ReadOnlyMemory<byte>? Value, string? ETag, string? Error = null);
+
+/// <summary>An item to save.</summary>
+/// <param name="Key">The key (must not contain <c>||</c>).</param>
+/// <param name="Value">The bytes to store.</param>
+/// <param name="ETag">Expected current ETag; null for none.</param>
+/// <param name="Concurrency">Concurrency mode.</param>
+/// <param name="Consistency">Consistency hint.</param>
+/// <param name="Metadata">Item metadata, e.g. <see cref="StateMetadata.TtlInSeconds"/>.</param>
+public sealed record SaveStateItem(
+    string Key,
+    ReadOnlyMemory<byte> Value,
+    string? ETag = null,
+    StateConcurrency Concurrency = StateConcurrency.LastWrite,
+    StateConsistency Consistency = StateConsistency.Eventual,
+    IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>A key to delete.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="ETag">Expected current ETag; null for none.</param>
+/// <param name="Concurrency">Concurrency mode.</param>
+/// <param name="Metadata">Request metadata.</param>
+public sealed record DeleteStateItem(string Key, string? ETag = null, StateConcurrency Concurrency = StateConcurrency.LastWrite, IReadOnlyDictionary<string, string>? Metadata = null);
+
+/// <summary>One operation of a transaction: exactly one of <see cref="Upsert"/> and <see cref="Delete"/> is set.</summary>
+/// <param name="Upsert">An item to save.</param>
+/// <param name="Delete">A key to delete (deleting a missing key is not an error).</param>
+public sealed record StateOperation(SaveStateItem? Upsert, DeleteStateItem? Delete)
+{
+    /// <summary>An upsert operation.</summary>
+    /// <param name="item">The item.</param>
+    /// <returns>The operation.</returns>
+    public static StateOperation ForUpsert(SaveStateItem item) => new(item, null);
+
+    /// <summary>A delete operation.</summary>
+    /// <param name="item">The key.</param>
+    /// <returns>The operation.</returns>
+    public static StateOperation ForDelete(DeleteStateItem item) => new(null, item);
+}
