@@ -1,7 +1,7 @@
 using CloudRuntimes.Bindings;
 using CloudRuntimes.Configuration;
 using CloudRuntimes.Database;
-using CloudRuntimes.File;
+using CloudRuntimes.Files;
 using CloudRuntimes.Jobs;
 using CloudRuntimes.Lock;
 using CloudRuntimes.PubSub;

@@ -1,4 +1,4 @@
-namespace CloudRuntimes.File;
+namespace CloudRuntimes.Files;
 
 /// <summary>
 /// A file/blob store (Layotto file API; served under <c>/v1.0-alpha1/files/{store}</c>). Names are relative

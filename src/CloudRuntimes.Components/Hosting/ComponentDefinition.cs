@@ -1,0 +1,88 @@
+namespace CloudRuntimes.Components.Hosting;
+
+/// <summary>
+/// A component as a Dapr component file declares it (<c>apiVersion: dapr.io/v1alpha1</c>, <c>kind: Component</c>):
+/// name, type such as <c>state.sqlite</c>, version, metadata (secret references already resolved) and scopes.
+/// </summary>
+/// <param name="Name">Component name (<c>metadata.name</c>).</param>
+/// <param name="Type">Component type (<c>spec.type</c>).</param>
+/// <param name="Version">Component version (<c>spec.version</c>, default <c>v1</c>).</param>
+/// <param name="Metadata">Metadata items (<c>spec.metadata[].name</c> → value).</param>
+/// <param name="Scopes">App ids allowed to use it; empty for all.</param>
+/// <param name="SourceFile">The YAML file it came from, if any (for error messages).</param>
+/// <param name="SecretReferences">Metadata items given as <c>secretKeyRef</c>, resolved into <see cref="Metadata"/> when the components are built.</param>
+public sealed record ComponentDefinition(
+    string Name,
+    string Type,
+    string Version,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyList<string> Scopes,
+    string? SourceFile = null,
+    IReadOnlyDictionary<string, SecretKeyReference>? SecretReferences = null)
+{
+    /// <summary>Creates a definition in code (no file, no scopes).</summary>
+    /// <param name="name">Component name.</param>
+    /// <param name="type">Component type, e.g. <c>state.sqlite</c>.</param>
+    /// <param name="metadata">Metadata items; null for none.</param>
+    /// <returns>The definition.</returns>
+    public static ComponentDefinition Create(string name, string type, IReadOnlyDictionary<string, string>? metadata = null) =>
+        new(name, type, "v1", metadata ?? new Dictionary<string, string>(), []);
+
+    /// <summary>A metadata value, or null when absent.</summary>
+    /// <param name="key">The metadata name (case-insensitive, as Dapr).</param>
+    /// <returns>The value or null.</returns>
+    public string? Get(string key) =>
+        Metadata.TryGetValue(key, out var value) ? value : Metadata.FirstOrDefault(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>A required metadata value.</summary>
+    /// <param name="key">The metadata name.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> naming the component, file and key when it is missing.</exception>
+    public string Require(string key) =>
+        Get(key) is { Length: > 0 } value
+            ? value
+            : throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' ({Type}{(SourceFile is null ? "" : $", {SourceFile}")}) needs metadata '{key}'");
+
+    /// <summary>An integer metadata value with a default.</summary>
+    /// <param name="key">The metadata name.</param>
+    /// <param name="defaultValue">Used when absent.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CloudRuntimesException">The value is not an integer.</exception>
+    public int GetInt32(string key, int defaultValue) => Get(key) switch
+    {
+        null or "" => defaultValue,
+        var text when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}' must be an integer, got '{text}'"),
+    };
+}
+
+/// <summary>A metadata value to read from a secret store (<c>secretKeyRef</c>).</summary>
+/// <param name="Store">The secret store (<c>auth.secretStore</c>); null when the component names none.</param>
+/// <param name="Name">The secret name.</param>
+/// <param name="Key">The key within the secret.</param>
+public sealed record SecretKeyReference(string? Store, string Name, string Key);
+
+/// <summary>Creates component instances of one or more component types.</summary>
+public interface IComponentFactory
+{
+    /// <summary>The component types this factory creates, e.g. <c>state.sqlite</c>.</summary>
+    IReadOnlyList<string> Types { get; }
+
+    /// <summary>Creates a component.</summary>
+    /// <param name="definition">The component definition.</param>
+    /// <param name="context">App id, data directory and logging.</param>
+    /// <returns>An object implementing one building-block interface (and <see cref="IAsyncDisposable"/> when it holds resources).</returns>
+    /// <exception cref="CloudRuntimesException">The definition is invalid (missing or bad metadata).</exception>
+    object Create(ComponentDefinition definition, ComponentContext context);
+
+    /// <summary>Capabilities to report for a component of this type (e.g. <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>).</summary>
+    /// <param name="definition">The component definition.</param>
+    /// <returns>The capabilities.</returns>
+    IReadOnlyList<string> Capabilities(ComponentDefinition definition) => [];
+}
+
+/// <summary>What a component factory gets besides the definition.</summary>
+/// <param name="AppId">The application id (Dapr <c>--app-id</c>); used as the default consumer group and key prefix.</param>
+/// <param name="DataDirectory">Where embedded back ends keep their files (default <c>./.cloud-runtimes</c>).</param>
+/// <param name="LoggerFactory">Logging.</param>
+public sealed record ComponentContext(string AppId, string DataDirectory, Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory);
