@@ -1,0 +1,56 @@
+using CloudRuntimes.Components.Hosting;
+using Microsoft.Extensions.Logging;
+using Rototo.Refresh;
+
+namespace CloudRuntimes.Components.Rototo;
+
+/// <summary>
+/// Creates <c>configuration.rototo</c> components. Metadata: <c>source</c> (required: a rototo workspace source,
+/// relative paths against the current directory), <c>refreshPeriodSeconds</c> (optional; default 30, 0 for no
+/// background refresh).
+/// </summary>
+public sealed class RototoComponentFactory : IComponentFactory
+{
+    /// <summary>The component type name.</summary>
+    public const string ConfigurationType = "configuration.rototo";
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Types { get; } = [ConfigurationType];
+
+    /// <inheritdoc />
+    public object Create(ComponentDefinition definition, ComponentContext context)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(context);
+        var source = definition.Require("source");
+        var seconds = definition.GetInt32("refreshPeriodSeconds", 30);
+        if (seconds < 0)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
+        }
+        var options = new RefreshOptions { Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds) };
+        RefreshingWorkspace workspace;
+        try
+        {
+            workspace = RefreshingWorkspace.LoadAsync(source, options).GetAwaiter().GetResult();
+        }
+        catch (global::Rototo.RototoException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
+        }
+        return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>());
+    }
+}
+
+/// <summary>Registration of the rototo configuration store.</summary>
+public static class RototoComponentsExtensions
+{
+    /// <summary>Registers the <c>configuration.rototo</c> component type.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static CloudRuntimesBuilder AddRototoComponents(this CloudRuntimesBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddFactory(new RototoComponentFactory());
+    }
+}

@@ -1,0 +1,265 @@
+using System.Text.Json.Nodes;
+using Rototo.Sources;
+
+namespace Rototo.Refresh;
+
+/// <summary>
+/// A workspace that picks up reviewed changes without a restart (§14.2). Resolutions always use the last
+/// successfully loaded workspace (a lock-free snapshot read); a refresh that fails (bad TOML, lint errors, a
+/// source that went away) leaves the current workspace in place and is reported by <see cref="GetStatus"/>.
+/// Local sources are loaded from a private snapshot copy, so edits in progress never leak into a load.
+/// </summary>
+public sealed class RefreshingWorkspace : IAsyncDisposable
+{
+    private const string ShutDownMessage = "refreshing workspace has been shut down";
+
+    private readonly string _source;
+    private readonly WorkspaceLoadOptions _loadOptions;
+    private readonly RefreshOptions _refreshOptions;
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private readonly CancellationTokenSource _shutdown = new();
+    private Loaded _current;
+    private RefreshStatus _status;
+    private Task _loop = Task.CompletedTask;
+    private int _shutDown;
+
+    private RefreshingWorkspace(string source, WorkspaceLoadOptions loadOptions, RefreshOptions refreshOptions, Loaded initial)
+    {
+        _source = source;
+        _loadOptions = loadOptions;
+        _refreshOptions = refreshOptions;
+        _current = initial;
+        _status = new RefreshStatus(null, DateTimeOffset.UtcNow, null, 0, null, false, initial.Workspace.Source.Immutable);
+    }
+
+    /// <summary>Raised after a refresh made a new workspace current (on the refreshing thread).</summary>
+    public event EventHandler<WorkspaceChangedEventArgs>? Changed;
+
+    /// <summary>The current workspace.</summary>
+    /// <exception cref="RototoException">After shutdown: <c>refreshing workspace has been shut down</c>.</exception>
+    public Workspace Current
+    {
+        get
+        {
+            ThrowIfShutDown();
+            return Volatile.Read(ref _current).Workspace;
+        }
+    }
+
+    /// <summary>The refresh options in force.</summary>
+    public RefreshOptions Options => _refreshOptions;
+
+    /// <summary>Loads the workspace and, when <see cref="RefreshOptions.Period"/> is set and the source can change, starts the refresh loop.</summary>
+    /// <param name="source">A workspace source (§12).</param>
+    /// <param name="refreshOptions">Refresh options; null for defaults (no background loop).</param>
+    /// <param name="loadOptions">Load options; null for defaults (lint deny).</param>
+    /// <param name="cancellationToken">Cancels the initial load.</param>
+    /// <returns>The refreshing workspace.</returns>
+    /// <exception cref="RototoException">The initial load failed.</exception>
+    /// <exception cref="ArgumentException">Invalid options.</exception>
+    public static async Task<RefreshingWorkspace> LoadAsync(string source, RefreshOptions? refreshOptions = null, WorkspaceLoadOptions? loadOptions = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        refreshOptions ??= new RefreshOptions();
+        refreshOptions.Validate();
+        loadOptions ??= new WorkspaceLoadOptions();
+        loadOptions.Validate();
+        var initial = await LoadSnapshotAsync(source, loadOptions, cancellationToken).ConfigureAwait(false);
+        var workspace = new RefreshingWorkspace(source, loadOptions, refreshOptions, initial);
+        if (refreshOptions.Period is not null && !initial.Workspace.Source.Immutable)
+        {
+            workspace._loop = Task.Run(workspace.RunLoopAsync, CancellationToken.None);
+        }
+        return workspace;
+    }
+
+    /// <summary>A copy of the refresh status.</summary>
+    /// <returns>The status.</returns>
+    public RefreshStatus GetStatus() => Volatile.Read(ref _status);
+
+    /// <summary>Refreshes now (serialized with the background loop): reload, lint, compile, and swap on success.</summary>
+    /// <param name="cancellationToken">Cancels waiting for a running refresh.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="RototoException">The refresh failed (the previous workspace stays current), or after shutdown.</exception>
+    public async Task<RefreshOutcome> RefreshNowAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfShutDown();
+        await _refreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RefreshOnceAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    /// <summary>Resolves a variable against the current workspace (synchronous, allocation-free with a validated context).</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
+    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true) => Current.ResolveVariable(id, context, validateContext);
+
+    /// <summary>Resolves a qualifier against the current workspace.</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="validateContext">Validate against the context schema first.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
+    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true) => Current.ResolveQualifier(id, context, validateContext);
+
+    /// <summary>Resolves a variable against the current workspace.</summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context object.</param>
+    /// <param name="validateContext">Validate against the context schema first.</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
+    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
+
+    /// <summary>Resolves a qualifier against the current workspace.</summary>
+    /// <param name="id">Qualifier id.</param>
+    /// <param name="context">The context object.</param>
+    /// <param name="validateContext">Validate against the context schema first.</param>
+    /// <param name="cancellationToken">Unused: resolution is in memory.</param>
+    /// <returns>The resolution.</returns>
+    /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
+
+    /// <summary>Stops the refresh loop and waits for it; further calls fail with <c>refreshing workspace has been shut down</c>.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task ShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _shutDown, 1) == 1)
+        {
+            return;
+        }
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _refreshLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            WorkspaceSnapshotCopy.Delete(_current.SnapshotDirectory);
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+        _refreshLock.Dispose();
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var token = _shutdown.Token;
+        var period = _refreshOptions.Period!.Value;
+        while (!token.IsCancellationRequested)
+        {
+            await Task.Delay(period, token).ConfigureAwait(false);
+            var failed = false;
+            await _refreshLock.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                await RefreshOnceAsync(token).ConfigureAwait(false);
+            }
+            catch (RototoException)
+            {
+                failed = true; // recorded in the status
+            }
+            finally
+            {
+                _refreshLock.Release();
+            }
+            if (failed)
+            {
+                // After a failure the next attempt comes backoff + period later (§14.2).
+                await Task.Delay(_refreshOptions.Backoff(GetStatus().ConsecutiveFailures), token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RefreshOutcome> RefreshOnceAsync(CancellationToken cancellationToken)
+    {
+        Update(s => s with { LastAttempt = DateTimeOffset.UtcNow, Refreshing = true });
+        var previous = Volatile.Read(ref _current);
+        if (previous.Workspace.Source.Immutable)
+        {
+            Update(s => s with { Refreshing = false, Immutable = true });
+            return RefreshOutcome.Immutable;
+        }
+        Loaded next;
+        try
+        {
+            next = await LoadSnapshotAsync(_source, _loadOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
+        {
+            Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
+            throw e as RototoException ?? new RototoException(RototoErrorCode.Source, e.Message, e);
+        }
+        Volatile.Write(ref _current, next);
+        Update(s => s with { LastSuccess = DateTimeOffset.UtcNow, ConsecutiveFailures = 0, LastError = null, Refreshing = false, Immutable = next.Workspace.Source.Immutable });
+        WorkspaceSnapshotCopy.Delete(previous.SnapshotDirectory);
+        Changed?.Invoke(this, new WorkspaceChangedEventArgs(previous.Workspace, next.Workspace));
+        return RefreshOutcome.Refreshed;
+    }
+
+    private void Update(Func<RefreshStatus, RefreshStatus> change)
+    {
+        RefreshStatus current, updated;
+        do
+        {
+            current = Volatile.Read(ref _status);
+            updated = change(current);
+        }
+        while (Interlocked.CompareExchange(ref _status, updated, current) != current);
+    }
+
+    private void ThrowIfShutDown()
+    {
+        if (Volatile.Read(ref _shutDown) == 1)
+        {
+            throw new RototoException(RototoErrorCode.NoRuntime, ShutDownMessage);
+        }
+    }
+
+    /// <summary>Loads a local source from a fresh snapshot copy; other sources as staged.</summary>
+    private static async Task<Loaded> LoadSnapshotAsync(string source, WorkspaceLoadOptions options, CancellationToken cancellationToken)
+    {
+        var parsed = WorkspaceSource.Parse(source);
+        if (parsed.Kind is not (WorkspaceSourceKind.LocalPath or WorkspaceSourceKind.FileUri))
+        {
+            return new Loaded(await Workspace.LoadAsync(source, options, cancellationToken).ConfigureAwait(false), null);
+        }
+        var staged = await new LocalWorkspaceStager().StageAsync(parsed, cancellationToken).ConfigureAwait(false);
+        var snapshot = WorkspaceSnapshotCopy.Create(staged.Root);
+        try
+        {
+            return new Loaded(await Workspace.LoadAsync(snapshot, options, cancellationToken).ConfigureAwait(false), snapshot);
+        }
+        catch
+        {
+            WorkspaceSnapshotCopy.Delete(snapshot);
+            throw;
+        }
+    }
+
+    private sealed record Loaded(Workspace Workspace, string? SnapshotDirectory);
+}
