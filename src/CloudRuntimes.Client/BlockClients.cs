@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudRuntimes.Bindings;
+using CloudRuntimes.Configuration;
+using CloudRuntimes.Lock;
+
+namespace CloudRuntimes.Client;
+
+/// <summary>The configuration building block over <c>/v1.0/configuration/{store}</c>.</summary>
+public sealed class ConfigurationClient
+{
+    private readonly ApiTransport _api;
+
+    internal ConfigurationClient(ApiTransport api) => _api = api;
+
+    /// <summary>Reads configuration items.</summary>
+    /// <param name="store">Configuration store name.</param>
+    /// <param name="keys">Keys; empty for all.</param>
+    /// <param name="metadata">Request metadata (for a rototo store: <c>context</c> JSON or <c>context.&lt;path&gt;</c> items).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Items by key.</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_CONFIGURATION_GET</c>).</exception>
+    public async Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}{Query(keys, metadata)}", null, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(text) ? new Dictionary<string, ConfigurationItem>() : Items(JsonNode.Parse(text) as JsonObject ?? []);
+    }
+
+    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">Configuration store name.</param>
+    /// <param name="keys">Keys; empty for all.</param>
+    /// <param name="metadata">Request metadata.</param>
+    /// <returns>Items by key.</returns>
+    public IReadOnlyDictionary<string, ConfigurationItem> Get(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null) =>
+        GetAsync(store, keys, metadata).GetAwaiter().GetResult();
+
+    /// <summary>Subscribes to changes; the runtime POSTs them to the app at <c>/configuration/{store}/{key}</c>.</summary>
+    /// <param name="store">Configuration store name.</param>
+    /// <param name="keys">Keys to watch.</param>
+    /// <param name="metadata">Request metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The subscription id.</returns>
+    public async Task<string> SubscribeAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}/subscribe{Query(keys, metadata)}", null, cancellationToken).ConfigureAwait(false);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return json?["id"]?.GetValue<string>() ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.ConfigurationSubscribe, "the runtime returned no subscription id");
+    }
+
+    /// <summary>Ends a subscription.</summary>
+    /// <param name="store">Configuration store name.</param>
+    /// <param name="subscriptionId">The id from <see cref="SubscribeAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when it existed.</returns>
+    public async Task<bool> UnsubscribeAsync(string store, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}/{ApiTransport.Escape(subscriptionId)}/unsubscribe", null, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode;
+    }
+
+    private static string Query(IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var query = ApiTransport.Query(metadata);
+        var keyPart = string.Join('&', keys.Select(k => "key=" + ApiTransport.Escape(k)));
+        return keyPart.Length == 0 ? query : query.Length == 0 ? "?" + keyPart : query + "&" + keyPart;
+    }
+
+    internal static Dictionary<string, ConfigurationItem> Items(JsonObject json) =>
+        json.Where(p => p.Value is JsonObject).ToDictionary(
+            p => p.Key,
+            p => new ConfigurationItem(
+                p.Value!["value"]?.GetValue<string>() ?? "",
+                p.Value["version"]?.GetValue<string>() ?? "",
+                (p.Value["metadata"] as JsonObject)?.ToDictionary(m => m.Key, m => m.Value?.GetValue<string>() ?? "") ?? []),
+            StringComparer.Ordinal);
+}
+
+/// <summary>The secrets building block over <c>/v1.0/secrets/{store}</c>.</summary>
+public sealed class SecretsClient
+{
+    private readonly ApiTransport _api;
+
+    internal SecretsClient(ApiTransport api) => _api = api;
+
+    /// <summary>Reads a secret.</summary>
+    /// <param name="store">Secret store name.</param>
+    /// <param name="name">Secret name.</param>
+    /// <param name="metadata">Request metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The secret's keys and values, or null when not found.</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_SECRET_STORE_NOT_FOUND</c>).</exception>
+    public async Task<IReadOnlyDictionary<string, string>?> GetAsync(string store, string name, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/secrets/{ApiTransport.Escape(store)}/{ApiTransport.Escape(name)}{ApiTransport.Query(metadata)}", null, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(text);
+    }
+
+    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">Secret store name.</param>
+    /// <param name="name">Secret name.</param>
+    /// <returns>The secret, or null.</returns>
+    public IReadOnlyDictionary<string, string>? Get(string store, string name) => GetAsync(store, name).GetAwaiter().GetResult();
+
+    /// <summary>Reads every secret of a store.</summary>
+    /// <param name="store">Secret store name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Secrets by name.</returns>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>> GetBulkAsync(string store, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/secrets/{ApiTransport.Escape(store)}/bulk", null, cancellationToken).ConfigureAwait(false);
+        var all = JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, string>>>(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) ?? [];
+        return all.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, string>)p.Value, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Output bindings over <c>/v1.0/bindings/{name}</c>.</summary>
+public sealed class BindingsClient
+{
+    private readonly ApiTransport _api;
+
+    internal BindingsClient(ApiTransport api) => _api = api;
+
+    /// <summary>Invokes an output binding operation.</summary>
+    /// <param name="name">Binding name.</param>
+    /// <param name="request">Operation, data (UTF-8 JSON, or text sent as a JSON string) and metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response data and metadata (from <c>metadata.*</c> headers).</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_INVOKE_OUTPUT_BINDING</c>).</exception>
+    public async Task<BindingResponse> InvokeAsync(string name, BindingRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        JsonNode? data;
+        try
+        {
+            data = request.Data.Length == 0 ? null : JsonNode.Parse(request.Data.Span);
+        }
+        catch (JsonException)
+        {
+            data = JsonValue.Create(System.Text.Encoding.UTF8.GetString(request.Data.Span));
+        }
+        var body = new JsonObject { ["data"] = data, ["operation"] = request.Operation };
+        if (request.Metadata is { } metadata)
+        {
+            body["metadata"] = StateClient.ToJson(metadata);
+        }
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/bindings/{ApiTransport.Escape(name)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var responseMetadata = response.Headers.Where(h => h.Key.StartsWith("metadata.", StringComparison.Ordinal))
+            .ToDictionary(h => h.Key["metadata.".Length..], h => string.Join(',', h.Value), StringComparer.Ordinal);
+        return new BindingResponse(bytes.Length == 0 ? null : bytes, responseMetadata);
+    }
+
+    /// <summary>Synchronous <see cref="InvokeAsync"/>; blocks the calling thread.</summary>
+    /// <param name="name">Binding name.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The response.</returns>
+    public BindingResponse Invoke(string name, BindingRequest request) => InvokeAsync(name, request).GetAwaiter().GetResult();
+}
+
+/// <summary>Distributed lock over <c>/v1.0-alpha1/lock/{store}</c> and <c>/unlock/{store}</c>.</summary>
+public sealed class LockClient
+{
+    private readonly ApiTransport _api;
+
+    internal LockClient(ApiTransport api) => _api = api;
+
+    /// <summary>Tries to acquire a lock without waiting.</summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">Resource, owner and expiry in seconds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when acquired.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
+    public async Task<bool> TryLockAsync(string store, TryLockRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner, ["expiryInSeconds"] = request.ExpiryInSeconds };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/lock/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["success"]?.GetValue<bool>() ?? false;
+    }
+
+    /// <summary>Synchronous <see cref="TryLockAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>True when acquired.</returns>
+    public bool TryLock(string store, TryLockRequest request) => TryLockAsync(store, request).GetAwaiter().GetResult();
+
+    /// <summary>Releases a lock.</summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">Resource and owner.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome.</returns>
+    public async Task<UnlockStatus> UnlockAsync(string store, UnlockRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/unlock/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["status"];
+        return status is null ? UnlockStatus.Success : (UnlockStatus)status.GetValue<int>();
+    }
+
+    /// <summary>Synchronous <see cref="UnlockAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The outcome.</returns>
+    public UnlockStatus Unlock(string store, UnlockRequest request) => UnlockAsync(store, request).GetAwaiter().GetResult();
+}
+
+/// <summary>Scheduled jobs over <c>/v1.0-alpha1/jobs/{name}</c>.</summary>
+public sealed class JobsClient
+{
+    private readonly ApiTransport _api;
+
+    internal JobsClient(ApiTransport api) => _api = api;
+
+    /// <summary>Schedules (or replaces) a job; it fires to the app at <c>/job/{name}</c>.</summary>
+    /// <param name="job">The job (data must be UTF-8 JSON or empty).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when stored.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_JOB_INVALID</c> or the runtime's code.</exception>
+    public async Task ScheduleAsync(Jobs.Job job, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var body = new JsonObject
+        {
+            ["schedule"] = job.Schedule,
+            ["dueTime"] = job.DueTime?.ToString("O", CultureInfo.InvariantCulture),
+            ["repeats"] = job.Repeats,
+            ["ttl"] = job.Ttl?.ToString("O", CultureInfo.InvariantCulture),
+            ["data"] = job.Data.Length == 0 ? null : JsonNode.Parse(job.Data.Span),
+        };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/jobs/{ApiTransport.Escape(job.Name)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a job.</summary>
+    /// <param name="name">Job name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The job, or null when there is none.</returns>
+    public async Task<Jobs.Job?> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendAsync(HttpMethod.Get, $"v1.0-alpha1/jobs/{ApiTransport.Escape(name)}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))!;
+        return new Jobs.Job(
+            name,
+            json["schedule"]?.GetValue<string>(),
+            json["dueTime"] is { } due ? DateTimeOffset.Parse(due.GetValue<string>(), CultureInfo.InvariantCulture) : null,
+            json["repeats"]?.GetValue<int>(),
+            json["ttl"] is { } ttl ? DateTimeOffset.Parse(ttl.GetValue<string>(), CultureInfo.InvariantCulture) : null,
+            json["data"] is { } data ? JsonSerializer.SerializeToUtf8Bytes(data) : ReadOnlyMemory<byte>.Empty);
+    }
+
+    /// <summary>Deletes a job.</summary>
+    /// <param name="name">Job name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when deleted.</returns>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Delete, $"v1.0-alpha1/jobs/{ApiTransport.Escape(name)}", null, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+
+namespace CloudRuntimes.Client;
+
+/// <summary>
+/// The client applications use to reach their runtime over HTTP. It speaks Dapr's HTTP API v1.0, so it works
+/// against the Cloud Runtimes server and against a Dapr sidecar alike (the <c>/v1.0-alpha1/files</c> and
+/// <c>/database</c> routes exist only on Cloud Runtimes). Each building block is a property; every call has an
+/// async form and a synchronous counterpart that blocks.
+/// </summary>
+public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
+    private readonly ApiTransport _api;
+
+    /// <summary>Creates a client with its own <see cref="HttpClient"/>.</summary>
+    /// <param name="endpoint">Runtime base address; default <c>DAPR_HTTP_ENDPOINT</c>, else <c>http://localhost:{DAPR_HTTP_PORT or 3500}</c>.</param>
+    /// <param name="timeout">Per-request timeout; default 30 s.</param>
+    /// <param name="apiToken">API token sent as <c>dapr-api-token</c>; default <c>DAPR_API_TOKEN</c>.</param>
+    public CloudRuntimesClient(Uri? endpoint = null, TimeSpan? timeout = null, string? apiToken = null)
+        : this(new HttpClient { BaseAddress = endpoint ?? DefaultEndpoint(), Timeout = timeout ?? TimeSpan.FromSeconds(30) }, apiToken, ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>Creates a client over a configured <see cref="HttpClient"/> (e.g. from <c>IHttpClientFactory</c>).</summary>
+    /// <param name="httpClient">An HTTP client whose <see cref="HttpClient.BaseAddress"/> is the runtime; null base address uses the default endpoint.</param>
+    /// <param name="apiToken">API token sent as <c>dapr-api-token</c>; default <c>DAPR_API_TOKEN</c>.</param>
+    public CloudRuntimesClient(HttpClient httpClient, string? apiToken = null)
+        : this(httpClient, apiToken, ownsHttpClient: false)
+    {
+    }
+
+    private CloudRuntimesClient(HttpClient httpClient, string? apiToken, bool ownsHttpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _http = httpClient;
+        _http.BaseAddress ??= DefaultEndpoint();
+        _ownsHttpClient = ownsHttpClient;
+        var token = apiToken ?? (Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+        var api = new ApiTransport(httpClient, token);
+        Invocation = new InvocationClient(api);
+        State = new StateClient(api);
+        PubSub = new PubSubClient(api);
+        Configuration = new ConfigurationClient(api);
+        Secrets = new SecretsClient(api);
+        Bindings = new BindingsClient(api);
+        Lock = new LockClient(api);
+        Jobs = new JobsClient(api);
+        File = new FileClient(api);
+        Database = new DatabaseClient(api);
+        _api = api;
+    }
+
+    /// <summary>The runtime's base address.</summary>
+    public Uri Endpoint => _http.BaseAddress!;
+
+    /// <summary>Service invocation.</summary>
+    public InvocationClient Invocation { get; }
+
+    /// <summary>State management.</summary>
+    public StateClient State { get; }
+
+    /// <summary>Publish/subscribe.</summary>
+    public PubSubClient PubSub { get; }
+
+    /// <summary>Configuration.</summary>
+    public ConfigurationClient Configuration { get; }
+
+    /// <summary>Secrets.</summary>
+    public SecretsClient Secrets { get; }
+
+    /// <summary>Output bindings.</summary>
+    public BindingsClient Bindings { get; }
+
+    /// <summary>Distributed lock.</summary>
+    public LockClient Lock { get; }
+
+    /// <summary>Scheduled jobs.</summary>
+    public JobsClient Jobs { get; }
+
+    /// <summary>Files (Cloud Runtimes extension).</summary>
+    public FileClient File { get; }
+
+    /// <summary>Database (Cloud Runtimes extension).</summary>
+    public DatabaseClient Database { get; }
+
+    /// <summary>The default endpoint: <c>DAPR_HTTP_ENDPOINT</c>, else <c>http://localhost:{DAPR_HTTP_PORT or 3500}</c>.</summary>
+    /// <returns>The endpoint.</returns>
+    public static Uri DefaultEndpoint()
+    {
+        if (Environment.GetEnvironmentVariable("DAPR_HTTP_ENDPOINT") is { Length: > 0 } endpoint)
+        {
+            return new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
+        }
+        var port = Environment.GetEnvironmentVariable("DAPR_HTTP_PORT") is { Length: > 0 } text ? text : "3500";
+        return new Uri($"http://localhost:{port}/");
+    }
+
+    /// <summary>True when the runtime answers <c>/v1.0/healthz</c> with 204.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the runtime is healthy.</returns>
+    public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await _api.SendAsync(HttpMethod.Get, "v1.0/healthz", null, cancellationToken).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NoContent;
+        }
+        catch (CloudRuntimesException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Waits until <c>/v1.0/healthz/outbound</c> answers, polling every 100 ms.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels waiting.</param>
+    /// <returns>A task that completes when the runtime is up.</returns>
+    /// <exception cref="TimeoutException">The runtime did not come up in time.</exception>
+    public async Task WaitForRuntimeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var response = await _api.SendAsync(HttpMethod.Get, "v1.0/healthz/outbound", null, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (CloudRuntimesException)
+            {
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the runtime at {Endpoint} did not become healthy within {timeout}");
+            }
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The runtime's metadata (<c>/v1.0/metadata</c>) as JSON.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata document.</returns>
+    public async Task<System.Text.Json.Nodes.JsonObject> GetMetadataAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, "v1.0/metadata", null, cancellationToken).ConfigureAwait(false);
+        return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as System.Text.Json.Nodes.JsonObject ?? [];
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudRuntimes.State;
+
+namespace CloudRuntimes.Client;
+
+/// <summary>
+/// The state building block over <c>/v1.0/state/{store}</c> (Dapr state API). Values are JSON: the bytes of
+/// <see cref="SaveStateItem.Value"/> must be UTF-8 JSON, and reads return the stored JSON bytes.
+/// </summary>
+public sealed class StateClient
+{
+    private readonly ApiTransport _api;
+
+    internal StateClient(ApiTransport api) => _api = api;
+
+    /// <summary>Reads a key.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Consistency and metadata; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The item with its ETag, or null when the key does not exist.</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_STATE_STORE_NOT_FOUND</c>).</exception>
+    public async Task<StateItem?> GetAsync(string store, string key, GetStateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var query = ApiTransport.Query(options?.Metadata, ("consistency", options?.Consistency == StateConsistency.Strong ? "strong" : null));
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}{query}", null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NoContent)
+        {
+            return null;
+        }
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        var metadata = response.Headers.Where(h => h.Key.StartsWith("metadata.", StringComparison.Ordinal))
+            .ToDictionary(h => h.Key["metadata.".Length..], h => string.Join(',', h.Value), StringComparer.Ordinal);
+        return new StateItem(key, bytes, response.Headers.ETag?.Tag.Trim('"') ?? Header(response, "ETag") ?? "", metadata);
+    }
+
+    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="options">Consistency and metadata.</param>
+    /// <returns>The item, or null.</returns>
+    public StateItem? Get(string store, string key, GetStateOptions? options = null) => GetAsync(store, key, options).GetAwaiter().GetResult();
+
+    /// <summary>Reads a key and deserializes its JSON value.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The value, or default when the key does not exist.</returns>
+    public async Task<T?> GetValueAsync<T>(string store, string key, CancellationToken cancellationToken = default)
+    {
+        var item = await GetAsync(store, key, null, cancellationToken).ConfigureAwait(false);
+        return item is null ? default : JsonSerializer.Deserialize<T>(item.Value.Span, JsonSerializerOptions.Web);
+    }
+
+    /// <summary>Reads several keys; missing keys come back without a value.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="keys">The keys.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One item per key.</returns>
+    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var body = new JsonObject { ["keys"] = new JsonArray([.. keys.Select(k => (JsonNode)JsonValue.Create(k))]) };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}/bulk", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonArray ?? [];
+        return [.. json.OfType<JsonObject>().Select(item => new BulkStateItem(
+            item["key"]!.GetValue<string>(),
+            item["data"] is { } data ? JsonSerializer.SerializeToUtf8Bytes(data) : null,
+            item["etag"]?.GetValue<string>(),
+            item["error"]?.GetValue<string>()))];
+    }
+
+    /// <summary>Saves items (each on its own; use <see cref="ExecuteTransactionAsync"/> for all-or-nothing).</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="items">Items with JSON values.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when saved.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict (HTTP 409), else the runtime's code.</exception>
+    /// <exception cref="ArgumentException">A value is not UTF-8 JSON.</exception>
+    public async Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var body = new JsonArray([.. items.Select(item => (JsonNode)ItemJson(item))]);
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken, mapCode: Conflict).ConfigureAwait(false);
+    }
+
+    /// <summary>Synchronous <see cref="SaveAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="items">Items with JSON values.</param>
+    public void Save(string store, IReadOnlyList<SaveStateItem> items) => SaveAsync(store, items).GetAwaiter().GetResult();
+
+    /// <summary>Serializes a value as JSON and saves it.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value.</param>
+    /// <param name="etag">Expected ETag; null for none.</param>
+    /// <param name="metadata">Item metadata, e.g. <c>ttlInSeconds</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when saved.</returns>
+    public Task SaveValueAsync<T>(string store, string key, T value, string? etag = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        SaveAsync(store, [new SaveStateItem(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), etag, Metadata: metadata)], cancellationToken);
+
+    /// <summary>Deletes a key.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="etag">Expected ETag (sent as <c>If-Match</c>); null for none.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when deleted.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict, else the runtime's code.</exception>
+    public async Task DeleteAsync(string store, string key, string? etag = null, CancellationToken cancellationToken = default)
+    {
+        using var response = await _api.SendCheckedAsync(HttpMethod.Delete, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}", null, cancellationToken,
+            headers => { if (etag is not null) { headers.TryAddWithoutValidation("If-Match", etag); } }, Conflict).ConfigureAwait(false);
+    }
+
+    /// <summary>Synchronous <see cref="DeleteAsync"/>; blocks the calling thread.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="etag">Expected ETag.</param>
+    public void Delete(string store, string key, string? etag = null) => DeleteAsync(store, key, etag).GetAwaiter().GetResult();
+
+    /// <summary>Applies upserts and deletes atomically.</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="operations">The operations in order.</param>
+    /// <param name="metadata">Request metadata.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when applied.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_TRANSACTION</c> when anything failed (nothing applied).</exception>
+    public async Task ExecuteTransactionAsync(string store, IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var body = new JsonObject
+        {
+            ["operations"] = new JsonArray([.. operations.Select(op => (JsonNode)(op.Upsert is { } upsert
+                ? new JsonObject { ["operation"] = "upsert", ["request"] = ItemJson(upsert) }
+                : new JsonObject { ["operation"] = "delete", ["request"] = new JsonObject { ["key"] = op.Delete!.Key, ["etag"] = op.Delete.ETag } }))]),
+        };
+        if (metadata is not null)
+        {
+            body["metadata"] = ToJson(metadata);
+        }
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}/transaction", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static JsonObject ItemJson(SaveStateItem item)
+    {
+        JsonNode? value;
+        try
+        {
+            value = JsonNode.Parse(item.Value.Span);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"state value of key '{item.Key}' is not UTF-8 JSON: {e.Message}", nameof(item), e);
+        }
+        var json = new JsonObject { ["key"] = item.Key, ["value"] = value };
+        if (item.ETag is not null)
+        {
+            json["etag"] = item.ETag;
+        }
+        if (item.Metadata is { Count: > 0 } metadata)
+        {
+            json["metadata"] = ToJson(metadata);
+        }
+        if (item.Concurrency != StateConcurrency.LastWrite || item.Consistency != StateConsistency.Eventual)
+        {
+            json["options"] = new JsonObject
+            {
+                ["concurrency"] = item.Concurrency == StateConcurrency.FirstWrite ? "first-write" : "last-write",
+                ["consistency"] = item.Consistency == StateConsistency.Strong ? "strong" : "eventual",
+            };
+        }
+        return json;
+    }
+
+    internal static JsonObject ToJson(IReadOnlyDictionary<string, string> metadata)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in metadata)
+        {
+            json[key] = value;
+        }
+        return json;
+    }
+
+    private static string Conflict(HttpStatusCode status, string code) => status == HttpStatusCode.Conflict ? CloudRuntimesErrorCodes.StateETagMismatch : code;
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}
