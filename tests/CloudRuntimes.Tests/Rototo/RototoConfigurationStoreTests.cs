@@ -1,3 +1,4 @@
+using CloudRuntimes.Components;
 using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Components.Rototo;
 using CloudRuntimes.Configuration;
