@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rototo.Discovery;
+using Rototo.Lint;
 using Rototo.Lint.Checks;
 using Rototo.Runtime;
 using Rototo.Sources;
@@ -51,7 +52,9 @@ public sealed class Workspace
     /// <param name="options">Load options; null for defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The loaded workspace.</returns>
-    /// <exception cref="RototoException">The source, manifest, lint (<c>workspace lint failed with {N} diagnostic(s)</c>, N counting warnings too) or compile failed.</exception>
+    /// <exception cref="RototoException">The source, manifest, lint or compile failed. A lint failure's message is rototo's
+    /// <c>workspace lint failed with {N} diagnostic(s)</c> (N counting warnings too) followed by one line per error diagnostic,
+    /// <c>  error[{rule}]: {path}:{line}:{column}: {message}</c>.</exception>
     /// <exception cref="ArgumentException">An option value is invalid.</exception>
     public static async Task<Workspace> LoadAsync(string source, WorkspaceLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -67,7 +70,8 @@ public sealed class Workspace
         var lint = WorkspaceLint.Run(snapshot);
         if (lint.HasErrors)
         {
-            throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {lint.Diagnostics.Count} diagnostic(s)");
+            var errors = lint.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
+            throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {lint.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
         }
         return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
     }

@@ -24,7 +24,7 @@ public sealed class LoadGateTests
         var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(path));
 
         Assert.True(expectedCount > 0);
-        Assert.Equal($"workspace lint failed with {expectedCount} diagnostic(s)", error.Message);
+        Assert.StartsWith($"workspace lint failed with {expectedCount} diagnostic(s)\n  error[rototo/", error.Message, StringComparison.Ordinal);
         Assert.Equal(RototoErrorCode.LintFailed, error.Code);
     }
 

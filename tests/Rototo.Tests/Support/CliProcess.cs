@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Rototo.Tests.Cli;
+namespace Rototo.Tests.Support;
 
 /// <summary>Runs the real <c>rototo</c> command (the built Rototo.Cli.dll) as a separate process.</summary>
 internal static class CliProcess
