@@ -108,15 +108,15 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(context);
         var runtime = Runtime;
-        if (runtime.ContextSchema is not { } schema || context.IsValidatedBy(runtime))
+        if (context.IsValidatedBy(runtime))
         {
             return;
         }
-        if (schema.FirstError(context.Root) is { } error)
+        if (runtime.ContextSchema?.FirstError(context.Root) is { } error)
         {
             throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error}");
         }
-        context.MarkValidatedBy(runtime);
+        context.MarkValidatedBy(runtime, runtime.IndexContext(context.Root));
     }
 
     /// <summary>
@@ -143,7 +143,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return Evaluator.ResolveVariable(runtime, variable, context.Root, states, null);
+        return Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
     }
 
     /// <summary>Resolves a qualifier synchronously (§4).</summary>
@@ -164,7 +164,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, states, null));
+        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
     }
 
     /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
@@ -257,7 +257,7 @@ public sealed class Workspace
         }
         ValidateContext(context);
         var sink = new TraceSink();
-        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, new byte[runtime.Qualifiers.Length], sink);
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, null, new byte[runtime.Qualifiers.Length], sink);
         return new VariableTrace(resolution, variable.Default.ValueKey, sink.Rules, OrderedTraces(sink));
     }
 
@@ -271,7 +271,7 @@ public sealed class Workspace
         var states = new byte[runtime.Qualifiers.Length];
         foreach (var index in indexes)
         {
-            Evaluator.ResolveQualifier(runtime, index, context.Root, states, sink);
+            Evaluator.ResolveQualifier(runtime, index, context.Root, null, states, sink);
         }
         return [.. indexes.Select(i => sink.Qualifiers[i])];
     }

@@ -38,12 +38,31 @@ internal static class RuntimeCompiler
 
         return new RuntimeModel
         {
+            AttributePaths = AssignSlots(qualifiers),
             ContextSchema = contextSchema,
             Qualifiers = qualifiers,
             QualifierIndex = qualifierIndex,
             Variables = variables,
             VariableIds = [.. variables.Keys.Order(Utf8Order.Instance)],
         };
+    }
+
+    /// <summary>Numbers the distinct context attributes read by the qualifiers; returns their paths by slot.</summary>
+    private static byte[][][] AssignSlots(RuntimeQualifier[] qualifiers)
+    {
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        var paths = new List<byte[][]>();
+        foreach (var predicate in qualifiers.SelectMany(q => q.ContextReaders))
+        {
+            if (!slots.TryGetValue(predicate.Attribute, out var slot))
+            {
+                slot = paths.Count;
+                slots[predicate.Attribute] = slot;
+                paths.Add(predicate.Path!);
+            }
+            predicate.Slot = slot;
+        }
+        return [.. paths];
     }
 
     private static List<WorkspaceDocument> Parsed(WorkspaceSnapshot snapshot, DocumentKind kind) =>
