@@ -86,7 +86,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<IAsyncDisposable> SubscribeAsync(TopicSubscription subscription, TopicMessageHandler handler, CancellationToken cancellationToken = default)
+    public async Task<IAsyncDisposable> SubscribeAsync(TopicSubscription subscription, TopicMessageHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(handler);
@@ -95,10 +95,11 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
         }
+        await _log.JoinAsync(subscription.Topic, subscription.ConsumerGroup ?? _defaultGroup, cancellationToken).ConfigureAwait(false);
         var subscriber = new Subscriber(this, subscription, handler);
         _subscribers[subscriber] = 0;
         subscriber.Start();
-        return Task.FromResult<IAsyncDisposable>(subscriber);
+        return subscriber;
     }
 
     /// <inheritdoc />

@@ -222,7 +222,7 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
             await PublishAsync("groups", $"m{i}");
         }
 
-        await Eventually.HoldsAsync(() => groupA.Count >= 10 && groupB.Count >= 10, Wait, "ten deliveries per group");
+        await Eventually.HoldsAsync(() => groupA.Count >= 10 && groupB.Count >= 10, Wait, () => $"ten deliveries per group (a: {string.Join(",", groupA)}; b: {string.Join(",", groupB)})");
         await Task.Delay(300);
         Assert.Equal(10, groupA.Count);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}").Order(), groupA.Order());
