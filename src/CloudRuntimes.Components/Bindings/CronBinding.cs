@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudRuntimes.Bindings;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Components.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -44,9 +45,7 @@ public sealed class CronBinding : IInputBinding
     public Task<IAsyncDisposable> ReadAsync(BindingEventCallback handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var stop = new CancellationTokenSource();
-        var loop = Task.Run(() => RunAsync(handler, stop.Token), CancellationToken.None);
-        return Task.FromResult<IAsyncDisposable>(new Reader(stop, loop));
+        return Task.FromResult<IAsyncDisposable>(BackgroundLoop.Start(token => RunAsync(handler, token)));
     }
 
     private async Task RunAsync(BindingEventCallback handler, CancellationToken token)
@@ -84,22 +83,6 @@ public sealed class CronBinding : IInputBinding
             {
                 _logger.LogWarning(e, "cron binding {Component}: handler failed for the firing at {Time}", _componentName, next);
             }
-        }
-    }
-
-    private sealed class Reader(CancellationTokenSource stop, Task loop) : IAsyncDisposable
-    {
-        private int _disposed;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            {
-                return;
-            }
-            await stop.CancelAsync().ConfigureAwait(false);
-            await loop.ConfigureAwait(false);
-            stop.Dispose();
         }
     }
 }
