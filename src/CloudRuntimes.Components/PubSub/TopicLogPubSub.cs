@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.PubSub;
 using CloudRuntimes.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -138,33 +139,22 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// <summary>One running subscription: a loop that leases, delivers and settles messages in order.</summary>
     private sealed class Subscriber(TopicLogPubSub owner, TopicSubscription subscription, TopicMessageHandler handler) : IAsyncDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
-        private Task _loop = Task.CompletedTask;
+        private BackgroundLoop? _loop;
 
         private string Group => subscription.ConsumerGroup ?? owner._defaultGroup;
 
-        public void Start() => _loop = Task.Run(RunAsync);
+        public void Start() => _loop = BackgroundLoop.Start(RunAsync);
 
         public async ValueTask DisposeAsync()
         {
-            if (!owner._subscribers.TryRemove(this, out _))
+            if (owner._subscribers.TryRemove(this, out _) && _loop is not null)
             {
-                return;
+                await _loop.DisposeAsync().ConfigureAwait(false);
             }
-            await _stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            _stop.Dispose();
         }
 
-        private async Task RunAsync()
+        private async Task RunAsync(CancellationToken token)
         {
-            var token = _stop.Token;
             var signal = owner.Signal(subscription.Topic);
             var idle = TimeSpan.FromMilliseconds(5);
             while (!token.IsCancellationRequested)

@@ -41,7 +41,7 @@ public abstract class StateStoreBase : IStateStore
     /// the changes it returns, in order. When <paramref name="decide"/> throws, nothing is written. No other write to
     /// these keys may interleave between the read and the write.
     /// </summary>
-    /// <param name="keys">Distinct keys the decision reads.</param>
+    /// <param name="keys">Distinct keys the decision reads; empty when it depends on no stored record (no ETag, no first-write), so nothing needs reading or guarding.</param>
     /// <param name="decide">Computes the changes from the current records (expired ones included); may throw.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the changes are durable.</returns>
@@ -91,8 +91,7 @@ public abstract class StateStoreBase : IStateStore
         using var activity = Start("transaction");
         try
         {
-            var keys = planned.Select(p => p.Key).Distinct(StringComparer.Ordinal).ToList();
-            await WriteAsync(keys, current => Plan(planned, current), cancellationToken).ConfigureAwait(false);
+            await WriteAsync(KeysToRead(planned), current => Plan(planned, current), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -128,7 +127,7 @@ public abstract class StateStoreBase : IStateStore
         {
             try
             {
-                await WriteAsync([item.Key], current => Plan([item], current), cancellationToken).ConfigureAwait(false);
+                await WriteAsync(KeysToRead([item]), current => Plan([item], current), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -145,6 +144,11 @@ public abstract class StateStoreBase : IStateStore
         var reasons = failures.Select(f => f.Error is CloudRuntimesException ? f.Error.Message : $"state store {ComponentName}: key {f.Key}: {f.Error.Message}");
         throw new CloudRuntimesException(code, $"{operation} failed for {failures.Count} of {planned.Count} item(s): {string.Join("; ", reasons)}", failures[0].Error);
     }
+
+    private static List<string> KeysToRead(List<PlannedOperation> operations) =>
+        operations.Any(o => !string.IsNullOrEmpty(o.ETag) || (o.Concurrency == StateConcurrency.FirstWrite && !o.IsDelete))
+            ? [.. operations.Select(o => o.Key).Distinct(StringComparer.Ordinal)]
+            : [];
 
     private List<PlannedOperation> Validate(IReadOnlyList<StateOperation> operations)
     {
