@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace CloudRuntimes.Host.Tests;
 
 /// <summary>CloudRuntimesClient against the real server process, every building block.</summary>
-[Collection(RuntimeCollection.Name)]
+[Collection(RuntimeGroup.Name)]
 public sealed class ClientTests(RuntimeProcesses runtime)
 {
     private CloudRuntimesClient Client() => new(runtime.RuntimeEndpoint);

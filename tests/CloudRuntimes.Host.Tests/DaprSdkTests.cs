@@ -7,7 +7,7 @@ namespace CloudRuntimes.Host.Tests;
 /// server does not serve; its HTTP-based calls — service invocation through <c>CreateInvokeMethodRequest</c> /
 /// <c>InvokeMethodAsync</c> with an <c>HttpRequestMessage</c>, and the health checks — work.
 /// </summary>
-[Collection(RuntimeCollection.Name)]
+[Collection(RuntimeGroup.Name)]
 public sealed class DaprSdkTests(RuntimeProcesses runtime)
 {
     [Fact]
@@ -21,8 +21,10 @@ public sealed class DaprSdkTests(RuntimeProcesses runtime)
         Assert.True(await dapr.CheckHealthAsync());
         Assert.True(await dapr.CheckOutboundHealthAsync());
 
-        var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, RuntimeProcesses.AppId, "echo/sdk", new Payload("from-sdk"));
+        var request = dapr.CreateInvokeMethodRequest(HttpMethod.Post, RuntimeProcesses.AppId, "echo/sdk", [], new Payload("from-sdk"));
+#pragma warning disable CS0618 // The SDK marks its HTTP invocation obsolete; it is still shipped and it is what this test checks.
         var response = await dapr.InvokeMethodAsync<EchoResponse>(request);
+#pragma warning restore CS0618
 
         Assert.Equal("/echo/sdk", response.Path);
         Assert.Equal("POST", response.Method);

@@ -116,7 +116,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
 
     private static string Built(string project, string assembly)
     {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", assembly);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built at {path}", path);
     }
@@ -168,7 +168,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class RuntimeCollection : ICollectionFixture<RuntimeProcesses>
+public sealed class RuntimeGroup : ICollectionFixture<RuntimeProcesses>
 {
     public const string Name = "runtime";
 }

@@ -9,7 +9,7 @@ namespace CloudRuntimes.Host.Tests;
 /// Raw HTTP against the real server process, pinning Dapr's HTTP API v1.0 wire format: routes, bodies, status codes,
 /// headers and error bodies (expectations from the Dapr API reference as summarised in shared/specs/cloud-runtimes*.md).
 /// </summary>
-[Collection(RuntimeCollection.Name)]
+[Collection(RuntimeGroup.Name)]
 public sealed class WireFormatTests(RuntimeProcesses runtime)
 {
     private HttpClient Http => runtime.Http;
@@ -20,7 +20,7 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     public async Task State_save_get_with_etag_then_conflicting_save_is_409_err_state_save()
     {
         var key = "order-" + Guid.NewGuid().ToString("N");
-        using var save = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$"""[{"key":"{{key}}","value":{"qty":3}}]"""));
+        using var save = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":{"qty":3}}]"""));
         Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
 
         using var get = await Http.GetAsync(Url($"v1.0/state/statestore/{key}"));
@@ -29,11 +29,11 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         var etag = get.Headers.GetValues("ETag").Single();
         Assert.False(string.IsNullOrEmpty(etag));
 
-        using var conflict = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$"""[{"key":"{{key}}","value":1,"etag":"not-{{etag}}"}]"""));
+        using var conflict = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":1,"etag":"not-{{{etag}}}"}]"""));
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Equal("ERR_STATE_SAVE", (await conflict.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
 
-        using var matching = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$"""[{"key":"{{key}}","value":"two","etag":"{{etag}}"}]"""));
+        using var matching = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":"two","etag":"{{{etag}}}"}]"""));
         Assert.Equal(HttpStatusCode.NoContent, matching.StatusCode);
         Assert.Equal("\"two\"", await Http.GetStringAsync(Url($"v1.0/state/statestore/{key}")));
     }
@@ -45,25 +45,25 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         using var missing = await Http.GetAsync(Url($"v1.0/state/statestore/{key}"));
         Assert.Equal(HttpStatusCode.NoContent, missing.StatusCode);
 
-        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$"""[{"key":"{{key}}","value":[1,2]}]"""))).Dispose();
-        using var bulk = await Http.PostAsync(Url("v1.0/state/statestore/bulk"), Json($$"""{"keys":["{{key}}","{{key}}-none"]}"""));
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":[1,2]}]"""))).Dispose();
+        using var bulk = await Http.PostAsync(Url("v1.0/state/statestore/bulk"), Json($$$"""{"keys":["{{{key}}}","{{{key}}}-none"]}"""));
         var items = (await bulk.Content.ReadFromJsonAsync<JsonArray>())!;
 
         Assert.Equal(2, items.Count);
         Assert.Equal("[1,2]", items[0]!["data"]!.ToJsonString());
         Assert.NotNull(items[0]!["etag"]);
-        Assert.Equal($$"""{"key":"{{key}}-none"}""", items[1]!.ToJsonString());
+        Assert.Equal($$$"""{"key":"{{{key}}}-none"}""", items[1]!.ToJsonString());
     }
 
     [Fact]
     public async Task Delete_with_if_match_and_transaction_all_or_nothing()
     {
         var a = "tx-a-" + Guid.NewGuid().ToString("N");
-        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$"""[{"key":"{{a}}","value":1}]"""))).Dispose();
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{a}}}","value":1}]"""))).Dispose();
 
-        using var failed = await Http.PostAsync(Url("v1.0/state/statestore/transaction"), Json($$"""
-            {"operations":[{"operation":"upsert","request":{"key":"{{a}}-new","value":2}},
-                           {"operation":"delete","request":{"key":"{{a}}","etag":"wrong"}}]}
+        using var failed = await Http.PostAsync(Url("v1.0/state/statestore/transaction"), Json($$$"""
+            {"operations":[{"operation":"upsert","request":{"key":"{{{a}}}-new","value":2}},
+                           {"operation":"delete","request":{"key":"{{{a}}}","etag":"wrong"}}]}
             """));
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Equal("ERR_STATE_TRANSACTION", (await failed.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
@@ -109,7 +109,7 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     public async Task Published_event_reaches_the_app_as_a_cloud_event()
     {
         var marker = Guid.NewGuid().ToString("N");
-        using var publish = await Http.PostAsync(Url("v1.0/publish/pubsub/orders"), Json($$"""{"marker":"{{marker}}"}"""));
+        using var publish = await Http.PostAsync(Url("v1.0/publish/pubsub/orders"), Json($$$"""{"marker":"{{{marker}}}"}"""));
         Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
 
         var events = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "event" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker);
@@ -127,12 +127,12 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     public async Task Retry_answers_are_redelivered_and_failing_events_go_to_the_dead_letter_topic()
     {
         var marker = Guid.NewGuid().ToString("N");
-        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$"""{"marker":"{{marker}}"}"""))).Dispose();
+        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$$"""{"marker":"{{{marker}}}"}"""))).Dispose();
         var attempts = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker, count: 3);
         Assert.Equal(3, attempts.Count);
 
         var poison = Guid.NewGuid().ToString("N");
-        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$"""{"marker":"{{poison}}","poison":true}"""))).Dispose();
+        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$$"""{"marker":"{{{poison}}}","poison":true}"""))).Dispose();
         var dead = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "dead" && r["body"]?["data"]?["marker"]?.GetValue<string>() == poison);
         Assert.Single(dead);
         var poisonAttempts = (await runtime.ReceivedAsync()).OfType<JsonObject>().Count(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == poison);
@@ -188,15 +188,15 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         Assert.Equal(HttpStatusCode.Unauthorized, unknownStore.StatusCode);
 
         var resource = "res-" + Guid.NewGuid().ToString("N");
-        var locked = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$"""{"resourceId":"{{resource}}","lockOwner":"a","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        var locked = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.True(locked!["success"]!.GetValue<bool>());
-        var contended = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$"""{"resourceId":"{{resource}}","lockOwner":"b","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        var contended = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"b","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.False(contended!["success"]!.GetValue<bool>());
-        var others = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$"""{"resourceId":"{{resource}}","lockOwner":"b"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        var others = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"b"}"""))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal(2, others!["status"]!.GetValue<int>());
-        var released = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$"""{"resourceId":"{{resource}}","lockOwner":"a"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        var released = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a"}"""))).Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal(0, released!["status"]!.GetValue<int>());
-        using var badExpiry = await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$"""{"resourceId":"{{resource}}","lockOwner":"a","expiryInSeconds":0}"""));
+        using var badExpiry = await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a","expiryInSeconds":0}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badExpiry.StatusCode);
 
         var metadata = (await Http.GetFromJsonAsync<JsonObject>(Url("v1.0/metadata")))!;
@@ -236,10 +236,10 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         }
 
         var table = "t" + Guid.NewGuid().ToString("N");
-        (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$"""{"sql":"CREATE TABLE {{table}} (id INTEGER, name TEXT)"}"""))).Dispose();
-        var inserted = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$"""{"sql":"INSERT INTO {{table}} VALUES (?, ?)","params":[7,"seven"]}"""))).Content.ReadFromJsonAsync<JsonObject>())!;
+        (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$$"""{"sql":"CREATE TABLE {{{table}}} (id INTEGER, name TEXT)"}"""))).Dispose();
+        var inserted = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$$"""{"sql":"INSERT INTO {{{table}}} VALUES (?, ?)","params":[7,"seven"]}"""))).Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(1, inserted["rowsAffected"]!.GetValue<long>());
-        var rows = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/query"), Json($$"""{"sql":"SELECT id, name FROM {{table}} WHERE id = ?","params":[7]}"""))).Content.ReadFromJsonAsync<JsonArray>())!;
+        var rows = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/query"), Json($$$"""{"sql":"SELECT id, name FROM {{{table}}} WHERE id = ?","params":[7]}"""))).Content.ReadFromJsonAsync<JsonArray>())!;
         Assert.Equal("""[{"id":7,"name":"seven"}]""", rows.ToJsonString());
         using var bad = await Http.PostAsync(Url("v1.0-alpha1/database/database/query"), Json("""{"sql":"SELECT * FROM no_such_table"}"""));
         Assert.Equal(HttpStatusCode.InternalServerError, bad.StatusCode);

@@ -37,7 +37,7 @@ internal static class CloudEventEnvelope
         };
         cloudEvent[TopicAttribute] = topic;
         cloudEvent[PubSubAttribute] = pubsub;
-        if (metadata.GetValueOrDefault("cloudevent.traceparent") ?? Activity.Current?.Id is { } traceParent)
+        if ((metadata.GetValueOrDefault("cloudevent.traceparent") ?? Activity.Current?.Id) is { } traceParent)
         {
             cloudEvent[TraceParentAttribute] = traceParent;
         }

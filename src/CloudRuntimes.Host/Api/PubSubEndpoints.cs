@@ -77,7 +77,7 @@ internal static class PubSubEndpoints
         }, statusCode: 500);
     }
 
-    private static (byte[] Data, string ContentType, IResult? Error) Envelope(byte[] body, string contentType, IReadOnlyDictionary<string, string> metadata, string appId, string pubsub, string topic)
+    private static (byte[] Data, string ContentType, IResult? Error) Envelope(byte[] body, string contentType, Dictionary<string, string> metadata, string appId, string pubsub, string topic)
     {
         if (metadata.TryGetValue(PubSubMetadata.RawPayload, out var raw) && string.Equals(raw, "true", StringComparison.OrdinalIgnoreCase))
         {
