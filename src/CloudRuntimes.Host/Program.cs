@@ -11,9 +11,12 @@ var components = new Option<string?>("--components-path", "--resources-path") { 
 var data = new Option<string>("--data") { Description = "Directory for the embedded back ends", DefaultValueFactory = _ => ".cloud-runtimes" };
 var configSource = new Option<string?>("--config-source") { Description = "A rototo workspace source served as the configuration store 'config'" };
 var maxBody = new Option<int>("--max-body-size") { Description = "Largest request body in MiB", DefaultValueFactory = _ => 4 };
+var logLevel = new Option<string>("--log-level") { Description = "Log level: debug, info, warn or error", DefaultValueFactory = _ => "info" };
+logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as JSON, one object a line" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, endpoints };
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, logLevel, logAsJson, endpoints };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -41,6 +44,8 @@ run.SetAction(async (parse, cancellationToken) =>
         AppToken = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } appToken ? appToken : null,
         MaxRequestBodySize = parse.GetValue(maxBody) * 1024L * 1024L,
         AppEndpoints = appEndpoints,
+        LogLevel = parse.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information },
+        LogAsJson = parse.GetValue(logAsJson),
     };
     try
     {

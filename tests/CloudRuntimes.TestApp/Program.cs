@@ -13,7 +13,7 @@ void Record(string kind, string path, JsonNode? body, IHeaderDictionary headers)
     {
         ["kind"] = kind,
         ["path"] = path,
-        ["body"] = body,
+        ["body"] = body?.DeepClone(),
         ["token"] = headers["dapr-api-token"].ToString(),
     });
 
@@ -74,7 +74,7 @@ app.Map("/echo/{**rest}", async (HttpRequest request, string? rest) =>
         ["path"] = "/echo/" + rest,
         ["query"] = request.QueryString.Value,
         ["header"] = request.Headers["x-test"].ToString(),
-        ["body"] = body,
+        ["body"] = body?.DeepClone(),
     }, statusCode: request.Query.ContainsKey("status") ? int.Parse(request.Query["status"]!, System.Globalization.CultureInfo.InvariantCulture) : 200);
 });
 

@@ -6,7 +6,8 @@ namespace CloudRuntimes.Host.Api;
 /// <summary>
 /// The file building block (not in Dapr; after Layotto's file API) under <c>/v1.0-alpha1/files/{store}</c>:
 /// <c>PUT {name}</c> stores the body, <c>GET {name}</c> returns it, <c>DELETE {name}</c>, <c>GET ?prefix=</c> lists,
-/// <c>HEAD {name}</c> gives size and modification time as headers.
+/// <c>HEAD {name}</c> gives size and modification time as headers. Kestrel leaves an encoded slash (<c>%2F</c>) in a
+/// path undecoded; the file name decodes it, so <c>..%2Fx</c> is the name <c>../x</c> and the store refuses it.
 /// </summary>
 internal static class FileEndpoints
 {
@@ -24,14 +25,14 @@ internal static class FileEndpoints
         });
         routes.MapPut("/v1.0-alpha1/files/{store}/{**name}", async (string store, string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
         {
-            await components.GetFileStore(store).PutAsync(name, request.Body, RequestMetadata.From(request), cancellationToken);
+            await components.GetFileStore(store).PutAsync(FileName(name), request.Body, RequestMetadata.From(request), cancellationToken);
             return Results.NoContent();
         });
         routes.MapGet("/v1.0-alpha1/files/{store}/{**name}", async (string store, string name, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
-            Results.Stream(await components.GetFileStore(store).GetAsync(name, cancellationToken), "application/octet-stream"));
+            Results.Stream(await components.GetFileStore(store).GetAsync(FileName(name), cancellationToken), "application/octet-stream"));
         routes.MapMethods("/v1.0-alpha1/files/{store}/{**name}", ["HEAD"], async (string store, string name, HttpResponse response, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
         {
-            var entry = await components.GetFileStore(store).StatAsync(name, cancellationToken);
+            var entry = await components.GetFileStore(store).StatAsync(FileName(name), cancellationToken);
             if (entry is null)
             {
                 return Results.NotFound();
@@ -41,8 +42,10 @@ internal static class FileEndpoints
             return Results.Ok();
         });
         routes.MapDelete("/v1.0-alpha1/files/{store}/{**name}", async (string store, string name, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
-            await components.GetFileStore(store).DeleteAsync(name, cancellationToken)
+            await components.GetFileStore(store).DeleteAsync(FileName(name), cancellationToken)
                 ? Results.NoContent()
-                : ApiErrors.Result(CloudRuntimesErrorCodes.FileNotFound, $"file {name} not found in {store}"));
+                : ApiErrors.Result(CloudRuntimesErrorCodes.FileNotFound, $"file {FileName(name)} not found in {store}"));
     }
+
+    private static string FileName(string routeValue) => routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 }

@@ -24,7 +24,10 @@ public sealed record RuntimeOptions
     /// <summary>Directory for embedded back ends (<c>--data</c>); default <c>./.cloud-runtimes</c>.</summary>
     public string DataDirectory { get; init; } = ".cloud-runtimes";
 
-    /// <summary>A rototo workspace source served as the configuration store <c>config</c> (<c>--config-source</c>).</summary>
+    /// <summary>
+    /// A rototo workspace source served as the configuration store <c>config</c> (<c>--config-source</c>); with neither
+    /// this nor a components path, the example workspace shipped beside the server (<c>examples/storefront</c>).
+    /// </summary>
     public string? ConfigSource { get; init; }
 
     /// <summary>API token every request must carry in <c>dapr-api-token</c> (env <c>DAPR_API_TOKEN</c>); null for none.</summary>
@@ -35,6 +38,12 @@ public sealed record RuntimeOptions
 
     /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c>, default 4 MiB as Dapr).</summary>
     public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Least severe log level of the runtime's own logs (<c>--log-level</c>: debug, info, warn, error); default info.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Write logs as one JSON object per line (<c>--log-as-json</c>, as daprd).</summary>
+    public bool LogAsJson { get; init; }
 
     /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
     public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();

@@ -43,6 +43,7 @@ public static class RuntimeServer
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        ConfigureLogging(builder.Logging, options);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(provider => CreateComponents(options, provider.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
@@ -89,11 +90,40 @@ public static class RuntimeServer
                 builder.AddComponent(name, type, metadata);
             }
         }
-        if (options.ConfigSource is { } source && !builder.HasComponent("config"))
+        if ((options.ConfigSource ?? DefaultConfigSource(options)) is { } source && !builder.HasComponent("config"))
         {
             builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = source });
         }
         return builder.Build();
+    }
+
+    /// <summary>With the embedded defaults, the example rototo workspace shipped beside the server serves as <c>config</c>.</summary>
+    private static string? DefaultConfigSource(RuntimeOptions options)
+    {
+        var example = Path.Combine(AppContext.BaseDirectory, "examples", "storefront");
+        return options.ComponentsPath is null && Directory.Exists(example) ? example : null;
+    }
+
+    /// <summary>Logs at <see cref="RuntimeOptions.LogLevel"/> for the runtime, warnings and up for the framework; one JSON object a line with <c>--log-as-json</c>.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging, RuntimeOptions options)
+    {
+        logging.ClearProviders();
+        if (options.LogAsJson)
+        {
+            logging.AddJsonConsole(json => json.TimestampFormat = "O");
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        logging.SetMinimumLevel(options.LogLevel);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
     }
 
     private static void AddTelemetry(WebApplicationBuilder builder)
