@@ -266,6 +266,11 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             _refreshOptions.Logger.LogWarning("rototo workspace {Source} refresh failed ({Failures} in a row); still serving the last good workspace: {Error}", SourceString, status.ConsecutiveFailures, e.Message);
             throw e as RototoException ?? new RototoException(RototoErrorCode.Source, e.Message, e);
         }
+        catch (OperationCanceledException)
+        {
+            Update(s => s with { Refreshing = false });
+            throw;
+        }
     }
 
     private static RefreshOutcome Outcome(RefreshOutcome outcome, Activity? activity)
