@@ -57,6 +57,9 @@ internal sealed class HttpsArchiveServer : IAsyncDisposable
 
     public string Url(string path) => BaseUrl + path;
 
+    /// <summary>The certificate in PEM, for processes that trust it through <c>SSL_CERT_FILE</c>.</summary>
+    public string CertificatePem => _certificate.ExportCertificatePem();
+
     public void Serve(string path, Func<HttpContext, Task> handler)
     {
         lock (_lock)
