@@ -114,7 +114,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true)
     {
         var resolution = Current.ResolveVariable(id, context, validateContext);
-        CountResolution(VariableKind);
+        CountResolution(VariableKind, SourceString);
         return resolution;
     }
 
@@ -127,7 +127,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true)
     {
         var resolution = Current.ResolveQualifier(id, context, validateContext);
-        CountResolution(QualifierKind);
+        CountResolution(QualifierKind, SourceString);
         return resolution;
     }
 
@@ -140,7 +140,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
     public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
     {
-        CountResolution(VariableKind);
+        CountResolution(VariableKind, SourceString);
         return Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
     }
 
@@ -153,7 +153,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
     public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
     {
-        CountResolution(QualifierKind);
+        CountResolution(QualifierKind, SourceString);
         return Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
     }
 
@@ -225,7 +225,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     private async Task<RefreshOutcome> RefreshOnceAsync(CancellationToken cancellationToken)
     {
         using var activity = RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.refresh");
-        activity?.SetTag("rototo.source", SourceString);
+        activity?.SetTag(RototoTelemetry.SourceTag, SourceString);
         Update(s => s with { LastAttempt = DateTimeOffset.UtcNow, Refreshing = true });
         var previous = Volatile.Read(ref _current);
         try
@@ -237,10 +237,10 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             {
                 case SourceProbeKind.Unchanged:
                     Update(s => s with { Refreshing = false });
-                    return Outcome(RefreshOutcome.Unchanged, activity);
+                    return Outcome(RefreshOutcome.Unchanged, activity, SourceString);
                 case SourceProbeKind.ImmutablePinned:
                     Update(s => s with { Refreshing = false, Immutable = true, CurrentFingerprint = probe.Fingerprint });
-                    return Outcome(RefreshOutcome.Immutable, activity);
+                    return Outcome(RefreshOutcome.Immutable, activity, SourceString);
             }
             var next = await LoadSnapshotAsync(SourceString, _loadOptions, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _current, next);
@@ -256,12 +256,12 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             previous.Source.Release();
             _refreshOptions.Logger.LogInformation("rototo workspace {Source} refreshed (fingerprint {Fingerprint})", SourceString, next.Source.Fingerprint);
             RaiseChanged(previous, next);
-            return Outcome(RefreshOutcome.Refreshed, activity);
+            return Outcome(RefreshOutcome.Refreshed, activity, SourceString);
         }
         catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {
             var status = Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
-            RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, SourceString));
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             _refreshOptions.Logger.LogWarning("rototo workspace {Source} refresh failed ({Failures} in a row); still serving the last good workspace: {Error}", SourceString, status.ConsecutiveFailures, e.Message);
             throw e as RototoException ?? new RototoException(RototoErrorCode.Source, e.Message, e);
@@ -273,10 +273,10 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         }
     }
 
-    private static RefreshOutcome Outcome(RefreshOutcome outcome, Activity? activity)
+    private static RefreshOutcome Outcome(RefreshOutcome outcome, Activity? activity, string source)
     {
         var name = outcome.ToString().ToLowerInvariant();
-        RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", name));
+        RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", name), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
         activity?.SetTag("rototo.refresh.outcome", name);
         return outcome;
     }
@@ -307,11 +307,11 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         return updated;
     }
 
-    private static void CountResolution(KeyValuePair<string, object?> kind)
+    private static void CountResolution(KeyValuePair<string, object?> kind, string source)
     {
         if (RototoTelemetry.Resolutions.Enabled)
         {
-            RototoTelemetry.Resolutions.Add(1, kind);
+            RototoTelemetry.Resolutions.Add(1, kind, new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
         }
     }
 
@@ -327,18 +327,18 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     private static async Task<Workspace> LoadSnapshotAsync(string source, WorkspaceLoadOptions options, CancellationToken cancellationToken)
     {
         using var activity = RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.load");
-        activity?.SetTag("rototo.source", source);
+        activity?.SetTag(RototoTelemetry.SourceTag, source);
         var started = Stopwatch.GetTimestamp();
         try
         {
             var staged = await WorkspaceSources.StageSnapshotAsync(source, options.Sources, cancellationToken).ConfigureAwait(false);
             var workspace = Workspace.LoadStaged(staged, options.Lint);
-            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "success"));
+            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "success"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
             return workspace;
         }
         catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {
-            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"));
+            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }

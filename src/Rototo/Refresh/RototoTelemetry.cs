@@ -9,12 +9,16 @@ namespace Rototo.Refresh;
 /// <c>outcome</c> = success|failure), <c>rototo.workspace.load.duration</c> (histogram, seconds),
 /// <c>rototo.refresh.outcomes</c> (counter, tag <c>outcome</c> = unchanged|refreshed|immutable|failed) and
 /// <c>rototo.resolutions</c> (counter, tag <c>kind</c> = variable|qualifier) for resolutions through a
-/// <see cref="RefreshingWorkspace"/>. Activities: <c>rototo.workspace.load</c>, <c>rototo.workspace.refresh</c>.
+/// <see cref="RefreshingWorkspace"/>; every measurement also carries <c>rototo.source</c> (the source string).
+/// Activities: <c>rototo.workspace.load</c>, <c>rototo.workspace.refresh</c>.
 /// </summary>
 public static class RototoTelemetry
 {
     /// <summary>The name of the activity source and the meter.</summary>
     public const string Name = "Rototo";
+
+    /// <summary>The tag naming the workspace source on measurements and activities.</summary>
+    public const string SourceTag = "rototo.source";
 
     /// <summary>Activities for loads and refreshes.</summary>
     public static ActivitySource ActivitySource { get; } = new(Name);
