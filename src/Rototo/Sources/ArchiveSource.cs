@@ -160,7 +160,7 @@ internal static class ArchiveSource
 
     private static HttpMessageHandler NewHandler(Func<HttpMessageHandler>? create)
     {
-        var handler = create?.Invoke() ?? new SocketsHttpHandler();
+        var handler = create?.Invoke() ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         switch (handler)
         {
             case SocketsHttpHandler sockets:

@@ -2,13 +2,30 @@ namespace Rototo.Sources;
 
 /// <summary>
 /// A private directory under the system temp folder that holds a staged source. Removed on <see cref="Dispose"/>,
-/// or by the finalizer when nothing references the workspace that uses it any more.
+/// by the finalizer when nothing references the workspace that uses it any more, or when the process exits
+/// (finalizers do not run at exit, so a command-line run would otherwise leave its clones behind).
 /// </summary>
 internal sealed class TemporaryDirectory : IDisposable
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Live = new();
     private int _disposed;
 
-    private TemporaryDirectory(string path) => Path = path;
+    static TemporaryDirectory()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var path in Live.Keys)
+            {
+                DeleteTree(path);
+            }
+        };
+    }
+
+    private TemporaryDirectory(string path)
+    {
+        Path = path;
+        Live.TryAdd(path, 0);
+    }
 
     ~TemporaryDirectory() => Delete();
 
@@ -33,11 +50,25 @@ internal sealed class TemporaryDirectory : IDisposable
         {
             return;
         }
+        Live.TryRemove(Path, out _);
+        DeleteTree(Path);
+    }
+
+    private static void DeleteTree(string path)
+    {
         try
         {
-            if (Directory.Exists(Path))
+            if (Directory.Exists(path))
             {
-                Directory.Delete(Path, recursive: true);
+                if (OperatingSystem.IsWindows())
+                {
+                    // git marks its object files read-only, which stops Windows from deleting them.
+                    foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                    {
+                        File.SetAttributes(file, FileAttributes.Normal);
+                    }
+                }
+                Directory.Delete(path, recursive: true);
             }
         }
         catch (IOException)
