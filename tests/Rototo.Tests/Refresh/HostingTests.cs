@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using Rototo.Extensions.Hosting;
 using Rototo.Refresh;
 using Rototo.Tests.Sources;
@@ -79,6 +80,24 @@ public sealed class HostingTests : IDisposable
         var warning = Assert.Single(logs.Messages.Where(m => m.StartsWith("Warning:", StringComparison.Ordinal)).Take(1));
         Assert.Contains("refresh failed (1 in a row); still serving the last good workspace", warning, StringComparison.Ordinal);
         await host.StopAsync(Token);
+    }
+
+    [Fact]
+    public async Task Change_token_fires_on_each_refresh_that_swaps()
+    {
+        await using var workspace = await RefreshingWorkspace.LoadAsync(_repository.Source("main:rototo"), cancellationToken: Token);
+        var seen = new ConcurrentQueue<string>();
+        using var subscription = ChangeToken.OnChange(workspace.GetChangeToken, () => seen.Enqueue(workspace.ResolveVariable("message", ResolveContext.Empty).GetValue<string>()!));
+
+        Assert.Equal(RefreshOutcome.Unchanged, await workspace.RefreshNowAsync(Token));
+        foreach (var message in new[] { "second", "third" })
+        {
+            _repository.WriteMessageWorkspace(message);
+            _repository.Commit(message);
+            Assert.Equal(RefreshOutcome.Refreshed, await workspace.RefreshNowAsync(Token));
+        }
+
+        Assert.Equal(["second", "third"], seen);
     }
 
     [Fact]

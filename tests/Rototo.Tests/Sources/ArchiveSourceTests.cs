@@ -196,4 +196,35 @@ public sealed class ArchiveSourceTests : IAsyncLifetime
 
         Assert.Equal("failed to read workspace archive: not a gzip-compressed tar or zip archive", error.Message);
     }
+
+    [Fact]
+    public async Task Token_is_not_forwarded_to_another_host_on_redirect()
+    {
+        var port = new Uri(_server.BaseUrl).Port;
+        _server.ServeBytes("/elsewhere.tar.gz", new ArchiveBuilder().MessageWorkspace("elsewhere").TarGz());
+        _server.Serve("/start.tar.gz", context =>
+        {
+            context.Response.Redirect($"https://localhost:{port}/elsewhere.tar.gz");
+            return Task.CompletedTask;
+        });
+
+        var staged = await WorkspaceSources.StageAsync(_server.Url("/start.tar.gz"), _server.SourceOptions("t0ken"), Token);
+        staged.Release();
+
+        Assert.Contains("GET /start.tar.gz Bearer t0ken", _server.Requests);
+        Assert.Contains("GET /elsewhere.tar.gz", _server.Requests);
+    }
+
+    [Fact]
+    public async Task Slow_server_times_out_with_the_limit_in_the_message()
+    {
+        _server.Serve("/slow.tar.gz", async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        });
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(_server.Url("/slow.tar.gz"), _server.SourceOptions() with { HttpTimeout = TimeSpan.FromMilliseconds(200) }, Token));
+
+        Assert.Equal("failed to fetch workspace archive: timed out after 0.2 s", error.Message);
+    }
 }

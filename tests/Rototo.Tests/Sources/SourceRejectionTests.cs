@@ -60,4 +60,27 @@ public sealed class SourceRejectionTests
         Assert.Equal(WorkspaceSourceKind.LocalPath, source.Kind);
         Assert.Equal("examples/basic", source.Location);
     }
+
+    [Theory]
+    [InlineData("git+ssh://git@example.com/team/config.git#main:storefront", "ssh://git@example.com/team/config.git", "main", "storefront")]
+    [InlineData("git+https://example.com/config.git", "https://example.com/config.git", null, null)]
+    [InlineData("GIT+FILE:///srv/config.git#v1", "file:///srv/config.git", "v1", null)]
+    [InlineData("git+file:///srv/config.git#:sub/dir", "file:///srv/config.git", null, "sub/dir")]
+    public void Git_source_splits_into_clone_url_ref_and_subdirectory(string text, string location, string? reference, string? subdirectory)
+    {
+        var source = WorkspaceSource.Parse(text);
+
+        Assert.Equal(WorkspaceSourceKind.Git, source.Kind);
+        Assert.Equal((location, reference, subdirectory), (source.Location, source.Ref, source.Subdirectory));
+    }
+
+    [Fact]
+    public async Task File_uri_loads_the_directory_it_names()
+    {
+        var basic = Path.Combine(Cli.CliProcess.SharedRototo(), "examples", "basic");
+
+        var workspace = await Workspace.LoadAsync("file://" + basic, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Contains(workspace.Inspection.Variables, v => v.Id == "checkout-redesign");
+    }
 }
