@@ -28,7 +28,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
 
     private RefreshingWorkspace(string source, WorkspaceLoadOptions loadOptions, RefreshOptions refreshOptions, Workspace initial)
     {
-        SourceString = source;
+        Source = source;
         _loadOptions = loadOptions;
         _refreshOptions = refreshOptions;
         _current = initial;
@@ -53,7 +53,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     public RefreshOptions Options => _refreshOptions;
 
     /// <summary>The source string this workspace loads (§12.1).</summary>
-    public string SourceString { get; }
+    public string Source { get; }
 
     /// <summary>Loads the workspace and, when <see cref="RefreshOptions.Period"/> is set and the source can change, starts the refresh loop.</summary>
     /// <param name="source">A workspace source (§12).</param>
@@ -114,7 +114,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true)
     {
         var resolution = Current.ResolveVariable(id, context, validateContext);
-        CountResolution(VariableKind, SourceString);
+        CountResolution(VariableKind, Source);
         return resolution;
     }
 
@@ -127,7 +127,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true)
     {
         var resolution = Current.ResolveQualifier(id, context, validateContext);
-        CountResolution(QualifierKind, SourceString);
+        CountResolution(QualifierKind, Source);
         return resolution;
     }
 
@@ -140,7 +140,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
     public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
     {
-        CountResolution(VariableKind, SourceString);
+        CountResolution(VariableKind, Source);
         return Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
     }
 
@@ -153,7 +153,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
     public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
     {
-        CountResolution(QualifierKind, SourceString);
+        CountResolution(QualifierKind, Source);
         return Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
     }
 
@@ -225,7 +225,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     private async Task<RefreshOutcome> RefreshOnceAsync(CancellationToken cancellationToken)
     {
         using var activity = RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.refresh");
-        activity?.SetTag(RototoTelemetry.SourceTag, SourceString);
+        activity?.SetTag(RototoTelemetry.SourceTag, Source);
         Update(s => s with { LastAttempt = DateTimeOffset.UtcNow, Refreshing = true });
         var previous = Volatile.Read(ref _current);
         try
@@ -237,12 +237,12 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             {
                 case SourceProbeKind.Unchanged:
                     Update(s => s with { Refreshing = false });
-                    return Outcome(RefreshOutcome.Unchanged, activity, SourceString);
+                    return Outcome(RefreshOutcome.Unchanged, activity, Source);
                 case SourceProbeKind.ImmutablePinned:
                     Update(s => s with { Refreshing = false, Immutable = true, CurrentFingerprint = probe.Fingerprint });
-                    return Outcome(RefreshOutcome.Immutable, activity, SourceString);
+                    return Outcome(RefreshOutcome.Immutable, activity, Source);
             }
-            var next = await LoadSnapshotAsync(SourceString, _loadOptions, cancellationToken).ConfigureAwait(false);
+            var next = await LoadSnapshotAsync(Source, _loadOptions, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _current, next);
             Update(s => s with
             {
@@ -254,16 +254,16 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
                 Immutable = next.Source.Immutable,
             });
             previous.Source.Release();
-            _refreshOptions.Logger.LogInformation("rototo workspace {Source} refreshed (fingerprint {Fingerprint})", SourceString, next.Source.Fingerprint);
+            _refreshOptions.Logger.LogInformation("rototo workspace {Source} refreshed (fingerprint {Fingerprint})", Source, next.Source.Fingerprint);
             RaiseChanged(previous, next);
-            return Outcome(RefreshOutcome.Refreshed, activity, SourceString);
+            return Outcome(RefreshOutcome.Refreshed, activity, Source);
         }
         catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {
             var status = Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
-            RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, SourceString));
+            RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, Source));
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            _refreshOptions.Logger.LogWarning("rototo workspace {Source} refresh failed ({Failures} in a row); still serving the last good workspace: {Error}", SourceString, status.ConsecutiveFailures, e.Message);
+            _refreshOptions.Logger.LogWarning("rototo workspace {Source} refresh failed ({Failures} in a row); still serving the last good workspace: {Error}", Source, status.ConsecutiveFailures, e.Message);
             throw e as RototoException ?? new RototoException(RototoErrorCode.Source, e.Message, e);
         }
         catch (OperationCanceledException)
@@ -291,7 +291,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            _refreshOptions.Logger.LogError(e, "a Changed handler of rototo workspace {Source} failed", SourceString);
+            _refreshOptions.Logger.LogError(e, "a Changed handler of rototo workspace {Source} failed", Source);
         }
     }
 

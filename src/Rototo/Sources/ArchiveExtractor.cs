@@ -44,6 +44,10 @@ internal static class ArchiveExtractor
         {
             throw Error($"failed to read workspace archive: {e.Message}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error($"failed to extract workspace archive: {e.Message}");
+        }
     }
 
     private static void ExtractTar(Stream stream, string target, WorkspaceSourceOptions options)

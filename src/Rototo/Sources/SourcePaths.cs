@@ -52,7 +52,15 @@ internal static class SourcePaths
         {
             throw Error($"workspace source subdir `{subdirectory}` was not found in `{original}`");
         }
-        var canonical = PathResolution.Canonicalize(target);
+        string canonical;
+        try
+        {
+            canonical = PathResolution.Canonicalize(target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Error($"failed to canonicalize workspace source subdir `{subdirectory}`: {e.Message}");
+        }
         if (!IsInside(canonical, canonicalRoot))
         {
             throw Error($"workspace source subdir `{subdirectory}` escapes staged workspace");

@@ -88,6 +88,14 @@ public sealed class ArchiveAttackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Entry_that_collides_with_an_earlier_one_fails_to_extract()
+    {
+        var error = await RefusedAsync(new ArchiveBuilder().File("variables", "a file").File("variables/message.toml", "x").TarGz());
+
+        Assert.StartsWith("failed to extract workspace archive: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task File_content_over_the_unpacked_limit_is_refused()
     {
         var options = _server.SourceOptions() with { MaxUnpackedBytes = 4 };
