@@ -43,7 +43,15 @@ internal static class DirectoryTree
                     {
                         Directory.Delete(destination, recursive: true);
                     }
-                    file.CopyTo(destination, overwrite: true);
+                    if (file.Length == 0)
+                    {
+                        // Never open an empty entry: it may be a FIFO or device, and opening a FIFO blocks forever.
+                        File.WriteAllBytes(destination, []);
+                    }
+                    else
+                    {
+                        file.CopyTo(destination, overwrite: true);
+                    }
                     break;
                 case DirectoryInfo { Exists: true } directory:
                     if (File.Exists(destination))

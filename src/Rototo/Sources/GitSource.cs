@@ -12,7 +12,7 @@ internal static class GitSource
             if (source.IsPinnedCommit)
             {
                 await RunAsync(["clone", "--quiet", "--", source.Location, checkout], null, source, options, cancellationToken).ConfigureAwait(false);
-                await RunAsync(["checkout", "--quiet", source.Ref!], checkout, source, options, cancellationToken).ConfigureAwait(false);
+                await RunAsync(["checkout", "--quiet", source.Ref!], checkout, source, options, cancellationToken, "checkout").ConfigureAwait(false);
             }
             else
             {
@@ -24,7 +24,7 @@ internal static class GitSource
                 clone.AddRange(["--", source.Location, checkout]);
                 await RunAsync(clone, null, source, options, cancellationToken).ConfigureAwait(false);
             }
-            var commit = (await RunAsync(["rev-parse", "HEAD"], checkout, source, options, cancellationToken).ConfigureAwait(false)).Trim();
+            var commit = (await RunAsync(["rev-parse", "HEAD"], checkout, source, options, cancellationToken, "rev-parse").ConfigureAwait(false)).Trim();
             var root = SourcePaths.SelectSubdirectory(checkout, source.Subdirectory, source.Original);
             return new StagedWorkspace(source, root, source.IsPinnedCommit) { Fingerprint = SourceFingerprint.GitCommit(commit), Owned = [directory] };
         }
@@ -56,6 +56,7 @@ internal static class GitSource
         return fingerprint.Equals(previous) ? SourceProbe.Unchanged : SourceProbe.Changed(fingerprint);
     }
 
+    /// <summary>Runs one git step; <paramref name="verb"/> names it in rototo's messages (fetch, checkout, rev-parse, check).</summary>
     private static async Task<string> RunAsync(IEnumerable<string> arguments, string? workingDirectory, WorkspaceSource source, WorkspaceSourceOptions options, CancellationToken cancellationToken, string verb = "fetch")
     {
         GitCommand.Result result;
@@ -65,7 +66,9 @@ internal static class GitSource
         }
         catch (TimeoutException)
         {
-            throw new RototoException(RototoErrorCode.Source, $"git {verb} timed out for workspace source: {source.Original}");
+            // rototo names the source for the network steps (fetch, check) only.
+            var suffix = verb is "fetch" or "check" ? $": {source.Original}" : "";
+            throw new RototoException(RototoErrorCode.Source, $"git {verb} timed out for workspace source{suffix}");
         }
         if (result.ExitCode != 0)
         {

@@ -63,7 +63,8 @@ internal sealed class TemporaryDirectory : IDisposable
                 if (OperatingSystem.IsWindows())
                 {
                     // git marks its object files read-only, which stops Windows from deleting them.
-                    foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+                    var walk = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint };
+                    foreach (var file in Directory.EnumerateFiles(path, "*", walk))
                     {
                         File.SetAttributes(file, FileAttributes.Normal);
                     }

@@ -45,4 +45,20 @@ public sealed class LayeredRefreshTests : IDisposable
         Assert.Equal(expected, (await Assert.ThrowsAsync<RototoException>(() => workspace.ResolveQualifierAsync("any", [], cancellationToken: Token))).Message);
         await workspace.ShutdownAsync(); // idempotent
     }
+
+    [Fact]
+    public async Task Fifo_in_a_local_workspace_does_not_block_a_snapshot()
+    {
+        var root = _workspaces.Workspace("ws");
+        _workspaces.Variable("ws", "message", "hello");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(root, "pipe")))
+        {
+            await mkfifo.WaitForExitAsync(Token);
+            Assert.SkipWhen(mkfifo.ExitCode != 0, "mkfifo is not available on this system");
+        }
+
+        await using var workspace = await RefreshingWorkspace.LoadAsync(root, cancellationToken: Token).WaitAsync(TimeSpan.FromSeconds(20), Token);
+
+        Assert.Equal("hello", workspace.ResolveVariable("message", ResolveContext.Empty).GetValue<string>());
+    }
 }

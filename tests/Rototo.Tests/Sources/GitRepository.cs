@@ -76,6 +76,7 @@ internal sealed class GitRepository : IDisposable
     {
         Delete(Path);
         Delete(Path + ".bare");
+        Delete(Path + ".outside");
     }
 
     public static void Delete(string path)
@@ -84,10 +85,6 @@ internal sealed class GitRepository : IDisposable
         {
             return;
         }
-        foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
-        {
-            File.SetAttributes(file, FileAttributes.Normal);
-        }
-        Directory.Delete(path, recursive: true);
+        Directory.Delete(path, recursive: true); // removes links themselves, never what they point to
     }
 }

@@ -87,7 +87,8 @@ public sealed class GitSourceTests : IDisposable
     public async Task Subdirectory_must_be_safe_present_and_inside(string fragment, string expected)
     {
         _repository.WriteMessageWorkspace("hello");
-        File.CreateSymbolicLink(Path.Combine(_repository.Path, "escape"), Path.GetTempPath());
+        Directory.CreateDirectory(_repository.Path + ".outside");
+        File.CreateSymbolicLink(Path.Combine(_repository.Path, "escape"), _repository.Path + ".outside");
         _repository.Commit("hello");
         var source = _repository.Source(fragment);
 
@@ -123,5 +124,16 @@ public sealed class GitSourceTests : IDisposable
         var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(source, new WorkspaceSourceOptions { GitTimeout = TimeSpan.FromMilliseconds(1) }, Token));
 
         Assert.Equal($"git fetch timed out for workspace source: {source}", error.Message);
+    }
+
+    [Fact]
+    public async Task Unknown_full_commit_fails_at_checkout()
+    {
+        _repository.WriteMessageWorkspace("hello");
+        _repository.Commit("hello");
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(_repository.Source("0123456789abcdef0123456789abcdef01234567:rototo"), cancellationToken: Token));
+
+        Assert.StartsWith("git checkout failed for workspace source: ", error.Message, StringComparison.Ordinal);
     }
 }
