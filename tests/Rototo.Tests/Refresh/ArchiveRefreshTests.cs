@@ -44,6 +44,29 @@ public sealed class ArchiveRefreshTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Last_modified_alone_is_a_validator_too()
+    {
+        _server.ServeBytes("/ws.tar.gz", new ArchiveBuilder().MessageWorkspace("dated").TarGz(), lastModified: "Thu, 28 May 2026 12:00:00 GMT");
+        await using var workspace = await LoadAsync();
+
+        Assert.Equal(RefreshOutcome.Unchanged, await workspace.RefreshNowAsync(Token));
+        Assert.Equal(SourceFingerprint.HttpValidator("last-modified:Thu, 28 May 2026 12:00:00 GMT"), workspace.GetStatus().CurrentFingerprint);
+    }
+
+    [Fact]
+    public async Task Archive_without_validators_cannot_be_probed_and_reloads_every_time()
+    {
+        var bytes = new ArchiveBuilder().MessageWorkspace("plain").TarGz();
+        _server.ServeBytes("/ws.tar.gz", bytes);
+        await using var workspace = await LoadAsync();
+
+        Assert.Equal(RefreshOutcome.Refreshed, await workspace.RefreshNowAsync(Token));
+        Assert.Equal(2, _server.Requests.Count(r => r.StartsWith("GET /ws.tar.gz", StringComparison.Ordinal)));
+        var hash = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        Assert.Equal(SourceFingerprint.ContentHash(hash), workspace.GetStatus().CurrentFingerprint);
+    }
+
+    [Fact]
     public async Task Server_error_keeps_the_last_good_workspace_and_counts_failures()
     {
         await using var workspace = await LoadAsync();
