@@ -157,8 +157,8 @@ public sealed class GitRefreshTests : IDisposable
 
         Assert.Empty(failures);
         Assert.Equal("goodbye", Message(workspace));
-        // The refresh that swapped started at the first period boundary after the commit (plus scheduling slack).
-        Assert.InRange(attemptStarted - committedAt, TimeSpan.Zero - period, period * 3);
+        // The refresh that swapped started about one period after the commit (slack for probes on a loaded machine).
+        Assert.InRange(attemptStarted - committedAt, TimeSpan.Zero - period, period * 5);
         foreach (var history in histories)
         {
             var firstNew = history.FindIndex(r => r.Value == "goodbye");
