@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rototo.Discovery;
+using Rototo.Lint;
 using Rototo.Lint.Checks;
 using Rototo.Runtime;
 using Rototo.Sources;
@@ -51,7 +52,9 @@ public sealed class Workspace
     /// <param name="options">Load options; null for defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The loaded workspace.</returns>
-    /// <exception cref="RototoException">The source, manifest, lint (<c>workspace lint failed with {N} diagnostic(s)</c>, N counting warnings too) or compile failed.</exception>
+    /// <exception cref="RototoException">The source, manifest, lint or compile failed. A lint failure's message is rototo's
+    /// <c>workspace lint failed with {N} diagnostic(s)</c> (N counting warnings too) followed by one line per error diagnostic,
+    /// <c>  error[{rule}]: {path}:{line}:{column}: {message}</c>.</exception>
     /// <exception cref="ArgumentException">An option value is invalid.</exception>
     public static async Task<Workspace> LoadAsync(string source, WorkspaceLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -75,7 +78,8 @@ public sealed class Workspace
             var result = WorkspaceLint.Run(snapshot);
             if (result.HasErrors)
             {
-                throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {result.Diagnostics.Count} diagnostic(s)");
+                var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
+                throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {result.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
             }
             return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
         }
@@ -119,15 +123,15 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(context);
         var runtime = Runtime;
-        if (runtime.ContextSchema is not { } schema || context.IsValidatedBy(runtime))
+        if (context.IsValidatedBy(runtime))
         {
             return;
         }
-        if (schema.FirstError(context.Root) is { } error)
+        if (runtime.ContextSchema?.FirstError(context.Root) is { } error)
         {
             throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error}");
         }
-        context.MarkValidatedBy(runtime);
+        context.MarkValidatedBy(runtime, runtime.IndexContext(context.Root));
     }
 
     /// <summary>
@@ -154,7 +158,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return Evaluator.ResolveVariable(runtime, variable, context.Root, states, null);
+        return Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
     }
 
     /// <summary>Resolves a qualifier synchronously (§4).</summary>
@@ -175,7 +179,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, states, null));
+        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
     }
 
     /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
@@ -268,7 +272,7 @@ public sealed class Workspace
         }
         ValidateContext(context);
         var sink = new TraceSink();
-        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, new byte[runtime.Qualifiers.Length], sink);
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, null, new byte[runtime.Qualifiers.Length], sink);
         return new VariableTrace(resolution, variable.Default.ValueKey, sink.Rules, OrderedTraces(sink));
     }
 
@@ -282,7 +286,7 @@ public sealed class Workspace
         var states = new byte[runtime.Qualifiers.Length];
         foreach (var index in indexes)
         {
-            Evaluator.ResolveQualifier(runtime, index, context.Root, states, sink);
+            Evaluator.ResolveQualifier(runtime, index, context.Root, null, states, sink);
         }
         return [.. indexes.Select(i => sink.Qualifiers[i])];
     }

@@ -67,17 +67,12 @@ internal static class LintCommand
         {
             var severity = diagnostic.Severity.ToWireName();
             var tone = diagnostic.Severity == LintSeverity.Error ? TerminalColor.Error : TerminalColor.Warning;
-            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {Describe(diagnostic.Location)}: {diagnostic.Message}");
+            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {diagnostic.Location}: {diagnostic.Message}");
             terminal.Out.WriteLine($"  {terminal.Paint("help", TerminalColor.Label)}: {diagnostic.Help}");
             foreach (var related in diagnostic.Related)
             {
-                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {Describe(related.Location)}: {related.Message}");
+                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {related.Location}: {related.Message}");
             }
         }
     }
-
-    /// <summary><c>path</c> or <c>path:line:col</c> with 1-based line and column.</summary>
-    public static string Describe(DiagnosticLocation location) => location.Range is { } range
-        ? $"{location.Path}:{range.Start.Line + 1}:{range.Start.Character + 1}"
-        : location.Path;
 }

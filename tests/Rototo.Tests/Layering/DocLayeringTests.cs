@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Rototo.Tests.Cli;
 
 namespace Rototo.Tests.Layering;
 
@@ -10,7 +9,7 @@ public sealed class DocLayeringTests
     private const string CustomerDefault = """{"allowed_tasks":["summarization","classification"],"fallback_provider":"anthropic","mode":"fallback","primary_provider":"openai","timeout_ms":5000}""";
     private const string TeamFastSummarization = """{"allowed_tasks":["summarization"],"fallback_provider":"openai","mode":"primary","primary_provider":"anthropic","timeout_ms":2500}""";
 
-    private static string Layer(string name) => Path.Combine(CliProcess.SharedRototo(), "doc-workspaces", "layering", name);
+    private static string Layer(string name) => Path.Combine(TestData.SharedRototo(), "doc-workspaces", "layering", name);
 
     [Theory]
     [InlineData("product-config", """{}""", "product_default", ProductDefault)]

@@ -1,6 +1,5 @@
 using Rototo.Layering;
 using Rototo.Sources;
-using Rototo.Tests.Cli;
 using Rototo.Tests.Sources;
 
 namespace Rototo.Tests.Layering;

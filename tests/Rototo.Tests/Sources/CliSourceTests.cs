@@ -1,4 +1,3 @@
-using Rototo.Tests.Cli;
 
 namespace Rototo.Tests.Sources;
 

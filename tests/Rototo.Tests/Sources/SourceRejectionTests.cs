@@ -77,7 +77,7 @@ public sealed class SourceRejectionTests
     [Fact]
     public async Task File_uri_loads_the_directory_it_names()
     {
-        var basic = Path.Combine(Cli.CliProcess.SharedRototo(), "examples", "basic");
+        var basic = Path.Combine(TestData.SharedRototo(), "examples", "basic");
 
         var workspace = await Workspace.LoadAsync("file://" + basic, cancellationToken: TestContext.Current.CancellationToken);
 

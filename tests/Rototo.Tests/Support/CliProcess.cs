@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Rototo.Tests.Cli;
+namespace Rototo.Tests.Support;
 
 /// <summary>Runs the real <c>rototo</c> command (the built Rototo.Cli.dll) as a separate process.</summary>
 internal static class CliProcess
@@ -36,30 +36,5 @@ internal static class CliProcess
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
-    }
-
-    /// <summary>The repository root (the folder holding CloudRuntimes.slnx).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CloudRuntimes.slnx")))
-            {
-                directory = directory.Parent;
-            }
-            return directory?.FullName ?? throw new InvalidOperationException("CloudRuntimes.slnx not found above the test binaries");
-        }
-    }
-
-    /// <summary><c>../shared/rototo</c> beside the repository; skips the test when it is absent.</summary>
-    public static string SharedRototo()
-    {
-        var path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "rototo"));
-        if (!Directory.Exists(path))
-        {
-            Assert.Skip($"rototo reference workspaces not found at {path}; put the shared folder beside the repository to run this test");
-        }
-        return path;
     }
 }
