@@ -1,0 +1,61 @@
+/* Misbehaves on request: traps, loops, grows memory, hands the host bad pointers and handles. */
+#include "vtx.h"
+
+static u32 bad_realloc;
+
+static u32 vtx_realloc_override(u32 align, u32 size) {
+  (void)size;
+  if (bad_realloc) return 0xFFFFFFF0u;         /* out of bounds for any memory the plugin has */
+  if (align == 4) return (u32)&__heap_base + 2; /* misaligned: only list<tuple<..>> asks for align 4 */
+  return 0;
+}
+
+VTX_EXPORT("get-manifest") vtx_manifest *get_manifest(void) {
+  vtx_manifest_ret.id = vtx_str("evil");
+  vtx_manifest_ret.name = vtx_str("Evil");
+  vtx_manifest_ret.version = vtx_str("6.6.6");
+  vtx_manifest_ret.description = vtx_str("Misbehaves on request");
+  vtx_manifest_ret.entrypoint = vtx_str("/evil");
+  return &vtx_manifest_ret;
+}
+
+VTX_EXPORT("get-migrations") vtx_string_list *get_migrations(void) { return vtx_strings(0, 0); }
+
+VTX_EXPORT("get-resources") vtx_string_list *get_resources(void) { return vtx_strings(0, 0); }
+
+static vtx_auth_result auth_ret;
+VTX_EXPORT("authenticate") vtx_auth_result *authenticate(const vtx_header *headers, u32 count) {
+  (void)headers; (void)count;
+  auth_ret.is_err = 1;
+  auth_ret.val.err = 401;
+  return &auth_ret;
+}
+
+VTX_EXPORT("handle") vtx_http_response *handle(const char *m, u32 ml, const char *p, u32 pl, const char *q, u32 ql) {
+  (void)m; (void)ml; (void)q; (void)ql;
+  vtx_string path = { p, pl };
+  if (vtx_eq(path, "/trap")) __builtin_trap();
+  if (vtx_eq(path, "/loop")) { volatile u32 spin = 0; for (;;) spin++; }
+  if (vtx_eq(path, "/grow")) {
+    /* Grows 1 MiB at a time until refused; answers 507 with the memory size in 64 KiB pages. */
+    while (__builtin_wasm_memory_grow(0, 16) != (unsigned long)-1) {}
+    static char pages[24];
+    char *end = vtx_utoa(__builtin_wasm_memory_size(0), pages);
+    return vtx_respond(507, vtx_text_buffer(pages, (u32)(end - pages)));
+  }
+  if (vtx_eq(path, "/bad-pointer")) {
+    bad_realloc = 1;
+    vtx_result_string r;
+    vtx_sql_query_json("SELECT 1", 8, 0, 0, &r);
+  }
+  if (vtx_eq(path, "/bad-length")) vtx_create_memory_buffer((const u8 *)0xFFFFFF00u, 4096);
+  if (vtx_eq(path, "/dangling")) {
+    s32 h = vtx_create_memory_buffer((const u8 *)"x", 1);
+    vtx_buffer_drop(h);
+    vtx_buffer_size(h);
+  }
+  if (vtx_eq(path, "/forged-body")) return vtx_respond(200, 4242);
+  if (vtx_eq(path, "/handles")) for (;;) vtx_create_memory_buffer((const u8 *)"x", 1);
+  if (vtx_eq(path, "/ok")) return vtx_respond(200, vtx_text_buffer("fine", 4));
+  return vtx_respond(404, -1);
+}
