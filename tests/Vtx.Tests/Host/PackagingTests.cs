@@ -8,7 +8,7 @@ namespace Vtx.Tests.Host;
 /// <summary>Core modules, components and .vtx v1/v2 containers of the same plugin behave the same.</summary>
 public sealed class PackagingTests(RuntimeFixture fixture) : IClassFixture<RuntimeFixture>
 {
-    public static TheoryData<string> Plugins => ["notes", "gate", "evil"];
+    public static TheoryData<string> Plugins => ["notes", "gate", "evil", "wasi-hello"];
 
     [Theory]
     [MemberData(nameof(Plugins))]

@@ -19,12 +19,28 @@ if [ -z "$component_ld" ] && command -v rustc >/dev/null 2>&1; then
   [ -x "$candidate" ] && component_ld="$candidate"
 fi
 
-for source in "$here"/*.c; do
+# Freestanding plugins: no libc at all.
+for source in "$here"/[!w]*.c; do
   name="$(basename "$source" .c)"
   clang --target=wasm32 -O2 -nostdlib -ffreestanding -Wall -Werror -c "$source" -o "$out/$name.o"
   "$wasm_ld" --no-entry --export-dynamic --stack-first -z stack-size=65536 -o "$out/$name.core.wasm" "$out/$name.o"
   if [ -n "$component_ld" ]; then
     "$component_ld" --wasm-ld-path "$wasm_ld" --wasi-adapter none --component-type "$wit" \
       --no-entry --export-dynamic --stack-first -z stack-size=65536 -o "$out/$name.component.wasm" "$out/$name.o"
+  fi
+done
+
+# wasi-*.c: reactors built against wasi-libc (Debian packages wasi-libc, libclang-rt-14-dev-wasm32);
+# their components carry the WASI preview1 reactor adapter, the shape vtx-cli makes for Rust plugins.
+for source in "$here"/wasi-*.c; do
+  name="$(basename "$source" .c)"
+  if ! clang --target=wasm32-wasi -O2 -Wall -Werror -c "$source" -o "$out/$name.o" 2>"$out/$name.log" \
+    || ! clang --target=wasm32-wasi -mexec-model=reactor -fuse-ld="$wasm_ld" -Wl,--export-dynamic -o "$out/$name.core.wasm" "$out/$name.o" 2>>"$out/$name.log"; then
+    echo "skipping $name: wasi-libc build failed (install wasi-libc and libclang-rt-14-dev-wasm32): $(head -c 300 "$out/$name.log")" >&2
+    continue
+  fi
+  if [ -n "$component_ld" ]; then
+    clang --target=wasm32-wasi -mexec-model=reactor -fuse-ld="$component_ld" -Wl,--wasm-ld-path,"$wasm_ld" \
+      -Wl,--wasi-adapter,reactor -Wl,--component-type,"$wit" -Wl,--export-dynamic -o "$out/$name.component.wasm" "$out/$name.o"
   fi
 done

@@ -43,7 +43,25 @@ VTX_IMPORT("stream-io", "[method]buffer.size") u64 vtx_buffer_size(s32);
 VTX_IMPORT("stream-io", "[method]buffer.read") void vtx_buffer_read(s32, u64, u64, vtx_bytes *);
 VTX_IMPORT("stream-io", "[resource-drop]buffer") void vtx_buffer_drop(s32);
 
-/* ---- a bump allocator and the few libc pieces clang emits calls to ---- */
+/* Plugins define this to misbehave on purpose; 0 means an honest allocator. */
+static u32 vtx_realloc_override(u32 align, u32 size);
+
+#ifdef VTX_USE_LIBC
+/* Built against wasi-libc: allocation comes from malloc. */
+#include <stdlib.h>
+#include <string.h>
+
+VTX_EXPORT("cabi_realloc") void *cabi_realloc(void *old, u32 old_size, u32 align, u32 new_size) {
+  (void)old_size;
+  u32 forced = vtx_realloc_override(align, new_size);
+  if (forced) return (void *)forced;
+  if (new_size == 0) return (void *)align;
+  void *p = realloc(old, new_size);
+  if (!p) __builtin_trap();
+  return p;
+}
+#else
+/* Freestanding: a bump allocator and the few libc pieces clang emits calls to. */
 extern u8 __heap_base;
 static u32 vtx_heap_top;
 
@@ -59,7 +77,7 @@ void *memset(void *dst, int c, unsigned long n) {
   return dst;
 }
 
-static __attribute__((unused)) void *vtx_alloc(u32 align, u32 size) {
+static void *vtx_alloc(u32 align, u32 size) {
   if (!vtx_heap_top) vtx_heap_top = (u32)&__heap_base;
   u32 p = (vtx_heap_top + align - 1) & ~(align - 1);
   u32 end = p + size;
@@ -69,9 +87,6 @@ static __attribute__((unused)) void *vtx_alloc(u32 align, u32 size) {
   return (void *)p;
 }
 
-/* Plugins define this to misbehave on purpose; 0 means an honest allocator. */
-static u32 vtx_realloc_override(u32 align, u32 size);
-
 VTX_EXPORT("cabi_realloc") void *cabi_realloc(void *old, u32 old_size, u32 align, u32 new_size) {
   u32 forced = vtx_realloc_override(align, new_size);
   if (forced) return (void *)forced;
@@ -79,6 +94,7 @@ VTX_EXPORT("cabi_realloc") void *cabi_realloc(void *old, u32 old_size, u32 align
   if (old && old_size) memcpy(p, old, old_size < new_size ? old_size : new_size);
   return p;
 }
+#endif
 
 /* ---- small helpers ---- */
 static __attribute__((unused)) u32 vtx_strlen(const char *s) { u32 n = 0; while (s[n]) n++; return n; }
