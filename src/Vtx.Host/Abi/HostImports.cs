@@ -45,8 +45,7 @@ internal static class HostImports
     private static void Execute(CallContext context, int statement, int statementLength, int parameters, int parameterCount, int result)
     {
         var memory = context.Memory;
-        var sql = memory.ReadString(statement, statementLength, "sql.execute statement");
-        var values = ReadDbValues(memory, parameters, parameterCount, "sql.execute params");
+        var (sql, values) = ReadSqlArguments(memory, "sql.execute", statement, statementLength, parameters, parameterCount);
         memory.CheckRange(result, 16, 8, "sql.execute result pointer");
         var outcome = context.Sql.Execute(sql, values);
         if (outcome.IsOk)
@@ -66,8 +65,7 @@ internal static class HostImports
     private static void QueryJson(CallContext context, int statement, int statementLength, int parameters, int parameterCount, int result)
     {
         var memory = context.Memory;
-        var sql = memory.ReadString(statement, statementLength, "sql.query-json statement");
-        var values = ReadDbValues(memory, parameters, parameterCount, "sql.query-json params");
+        var (sql, values) = ReadSqlArguments(memory, "sql.query-json", statement, statementLength, parameters, parameterCount);
         memory.CheckRange(result, 12, 4, "sql.query-json result pointer");
         var outcome = context.Sql.QueryJson(sql, values);
         var limit = context.Options.MaxSqlResultBytes;
@@ -129,6 +127,10 @@ internal static class HostImports
         memory.WriteInt32(result + 4, address, what);
         memory.WriteInt32(result + 8, length, what);
     }
+
+    /// <summary>Lifts the <c>(statement: string, params: list&lt;db-value&gt;)</c> arguments of both sql functions.</summary>
+    private static (string Sql, DbValue[] Values) ReadSqlArguments(GuestMemory memory, string function, int statement, int statementLength, int parameters, int parameterCount) =>
+        (memory.ReadString(statement, statementLength, function + " statement"), ReadDbValues(memory, parameters, parameterCount, function + " params"));
 
     /// <summary>Lifts <c>list&lt;db-value&gt;</c>: 16-byte elements, align 8, disc u8 @0, payload @8.</summary>
     private static DbValue[] ReadDbValues(GuestMemory memory, int address, int count, string what)

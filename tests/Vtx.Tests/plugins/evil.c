@@ -10,26 +10,11 @@ static u32 vtx_realloc_override(u32 align, u32 size) {
   return 0;
 }
 
-VTX_EXPORT("get-manifest") vtx_manifest *get_manifest(void) {
-  vtx_manifest_ret.id = vtx_str("evil");
-  vtx_manifest_ret.name = vtx_str("Evil");
-  vtx_manifest_ret.version = vtx_str("6.6.6");
-  vtx_manifest_ret.description = vtx_str("Misbehaves on request");
-  vtx_manifest_ret.entrypoint = vtx_str("/evil");
-  return &vtx_manifest_ret;
-}
+VTX_MANIFEST("evil", "Evil", "6.6.6", "Misbehaves on request", "/evil")
 
-VTX_EXPORT("get-migrations") vtx_string_list *get_migrations(void) { return vtx_strings(0, 0); }
+VTX_NO_TABLES
 
-VTX_EXPORT("get-resources") vtx_string_list *get_resources(void) { return vtx_strings(0, 0); }
-
-static vtx_auth_result auth_ret;
-VTX_EXPORT("authenticate") vtx_auth_result *authenticate(const vtx_header *headers, u32 count) {
-  (void)headers; (void)count;
-  auth_ret.is_err = 1;
-  auth_ret.val.err = 401;
-  return &auth_ret;
-}
+VTX_PASS_AUTHENTICATE
 
 VTX_EXPORT("handle") vtx_http_response *handle(const char *m, u32 ml, const char *p, u32 pl, const char *q, u32 ql) {
   (void)m; (void)ml; (void)q; (void)ql;

@@ -1,40 +1,30 @@
 /* An authenticator: Bearer tokens in the authorization header; probes the restricted policy. */
 #include "vtx.h"
 
-static u32 vtx_realloc_override(u32 align, u32 size) { (void)align; (void)size; return 0; }
+VTX_HONEST_ALLOCATOR
 
-VTX_EXPORT("get-manifest") vtx_manifest *get_manifest(void) {
-  vtx_manifest_ret.id = vtx_str("gate");
-  vtx_manifest_ret.name = vtx_str("Gate");
-  vtx_manifest_ret.version = vtx_str("0.3.0");
-  vtx_manifest_ret.description = vtx_str("Bearer token authenticator");
-  vtx_manifest_ret.entrypoint = vtx_str("/gate");
-  return &vtx_manifest_ret;
-}
+VTX_MANIFEST("gate", "Gate", "0.3.0", "Bearer token authenticator", "/gate")
 
-VTX_EXPORT("get-migrations") vtx_string_list *get_migrations(void) { return vtx_strings(0, 0); }
+VTX_NO_TABLES
 
-VTX_EXPORT("get-resources") vtx_string_list *get_resources(void) { return vtx_strings(0, 0); }
-
-static vtx_auth_result auth_ret;
 static vtx_string groups[2];
 
 static vtx_auth_result *deny(u16 status) {
-  auth_ret.is_err = 1;
-  auth_ret.val.err = status;
-  return &auth_ret;
+  vtx_auth_ret.is_err = 1;
+  vtx_auth_ret.val.err = status;
+  return &vtx_auth_ret;
 }
 
 static vtx_auth_result *user(const char *id, vtx_string name, u32 group_count, const char *metadata) {
   groups[0] = vtx_str("admin");
   groups[1] = vtx_str("dev");
-  auth_ret.is_err = 0;
-  auth_ret.val.ok.user_id = vtx_str(id);
-  auth_ret.val.ok.username = name;
-  auth_ret.val.ok.groups.ptr = groups;
-  auth_ret.val.ok.groups.len = group_count;
-  auth_ret.val.ok.metadata = vtx_str(metadata);
-  return &auth_ret;
+  vtx_auth_ret.is_err = 0;
+  vtx_auth_ret.val.ok.user_id = vtx_str(id);
+  vtx_auth_ret.val.ok.username = name;
+  vtx_auth_ret.val.ok.groups.ptr = groups;
+  vtx_auth_ret.val.ok.groups.len = group_count;
+  vtx_auth_ret.val.ok.metadata = vtx_str(metadata);
+  return &vtx_auth_ret;
 }
 
 VTX_EXPORT("authenticate") vtx_auth_result *authenticate(const vtx_header *headers, u32 count) {

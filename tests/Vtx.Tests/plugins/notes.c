@@ -1,16 +1,9 @@
 /* CRUD over SQL with migrations, memory buffers and files: every import of world `plugin`. */
 #include "vtx.h"
 
-static u32 vtx_realloc_override(u32 align, u32 size) { (void)align; (void)size; return 0; }
+VTX_HONEST_ALLOCATOR
 
-VTX_EXPORT("get-manifest") vtx_manifest *get_manifest(void) {
-  vtx_manifest_ret.id = vtx_str("notes");
-  vtx_manifest_ret.name = vtx_str("Notes");
-  vtx_manifest_ret.version = vtx_str("1.0.0");
-  vtx_manifest_ret.description = vtx_str("Stores notes in SQL");
-  vtx_manifest_ret.entrypoint = vtx_str("/notes");
-  return &vtx_manifest_ret;
-}
+VTX_MANIFEST("notes", "Notes", "1.0.0", "Stores notes in SQL", "/notes")
 
 static vtx_string migrations[2];
 VTX_EXPORT("get-migrations") vtx_string_list *get_migrations(void) {
@@ -25,13 +18,7 @@ VTX_EXPORT("get-resources") vtx_string_list *get_resources(void) {
   return vtx_strings(resources, 1);
 }
 
-static vtx_auth_result auth_ret;
-VTX_EXPORT("authenticate") vtx_auth_result *authenticate(const vtx_header *headers, u32 count) {
-  (void)headers; (void)count;
-  auth_ret.is_err = 1;
-  auth_ret.val.err = 401;
-  return &auth_ret;
-}
+VTX_PASS_AUTHENTICATE
 
 static vtx_http_response *add(vtx_string title) {
   vtx_db_value params[3];

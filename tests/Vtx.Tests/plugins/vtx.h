@@ -129,6 +129,36 @@ static __attribute__((unused)) vtx_string_list *vtx_strings(const vtx_string *it
 }
 
 static vtx_manifest vtx_manifest_ret;
+static vtx_auth_result vtx_auth_ret;
+
+/* ---- export boilerplate shared by the test plugins ---- */
+#define VTX_MANIFEST(id_, name_, version_, description_, entrypoint_)           \
+  VTX_EXPORT("get-manifest") vtx_manifest *get_manifest(void) {                  \
+    vtx_manifest_ret.id = vtx_str(id_);                                          \
+    vtx_manifest_ret.name = vtx_str(name_);                                      \
+    vtx_manifest_ret.version = vtx_str(version_);                                \
+    vtx_manifest_ret.description = vtx_str(description_);                        \
+    vtx_manifest_ret.entrypoint = vtx_str(entrypoint_);                          \
+    return &vtx_manifest_ret;                                                    \
+  }
+
+/* No migrations and no tables. */
+#define VTX_NO_TABLES                                                            \
+  VTX_EXPORT("get-migrations") vtx_string_list *get_migrations(void) { return vtx_strings(0, 0); } \
+  VTX_EXPORT("get-resources") vtx_string_list *get_resources(void) { return vtx_strings(0, 0); }
+
+/* authenticate answers err(401): "not mine, ask the next plugin". */
+#define VTX_PASS_AUTHENTICATE                                                    \
+  VTX_EXPORT("authenticate") vtx_auth_result *authenticate(const vtx_header *headers, u32 count) { \
+    (void)headers; (void)count;                                                  \
+    vtx_auth_ret.is_err = 1;                                                     \
+    vtx_auth_ret.val.err = 401;                                                  \
+    return &vtx_auth_ret;                                                        \
+  }
+
+/* cabi_realloc behaves. */
+#define VTX_HONEST_ALLOCATOR                                                     \
+  static u32 vtx_realloc_override(u32 align, u32 size) { (void)align; (void)size; return 0; }
 
 #define VTX_POST_RETURN(name, fn) VTX_EXPORT("cabi_post_" name) void fn(void *ret) { (void)ret; }
 VTX_POST_RETURN("get-manifest", vtx_post_manifest)
