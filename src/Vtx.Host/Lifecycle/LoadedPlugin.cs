@@ -11,17 +11,21 @@ internal sealed record LoadedPlugin(VtxPluginInfo Info, string Entrypoint, Func<
     public string Id => Info.Manifest.Id;
 
     /// <summary>Creates an instance, runs <paramref name="call"/> on it and disposes it; any failure becomes a <see cref="VtxPluginException"/>.</summary>
-    public T Run<T>(ISql sql, IStreamIo streamIo, TimeSpan timeout, Func<IVtxPlugin, T> call)
+    public T Run<T>(ISql sql, IStreamIo streamIo, TimeSpan timeout, Func<IVtxPlugin, T> call) =>
+        Run(Id, Create, sql, streamIo, timeout, call);
+
+    /// <summary>As the instance method, for a plugin not registered yet (the load-time calls).</summary>
+    public static T Run<T>(string id, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create, ISql sql, IStreamIo streamIo, TimeSpan timeout, Func<IVtxPlugin, T> call)
     {
         IVtxPlugin? plugin = null;
         try
         {
-            plugin = Create(Id, sql, streamIo, timeout);
+            plugin = create(id, sql, streamIo, timeout);
             return call(plugin);
         }
         catch (Exception ex) when (ex is not VtxPluginException and not OutOfMemoryException)
         {
-            throw new VtxPluginException(VtxErrorCode.Trap, $"Plugin '{Id}' threw {ex.GetType().Name}: {ex.Message}", Id, ex);
+            throw new VtxPluginException(VtxErrorCode.Trap, $"Plugin '{id}' threw {ex.GetType().Name}: {ex.Message}", id, ex);
         }
         finally
         {

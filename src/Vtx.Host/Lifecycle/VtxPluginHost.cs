@@ -227,8 +227,7 @@ public sealed class VtxPluginHost : IDisposable
 
     private VtxPluginInfo Register(string source, PluginPackageFormat? format, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
     {
-        var probe = new LoadedPlugin(new VtxPluginInfo(new Manifest(source, "", "", "", ""), source, format, [], 0, 0), "", create);
-        var (manifest, resources, migrations) = probe.Run(_database, _streamIo, Options.LoadTimeout,
+        var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database, _streamIo, Options.LoadTimeout,
             p => (p.GetManifest(), p.GetResources(), p.GetMigrations()));
         var entrypoint = CheckManifest(source, manifest);
 

@@ -16,3 +16,17 @@ internal sealed class ListLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
         Entries.Enqueue((logLevel, formatter(state, exception)));
 }
+
+/// <summary>A logger factory that hands out one <see cref="ListLogger"/>.</summary>
+internal sealed class SingleLoggerFactory(ListLogger logger) : ILoggerFactory
+{
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public ILogger CreateLogger(string categoryName) => logger;
+
+    public void Dispose()
+    {
+    }
+}

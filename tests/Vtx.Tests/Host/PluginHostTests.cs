@@ -162,9 +162,11 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
-    public void A_failing_plugin_request_is_500_and_the_next_request_succeeds()
+    public void A_failing_plugin_request_is_500_with_a_logged_reason_and_the_next_request_succeeds()
     {
-        using var host = NewHost();
+        var logger = new ListLogger();
+        using var host = new VtxPluginHost(new SqliteVtxDatabase(DatabasePath), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options,
+            new Microsoft.Extensions.Logging.Logger<VtxPluginHost>(new SingleLoggerFactory(logger)));
         host.Load(TestPlugins.Core("evil"));
 
         var failed = host.Handle("GET", "/evil/loop", "");
@@ -172,8 +174,23 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal(500, failed.Status);
         Assert.Equal("Plugin execution failed", failed.Error);
+        Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error
+            && e.Message.Contains("GET /evil/loop failed in plugin evil: Timeout: Plugin 'evil' ran past its 300 ms deadline", StringComparison.Ordinal));
         Assert.Equal(200, next.Status);
         Assert.Equal("fine", Text(next));
+    }
+
+    [Theory]
+    [InlineData("", "/x", "empty id")]
+    [InlineData("noroute", "x", "must start with '/'")]
+    public void Invalid_manifests_are_refused(string id, string entrypoint, string problem)
+    {
+        using var host = NewHost();
+
+        var error = Assert.Throws<VtxPluginException>(() => host.AddPlugin("odd", (_, io) => new EchoPlugin(id, entrypoint, io: io)));
+
+        Assert.Equal(VtxErrorCode.InvalidModule, error.Code);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
