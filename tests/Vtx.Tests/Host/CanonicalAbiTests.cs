@@ -97,6 +97,20 @@ public sealed class CanonicalAbiTests(RuntimeFixture fixture) : IClassFixture<Ru
     }
 
     [Fact]
+    public void Cabi_realloc_runs_for_every_argument_even_empty_ones_and_post_return_after_each_export()
+    {
+        using var evil = fixture.Instantiate(TestPlugins.Core("evil"));
+
+        evil.GetManifest();
+        evil.GetMigrations();
+        var response = evil.Handle(new HttpRequest("GET", "/counts", ""));
+
+        // handle's three strings (method, path, empty query) are each placed with cabi_realloc;
+        // get-manifest and get-migrations each have a post-return, handle has none before it runs.
+        Assert.Equal("3,2", RuntimeFixture.BodyText(response));
+    }
+
+    [Fact]
     public void Non_ascii_strings_cross_the_boundary_as_utf8()
     {
         using var notes = fixture.Instantiate(TestPlugins.Core("notes"));

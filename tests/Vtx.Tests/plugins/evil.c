@@ -2,9 +2,11 @@
 #include "vtx.h"
 
 static u32 bad_realloc;
+static u32 realloc_calls;
 
 static u32 vtx_realloc_override(u32 align, u32 size) {
   (void)size;
+  realloc_calls++;
   if (bad_realloc) return 0xFFFFFFF0u;         /* out of bounds for any memory the plugin has */
   if (align == 4) return (u32)&__heap_base + 2; /* misaligned: only list<tuple<..>> asks for align 4 */
   return 0;
@@ -42,5 +44,13 @@ VTX_EXPORT("handle") vtx_http_response *handle(const char *m, u32 ml, const char
   if (vtx_eq(path, "/forged-body")) return vtx_respond(200, 4242);
   if (vtx_eq(path, "/handles")) for (;;) vtx_create_memory_buffer((const u8 *)"x", 1);
   if (vtx_eq(path, "/ok")) return vtx_respond(200, vtx_text_buffer("fine", 4));
+  if (vtx_eq(path, "/counts")) {
+    /* "<cabi_realloc calls so far>,<post-return calls so far>" */
+    static char counts[48];
+    char *end = vtx_utoa(realloc_calls, counts);
+    *end++ = ',';
+    end = vtx_utoa(vtx_post_returns, end);
+    return vtx_respond(200, vtx_text_buffer(counts, (u32)(end - counts)));
+  }
   return vtx_respond(404, -1);
 }

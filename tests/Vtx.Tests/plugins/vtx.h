@@ -160,7 +160,9 @@ static vtx_auth_result vtx_auth_ret;
 #define VTX_HONEST_ALLOCATOR                                                     \
   static u32 vtx_realloc_override(u32 align, u32 size) { (void)align; (void)size; return 0; }
 
-#define VTX_POST_RETURN(name, fn) VTX_EXPORT("cabi_post_" name) void fn(void *ret) { (void)ret; }
+/* Post-return functions free nothing (the allocator never frees); they count their calls. */
+static u32 vtx_post_returns;
+#define VTX_POST_RETURN(name, fn) VTX_EXPORT("cabi_post_" name) void fn(void *ret) { (void)ret; vtx_post_returns++; }
 VTX_POST_RETURN("get-manifest", vtx_post_manifest)
 VTX_POST_RETURN("get-migrations", vtx_post_migrations)
 VTX_POST_RETURN("get-resources", vtx_post_resources)
