@@ -95,7 +95,7 @@ public sealed class VtxPluginHost : IDisposable
         }
 
         var compiled = _runtime.Compile(package);
-        return Register(path, package.Format, (id, sql, io, timeout) => compiled.CreateInstance(id, sql, io, timeout));
+        return Register(path, package, (id, sql, io, timeout) => compiled.CreateInstance(id, sql, io, timeout));
     }
 
     /// <summary>
@@ -225,7 +225,7 @@ public sealed class VtxPluginHost : IDisposable
         return (null, "");
     }
 
-    private VtxPluginInfo Register(string source, PluginPackageFormat? format, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
+    private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
     {
         var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database, _streamIo, Options.LoadTimeout,
             p => (p.GetManifest(), p.GetResources(), p.GetMigrations()));
@@ -241,7 +241,7 @@ public sealed class VtxPluginHost : IDisposable
             }
 
             var applied = _database.ApplyMigrations(manifest.Id, migrations, resources);
-            var info = new VtxPluginInfo(manifest, source, format, resources, migrations.Count, applied);
+            var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
             Volatile.Write(ref _plugins, [.. _plugins, new LoadedPlugin(info, entrypoint, create)]);
             _logger.LogInformation("Plugin {PluginId} {Version} loaded from {Source} at {Entrypoint}; {Applied} migration(s) applied",
                 manifest.Id, manifest.Version, source, manifest.Entrypoint, applied);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Vtx.Host.Packaging;
 using Vtx.Protocol;
 
@@ -10,13 +11,15 @@ namespace Vtx.Host.Lifecycle;
 /// <param name="Resources">Table names from <c>get-resources</c>.</param>
 /// <param name="SchemaVersion">Number of migrations applied in the database after loading.</param>
 /// <param name="MigrationsApplied">How many of them ran during this load.</param>
+/// <param name="Metadata">The <c>.vtx</c> v2 metadata object (author, version, sdk_version, …), else <see langword="null"/>.</param>
 public sealed record VtxPluginInfo(
     Manifest Manifest,
     string Source,
     PluginPackageFormat? Format,
     IReadOnlyList<string> Resources,
     int SchemaVersion,
-    int MigrationsApplied);
+    int MigrationsApplied,
+    JsonElement? Metadata);
 
 /// <summary>The outcome of loading a folder of plugins: what loaded and what failed, file by file.</summary>
 /// <param name="Loaded">Plugins now loaded, in load order.</param>

@@ -13,6 +13,17 @@ namespace Vtx.Host.Runtime;
 public sealed class VtxCompiledPlugin
 {
     private static readonly string[] RequiredExports = ["memory", "cabi_realloc", "handle", "get-manifest", "get-migrations", "get-resources", "authenticate"];
+
+    /// <summary>Core signatures of the world's exports (parameter count, all i32; one i32 result).</summary>
+    private static readonly Dictionary<string, int> ExportParameters = new(StringComparer.Ordinal)
+    {
+        ["cabi_realloc"] = 4,
+        ["handle"] = 6,
+        ["get-manifest"] = 0,
+        ["get-migrations"] = 0,
+        ["get-resources"] = 0,
+        ["authenticate"] = 2,
+    };
     private const string WasiModule = "wasi_snapshot_preview1";
 
     internal VtxCompiledPlugin(VtxRuntime runtime, PluginPackage package, Module module)
@@ -65,5 +76,32 @@ public sealed class VtxCompiledPlugin
             throw new VtxPluginException(VtxErrorCode.InvalidModule,
                 $"{source}: the module lacks the export(s) {string.Join(", ", missing)} required by world plugin.", source);
         }
+
+        foreach (var export in Module.Exports)
+        {
+            if (!ExportParameters.TryGetValue(export.Name, out var count))
+            {
+                continue;
+            }
+
+            var function = export as FunctionExport;
+            var expected = $"({string.Join(' ', Enumerable.Repeat("i32", count))}) -> i32";
+            if (function is null || function.Parameters.Count != count || function.Parameters.Any(k => k != ValueKind.Int32)
+                || function.Results is not [ValueKind.Int32])
+            {
+                var found = function is null ? export.GetType().Name : $"({string.Join(' ', function.Parameters.Select(Wat))}) -> ({string.Join(' ', function.Results.Select(Wat))})";
+                throw new VtxPluginException(VtxErrorCode.InvalidModule,
+                    $"{source}: export '{export.Name}' must be a function {expected} (canonical ABI of world plugin), found {found}.", source);
+            }
+        }
     }
+
+    private static string Wat(ValueKind kind) => kind switch
+    {
+        ValueKind.Int32 => "i32",
+        ValueKind.Int64 => "i64",
+        ValueKind.Float32 => "f32",
+        ValueKind.Float64 => "f64",
+        _ => kind.ToString(),
+    };
 }

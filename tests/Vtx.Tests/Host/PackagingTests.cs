@@ -73,6 +73,26 @@ public sealed class PackagingTests(RuntimeFixture fixture) : IClassFixture<Runti
         Assert.Contains("cabi_realloc, handle, get-manifest, get-migrations, get-resources, authenticate", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Export_with_the_wrong_core_signature_is_refused_naming_it()
+    {
+        var wasm = Wasmtime.Module.ConvertText("""
+            (module
+              (memory (export "memory") 1)
+              (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) i32.const 0)
+              (func (export "handle") (param i32 i32) (result i32) i32.const 0)
+              (func (export "get-manifest") (result i32) i32.const 0)
+              (func (export "get-migrations") (result i32) i32.const 0)
+              (func (export "get-resources") (result i32) i32.const 0)
+              (func (export "authenticate") (param i32 i32) (result i32) i32.const 0))
+            """);
+
+        var error = Assert.Throws<VtxPluginException>(() => fixture.Runtime.Compile(PluginPackage.Decode(wasm, "wrong.wasm")));
+
+        Assert.Equal(VtxErrorCode.InvalidModule, error.Code);
+        Assert.Equal("wrong.wasm: export 'handle' must be a function (i32 i32 i32 i32 i32 i32) -> i32 (canonical ABI of world plugin), found (i32 i32) -> (i32).", error.Message);
+    }
+
     [Theory]
     [InlineData(new byte[] { 1, 2, 3 }, "not a WebAssembly binary")]
     [InlineData(new byte[] { 0x56, 0x54, 0x58, 9, 0 }, "unknown .vtx container version 9")]

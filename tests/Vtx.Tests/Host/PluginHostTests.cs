@@ -20,7 +20,7 @@ public sealed class PluginHostTests : IDisposable
     {
         var plugins = Directory.CreateDirectory(_folder.File("plugins")).FullName;
         File.Copy(TestPlugins.Core("notes"), Path.Combine(plugins, "notes.wasm"));
-        File.WriteAllBytes(Path.Combine(plugins, "gate.vtx"), PackagingTests.VtxV2(File.ReadAllBytes(TestPlugins.Component("gate")), "{}"));
+        File.WriteAllBytes(Path.Combine(plugins, "gate.vtx"), PackagingTests.VtxV2(File.ReadAllBytes(TestPlugins.Component("gate")), """{"author":"ann"}"""));
         File.WriteAllBytes(Path.Combine(plugins, "broken.vtx"), [0x56, 0x54, 0x58, 7]);
         File.WriteAllText(Path.Combine(plugins, "readme.txt"), "not a plugin");
         using var host = NewHost();
@@ -29,6 +29,8 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal(["gate", "notes"], report.Loaded.Select(p => p.Manifest.Id));
         Assert.Equal([PluginPackageFormat.VtxV2, PluginPackageFormat.CoreModule], report.Loaded.Select(p => p.Format!.Value));
+        Assert.Equal("ann", report.Loaded[0].Metadata!.Value.GetProperty("author").GetString());
+        Assert.Null(report.Loaded[1].Metadata);
         var failure = Assert.Single(report.Failed);
         Assert.Equal(VtxErrorCode.InvalidPackage, failure.Code);
         Assert.Contains("broken.vtx", failure.Message, StringComparison.Ordinal);
