@@ -13,7 +13,8 @@ namespace Vtx.Host.Lifecycle;
 /// <list type="bullet">
 /// <item>Load: decode, compile (cached by content hash), one instance for <c>get-manifest</c>,
 /// <c>get-resources</c> and <c>get-migrations</c>; migrations after the stored version run in one
-/// transaction; a duplicate id or entrypoint is refused.</item>
+/// transaction; a duplicate id or entrypoint is refused, except that loading the same id from
+/// the same file again replaces the loaded plugin (a reload).</item>
 /// <item>Routing: the plugin whose <c>entrypoint</c> is the longest prefix of the path ending on a
 /// <c>/</c> boundary; it gets the rest of the path and the raw query.</item>
 /// <item>Every call gets a fresh instance; a plugin that traps, times out or breaks the ABI fails
@@ -233,7 +234,9 @@ public sealed class VtxPluginHost : IDisposable
 
         lock (_gate)
         {
-            var clash = _plugins.FirstOrDefault(p => p.Id == manifest.Id || p.Entrypoint == entrypoint);
+            // The same plugin from the same source is a reload: it replaces the loaded one.
+            var others = _plugins.Where(p => !(p.Id == manifest.Id && p.Info.Source == source)).ToArray();
+            var clash = others.FirstOrDefault(p => p.Id == manifest.Id || p.Entrypoint == entrypoint);
             if (clash is not null)
             {
                 var what = clash.Id == manifest.Id ? $"id '{manifest.Id}'" : $"entrypoint '{manifest.Entrypoint}' (route conflict)";
@@ -242,7 +245,7 @@ public sealed class VtxPluginHost : IDisposable
 
             var applied = _database.ApplyMigrations(manifest.Id, migrations, resources);
             var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
-            Volatile.Write(ref _plugins, [.. _plugins, new LoadedPlugin(info, entrypoint, create)]);
+            Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create)]);
             _logger.LogInformation("Plugin {PluginId} {Version} loaded from {Source} at {Entrypoint}; {Applied} migration(s) applied",
                 manifest.Id, manifest.Version, source, manifest.Entrypoint, applied);
             return info;

@@ -149,6 +149,20 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void Loading_the_same_plugin_from_the_same_source_again_replaces_it()
+    {
+        using var host = NewHost();
+        host.AddPlugin("echo", (_, io) => new EchoPlugin("echo", "/old", ["CREATE TABLE e(a)"], io));
+
+        var reloaded = host.AddPlugin("echo", (_, io) => new EchoPlugin("echo", "/new", ["CREATE TABLE e(a)", "CREATE TABLE e2(a)"], io));
+
+        Assert.Equal(1, reloaded.MigrationsApplied);
+        Assert.Equal(["/new"], host.Plugins.Select(p => p.Manifest.Entrypoint));
+        Assert.Equal(404, host.Handle("GET", "/old", "").Status);
+        Assert.Equal("echo|GET||", Text(host.Handle("GET", "/new", "")));
+    }
+
+    [Fact]
     public void Wasm_plugin_serves_crud_requests_through_the_host()
     {
         using var host = NewHost();
