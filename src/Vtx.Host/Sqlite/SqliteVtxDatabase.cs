@@ -43,9 +43,9 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
     {
         using var connection = Open();
         var db = connection.Handle!;
-        if (Prepare(db, statement, parameters) is not { } prepared)
+        if (Prepare(db, statement, parameters, out var error) is not { } prepared)
         {
-            return WitResult<ulong, string>.Err("SQL Error: " + LastError);
+            return WitResult<ulong, string>.Err("SQL Error: " + error);
         }
 
         using var stmt = prepared;
@@ -63,9 +63,9 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
     {
         using var connection = Open();
         var db = connection.Handle!;
-        if (Prepare(db, statement, parameters) is not { } prepared)
+        if (Prepare(db, statement, parameters, out var error) is not { } prepared)
         {
-            return WitResult<string, string>.Err(LastError);
+            return WitResult<string, string>.Err(error);
         }
 
         using var stmt = prepared;
@@ -180,11 +180,6 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
         transaction.Commit();
     }
 
-    [ThreadStatic]
-    private static string? t_lastError;
-
-    private static string LastError => t_lastError ?? "unknown error";
-
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -193,19 +188,20 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
         return connection;
     }
 
-    /// <summary>Prepares one statement and binds the parameters by position; null (and <see cref="LastError"/>) on failure.</summary>
-    private static sqlite3_stmt? Prepare(sqlite3 db, string statement, IReadOnlyList<DbValue> parameters)
+    /// <summary>Prepares one statement and binds the parameters by position; null and <paramref name="error"/> on failure.</summary>
+    private static sqlite3_stmt? Prepare(sqlite3 db, string statement, IReadOnlyList<DbValue> parameters, out string error)
     {
+        error = "";
         if (raw.sqlite3_prepare_v2(db, statement, out var stmt, out var tail) != raw.SQLITE_OK)
         {
-            t_lastError = raw.sqlite3_errmsg(db).utf8_to_string();
+            error = raw.sqlite3_errmsg(db).utf8_to_string();
             stmt.Dispose();
             return null;
         }
 
         if (!string.IsNullOrWhiteSpace(tail) || stmt.IsInvalid)
         {
-            t_lastError = stmt.IsInvalid ? "The statement is empty" : "Multiple statements provided";
+            error = stmt.IsInvalid ? "The statement is empty" : "Multiple statements provided";
             stmt.Dispose();
             return null;
         }
@@ -213,7 +209,7 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
         var needed = raw.sqlite3_bind_parameter_count(stmt);
         if (needed != parameters.Count)
         {
-            t_lastError = $"Wrong number of parameters passed to query. Got {parameters.Count}, needed {needed}";
+            error = $"Wrong number of parameters passed to query. Got {parameters.Count}, needed {needed}";
             stmt.Dispose();
             return null;
         }
@@ -229,7 +225,7 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
             };
             if (rc != raw.SQLITE_OK)
             {
-                t_lastError = raw.sqlite3_errmsg(db).utf8_to_string();
+                error = raw.sqlite3_errmsg(db).utf8_to_string();
                 stmt.Dispose();
                 return null;
             }
