@@ -191,7 +191,7 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal(500, failed.Status);
         Assert.Equal("Plugin execution failed", failed.Error);
         Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error
-            && e.Message.Contains("GET /evil/loop failed in plugin evil: Timeout: Plugin 'evil' ran past its 300 ms deadline", StringComparison.Ordinal));
+            && e.Message.Contains("GET /evil/loop failed in plugin evil: Timeout: Plugin 'evil' ran past its 1000 ms deadline", StringComparison.Ordinal));
         Assert.Equal(200, next.Status);
         Assert.Equal("fine", Text(next));
     }

@@ -23,8 +23,9 @@ public sealed class RuntimeFixture : IDisposable
 
     public static VtxHostOptions Options => new()
     {
-        HandleTimeout = TimeSpan.FromMilliseconds(300),
-        AuthenticateTimeout = TimeSpan.FromMilliseconds(300),
+        // Long enough for honest calls on a busy CI machine, short enough for the runaway-loop tests.
+        HandleTimeout = TimeSpan.FromSeconds(1),
+        AuthenticateTimeout = TimeSpan.FromSeconds(1),
         MaxMemoryBytes = 8L * 1024 * 1024,
         MaxLiveHandles = 64,
     };
@@ -38,7 +39,7 @@ public sealed class RuntimeFixture : IDisposable
     public string FilesFolder => _folder.File("files");
 
     public VtxPluginInstance Instantiate(string path) =>
-        Runtime.Compile(PluginPackage.Load(path)).CreateInstance(Path.GetFileName(path), Database, StreamIo, TimeSpan.FromMilliseconds(300));
+        Runtime.Compile(PluginPackage.Load(path)).CreateInstance(Path.GetFileName(path), Database, StreamIo, TimeSpan.FromSeconds(5));
 
     public static string BodyText(HttpResponse response)
     {
