@@ -11,7 +11,8 @@ var plugins = new Option<DirectoryInfo>("--plugins") { Description = "Folder of 
 var database = new Option<FileInfo>("--database") { Description = "SQLite database file (created if missing)", DefaultValueFactory = _ => new FileInfo("vtx.db") };
 var files = new Option<DirectoryInfo>("--files") { Description = "Folder that stream-io.open-file serves (files named by UUID)", DefaultValueFactory = _ => new DirectoryInfo("files") };
 var port = new Option<int>("--port") { Description = "Port on 127.0.0.1", DefaultValueFactory = _ => 8080 };
-var root = new RootCommand("vtx-host: serves VTX plugins (vtx:api@1.2.6, world plugin) over HTTP on 127.0.0.1") { plugins, database, files, port };
+var watch = new Option<bool>("--watch") { Description = "Reload plugins when files in the plugin folder change" };
+var root = new RootCommand("vtx-host: serves VTX plugins (vtx:api@1.2.6, world plugin) over HTTP on 127.0.0.1") { plugins, database, files, port, watch };
 root.SetAction(async (parse, cancellationToken) =>
 {
     using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
@@ -39,6 +40,7 @@ root.SetAction(async (parse, cancellationToken) =>
             Console.Error.WriteLine($"failed: {failure.Message}");
         }
 
+        using var watcher = parse.GetValue(watch) ? host.Watch(folder.FullName) : null;
         var url = $"http://127.0.0.1:{parse.GetValue(port)}";
         await using var app = VtxHttpServer.Create(host, url);
         Console.WriteLine($"serving {report.Loaded.Count} plugin(s) on {url}");

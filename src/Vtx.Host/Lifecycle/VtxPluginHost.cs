@@ -13,8 +13,8 @@ namespace Vtx.Host.Lifecycle;
 /// <list type="bullet">
 /// <item>Load: decode, compile (cached by content hash), one instance for <c>get-manifest</c>,
 /// <c>get-resources</c> and <c>get-migrations</c>; migrations after the stored version run in one
-/// transaction; a duplicate id or entrypoint is refused, except that loading the same id from
-/// the same file again replaces the loaded plugin (a reload).</item>
+/// transaction; a duplicate id or entrypoint is refused, except that loading the same file
+/// again replaces the plugin it held (a reload).</item>
 /// <item>Routing: the plugin whose <c>entrypoint</c> is the longest prefix of the path ending on a
 /// <c>/</c> boundary; it gets the rest of the path and the raw query.</item>
 /// <item>Every call gets a fresh instance; a plugin that traps, times out or breaks the ABI fails
@@ -27,7 +27,7 @@ namespace Vtx.Host.Lifecycle;
 /// </summary>
 public sealed class VtxPluginHost : IDisposable
 {
-    private const string FileExtensions = "*.vtx;*.wasm";
+    private static readonly string[] FileExtensions = [".vtx", ".wasm"];
     private readonly IVtxDatabase _database;
     private readonly IStreamIo _streamIo;
     private readonly VtxRuntime _runtime;
@@ -60,7 +60,7 @@ public sealed class VtxPluginHost : IDisposable
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public VtxLoadReport LoadDirectory(string directory)
     {
-        var files = FileExtensions.Split(';').SelectMany(pattern => Directory.EnumerateFiles(directory, pattern)).Order(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(directory).Where(IsPluginFile).Order(StringComparer.Ordinal);
         var loaded = new List<VtxPluginInfo>();
         var failed = new List<VtxPluginException>();
         foreach (var file in files)
@@ -79,6 +79,19 @@ public sealed class VtxPluginHost : IDisposable
         return new VtxLoadReport(loaded, failed);
     }
 
+    /// <summary>
+    /// Watches <paramref name="directory"/> and keeps the loaded plugins in step with it: a new or
+    /// changed <c>*.vtx</c>/<c>*.wasm</c> file is (re)loaded 500 ms after its last change, a deleted
+    /// one is unloaded with its data kept. Failures are logged and leave the previous version serving.
+    /// </summary>
+    /// <param name="directory">The plugin folder (usually the one given to <see cref="LoadDirectory"/>).</param>
+    /// <returns>Dispose to stop watching.</returns>
+    /// <exception cref="ArgumentException">The folder does not exist.</exception>
+    public IDisposable Watch(string directory) => new PluginDirectoryWatcher(this, directory, _logger);
+
+    internal static bool IsPluginFile(string path) =>
+        FileExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Loads one plugin file (<c>.vtx</c> v1/v2, component or core module) and applies its migrations.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The loaded plugin.</returns>
@@ -90,7 +103,7 @@ public sealed class VtxPluginHost : IDisposable
         {
             package = PluginPackage.Load(path);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new VtxPluginException(VtxErrorCode.InvalidPackage, $"{path}: cannot be read: {ex.Message}", path, ex);
         }
@@ -234,8 +247,8 @@ public sealed class VtxPluginHost : IDisposable
 
         lock (_gate)
         {
-            // The same plugin from the same source is a reload: it replaces the loaded one.
-            var others = _plugins.Where(p => !(p.Id == manifest.Id && p.Info.Source == source)).ToArray();
+            // A source holds one plugin: loading it again is a reload that replaces what it held.
+            var others = _plugins.Where(p => p.Info.Source != source).ToArray();
             var clash = others.FirstOrDefault(p => p.Id == manifest.Id || p.Entrypoint == entrypoint);
             if (clash is not null)
             {
