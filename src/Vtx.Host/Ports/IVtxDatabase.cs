@@ -12,6 +12,15 @@ namespace Vtx.Host.Ports;
 public interface IVtxDatabase : ISql
 {
     /// <summary>
+    /// <c>sql.query-json</c> for the Restricted policy (during <c>authenticate</c>): a statement
+    /// that would write answers <c>err("Permission Denied")</c> without running.
+    /// </summary>
+    /// <param name="statement">One SQL statement with positional parameters.</param>
+    /// <param name="parameters">Values for the parameters, in order.</param>
+    /// <returns>As <see cref="ISql.QueryJson"/>.</returns>
+    WitResult<string, string> QueryJsonReadOnly(string statement, IReadOnlyList<DbValue> parameters);
+
+    /// <summary>
     /// Applies the migrations after the plugin's stored version, in one transaction, then records
     /// <paramref name="resources"/> as its tables and the version as <c>migrations.Count</c>.
     /// </summary>

@@ -59,7 +59,14 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
     }
 
     /// <inheritdoc/>
-    public WitResult<string, string> QueryJson(string statement, IReadOnlyList<DbValue> parameters)
+    public WitResult<string, string> QueryJson(string statement, IReadOnlyList<DbValue> parameters) =>
+        QueryJson(statement, parameters, readOnly: false);
+
+    /// <inheritdoc/>
+    public WitResult<string, string> QueryJsonReadOnly(string statement, IReadOnlyList<DbValue> parameters) =>
+        QueryJson(statement, parameters, readOnly: true);
+
+    private WitResult<string, string> QueryJson(string statement, IReadOnlyList<DbValue> parameters, bool readOnly)
     {
         using var connection = Open();
         var db = connection.Handle!;
@@ -69,6 +76,11 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
         }
 
         using var stmt = prepared;
+        if (readOnly && raw.sqlite3_stmt_readonly(stmt) == 0)
+        {
+            return WitResult<string, string>.Err("Permission Denied");
+        }
+
         var columns = Enumerable.Range(0, raw.sqlite3_column_count(stmt)).Select(i => raw.sqlite3_column_name(stmt, i).utf8_to_string()).ToArray();
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, JsonOptions))

@@ -244,6 +244,22 @@ public sealed class PluginHostTests : IDisposable
     }
 
     [Fact]
+    public void Authenticate_may_read_but_not_write_through_query_json()
+    {
+        using var host = NewHost();
+        var database = new SqliteVtxDatabase(DatabasePath);
+        database.Execute("CREATE TABLE users(name TEXT)", []);
+        database.Execute("INSERT INTO users VALUES (?)", [new Vtx.Protocol.DbValue.Text("ann")]);
+        host.AddPlugin("probe", (sql, _) => new SqlProbePlugin(sql));
+
+        var result = host.Authenticate([]);
+
+        Assert.Equal("""[{"name":"ann"}]""", result.User!.Username);
+        Assert.Equal("Permission Denied", result.User.Metadata);
+        Assert.Equal("""[{"n":1}]""", database.QueryJson("SELECT count(*) AS n FROM users", []).Value);
+    }
+
+    [Fact]
     public void Uninstall_drops_the_plugin_tables_unless_data_is_kept()
     {
         using var host = NewHost();
