@@ -24,6 +24,9 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         _connection = SqliteSession.Open(session.ConnectionString, session.Synchronous);
     }
 
+    /// <summary>The SQLite file this database works on (the connection string's data source).</summary>
+    public string FilePath => new SqliteConnectionStringBuilder(_session.ConnectionString).DataSource;
+
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
         WithConnectionAsync(() => Execute(_connection, null, sql, parameters), cancellationToken);
 

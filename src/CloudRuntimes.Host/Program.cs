@@ -14,9 +14,11 @@ var maxBody = new Option<int>("--max-body-size") { Description = "Largest reques
 var logLevel = new Option<string>("--log-level") { Description = "Log level: debug, info, warn or error", DefaultValueFactory = _ => "info" };
 logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
 var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as JSON, one object a line" };
+var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX plugins (*.wasm, *.vtx) served under their entrypoints" };
+var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, logLevel, logAsJson, endpoints };
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -46,6 +48,8 @@ run.SetAction(async (parse, cancellationToken) =>
         AppEndpoints = appEndpoints,
         LogLevel = parse.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information },
         LogAsJson = parse.GetValue(logAsJson),
+        PluginsPath = parse.GetValue(plugins),
+        PluginAuth = parse.GetValue(pluginAuth),
     };
     try
     {

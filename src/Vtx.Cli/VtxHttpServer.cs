@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Vtx.AspNetCore;
 using Vtx.Host.Lifecycle;
-using Vtx.Protocol;
 
 namespace Vtx.Cli;
 
@@ -29,16 +29,13 @@ public static class VtxHttpServer
         var app = builder.Build();
         app.MapGet("/health", () => Results.Text("ok"));
         app.MapGet("/admin/plugins", (HttpContext context) => AdminPlugins(host, context));
-        app.Map("/{**path}", (HttpContext context) => GatewayAsync(host, context));
+        app.Map("/{**path}", (HttpContext context) => VtxGateway.HandleAsync(host, context));
         return app;
     }
 
     private static IResult AdminPlugins(VtxPluginHost host, HttpContext context)
     {
-        var headers = context.Request.Headers
-            .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), v ?? "")))
-            .ToList();
-        var auth = host.Authenticate(headers);
+        var auth = VtxGateway.Authenticate(host, context.Request);
         if (auth.User is null)
         {
             return Results.Json(new { error = "Unauthorized" }, statusCode: auth.Status);
@@ -53,37 +50,5 @@ public static class VtxHttpServer
             schemaVersion = p.SchemaVersion,
         });
         return Results.Json(new { user = auth.User.Username, plugins });
-    }
-
-    private static async Task GatewayAsync(VtxPluginHost host, HttpContext context)
-    {
-        var request = context.Request;
-        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
-        var result = host.Handle(request.Method, request.Path.Value ?? "/", query);
-        if (result.Error is not null)
-        {
-            await Results.Json(new { error = result.Error }, statusCode: result.Status).ExecuteAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        context.Response.StatusCode = result.Status;
-        if (result.Body is not { } body)
-        {
-            return;
-        }
-
-        using (body)
-        {
-            using var content = body.OpenRead();
-            if (result.Status == StatusCodes.Status200OK && body is StreamBuffer)
-            {
-                await Results.Stream(content, body.ContentType, enableRangeProcessing: true).ExecuteAsync(context).ConfigureAwait(false);
-                return;
-            }
-
-            context.Response.ContentType = body.ContentType;
-            context.Response.ContentLength = (long)body.Size;
-            await content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-        }
     }
 }

@@ -49,7 +49,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     }
 
     /// <summary>Starts another runtime process (e.g. with an API token) sharing nothing with the first.</summary>
-    public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken)
+    public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
         var port = FreePort();
         var args = new List<string> { "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront") };
@@ -57,6 +57,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
+        args.AddRange(extraArgs);
         var environment = new Dictionary<string, string> { [SecretName] = SecretValue, ["APP_API_TOKEN"] = "app-token" };
         if (apiToken is not null)
         {

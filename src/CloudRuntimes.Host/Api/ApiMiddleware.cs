@@ -1,23 +1,36 @@
 using CloudRuntimes.Host.Hosting;
+using Vtx.AspNetCore;
+using Vtx.Host.Lifecycle;
 
 namespace CloudRuntimes.Host.Api;
 
 /// <summary>
-/// Cross-cutting API rules: the <c>dapr-api-token</c> check (except health checks), and errors as Dapr error bodies —
+/// Cross-cutting API rules: the <c>dapr-api-token</c> check and, with <c>--plugin-auth</c>, the plugins' <c>authenticate</c>
+/// chain (both except health checks); errors as Dapr error bodies —
 /// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
 /// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
 /// </summary>
-internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, ILogger<ApiMiddleware> logger)
+internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginAuthentication pluginAuthentication, ILogger<ApiMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (options.ApiToken is { } token && !context.Request.Path.StartsWithSegments("/v1.0/healthz") &&
-            context.Request.Headers["dapr-api-token"] != token)
+        var isHealthCheck = context.Request.Path.StartsWithSegments("/v1.0/healthz");
+        if (options.ApiToken is { } token && !isHealthCheck && context.Request.Headers["dapr-api-token"] != token)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.ContentType = "text/plain";
             await context.Response.WriteAsync("invalid api token");
             return;
+        }
+        var isApi = context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
+        if (pluginAuthentication.Plugins is { } plugins && isApi && !isHealthCheck)
+        {
+            var auth = VtxGateway.Authenticate(plugins, context.Request);
+            if (auth.User is null)
+            {
+                await ApiErrors.Result("ERR_UNAUTHORIZED", $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
+                return;
+            }
         }
         try
         {
@@ -44,3 +57,6 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
         }
     }
 }
+
+/// <summary>The plugin host whose <c>authenticate</c> chain guards the API (<c>--plugin-auth</c>), or null when the API is not guarded.</summary>
+internal sealed record PluginAuthentication(VtxPluginHost? Plugins);

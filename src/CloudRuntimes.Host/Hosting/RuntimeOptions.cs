@@ -39,6 +39,18 @@ public sealed record RuntimeOptions
     /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c>, default 4 MiB as Dapr).</summary>
     public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>A folder of VTX plugins (<c>*.wasm</c>, <c>*.vtx</c>) served under their entrypoints (<c>--plugins</c>); null for none.</summary>
+    public string? PluginsPath { get; init; }
+
+    /// <summary>Require every API request (all but the health checks) to pass the plugins' <c>authenticate</c> chain (<c>--plugin-auth</c>).</summary>
+    public bool PluginAuth { get; init; }
+
+    /// <summary>The database component whose SQLite file backs the plugins' <c>sql</c> import; default <c>database</c>.</summary>
+    public string PluginDatabase { get; init; } = "database";
+
+    /// <summary>The file component behind the plugins' <c>stream-io.open-file</c>; default <c>files</c>.</summary>
+    public string PluginFiles { get; init; } = "files";
+
     /// <summary>Least severe log level of the runtime's own logs (<c>--log-level</c>: debug, info, warn, error); default info.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 

@@ -5,10 +5,12 @@ using CloudRuntimes.Components.Rototo;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Vtx.AspNetCore;
 
 namespace CloudRuntimes.Host.Hosting;
 
@@ -54,9 +56,15 @@ public static class RuntimeServer
         AddTelemetry(builder);
 
         var app = builder.Build();
-        // Create the components now so that configuration errors fail start-up, not the first request.
-        _ = app.Services.GetRequiredService<CloudRuntimesComponents>();
-        app.UseMiddleware<ApiMiddleware>();
+        // Create the components and load the plugins now, so that configuration errors fail start-up, not the first request.
+        var components = app.Services.GetRequiredService<CloudRuntimesComponents>();
+        var pluginsPath = options.PluginsPath ?? ShippedExample(options, "plugins");
+        var plugins = pluginsPath is null ? null : RuntimePlugins.Load(pluginsPath, options, components, app.Services.GetRequiredService<ILoggerFactory>());
+        if (plugins is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(plugins.Dispose);
+        }
+        app.UseMiddleware<ApiMiddleware>(new PluginAuthentication(options.PluginAuth ? plugins : null));
         StateEndpoints.Map(app);
         PubSubEndpoints.Map(app);
         SecretsEndpoints.Map(app);
@@ -68,6 +76,11 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
+        if (plugins is not null)
+        {
+            // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
+            app.MapFallback(context => VtxGateway.HandleAsync(plugins, context));
+        }
         return app;
     }
 
@@ -90,17 +103,20 @@ public static class RuntimeServer
                 builder.AddComponent(name, type, metadata);
             }
         }
-        if ((options.ConfigSource ?? DefaultConfigSource(options)) is { } source && !builder.HasComponent("config"))
+        if ((options.ConfigSource ?? ShippedExample(options, "storefront")) is { } source && !builder.HasComponent("config"))
         {
             builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = source });
         }
         return builder.Build();
     }
 
-    /// <summary>With the embedded defaults, the example rototo workspace shipped beside the server serves as <c>config</c>.</summary>
-    private static string? DefaultConfigSource(RuntimeOptions options)
+    /// <summary>
+    /// With the embedded defaults (no components path), an example shipped beside the server: <c>storefront</c>, the
+    /// rototo workspace served as <c>config</c>, and <c>plugins</c>, the VTX plugins served under their entrypoints.
+    /// </summary>
+    private static string? ShippedExample(RuntimeOptions options, string name)
     {
-        var example = Path.Combine(AppContext.BaseDirectory, "examples", "storefront");
+        var example = Path.Combine(AppContext.BaseDirectory, "examples", name);
         return options.ComponentsPath is null && Directory.Exists(example) ? example : null;
     }
 

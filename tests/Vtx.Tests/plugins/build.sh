@@ -8,6 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$(mkdir -p "${1:-$here/out}" && cd "${1:-$here/out}" && pwd)"
 wit="$here/../../../src/Vtx.Protocol/wit/vtx.wit"
+include="$here/../../../src/Vtx.Protocol/c"
 wasm_ld="$(command -v wasm-ld || command -v wasm-ld-14)"
 
 component_ld="${WASM_COMPONENT_LD:-}"
@@ -22,7 +23,7 @@ fi
 # Freestanding plugins: no libc at all.
 for source in "$here"/[!w]*.c; do
   name="$(basename "$source" .c)"
-  clang --target=wasm32 -O2 -nostdlib -ffreestanding -Wall -Werror -c "$source" -o "$out/$name.o"
+  clang --target=wasm32 -O2 -nostdlib -ffreestanding -Wall -Werror -I "$include" -c "$source" -o "$out/$name.o"
   "$wasm_ld" --no-entry --export-dynamic --stack-first -z stack-size=65536 -o "$out/$name.core.wasm" "$out/$name.o"
   if [ -n "$component_ld" ]; then
     "$component_ld" --wasm-ld-path "$wasm_ld" --wasi-adapter none --component-type "$wit" \
@@ -34,7 +35,7 @@ done
 # their components carry the WASI preview1 reactor adapter, the shape vtx-cli makes for Rust plugins.
 for source in "$here"/wasi-*.c; do
   name="$(basename "$source" .c)"
-  if ! clang --target=wasm32-wasi -O2 -Wall -Werror -c "$source" -o "$out/$name.o" 2>"$out/$name.log" \
+  if ! clang --target=wasm32-wasi -O2 -Wall -Werror -I "$include" -c "$source" -o "$out/$name.o" 2>"$out/$name.log" \
     || ! clang --target=wasm32-wasi -mexec-model=reactor -fuse-ld="$wasm_ld" -Wl,--export-dynamic -o "$out/$name.core.wasm" "$out/$name.o" 2>>"$out/$name.log"; then
     echo "skipping $name: wasi-libc build failed (install wasi-libc and libclang-rt-14-dev-wasm32): $(head -c 300 "$out/$name.log")" >&2
     continue
