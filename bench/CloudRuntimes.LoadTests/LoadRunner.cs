@@ -8,15 +8,8 @@ namespace CloudRuntimes.LoadTests;
 /// <param name="Call">Sends one request; throws (or reports false) on failure.</param>
 internal sealed record LoadOperation(string Name, Func<int, long, CancellationToken, Task<bool>> Call);
 
-/// <summary>What one operation measured: completed calls, failed calls, latency histogram (Stopwatch ticks) and the load average around it.</summary>
-internal sealed record OperationResult(string Name, long Completed, long Errors, TimeSpan Duration, HistogramBase Latency, string? FirstError, LoadAverage LoadBefore, LoadAverage LoadAfter)
-{
-    public double PerSecond => Completed / Duration.TotalSeconds;
-
-    public double Milliseconds(double percentile) => Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) * 1000.0 / Stopwatch.Frequency;
-
-    public double MaxMilliseconds => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() * 1000.0 / Stopwatch.Frequency;
-}
+/// <summary>What one operation measured: successful requests per second, their latency (ms), failed requests, and the load average around the run.</summary>
+internal sealed record OperationResult(string Name, long Completed, long Errors, double PerSecond, double P50, double P99, double Max, string? FirstError, LoadAverage LoadBefore, LoadAverage LoadAfter);
 
 /// <summary>
 /// Closed-loop load: <c>connections</c> workers each send one request at a time, back to back, for a fixed duration.
@@ -66,10 +59,13 @@ internal static class LoadRunner
                 errors += state.Errors[o];
                 firstError ??= state.FirstError[o];
             }
-            results.Add(new OperationResult(operations[o].Name, histogram.TotalCount, errors, elapsed, histogram, firstError, before, after));
+            results.Add(new OperationResult(operations[o].Name, histogram.TotalCount, errors, histogram.TotalCount / elapsed.TotalSeconds,
+                Milliseconds(histogram, histogram.GetValueAtPercentile(50)), Milliseconds(histogram, histogram.GetValueAtPercentile(99)), Milliseconds(histogram, histogram.GetMaxValue()), firstError, before, after));
         }
         return results;
     }
+
+    private static double Milliseconds(HistogramBase histogram, long ticks) => histogram.TotalCount == 0 ? 0 : ticks * 1000.0 / Stopwatch.Frequency;
 
     private static async Task WorkAsync(IReadOnlyList<LoadOperation> operations, int worker, WorkerState state, CancellationToken stop)
     {

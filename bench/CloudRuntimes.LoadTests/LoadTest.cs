@@ -9,7 +9,7 @@ internal sealed record LoadSettings(int Connections, TimeSpan Duration, TimeSpan
 /// <summary>The two modes: the scenarios side by side with in-process calls, and the soak.</summary>
 internal static class LoadTest
 {
-    /// <summary>State get, state save+get (each over HTTP, then in-process), publish (then delivery) and invoke.</summary>
+    /// <summary>State get, state save+get (over HTTP, with wrk when installed, then in-process), invoke, publish (then delivery).</summary>
     /// <returns>0 when no request failed and no message was lost; 1 otherwise.</returns>
     public static async Task<int> ScenariosAsync(LoadSettings settings)
     {
@@ -20,18 +20,44 @@ internal static class LoadTest
         await using var inProcess = await InProcessOperations.CreateAsync();
 
         Report.Header(settings.Connections, settings.Duration, settings.Server);
-        long errors = 0;
-        foreach (var operation in new[] { http.StateGet, inProcess.StateGet, http.StateSaveGet, inProcess.StateSaveGet, http.Invoke, http.Publish })
+        Task<OperationResult> Driver(LoadOperation operation) => RunAsync(operation, settings);
+        Task<OperationResult>? Wrk(string name, string path, string? postJson) => WrkRunner.Available
+            ? WrkRunner.RunAsync(name, new Uri(runtime.Endpoint, path), postJson, settings.Connections, settings.WarmUp, settings.Duration)
+            : null;
+        var scenarios = new Func<Task<OperationResult>?>[]
         {
-            var result = (await LoadRunner.RunAsync([operation], settings.Connections, settings.WarmUp, settings.Duration)).Single();
-            Report.Row(result);
-            errors += result.Errors;
+            () => Driver(http.StateGet),
+            () => Wrk("state get (wrk)", $"v1.0/state/{HttpOperations.Store}/{HttpOperations.PresavedKey}", null),
+            () => Driver(inProcess.StateGet),
+            () => Driver(http.StateSaveGet),
+            () => Driver(inProcess.StateSaveGet),
+            () => Driver(http.Invoke),
+            () => Wrk("invoke (wrk)", $"v1.0/invoke/{RuntimeProcess.AppId}/method/echo", """{"n":1}"""),
+            () => Driver(http.Publish),
+        };
+        long errors = 0;
+        foreach (var scenario in scenarios)
+        {
+            if (scenario() is { } run)
+            {
+                var result = await run;
+                Report.Row(result);
+                errors += result.Errors;
+            }
+        }
+        if (!WrkRunner.Available)
+        {
+            Console.WriteLine();
+            Console.WriteLine("wrk is not installed (apt-get install wrk): the wrk rows were left out");
         }
         var delivery = await DeliveryCheck.WaitAsync(http.Published, app.Delivered, settings.DeliveryTimeout);
         Console.WriteLine();
         Report.Delivery(delivery);
         return errors == 0 && delivery.Lost == 0 ? 0 : 1;
     }
+
+    private static async Task<OperationResult> RunAsync(LoadOperation operation, LoadSettings settings) =>
+        (await LoadRunner.RunAsync([operation], settings.Connections, settings.WarmUp, settings.Duration)).Single();
 
     /// <summary>
     /// Mixed load (each worker cycles state save+get, publish, invoke) for the settings' duration after a warm-up;

@@ -17,7 +17,7 @@ internal static class Report
     public static void Row(OperationResult result)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {result.Name} | {result.PerSecond:0} | {result.Milliseconds(50):0.00} | {result.Milliseconds(99):0.00} | {result.MaxMilliseconds:0.0} | {result.Completed} | {result.Errors} | {result.LoadBefore} | {result.LoadAfter} |"));
+            $"| {result.Name} | {result.PerSecond:0} | {result.P50:0.00} | {result.P99:0.00} | {result.Max:0.0} | {result.Completed} | {result.Errors} | {result.LoadBefore} | {result.LoadAfter} |"));
         if (result.FirstError is not null)
         {
             Console.Error.WriteLine($"  first error of {result.Name}: {result.FirstError}");
