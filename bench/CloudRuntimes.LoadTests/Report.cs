@@ -26,7 +26,7 @@ internal static class Report
 
     public static void Delivery(DeliveryCheck check) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"delivery: {check.Published} published (acknowledged), {check.Delivered} of them delivered, {check.Lost} lost, {check.Redelivered} delivered more than once; all in {check.Drain.TotalSeconds:0.0} s after the last publish"));
+            $"delivery: {check.Published} published (acknowledged), {check.Delivered} of them delivered, {check.Lost} lost, {check.Redelivered} delivered more than once; backlog at the last publish {check.Backlog}, delivered in {check.Drain.TotalSeconds:0.0} s ({check.Backlog / Math.Max(check.Drain.TotalSeconds, 0.001):0} messages/s)"));
 
     public static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.0} MiB");
 }
