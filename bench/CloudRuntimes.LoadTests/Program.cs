@@ -19,9 +19,10 @@ root.SetAction(async (parse, _) =>
         TimeSpan.FromSeconds(parse.GetValue(warmUp)),
         TimeSpan.FromSeconds(parse.GetValue(drain)),
         Path.GetFullPath(parse.GetValue(server) ?? RuntimeProcess.BuiltHost()));
-    if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero)
+    var soakSeconds = parse.GetValue(soak);
+    if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero || soakSeconds < 1 || settings.WarmUp < TimeSpan.Zero)
     {
-        await Console.Error.WriteLineAsync("error: --connections and --duration must be positive");
+        await Console.Error.WriteLineAsync("error: --connections, --duration and --soak must be positive, --warmup not negative");
         return 2;
     }
     if (!File.Exists(settings.Server))
@@ -29,8 +30,17 @@ root.SetAction(async (parse, _) =>
         await Console.Error.WriteLineAsync($"error: the server is not built at {settings.Server} (build the solution in this configuration or pass --server)");
         return 2;
     }
-    return parse.GetValue(soak) is { } seconds
-        ? await LoadTest.SoakAsync(settings with { Duration = TimeSpan.FromSeconds(seconds) })
-        : await LoadTest.ScenariosAsync(settings);
+    try
+    {
+        return soakSeconds is { } seconds
+            ? await LoadTest.SoakAsync(settings with { Duration = TimeSpan.FromSeconds(seconds) })
+            : await LoadTest.ScenariosAsync(settings);
+    }
+    catch (InvalidOperationException e)
+    {
+        // The server did not come up, or wrk failed: the message says which.
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 2;
+    }
 });
 return await root.Parse(args).InvokeAsync();

@@ -64,9 +64,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             directory = directory.Parent;
         }
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        return directory is null
-            ? throw new FileNotFoundException("CloudRuntimes.slnx not found above the driver; pass --server PATH")
-            : Path.Combine(directory.FullName, "src", "CloudRuntimes.Host", "bin", configuration, "net10.0", "CloudRuntimes.Host.dll");
+        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "src", "CloudRuntimes.Host", "bin", configuration, "net10.0", "CloudRuntimes.Host.dll");
     }
 
     public async ValueTask DisposeAsync()
