@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the C test plugins into OUT_DIR (default: ./out):
+# Builds the C test plugins into OUT_DIR (default: ./out). `build.sh built` rebuilds the committed copies
+# that the tests use when the toolchain is absent (a test checks they match a fresh build):
 #   NAME.core.wasm       a core module following the canonical ABI (clang + wasm-ld)
 #   NAME.component.wasm  a real component (wasm-component-ld, when found), typed by the project's vtx.wit
 # Needs: clang (wasm32 target) and wasm-ld (Debian packages clang, lld).
@@ -45,3 +46,6 @@ for source in "$here"/wasi-*.c; do
       -Wl,--wasi-adapter,reactor -Wl,--component-type,"$wit" -Wl,--export-dynamic -o "$out/$name.component.wasm" "$out/$name.o"
   fi
 done
+
+# Only the .wasm files are results.
+rm -f "$out"/*.o "$out"/*.log
