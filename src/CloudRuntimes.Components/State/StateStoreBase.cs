@@ -14,6 +14,8 @@ namespace CloudRuntimes.Components.State;
 /// </summary>
 public abstract class StateStoreBase : IStateStore
 {
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>().AsReadOnly();
+
     /// <summary>The capabilities every store built on this class reports: <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>.</summary>
     public static IReadOnlyList<string> Capabilities { get; } = ["ETAG", "TRANSACTIONAL", "TTL"];
 
@@ -114,8 +116,20 @@ public abstract class StateStoreBase : IStateStore
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateGet, $"state store {ComponentName}: reading {string.Join(", ", keys)} failed: {e.Message}", e);
         }
         Count(operation);
+        return WithoutExpired(stored);
+    }
+
+    private static IReadOnlyDictionary<string, StoredState> WithoutExpired(IReadOnlyDictionary<string, StoredState> stored)
+    {
         var now = DateTimeOffset.UtcNow;
-        return stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        foreach (var state in stored.Values)
+        {
+            if (state.IsExpired(now))
+            {
+                return stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+            }
+        }
+        return stored;
     }
 
     private async Task ApplyEachAsync(List<StateOperation> operations, string operation, string failureCode, CancellationToken cancellationToken)
@@ -176,7 +190,7 @@ public abstract class StateStoreBase : IStateStore
     private List<StateChange> Plan(IReadOnlyList<PlannedOperation> operations, IReadOnlyDictionary<string, StoredState> stored)
     {
         var now = DateTimeOffset.UtcNow;
-        var view = stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        var view = WithoutExpired(stored).ToDictionary(StringComparer.Ordinal);
         var changes = new List<StateChange>(operations.Count);
         foreach (var operation in operations)
         {
@@ -234,9 +248,9 @@ public abstract class StateStoreBase : IStateStore
 
     private static StateItem ToItem(string key, StoredState stored)
     {
-        IReadOnlyDictionary<string, string> metadata = stored.ExpiresAt is { } expiry
+        var metadata = stored.ExpiresAt is { } expiry
             ? new Dictionary<string, string> { [StateMetadata.TtlExpireTime] = expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
-            : new Dictionary<string, string>();
+            : NoMetadata;
         return new StateItem(key, stored.Value, stored.ETag, metadata);
     }
 
