@@ -35,6 +35,41 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task Stream_entries_are_trimmed_once_every_consumer_group_has_acknowledged_them()
+    {
+        Assert.SkipWhen(redis.SkipReason is not null, redis.SkipReason ?? "");
+        var builder = new CloudRuntimesBuilder("checkout").AddRedisComponents();
+        builder.AddComponent("pubsub", "pubsub.redis", redis.Metadata);
+        await using var components = builder.Build();
+        var pubsub = components.GetPubSub("pubsub");
+        var topic = "trim-" + Guid.NewGuid().ToString("N");
+        await using var raw = await ConnectionMultiplexer.ConnectAsync(redis.Host);
+        var db = raw.GetDatabase();
+        var fast = 0;
+        await using var fastGroup = await pubsub.SubscribeAsync(new PubSub.TopicSubscription(topic, "fast"), (_, _) => { Interlocked.Increment(ref fast); return Task.FromResult(PubSub.DeliveryStatus.Success); });
+        var slowGate = new TaskCompletionSource();
+        var slow = 0;
+        var slowGroup = await pubsub.SubscribeAsync(new PubSub.TopicSubscription(topic, "slow"), async (_, _) =>
+        {
+            await slowGate.Task;
+            Interlocked.Increment(ref slow);
+            return PubSub.DeliveryStatus.Success;
+        });
+
+        for (var i = 0; i < 5; i++)
+        {
+            await pubsub.PublishAsync(new PubSub.PublishRequest(topic, Encoding.UTF8.GetBytes($"m{i}")));
+        }
+        await Conformance.Eventually.HoldsAsync(() => Volatile.Read(ref fast) == 5, TimeSpan.FromSeconds(10), "the fast group to acknowledge all five");
+        Assert.Equal(5, await db.StreamLengthAsync(topic));
+
+        slowGate.SetResult();
+        await Conformance.Eventually.HoldsAsync(() => Volatile.Read(ref slow) == 5, TimeSpan.FromSeconds(10), "the slow group to acknowledge all five");
+        await slowGroup.DisposeAsync();
+        Assert.InRange(await db.StreamLengthAsync(topic), 0, 1);
+    }
+
+    [Fact]
     public void Unreachable_redis_fails_naming_the_component_and_the_host()
     {
         int port;
