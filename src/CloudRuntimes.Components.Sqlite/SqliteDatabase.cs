@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Database;
 using Microsoft.Data.Sqlite;
 
@@ -21,10 +22,18 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         _componentName = componentName;
     }
 
+    /// <inheritdoc />
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => ExecuteCoreAsync(sql, parameters, cancellationToken));
+
+    private Task<long> ExecuteCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
         _session.WithConnectionAsync(connection => Execute(connection, null, sql, parameters), cancellationToken);
 
+    /// <inheritdoc />
     public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => QueryCoreAsync(sql, parameters, cancellationToken));
+
+    private Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
         _session.WithConnectionAsync<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(connection => Query(connection, null, sql, parameters), cancellationToken);
 
     public Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)

@@ -27,7 +27,11 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
         _session.Execute("CREATE TABLE IF NOT EXISTS jobs (name TEXT NOT NULL PRIMARY KEY, schedule TEXT NULL, due_time INTEGER NULL, repeats INTEGER NULL, ttl INTEGER NULL, data BLOB NOT NULL, next_fire INTEGER NOT NULL, fired INTEGER NOT NULL DEFAULT 0)");
     }
 
-    public async Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "schedule", _componentName, () => ScheduleCoreAsync(job, overwrite, cancellationToken));
+
+    private async Task ScheduleCoreAsync(Job job, bool overwrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (string.IsNullOrEmpty(job.Name))
@@ -67,13 +71,21 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
         }
     }
 
-    public async Task<Job?> GetAsync(string name, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<Job?> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "get", _componentName, () => GetCoreAsync(name, cancellationToken));
+
+    private async Task<Job?> GetCoreAsync(string name, CancellationToken cancellationToken)
     {
         var rows = await _session.RunAsync(sql => sql.Query("SELECT name, schedule, due_time, repeats, ttl, data FROM jobs WHERE name = $p0", ToJob, name), cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "delete", _componentName, () => DeleteCoreAsync(name, cancellationToken));
+
+    private Task<bool> DeleteCoreAsync(string name, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute("DELETE FROM jobs WHERE name = $p0", name) > 0, cancellationToken);
 
     public Task<IAsyncDisposable> RunAsync(JobTriggerHandler handler, CancellationToken cancellationToken = default)

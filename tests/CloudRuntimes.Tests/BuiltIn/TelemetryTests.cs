@@ -59,4 +59,33 @@ public sealed class TelemetryTests
         Assert.All(spans, s => Assert.Equal(parent.TraceId, s.TraceId));
         Assert.Equal([("save", 1L), ("get", 1L)], counts);
     }
+
+    [Fact]
+    public async Task Failed_operations_of_other_blocks_are_reported_with_an_error_status()
+    {
+        var component = "telemetry-" + Guid.NewGuid().ToString("N");
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == CloudRuntimesTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (Equals(activity.GetTagItem("cloudruntimes.component"), component))
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
+        builder.AddComponent(component, "lock.in-memory");
+        await using var components = builder.Build();
+        var locks = components.GetLockStore(component);
+
+        await locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 10));
+        await Assert.ThrowsAsync<CloudRuntimesException>(() => locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 0)));
+
+        Assert.Equal([("lock.tryLock", ActivityStatusCode.Unset), ("lock.tryLock", ActivityStatusCode.Error)], spans.Select(s => (s.OperationName, s.Status)));
+    }
 }
