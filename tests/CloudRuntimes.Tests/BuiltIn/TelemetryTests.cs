@@ -16,19 +16,7 @@ public sealed class TelemetryTests
         var component = "telemetry-" + Guid.NewGuid().ToString("N");
         var spans = new ConcurrentQueue<Activity>();
         var counts = new ConcurrentQueue<(string Operation, long Value)>();
-        using var activityListener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == CloudRuntimesTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                if (Equals(activity.GetTagItem("cloudruntimes.component"), component))
-                {
-                    spans.Enqueue(activity);
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(activityListener);
+        using var activityListener = ListenForSpans(component, spans);
         using var meterListener = new MeterListener();
         meterListener.InstrumentPublished = (instrument, listener) =>
         {
@@ -65,7 +53,22 @@ public sealed class TelemetryTests
     {
         var component = "telemetry-" + Guid.NewGuid().ToString("N");
         var spans = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
+        using var listener = ListenForSpans(component, spans);
+        var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
+        builder.AddComponent(component, "lock.in-memory");
+        await using var components = builder.Build();
+        var locks = components.GetLockStore(component);
+
+        await locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 10));
+        await Assert.ThrowsAsync<CloudRuntimesException>(() => locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 0)));
+
+        Assert.Equal([("lock.tryLock", ActivityStatusCode.Unset), ("lock.tryLock", ActivityStatusCode.Error)], spans.Select(s => (s.OperationName, s.Status)));
+    }
+
+    /// <summary>Records the stopped spans of one component from the <c>CloudRuntimes</c> source.</summary>
+    private static ActivityListener ListenForSpans(string component, ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == CloudRuntimesTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
@@ -78,14 +81,6 @@ public sealed class TelemetryTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
-        builder.AddComponent(component, "lock.in-memory");
-        await using var components = builder.Build();
-        var locks = components.GetLockStore(component);
-
-        await locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 10));
-        await Assert.ThrowsAsync<CloudRuntimesException>(() => locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 0)));
-
-        Assert.Equal([("lock.tryLock", ActivityStatusCode.Unset), ("lock.tryLock", ActivityStatusCode.Error)], spans.Select(s => (s.OperationName, s.Status)));
+        return listener;
     }
 }
