@@ -12,10 +12,11 @@ namespace CloudRuntimes.Components.Sqlite;
 /// one file each firing goes to exactly one of them. Jobs survive restarts; a firing missed while nothing ran
 /// happens once when a runner starts.
 /// </summary>
-internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
+internal sealed class SqliteJobScheduler : IJobScheduler, IAsyncDisposable
 {
     private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(250);
     private readonly SqliteSession _session;
+    private readonly BackgroundLoopSet _runs = new();
     private readonly string _componentName;
     private readonly ILogger _logger;
 
@@ -91,10 +92,14 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
     public Task<IAsyncDisposable> RunAsync(JobTriggerHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Task.FromResult<IAsyncDisposable>(BackgroundLoop.Start(token => LoopAsync(handler, token)));
+        return Task.FromResult<IAsyncDisposable>(_runs.Start(token => LoopAsync(handler, token)));
     }
 
-    public void Dispose() => _session.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _runs.DisposeAsync().ConfigureAwait(false);
+        _session.Dispose();
+    }
 
     private async Task LoopAsync(JobTriggerHandler handler, CancellationToken token)
     {
