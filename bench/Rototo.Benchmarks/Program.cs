@@ -1,1 +1,4 @@
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args); public partial class Program;
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/Rototo.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(Rototo.Benchmarks.ResolutionBenchmarks).Assembly).Run(args);

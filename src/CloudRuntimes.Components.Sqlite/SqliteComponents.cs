@@ -28,4 +28,12 @@ public static class SqliteComponentsExtensions
             .Add("jobs.sqlite", (d, c) => new SqliteJobScheduler(SqliteSession.For(d, c), d.Name, c.LoggerFactory.CreateLogger<SqliteJobScheduler>()))
             .Add("database.sqlite", (d, c) => new SqliteDatabase(SqliteSession.For(d, c), d.Name)));
     }
+
+    /// <summary>
+    /// The SQLite file behind a <c>database.sqlite</c> component, so that another SQLite client (the VTX plugin host)
+    /// can work on the same database; null when <paramref name="database"/> is not one.
+    /// </summary>
+    /// <param name="database">A database component.</param>
+    /// <returns>The absolute file path, or null.</returns>
+    public static string? SqliteFilePathOf(this CloudRuntimes.Database.IDatabase database) => (database as SqliteDatabase)?.FilePath;
 }

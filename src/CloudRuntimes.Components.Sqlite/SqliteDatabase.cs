@@ -22,6 +22,9 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         _componentName = componentName;
     }
 
+    /// <summary>The SQLite file this database works on (the connection string's data source).</summary>
+    public string FilePath => new SqliteConnectionStringBuilder(_session.ConnectionString).DataSource;
+
     /// <inheritdoc />
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
         ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => ExecuteCoreAsync(sql, parameters, cancellationToken));

@@ -49,7 +49,7 @@ namespace Rototo.Cli
             }
             catch (RototoException e)
             {
-                return terminal.Fail(e.Message);
+                return terminal.Fail(e.Message, e.Location);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {

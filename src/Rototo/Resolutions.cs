@@ -37,7 +37,7 @@ public sealed record QualifierResolution(string Id, bool Value);
 /// </summary>
 public sealed class ResolveContext
 {
-    private object? _validatedBy;
+    private Validation? _validation;
 
     private ResolveContext(JsonElement root)
     {
@@ -89,11 +89,17 @@ public sealed class ResolveContext
         return From(element);
     }
 
-    internal bool IsValidatedBy(object model) => ReferenceEquals(Volatile.Read(ref _validatedBy), model);
+    internal bool IsValidatedBy(object model) => ReferenceEquals(Volatile.Read(ref _validation)?.Model, model);
 
-    internal void MarkValidatedBy(object model) => Volatile.Write(ref _validatedBy, model);
+    /// <summary>Remembers that <paramref name="model"/> validated this context, with the context's attribute values by slot.</summary>
+    internal void MarkValidatedBy(object model, JsonElement[] values) => Volatile.Write(ref _validation, new Validation(model, values));
+
+    /// <summary>The attribute values indexed when <paramref name="model"/> validated this context; null when it has not.</summary>
+    internal JsonElement[]? ValuesFor(object model) => Volatile.Read(ref _validation) is { } v && ReferenceEquals(v.Model, model) ? v.Values : null;
 
     /// <summary>The context as compact JSON.</summary>
     /// <returns>JSON text.</returns>
     public override string ToString() => Json.SerdeJson.Compact(Root);
+
+    private sealed record Validation(object Model, JsonElement[] Values);
 }

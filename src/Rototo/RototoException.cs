@@ -44,6 +44,24 @@ public sealed class RototoException : Exception
         Code = code;
     }
 
+    /// <summary>Creates an exception with rototo's message and where in the workspace the problem is.</summary>
+    /// <param name="code">The failure kind.</param>
+    /// <param name="message">rototo's message.</param>
+    /// <param name="location">Workspace-relative file and field, e.g. <c>qualifiers/beta.toml predicate[0].op</c>.</param>
+    public RototoException(RototoErrorCode code, string message, string? location)
+        : base(message)
+    {
+        Code = code;
+        Location = location;
+    }
+
     /// <summary>The failure kind, for callers that branch on it.</summary>
     public RototoErrorCode Code { get; }
+
+    /// <summary>
+    /// Where the problem is, when it is in a workspace file: the workspace-relative path, then the field
+    /// (<c>variables/banner.toml resolve.rule[1]</c>); null otherwise. Kept apart from <see cref="Exception.Message"/>
+    /// so the message stays rototo's exact text.
+    /// </summary>
+    public string? Location { get; }
 }

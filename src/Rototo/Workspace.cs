@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rototo.Discovery;
+using Rototo.Lint;
 using Rototo.Lint.Checks;
 using Rototo.Runtime;
 using Rototo.Sources;
@@ -47,41 +48,59 @@ public sealed class Workspace
     /// Loads a workspace: stage the source, check the manifest, lint (refusing any error diagnostic unless
     /// <see cref="LintMode.Skip"/>), compile the runtime model (§14.1 load sequence).
     /// </summary>
-    /// <param name="source">A local path or <c>file://</c> URL (§12).</param>
+    /// <param name="source">Any workspace source (§12): a local path, <c>file://</c>, <c>git+file|https|ssh://…#ref:subdir</c> or an <c>https://</c> archive; <c>extends</c> is applied (§13).</param>
     /// <param name="options">Load options; null for defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The loaded workspace.</returns>
-    /// <exception cref="RototoException">The source, manifest, lint (<c>workspace lint failed with {N} diagnostic(s)</c>, N counting warnings too) or compile failed.</exception>
+    /// <exception cref="RototoException">The source, manifest, lint or compile failed. A lint failure's message is rototo's
+    /// <c>workspace lint failed with {N} diagnostic(s)</c> (N counting warnings too) followed by one line per error diagnostic,
+    /// <c>  error[{rule}]: {path}:{line}:{column}: {message}</c>.</exception>
     /// <exception cref="ArgumentException">An option value is invalid.</exception>
     public static async Task<Workspace> LoadAsync(string source, WorkspaceLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         options ??= new WorkspaceLoadOptions();
         options.Validate();
-        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
-        var snapshot = DiscoverChecked(staged.Root);
-        if (options.Lint == LintMode.Skip)
+        var staged = await WorkspaceSources.StageAsync(source, options.Sources, cancellationToken).ConfigureAwait(false);
+        return LoadStaged(staged, options.Lint);
+    }
+
+    /// <summary>Checks, lints and compiles an already staged source; releases its temporary files when that fails.</summary>
+    internal static Workspace LoadStaged(StagedWorkspace staged, LintMode lint)
+    {
+        try
         {
-            return new Workspace(staged, snapshot, null);
+            var snapshot = DiscoverChecked(staged.Root);
+            if (lint == LintMode.Skip)
+            {
+                return new Workspace(staged, snapshot, null);
+            }
+            var result = WorkspaceLint.Run(snapshot);
+            if (result.HasErrors)
+            {
+                var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
+                throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {result.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
+            }
+            return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
         }
-        var lint = WorkspaceLint.Run(snapshot);
-        if (lint.HasErrors)
+        catch
         {
-            throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {lint.Diagnostics.Count} diagnostic(s)");
+            staged.Release();
+            throw;
         }
-        return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
     }
 
     /// <summary>Opens a workspace for tools (inspection and lint only; it cannot resolve).</summary>
-    /// <param name="source">A local path or <c>file://</c> URL.</param>
+    /// <param name="source">Any workspace source (§12).</param>
+    /// <param name="sourceOptions">How remote sources are fetched; null for rototo's defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The workspace, without a runtime model.</returns>
     /// <exception cref="RototoException">The source could not be staged or the manifest is missing or invalid.</exception>
-    public static async Task<Workspace> InspectAsync(string source, CancellationToken cancellationToken = default)
+    public static async Task<Workspace> InspectAsync(string source, WorkspaceSourceOptions? sourceOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
-        return new Workspace(staged, DiscoverChecked(staged.Root), null);
+        var staged = await WorkspaceSources.StageAsync(source, sourceOptions, cancellationToken).ConfigureAwait(false);
+        return LoadStaged(staged, LintMode.Skip);
     }
 
     /// <summary>Opens a workspace directory for the CLI's <c>resolve</c>: compiles without refusing lint errors (§1).</summary>
@@ -104,15 +123,15 @@ public sealed class Workspace
     {
         ArgumentNullException.ThrowIfNull(context);
         var runtime = Runtime;
-        if (runtime.ContextSchema is not { } schema || context.IsValidatedBy(runtime))
+        if (context.IsValidatedBy(runtime))
         {
             return;
         }
-        if (schema.FirstError(context.Root) is { } error)
+        if (runtime.ContextSchema?.FirstError(context.Root) is { } error)
         {
             throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error}");
         }
-        context.MarkValidatedBy(runtime);
+        context.MarkValidatedBy(runtime, runtime.IndexContext(context.Root));
     }
 
     /// <summary>
@@ -139,7 +158,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return Evaluator.ResolveVariable(runtime, variable, context.Root, states, null);
+        return Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
     }
 
     /// <summary>Resolves a qualifier synchronously (§4).</summary>
@@ -160,7 +179,7 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, states, null));
+        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
     }
 
     /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
@@ -253,7 +272,7 @@ public sealed class Workspace
         }
         ValidateContext(context);
         var sink = new TraceSink();
-        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, new byte[runtime.Qualifiers.Length], sink);
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, null, new byte[runtime.Qualifiers.Length], sink);
         return new VariableTrace(resolution, variable.Default.ValueKey, sink.Rules, OrderedTraces(sink));
     }
 
@@ -267,7 +286,7 @@ public sealed class Workspace
         var states = new byte[runtime.Qualifiers.Length];
         foreach (var index in indexes)
         {
-            Evaluator.ResolveQualifier(runtime, index, context.Root, states, sink);
+            Evaluator.ResolveQualifier(runtime, index, context.Root, null, states, sink);
         }
         return [.. indexes.Select(i => sink.Qualifiers[i])];
     }

@@ -4,7 +4,7 @@ namespace CloudRuntimes.Database;
 /// A SQL database (the seed's database block; served under <c>/v1.0-alpha1/database/{store}</c>).
 /// Statements take positional parameters (<c>?</c>, <c>?1</c>, ... as the engine writes them); parameter
 /// values are null, <see cref="bool"/>, <see cref="long"/>, <see cref="double"/>, <see cref="string"/> or
-/// <see cref="T:byte[]"/>. Rows come back as column-name → value maps with values of the same types.
+/// <c>byte[]</c>. Rows come back as column-name → value maps with values of the same types.
 /// </summary>
 public interface IDatabase
 {

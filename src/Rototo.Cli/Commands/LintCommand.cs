@@ -17,14 +17,13 @@ internal static class LintCommand
         {
             var given = parse.GetValue(source);
             var path = CliContext.LocalPathOrNull(given);
-            if (path is null)
+            if (path is null && given is null)
             {
-                if (given is null)
-                {
-                    return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
-                }
-                // Remote sources are staged first (issue #7); parsing already rejected unsupported forms.
-                path = CliContext.StageAsync(given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
+                return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
+            }
+            if (path is null || CliContext.HasLayers(path))
+            {
+                path = cli.StageAsync(parse, path ?? given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
             }
             var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(path));
             if (parse.GetValue(cli.Json))
@@ -68,17 +67,12 @@ internal static class LintCommand
         {
             var severity = diagnostic.Severity.ToWireName();
             var tone = diagnostic.Severity == LintSeverity.Error ? TerminalColor.Error : TerminalColor.Warning;
-            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {Describe(diagnostic.Location)}: {diagnostic.Message}");
+            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {diagnostic.Location}: {diagnostic.Message}");
             terminal.Out.WriteLine($"  {terminal.Paint("help", TerminalColor.Label)}: {diagnostic.Help}");
             foreach (var related in diagnostic.Related)
             {
-                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {Describe(related.Location)}: {related.Message}");
+                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {related.Location}: {related.Message}");
             }
         }
     }
-
-    /// <summary><c>path</c> or <c>path:line:col</c> with 1-based line and column.</summary>
-    public static string Describe(DiagnosticLocation location) => location.Range is { } range
-        ? $"{location.Path}:{range.Start.Line + 1}:{range.Start.Character + 1}"
-        : location.Path;
 }

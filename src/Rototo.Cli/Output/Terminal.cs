@@ -21,9 +21,14 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool color)
 
     public void WriteJson(System.Text.Json.Nodes.JsonNode node) => Out.WriteLine(Json.SerdeJson.Pretty(node));
 
-    public int Fail(string message)
+    /// <summary>Prints <c>error: {message}</c> (and <c>  --> {location}</c> when known) on stderr; returns exit code 1.</summary>
+    public int Fail(string message, string? location = null)
     {
         Error.WriteLine($"{Paint("error", TerminalColor.Error)}: {message}");
+        if (location is not null)
+        {
+            Error.WriteLine($"  {Paint("-->", TerminalColor.Dim)} {location}");
+        }
         return 1;
     }
 }

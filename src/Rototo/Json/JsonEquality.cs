@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Rototo.Json;
@@ -15,6 +16,13 @@ internal static class JsonEquality
         return Structural(actual, expected);
     }
 
+    /// <summary>Compares two JSON strings by their unescaped text, without allocating when <paramref name="b"/> has no escapes.</summary>
+    private static bool StringEquals(JsonElement a, JsonElement b)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(b);
+        return raw.IndexOf((byte)'\\') < 0 ? a.ValueEquals(raw[1..^1]) : a.ValueEquals(b.GetString());
+    }
+
     /// <summary>serde_json <c>Value</c> equality: numbers by identity and value, objects by key set (last duplicate wins).</summary>
     public static bool Structural(JsonElement a, JsonElement b)
     {
@@ -25,7 +33,7 @@ internal static class JsonEquality
         switch (a.ValueKind)
         {
             case JsonValueKind.String:
-                return a.ValueEquals(b.GetString());
+                return StringEquals(a, b);
             case JsonValueKind.Number:
                 return JsonNumber.Read(a).IdentityEquals(JsonNumber.Read(b));
             case JsonValueKind.Array:

@@ -121,6 +121,10 @@ public sealed record DiagnosticLocation(string Path, TextRange? Range)
     /// <summary>Offset of the range start in the document, for sorting; null for document-level locations.</summary>
     internal int? StartOffset { get; init; }
 
+    /// <summary><c>path</c>, or <c>path:line:column</c> with a 1-based line and column when there is a range (the human form).</summary>
+    /// <returns>The location as people read it.</returns>
+    public override string ToString() => Range is { } range ? $"{Path}:{range.Start.Line + 1}:{range.Start.Character + 1}" : Path;
+
     /// <summary>The location in rototo's JSON shape (<c>range</c> omitted when absent).</summary>
     /// <returns>A new JSON object.</returns>
     public JsonObject ToJson()
@@ -162,6 +166,10 @@ public sealed record LintDiagnostic(
     DiagnosticLocation Location,
     IReadOnlyList<RelatedInformation> Related)
 {
+    /// <summary>One line as <c>rototo lint</c> prints it: <c>{severity}[{rule}]: {location}: {message}</c>.</summary>
+    /// <returns>The diagnostic's headline.</returns>
+    public override string ToString() => $"{Severity.ToWireName()}[{Rule}]: {Location}: {Message}";
+
     /// <summary>The diagnostic as rototo's <c>--json</c> prints it, fields in rototo's order.</summary>
     /// <returns>A new JSON object.</returns>
     public JsonObject ToJson()

@@ -18,11 +18,18 @@ internal static class Evaluator
     private static readonly JsonElement TrueElement = JsonDocument.Parse("true").RootElement.Clone();
     private static readonly JsonElement FalseElement = JsonDocument.Parse("false").RootElement.Clone();
 
-    public static VariableResolution ResolveVariable(RuntimeModel model, RuntimeVariable variable, JsonElement context, Span<byte> states, TraceSink? trace)
+    /// <summary>Rules in order, first match wins, else the default (§5).</summary>
+    /// <param name="model">The runtime model.</param>
+    /// <param name="variable">The variable.</param>
+    /// <param name="context">The context object.</param>
+    /// <param name="values">The context's attribute values by slot (<see cref="RuntimeModel.IndexContext"/>), or null to look paths up.</param>
+    /// <param name="states">One state per qualifier, all <see cref="Unvisited"/>.</param>
+    /// <param name="trace">Collects the trace; null on the untraced path.</param>
+    public static VariableResolution ResolveVariable(RuntimeModel model, RuntimeVariable variable, JsonElement context, JsonElement[]? values, Span<byte> states, TraceSink? trace)
     {
         foreach (var rule in variable.Rules)
         {
-            var matched = ResolveQualifier(model, rule.Qualifier, context, states, trace);
+            var matched = ResolveQualifier(model, rule.Qualifier, context, values, states, trace);
             trace?.Rules.Add(new RuleTrace(rule.Index, rule.QualifierId, rule.Resolution.ValueKey, matched));
             if (matched)
             {
@@ -32,7 +39,8 @@ internal static class Evaluator
         return variable.Default;
     }
 
-    public static bool ResolveQualifier(RuntimeModel model, int index, JsonElement context, Span<byte> states, TraceSink? trace)
+    /// <summary>A qualifier's value: all its predicates match (§4). See <see cref="ResolveVariable"/> for the parameters.</summary>
+    public static bool ResolveQualifier(RuntimeModel model, int index, JsonElement context, JsonElement[]? values, Span<byte> states, TraceSink? trace)
     {
         switch (states[index])
         {
@@ -46,22 +54,37 @@ internal static class Evaluator
         states[index] = Resolving;
         var qualifier = model.Qualifiers[index];
 
-        foreach (var reader in qualifier.ContextReaders)
+        // Every context attribute must be present before any predicate runs (§4.2), even one after a false predicate.
+        // Without an index, the values found for the first readers are kept for the predicates, so their paths are looked up
+        // once; the last element of FoundValues is scratch space for readers past those, which are looked up again below.
+        var found = default(FoundValues);
+        var readers = qualifier.ContextReaders;
+        for (var r = 0; r < readers.Length; r++)
         {
-            if (!TryGetPath(context, reader.Path!, out _))
+            var present = values is null ? TryGetPath(context, readers[r].Path!, out found[Math.Min(r, FoundValues.Length - 1)]) : values[readers[r].Slot].ValueKind != JsonValueKind.Undefined;
+            if (!present)
             {
-                throw new RototoException(RototoErrorCode.Resolution, $"missing resolve context attribute: {reader.Attribute} required by qualifier://{qualifier.Id}");
+                throw new RototoException(RototoErrorCode.Resolution, $"missing resolve context attribute: {readers[r].Attribute} required by qualifier://{qualifier.Id}");
             }
         }
 
         var predicates = trace is null ? null : new List<PredicateTrace>(qualifier.Predicates.Length);
         var result = true;
+        var nextReader = 0;
         foreach (var predicate in qualifier.Predicates)
         {
             JsonElement actual;
             if (predicate.Reference >= 0)
             {
-                actual = ResolveQualifier(model, predicate.Reference, context, states, trace) ? TrueElement : FalseElement;
+                actual = ResolveQualifier(model, predicate.Reference, context, values, states, trace) ? TrueElement : FalseElement;
+            }
+            else if (values is not null)
+            {
+                actual = values[predicate.Slot];
+            }
+            else if (nextReader < FoundValues.Length - 1)
+            {
+                actual = found[nextReader++];
             }
             else
             {
@@ -82,6 +105,14 @@ internal static class Evaluator
             trace.Qualifiers[index] = new QualifierTrace(qualifier.Id, result, predicates!);
         }
         return result;
+    }
+
+    /// <summary>Context values found for a qualifier's first predicates, kept on the stack.</summary>
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct FoundValues
+    {
+        public const int Length = 8;
+        private JsonElement _first;
     }
 
     /// <summary>Follows a dotted path through objects only (§4.1); a present null is found.</summary>

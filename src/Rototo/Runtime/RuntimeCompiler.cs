@@ -27,23 +27,42 @@ internal static class RuntimeCompiler
         {
             qualifierIndex[qualifierDocs[i].Id] = i;
         }
-        var qualifiers = qualifierDocs.Select(d => Qualifier(new QualifierView(d), qualifierIndex)).ToArray();
+        var qualifiers = qualifierDocs.Select(d => Located(d, null, () => Qualifier(new QualifierView(d), qualifierIndex))).ToArray();
 
         var resources = Parsed(snapshot, DocumentKind.Resource).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var variables = new Dictionary<string, RuntimeVariable>(StringComparer.Ordinal);
         foreach (var document in Parsed(snapshot, DocumentKind.Variable))
         {
-            variables[document.Id] = Variable(snapshot, new VariableView(document), resources, qualifierIndex);
+            variables[document.Id] = Located(document, null, () => Variable(snapshot, new VariableView(document), resources, qualifierIndex));
         }
 
         return new RuntimeModel
         {
+            AttributePaths = AssignSlots(qualifiers),
             ContextSchema = contextSchema,
             Qualifiers = qualifiers,
             QualifierIndex = qualifierIndex,
             Variables = variables,
             VariableIds = [.. variables.Keys.Order(Utf8Order.Instance)],
         };
+    }
+
+    /// <summary>Numbers the distinct context attributes read by the qualifiers; returns their paths by slot.</summary>
+    private static byte[][][] AssignSlots(RuntimeQualifier[] qualifiers)
+    {
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        var paths = new List<byte[][]>();
+        foreach (var predicate in qualifiers.SelectMany(q => q.ContextReaders))
+        {
+            if (!slots.TryGetValue(predicate.Attribute, out var slot))
+            {
+                slot = paths.Count;
+                slots[predicate.Attribute] = slot;
+                paths.Add(predicate.Path!);
+            }
+            predicate.Slot = slot;
+        }
+        return [.. paths];
     }
 
     private static List<WorkspaceDocument> Parsed(WorkspaceSnapshot snapshot, DocumentKind kind) =>
@@ -72,7 +91,7 @@ internal static class RuntimeCompiler
         {
             throw Fail($"qualifier must contain at least one predicate: {view.Id}");
         }
-        var predicates = view.Predicates.Select(p => Predicate(p, qualifierIndex)).ToArray();
+        var predicates = view.Predicates.Select(p => Located(view.Document, $"predicate[{p.Index}]", () => Predicate(p, qualifierIndex))).ToArray();
         return new RuntimeQualifier
         {
             Id = view.Id,
@@ -196,7 +215,7 @@ internal static class RuntimeCompiler
         VariableResolution ResolutionFor(string key, string unknownMessage) =>
             values.TryGetValue(key, out var value) ? new VariableResolution(id, key, value) : throw Fail(unknownMessage);
 
-        var defaultResolution = ResolutionFor(defaultKey, $"resolve default references unknown value: {defaultKey}");
+        var defaultResolution = Located(view.Document, "resolve.default", () => ResolutionFor(defaultKey, $"resolve default references unknown value: {defaultKey}"));
         var rules = new List<RuntimeRule>();
         if (view.RuleNode is { } ruleNode)
         {
@@ -206,32 +225,37 @@ internal static class RuntimeCompiler
             }
             foreach (var rule in view.Rules)
             {
-                if (rule.Table is null)
-                {
-                    throw Fail("rule must be a table");
-                }
-                if (rule.QualifierNode is not TomlScalarNode { Kind: TomlScalarKind.String, Text: { } qualifier })
-                {
-                    throw Fail("rule must reference a qualifier");
-                }
-                if (!qualifierIndex.TryGetValue(qualifier, out var qualifierIndexValue))
-                {
-                    throw Fail($"rule references unknown qualifier: {qualifier}");
-                }
-                if (rule.ValueNode is not TomlScalarNode { Kind: TomlScalarKind.String, Text: { } valueKey })
-                {
-                    throw Fail("rule must reference a value");
-                }
+                Located(view.Document, $"resolve.rule[{rule.Index}]", () => RuleShape(rule));
                 rules.Add(new RuntimeRule
                 {
                     Index = rule.Index,
-                    Qualifier = qualifierIndexValue,
-                    QualifierId = qualifier,
-                    Resolution = ResolutionFor(valueKey, $"rule references unknown value: {valueKey}"),
+                    Qualifier = qualifierIndex[rule.Qualifier!],
+                    QualifierId = rule.Qualifier!,
+                    Resolution = Located(view.Document, $"resolve.rule[{rule.Index}].value", () => ResolutionFor(rule.Value!, $"rule references unknown value: {rule.Value}")),
                 });
             }
         }
         return new RuntimeVariable { Id = id, Rules = [.. rules], Default = defaultResolution };
+
+        void RuleShape(RuleView rule)
+        {
+            if (rule.Table is null)
+            {
+                throw Fail("rule must be a table");
+            }
+            if (rule.QualifierNode is not TomlScalarNode { Kind: TomlScalarKind.String, Text: { } qualifier })
+            {
+                throw Fail("rule must reference a qualifier");
+            }
+            if (!qualifierIndex.ContainsKey(qualifier))
+            {
+                throw Fail($"rule references unknown qualifier: {qualifier}");
+            }
+            if (rule.ValueNode is not TomlScalarNode { Kind: TomlScalarKind.String })
+            {
+                throw Fail("rule must reference a value");
+            }
+        }
     }
 
     /// <summary>The selectable values of a variable: inline values, or the objects of its resource.</summary>
@@ -290,4 +314,20 @@ internal static class RuntimeCompiler
     }
 
     private static RototoException Fail(string message) => new(RototoErrorCode.Compile, message);
+
+    /// <summary>Runs one compile step, giving a failure without a location the document's path and <paramref name="field"/>.</summary>
+    private static T Located<T>(WorkspaceDocument document, string? field, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (RototoException e) when (e.Location is null && e.Code == RototoErrorCode.Compile)
+        {
+            throw new RototoException(e.Code, e.Message, field is null ? document.RelativePath : $"{document.RelativePath} {field}");
+        }
+    }
+
+    private static void Located(WorkspaceDocument document, string field, Action step) =>
+        Located(document, field, () => { step(); return true; });
 }

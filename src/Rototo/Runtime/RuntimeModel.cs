@@ -31,6 +31,9 @@ internal sealed class RuntimePredicate
     /// <summary>UTF-8 path segments for context attributes; null for qualifier references.</summary>
     public byte[][]? Path { get; init; }
 
+    /// <summary>Index of this predicate's attribute in <see cref="RuntimeModel.AttributePaths"/>; -1 for qualifier references.</summary>
+    public int Slot { get; set; } = -1;
+
     /// <summary>Index of the referenced qualifier for <c>qualifier.&lt;id&gt;</c> attributes, else -1.</summary>
     public int Reference { get; init; } = -1;
 
@@ -92,4 +95,21 @@ internal sealed class RuntimeModel
 
     /// <summary>Variable ids in workspace order (byte order).</summary>
     public required string[] VariableIds { get; init; }
+
+    /// <summary>Every distinct context attribute path the predicates read, indexed by <see cref="RuntimePredicate.Slot"/>.</summary>
+    public required byte[][][] AttributePaths { get; init; }
+
+    /// <summary>
+    /// The value of each attribute path in <paramref name="context"/>, by slot; a missing attribute is left as
+    /// <c>default</c> (<see cref="JsonValueKind.Undefined"/>), a present JSON null is kept.
+    /// </summary>
+    public JsonElement[] IndexContext(JsonElement context)
+    {
+        var values = new JsonElement[AttributePaths.Length];
+        for (var slot = 0; slot < values.Length; slot++)
+        {
+            Evaluator.TryGetPath(context, AttributePaths[slot], out values[slot]);
+        }
+        return values;
+    }
 }

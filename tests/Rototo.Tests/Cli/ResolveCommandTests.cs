@@ -11,7 +11,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Premium_context_selects_the_premium_message()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", """{"user":{"tier":"premium"}}""");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", """{"user":{"tier":"premium"}}""");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("value key: premium", result.Stdout, StringComparison.Ordinal);
@@ -21,7 +21,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Json_output_has_the_trace_shape_and_sorted_resource_values()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", """{"user":{"tier":"premium"}}""", "--json");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", """{"user":{"tier":"premium"}}""", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"id\": \"checkout-redesign\"", result.Stdout, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task No_context_defaults_to_an_empty_object()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/quickstart", "--variable", "summary-token-budget", "--json");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/quickstart", "--variable", "summary-token-budget", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"value_key\": \"standard\"", result.Stdout, StringComparison.Ordinal);
@@ -50,7 +50,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Context_file_is_read_with_the_at_sign()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/production", "--variable", "agent-config", "--context", "@examples/production/contexts/eu-enterprise.json", "--json");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/production", "--variable", "agent-config", "--context", "@examples/production/contexts/eu-enterprise.json", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"value_key\": \"enterprise\"", result.Stdout, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Later_context_assignments_win()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "user.tier=free", "--context", "user.tier=premium", "--json");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "user.tier=free", "--context", "user.tier=premium", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"value_key\": \"premium\"", result.Stdout, StringComparison.Ordinal);
@@ -69,7 +69,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task All_variables_resolve_with_a_merged_file_and_assignment_context()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variables", "--context", "@examples/basic/contexts/premium-enterprise.json", "--context", "lane=prod", "--json");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variables", "--context", "@examples/basic/contexts/premium-enterprise.json", "--context", "lane=prod", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("\"id\": \"checkout-redesign\"", result.Stdout, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Human_qualifier_trace_lists_predicates_before_the_result()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", "user.tier=premium");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", "user.tier=premium");
 
         Assert.Equal(0, result.ExitCode);
         var expected = string.Join('\n',
@@ -98,7 +98,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Context_that_fails_the_schema_exits_1_with_the_schema_error()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", """{"unknown":true}""");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", """{"unknown":true}""");
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("error: resolve context does not match schema", result.Stderr, StringComparison.Ordinal);
@@ -108,7 +108,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Missing_context_attribute_is_an_error_naming_the_qualifier()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "{}");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "{}");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("error: missing resolve context attribute: user.tier required by qualifier://premium-users\n", result.Stderr);
@@ -117,7 +117,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Resolve_without_a_target_is_refused()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--context", "{}");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--context", "{}");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("resolve requires at least one --variable, --variables, --qualifier, or --qualifiers selector", result.Stderr, StringComparison.Ordinal);
@@ -126,7 +126,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Unknown_variable_is_refused_before_resolution()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "does-not-exist");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "does-not-exist");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("error: variable not found: variable://does-not-exist\n", result.Stderr);
@@ -135,7 +135,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Malformed_context_json_is_a_clear_error_without_a_stack_trace()
     {
-        var result = await CliProcess.RunAsync(CliProcess.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", "{\"user\":");
+        var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", "{\"user\":");
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("error: failed to parse context JSON:", result.Stderr, StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class ResolveCommandTests
     [Fact]
     public async Task Project_example_resolves_on_its_own()
     {
-        var result = await CliProcess.RunAsync(CliProcess.RepositoryRoot, "resolve", "examples/storefront", "--variables", "--context", "@examples/storefront/contexts/premium-in-germany.json", "--json");
+        var result = await CliProcess.RunAsync(TestData.RepositoryRoot, "resolve", "examples/storefront", "--variables", "--context", "@examples/storefront/contexts/premium-in-germany.json", "--json");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout);

@@ -1,0 +1,46 @@
+// Load test and soak of the runtime server (issue 4): drives the real server process over HTTP on 127.0.0.1 and the
+// same SQLite state component in-process, at a fixed concurrency. See docs/load-test.md.
+using System.CommandLine;
+using CloudRuntimes.LoadTests;
+
+var connections = new Option<int>("--connections", "-c") { Description = "Concurrent connections (workers, one request in flight each)", DefaultValueFactory = _ => 32 };
+var duration = new Option<int>("--duration", "-d") { Description = "Measured seconds per scenario", DefaultValueFactory = _ => 10 };
+var warmUp = new Option<int>("--warmup") { Description = "Unmeasured warm-up seconds before each measurement", DefaultValueFactory = _ => 3 };
+var soak = new Option<int?>("--soak") { Description = "Instead of the scenarios: a mixed load (state save+get, publish, invoke) for this many seconds" };
+var server = new Option<string?>("--server") { Description = "Path of CloudRuntimes.Host.dll (default: the one built beside this driver, same configuration)" };
+var drain = new Option<int>("--delivery-timeout") { Description = "Seconds to wait for every published message to be delivered", DefaultValueFactory = _ => 120 };
+
+var root = new RootCommand("Load test of the Cloud Runtimes server: throughput and latency per scenario, or a soak") { connections, duration, warmUp, soak, server, drain };
+root.SetAction(async (parse, _) =>
+{
+    var settings = new LoadSettings(
+        parse.GetValue(connections),
+        TimeSpan.FromSeconds(parse.GetValue(duration)),
+        TimeSpan.FromSeconds(parse.GetValue(warmUp)),
+        TimeSpan.FromSeconds(parse.GetValue(drain)),
+        Path.GetFullPath(parse.GetValue(server) ?? RuntimeProcess.BuiltHost()));
+    var soakSeconds = parse.GetValue(soak);
+    if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero || soakSeconds < 1 || settings.WarmUp < TimeSpan.Zero)
+    {
+        await Console.Error.WriteLineAsync("error: --connections, --duration and --soak must be positive, --warmup not negative");
+        return 2;
+    }
+    if (!File.Exists(settings.Server))
+    {
+        await Console.Error.WriteLineAsync($"error: the server is not built at {settings.Server} (build the solution in this configuration or pass --server)");
+        return 2;
+    }
+    try
+    {
+        return soakSeconds is { } seconds
+            ? await LoadTest.SoakAsync(settings with { Duration = TimeSpan.FromSeconds(seconds) })
+            : await LoadTest.ScenariosAsync(settings);
+    }
+    catch (InvalidOperationException e)
+    {
+        // The server did not come up, or wrk failed: the message says which.
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 2;
+    }
+});
+return await root.Parse(args).InvokeAsync();

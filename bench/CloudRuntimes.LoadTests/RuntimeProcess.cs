@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CloudRuntimes.LoadTests;
+
+/// <summary>
+/// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> on a free 127.0.0.1 port,
+/// a temporary <c>--data</c> directory (embedded SQLite components) and <c>--app-port</c> pointing to the driver's app.
+/// </summary>
+internal sealed class RuntimeProcess : IAsyncDisposable
+{
+    public const string AppId = "load";
+
+    private readonly Process _process;
+    private readonly string _data;
+
+    private RuntimeProcess(Process process, string data, Uri endpoint)
+    {
+        _process = process;
+        _data = data;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    /// <summary>The server's working set in bytes, now.</summary>
+    public long WorkingSet
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
+    public static async Task<RuntimeProcess> StartAsync(string hostAssembly, int appPort)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N"));
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--app-port", appPort.ToString(CultureInfo.InvariantCulture), "--data", data, "--log-level", "warn" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        process.OutputDataReceived += (_, e) => Forward(e.Data);
+        process.ErrorDataReceived += (_, e) => Forward(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var runtime = new RuntimeProcess(process, data, new Uri($"http://127.0.0.1:{port}/"));
+        await runtime.WaitHealthyAsync();
+        return runtime;
+    }
+
+    /// <summary>Finds the server built beside this driver (same configuration), e.g. <c>src/CloudRuntimes.Host/bin/Release/net10.0</c>.</summary>
+    public static string BuiltHost()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CloudRuntimes.slnx")))
+        {
+            directory = directory.Parent;
+        }
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        return Path.Combine(directory?.FullName ?? AppContext.BaseDirectory, "src", "CloudRuntimes.Host", "bin", configuration, "net10.0", "CloudRuntimes.Host.dll");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    private static void Forward(string? line)
+    {
+        if (line is not null)
+        {
+            Console.Error.WriteLine($"[server] {line}");
+        }
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Endpoint, "v1.0/healthz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new InvalidOperationException($"the runtime server did not become healthy at {Endpoint} (exited: {_process.HasExited})");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,62 @@
+using CloudRuntimes.Host.Hosting;
+using Vtx.AspNetCore;
+using Vtx.Host.Lifecycle;
+
+namespace CloudRuntimes.Host.Api;
+
+/// <summary>
+/// Cross-cutting API rules: the <c>dapr-api-token</c> check and, with <c>--plugin-auth</c>, the plugins' <c>authenticate</c>
+/// chain (both except health checks); errors as Dapr error bodies —
+/// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
+/// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
+/// </summary>
+internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginAuthentication pluginAuthentication, ILogger<ApiMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var isHealthCheck = context.Request.Path.StartsWithSegments("/v1.0/healthz");
+        if (options.ApiToken is { } token && !isHealthCheck && context.Request.Headers["dapr-api-token"] != token)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("invalid api token");
+            return;
+        }
+        var isApi = context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
+        if (pluginAuthentication.Plugins is { } plugins && isApi && !isHealthCheck)
+        {
+            var auth = VtxGateway.Authenticate(plugins, context.Request);
+            if (auth.User is null)
+            {
+                await ApiErrors.Result("ERR_UNAUTHORIZED", $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
+                return;
+            }
+        }
+        try
+        {
+            await next(context);
+        }
+        catch (CloudRuntimesException e) when (!context.Response.HasStarted)
+        {
+            await ApiErrors.Result(e).ExecuteAsync(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await ApiErrors.Result(CloudRuntimesErrorCodes.MalformedRequest, e.Message, e.StatusCode).ExecuteAsync(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The caller went away.
+        }
+#pragma warning disable CA1031 // Every unexpected failure becomes a Dapr error body, never a stack trace.
+        catch (Exception e) when (!context.Response.HasStarted)
+#pragma warning restore CA1031
+        {
+            logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+            await ApiErrors.Result("ERR_INTERNAL", $"internal error: {e.Message}", 500).ExecuteAsync(context);
+        }
+    }
+}
+
+/// <summary>The plugin host whose <c>authenticate</c> chain guards the API (<c>--plugin-auth</c>), or null when the API is not guarded.</summary>
+internal sealed record PluginAuthentication(VtxPluginHost? Plugins);

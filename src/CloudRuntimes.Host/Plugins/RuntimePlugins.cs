@@ -1,0 +1,45 @@
+using CloudRuntimes.Components.Sqlite;
+using CloudRuntimes.Host.Hosting;
+using Vtx.Host;
+using Vtx.Host.Lifecycle;
+
+namespace CloudRuntimes.Host.Plugins;
+
+/// <summary>
+/// The VTX plugins of <c>--plugins DIR</c> (or the example plugins shipped beside the server): a <see cref="VtxPluginHost"/> whose <c>sql</c> import works on the
+/// server's database component (the SQLite file of <c>database.sqlite</c>) and whose <c>stream-io.open-file</c>
+/// reads the server's file component.
+/// </summary>
+internal static class RuntimePlugins
+{
+    /// <summary>Creates the plugin host and loads every plugin of the folder; a plugin that fails to load is logged and left out.</summary>
+    /// <param name="pluginsPath">The plugin folder.</param>
+    /// <param name="options">Which database and file components back the plugins.</param>
+    /// <param name="components">The server's components.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <returns>The plugin host; the caller disposes it.</returns>
+    /// <exception cref="CloudRuntimesException">The folder does not exist, or the configured components cannot back plugins.</exception>
+    public static VtxPluginHost Load(string pluginsPath, RuntimeOptions options, ICloudRuntimesComponents components, ILoggerFactory loggerFactory)
+    {
+        var folder = Path.GetFullPath(pluginsPath);
+        if (!Directory.Exists(folder))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"--plugins: folder {folder} does not exist");
+        }
+        var database = components.GetDatabase(options.PluginDatabase).SqliteFilePathOf()
+            ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
+                $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must be of type database.sqlite");
+        // The host logs each plugin it loads and each file it could not load.
+        var host = new VtxPluginHost(new Vtx.Host.Sqlite.SqliteVtxDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), logger: loggerFactory.CreateLogger<VtxPluginHost>());
+        try
+        {
+            host.LoadDirectory(folder);
+            return host;
+        }
+        catch (VtxPluginException e)
+        {
+            host.Dispose();
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"--plugins: {e.Message}", e);
+        }
+    }
+}

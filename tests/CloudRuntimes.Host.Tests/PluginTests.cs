@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// VTX plugins inside the server: the example guest book plugin (examples/plugins/guestbook, shipped beside the server
+/// and loaded with the embedded defaults) answers under its entrypoint, keeps its table in the server's database
+/// component, and with <c>--plugin-auth</c> the plugins' authenticate chain guards the API.
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class PluginTests(RuntimeProcesses runtime)
+{
+    private HttpClient Http => runtime.Http;
+
+    private Uri Url(string path) => new(runtime.RuntimeEndpoint, path);
+
+    [Fact]
+    public async Task Guest_book_plugin_signs_and_lists_under_its_entrypoint()
+    {
+        var name = "guest-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var sign = await Http.PostAsync(Url($"guestbook?name={name}"), null);
+        var entries = await Http.GetFromJsonAsync<JsonArray>(Url("guestbook"));
+
+        Assert.Equal(HttpStatusCode.Created, sign.StatusCode);
+        Assert.Equal("""{"signed":1}""", await sign.Content.ReadAsStringAsync());
+        Assert.Contains(entries!, e => e!["name"]!.GetValue<string>() == name);
+    }
+
+    [Fact]
+    public async Task Plugin_table_is_in_the_servers_database_component()
+    {
+        var name = "db-" + Guid.NewGuid().ToString("N")[..8];
+        (await Http.PostAsync(Url($"guestbook?name={name}"), null)).Dispose();
+
+        using var query = await Http.PostAsync(Url("v1.0-alpha1/database/database/query"),
+            new StringContent($$$"""{"sql":"SELECT name FROM guestbook_entries WHERE name = ?","params":["{{{name}}}"]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Equal($$$"""[{"name":"{{{name}}}"}]""", (await query.Content.ReadFromJsonAsync<JsonArray>())!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Paths_no_plugin_serves_are_404_with_an_error_body()
+    {
+        using var response = await Http.GetAsync(Url("no-such-plugin/x"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("\"error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plugin_auth_refuses_api_calls_no_plugin_authenticates_but_not_health_checks()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-plugin-auth-" + Guid.NewGuid().ToString("N"));
+        var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--plugin-auth");
+
+        using var denied = await Http.GetAsync(new Uri(endpoint, "v1.0/state/statestore/k"));
+        using var health = await Http.GetAsync(new Uri(endpoint, "v1.0/healthz"));
+
+        // The guest book plugin authenticates nobody (it answers 401, "try the next"), so no caller gets through.
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Equal("ERR_UNAUTHORIZED", (await denied.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, health.StatusCode);
+    }
+}

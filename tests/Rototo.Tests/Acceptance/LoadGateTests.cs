@@ -1,0 +1,105 @@
+namespace Rototo.Tests.Acceptance;
+
+/// <summary>Load gates, inspect-only workspaces and option validation (rototo-acceptance.md F-01..F-03, M-01..M-05).</summary>
+public sealed class LoadGateTests
+{
+    [Fact]
+    public async Task Inspected_workspace_lints_clean_but_cannot_resolve()
+    {
+        var workspace = await Workspace.InspectAsync(TestData.SharedRototo("examples/basic"));
+
+        var lint = await workspace.LintAsync();
+        var error = await Assert.ThrowsAsync<RototoException>(() => workspace.ResolveVariableAsync("premium-message", "{}"));
+
+        Assert.Empty(lint.Diagnostics);
+        Assert.Contains("workspace was loaded without a runtime model", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workspace_with_lint_errors_is_refused_with_the_diagnostic_count()
+    {
+        var path = TestData.SharedRototo("tests/fixtures/workspaces/lint-failures");
+        var expectedCount = (await (await Workspace.InspectAsync(path)).LintAsync()).Diagnostics.Count;
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(path));
+
+        Assert.True(expectedCount > 0);
+        Assert.StartsWith($"workspace lint failed with {expectedCount} diagnostic(s)\n  error[rototo/", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RototoErrorCode.LintFailed, error.Code);
+    }
+
+    [Fact]
+    public async Task Workspace_with_only_warnings_loads()
+    {
+        var workspace = await Workspace.LoadAsync(TestData.SharedRototo("tests/fixtures/workspaces/rules/graph/qualifier-unreferenced"));
+
+        Assert.Equal("unused", workspace.Inspection.Qualifiers[0].Id);
+    }
+
+    [Fact]
+    public async Task Lint_skip_and_inspect_both_open_a_failing_workspace_without_a_runtime()
+    {
+        var path = TestData.SharedRototo("tests/fixtures/workspaces/lint-failures");
+
+        var skipped = await Workspace.LoadAsync(path, new WorkspaceLoadOptions { Lint = LintMode.Skip });
+        var inspected = await Workspace.InspectAsync(path);
+
+        Assert.NotEmpty(skipped.Inspection.Variables);
+        Assert.NotEmpty(inspected.Inspection.Variables);
+        Assert.False(skipped.HasRuntime);
+    }
+
+    [Fact]
+    public async Task Skipped_lint_leaves_no_runtime_model_to_resolve_with()
+    {
+        var workspace = await Workspace.LoadAsync(TestData.SharedRototo("tests/fixtures/workspaces/bad-context-config"), new WorkspaceLoadOptions { Lint = LintMode.Skip });
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => workspace.ResolveQualifierAsync("anything", "{}"));
+
+        Assert.Contains("loaded without a runtime model", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Context_schema_linked_outside_the_workspace_fails_the_load()
+    {
+        using var temp = new TempWorkspace();
+        var outside = Path.Combine(Path.GetDirectoryName(temp.Root)!, Path.GetFileName(temp.Root) + "-outside.schema.json");
+        File.WriteAllText(outside, """{"type":"object"}""");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(temp.Root, "schemas"));
+            File.CreateSymbolicLink(Path.Combine(temp.Root, "schemas", "context.schema.json"), outside);
+
+            var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(temp.Root));
+            var lint = await (await Workspace.InspectAsync(temp.Root)).LintAsync();
+
+            Assert.StartsWith("workspace lint failed", error.Message, StringComparison.Ordinal);
+            Assert.Contains(lint.Diagnostics, d => d.Rule == "rototo/schema-parse-failed" && d.Message.Contains("path escapes workspace", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_lint_mode_is_an_argument_error()
+    {
+        var options = new WorkspaceLoadOptions { Lint = (LintMode)7 };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Workspace.LoadAsync("examples/storefront", options));
+
+        Assert.Contains("lint must be", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_variable_is_not_found()
+    {
+        var workspace = await Workspace.LoadAsync(Path.Combine(TestData.RepositoryRoot, "examples", "storefront"));
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => workspace.ResolveVariableAsync("does-not-exist", "{}"));
+
+        Assert.Equal("variable not found: variable://does-not-exist", error.Message);
+        Assert.Equal(RototoErrorCode.NotFound, error.Code);
+    }
+}

@@ -1,1 +1,0 @@
-namespace Rototo.Tests; public class Placeholder { [Xunit.Fact] public void Builds() => Xunit.Assert.True(true); }
