@@ -1,3 +1,4 @@
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Components.Lock;
 using CloudRuntimes.Lock;
 using StackExchange.Redis;
@@ -31,7 +32,11 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         _componentName = componentName;
     }
 
-    public async Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "tryLock", _componentName, () => TryLockCoreAsync(request, cancellationToken));
+
+    private async Task<bool> TryLockCoreAsync(TryLockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         try
@@ -44,7 +49,11 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         }
     }
 
-    public async Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "unlock", _componentName, () => UnlockCoreAsync(request, cancellationToken));
+
+    private async Task<UnlockStatus> UnlockCoreAsync(UnlockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         try

@@ -44,19 +44,17 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
             foreach (var change in changes)
             {
                 RedisKey key = Key(change.Key);
-                _ = transaction.KeyDeleteAsync(key);
-                if (change.State is { } state)
+                if (change.State is not { } state)
                 {
-                    _ = transaction.HashSetAsync(key, [
-                        new HashEntry("data", state.Value.ToArray()),
-                        new HashEntry("etag", state.ETag),
-                        new HashEntry("exp", state.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
-                    ]);
-                    if (state.ExpiresAt is { } expiry)
-                    {
-                        _ = transaction.KeyExpireAsync(key, expiry.UtcDateTime);
-                    }
+                    _ = transaction.KeyDeleteAsync(key);
+                    continue;
                 }
+                _ = transaction.HashSetAsync(key, [
+                    new HashEntry("data", state.Value.ToArray()),
+                    new HashEntry("etag", state.ETag),
+                    new HashEntry("exp", state.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
+                ]);
+                _ = state.ExpiresAt is { } expiry ? transaction.KeyExpireAsync(key, expiry.UtcDateTime) : transaction.KeyPersistAsync(key);
             }
             if (await transaction.ExecuteAsync().ConfigureAwait(false))
             {

@@ -12,7 +12,8 @@ namespace CloudRuntimes.Components.Redis;
 /// unacknowledged), it is reclaimed with <c>XCLAIM</c> once its lease or retry delay has passed, counting a
 /// delivery; otherwise the next entry is read with <c>XREADGROUP</c>. Acknowledging is <c>XACK</c>, so an
 /// unacknowledged entry survives any client crash. When each lease or retry delay ends is kept in a hash per group.
-/// Metadata <c>maxLenApprox</c> caps stream length on publish (<c>XADD MAXLEN ~</c>; default: no cap).
+/// After an acknowledgement, entries every group of the stream is past are trimmed (<c>XTRIM MINID</c>); metadata
+/// <c>maxLenApprox</c> also caps stream length on publish (<c>XADD MAXLEN ~</c>; default: no cap).
 /// </summary>
 internal sealed class RedisStreamTopicLog : ITopicLog
 {
@@ -41,6 +42,12 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         """;
 
     private const string SettleScript = """
+        local function older(a, b)
+          local am, as = string.match(a, '(%d+)-(%d+)')
+          local bm, bs = string.match(b, '(%d+)-(%d+)')
+          am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+          return am < bm or (am == bm and as < bs)
+        end
         local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
         if #pending == 0 then return 0 end
         local id = pending[1][1]
@@ -53,6 +60,17 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         if ARGV[3] == 'ack' then
           redis.call('XACK', KEYS[1], ARGV[1], id)
           redis.call('HDEL', KEYS[2], id)
+          local bound = nil
+          for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+            local info = {}
+            for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
+            local mark = info['last-delivered-id']
+            if tonumber(info['pending']) > 0 then
+              mark = redis.call('XPENDING', KEYS[1], info['name'], '-', '+', 1)[1][1]
+            end
+            if bound == nil or older(mark, bound) then bound = mark end
+          end
+          if bound then redis.call('XTRIM', KEYS[1], 'MINID', bound) end
         else
           redis.call('HSET', KEYS[2], id, ARGV[4])
         end

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Database;
 using Microsoft.Data.Sqlite;
 
@@ -14,24 +15,29 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
 {
     private readonly SqliteSession _session;
     private readonly string _componentName;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly SqliteConnection _connection;
 
     public SqliteDatabase(SqliteSession session, string componentName)
     {
         _session = session;
         _componentName = componentName;
-        _connection = SqliteSession.Open(session.ConnectionString, session.Synchronous);
     }
 
     /// <summary>The SQLite file this database works on (the connection string's data source).</summary>
     public string FilePath => new SqliteConnectionStringBuilder(_session.ConnectionString).DataSource;
 
+    /// <inheritdoc />
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync(() => Execute(_connection, null, sql, parameters), cancellationToken);
+        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => ExecuteCoreAsync(sql, parameters, cancellationToken));
 
+    private Task<long> ExecuteCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync(connection => Execute(connection, null, sql, parameters), cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        WithConnectionAsync<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(() => Query(_connection, null, sql, parameters), cancellationToken);
+        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => QueryCoreAsync(sql, parameters, cancellationToken));
+
+    private Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
+        _session.WithConnectionAsync<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(connection => Query(connection, null, sql, parameters), cancellationToken);
 
     public Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
     {
@@ -47,25 +53,7 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _connection.Dispose();
-        _session.Dispose();
-        _gate.Dispose();
-    }
-
-    private async Task<T> WithConnectionAsync<T>(Func<T> work, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return work();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public void Dispose() => _session.Dispose();
 
     private long Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, IReadOnlyList<object?>? parameters)
     {

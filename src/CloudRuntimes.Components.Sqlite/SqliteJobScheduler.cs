@@ -12,10 +12,11 @@ namespace CloudRuntimes.Components.Sqlite;
 /// one file each firing goes to exactly one of them. Jobs survive restarts; a firing missed while nothing ran
 /// happens once when a runner starts.
 /// </summary>
-internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
+internal sealed class SqliteJobScheduler : IJobScheduler, IAsyncDisposable
 {
     private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(250);
     private readonly SqliteSession _session;
+    private readonly BackgroundLoopSet _runs = new();
     private readonly string _componentName;
     private readonly ILogger _logger;
 
@@ -27,7 +28,11 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
         _session.Execute("CREATE TABLE IF NOT EXISTS jobs (name TEXT NOT NULL PRIMARY KEY, schedule TEXT NULL, due_time INTEGER NULL, repeats INTEGER NULL, ttl INTEGER NULL, data BLOB NOT NULL, next_fire INTEGER NOT NULL, fired INTEGER NOT NULL DEFAULT 0)");
     }
 
-    public async Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "schedule", _componentName, () => ScheduleCoreAsync(job, overwrite, cancellationToken));
+
+    private async Task ScheduleCoreAsync(Job job, bool overwrite, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (string.IsNullOrEmpty(job.Name))
@@ -67,22 +72,34 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IDisposable
         }
     }
 
-    public async Task<Job?> GetAsync(string name, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<Job?> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "get", _componentName, () => GetCoreAsync(name, cancellationToken));
+
+    private async Task<Job?> GetCoreAsync(string name, CancellationToken cancellationToken)
     {
         var rows = await _session.RunAsync(sql => sql.Query("SELECT name, schedule, due_time, repeats, ttl, data FROM jobs WHERE name = $p0", ToJob, name), cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
+    /// <inheritdoc />
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("jobs", "delete", _componentName, () => DeleteCoreAsync(name, cancellationToken));
+
+    private Task<bool> DeleteCoreAsync(string name, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute("DELETE FROM jobs WHERE name = $p0", name) > 0, cancellationToken);
 
     public Task<IAsyncDisposable> RunAsync(JobTriggerHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Task.FromResult<IAsyncDisposable>(BackgroundLoop.Start(token => LoopAsync(handler, token)));
+        return Task.FromResult<IAsyncDisposable>(_runs.Start(token => LoopAsync(handler, token)));
     }
 
-    public void Dispose() => _session.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await _runs.DisposeAsync().ConfigureAwait(false);
+        _session.Dispose();
+    }
 
     private async Task LoopAsync(JobTriggerHandler handler, CancellationToken token)
     {

@@ -1,3 +1,4 @@
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Components.Lock;
 using CloudRuntimes.Lock;
 
@@ -21,7 +22,11 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         _session.Execute("CREATE TABLE IF NOT EXISTS locks (resource TEXT NOT NULL PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
     }
 
-    public async Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "tryLock", _componentName, () => TryLockCoreAsync(request, cancellationToken));
+
+    private async Task<bool> TryLockCoreAsync(TryLockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         var key = LockRequests.ScopedKey(_appId, request.ResourceId);
@@ -41,7 +46,11 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
     }
 
-    public async Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "unlock", _componentName, () => UnlockCoreAsync(request, cancellationToken));
+
+    private async Task<UnlockStatus> UnlockCoreAsync(UnlockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         var key = LockRequests.ScopedKey(_appId, request.ResourceId);

@@ -66,19 +66,23 @@ internal sealed class SqliteSession : IDisposable
         return connection;
     }
 
-    /// <summary>Runs statements outside a transaction (schema creation, single reads).</summary>
-    public async Task<T> RunAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> with the connection itself (for callers that build their own commands).</summary>
+    public async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return work(new Statements(this, null));
+            return work(_connection);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Runs statements outside a transaction (schema creation, single reads).</summary>
+    public Task<T> RunAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken) =>
+        WithConnectionAsync(_ => work(new Statements(this, null)), cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one immediate (write-locking) transaction; commits when it returns, rolls back when it throws.</summary>
     public async Task<T> InTransactionAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken)

@@ -11,13 +11,14 @@ namespace CloudRuntimes.Components.Bindings;
 /// fields, <c>@every 15s</c>, <c>@daily</c>, ...; see <see cref="JobSchedule"/>). Each event has empty data and
 /// metadata <c>schedule</c> and <c>time</c> (RFC 3339 UTC). A handler failure is logged; the next firing still comes.
 /// </summary>
-public sealed class CronBinding : IInputBinding
+public sealed class CronBinding : IInputBinding, IAsyncDisposable
 {
     private readonly JobSchedule _schedule;
     private readonly string _scheduleText;
     private readonly string _componentName;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly BackgroundLoopSet _readers = new();
 
     /// <summary>Creates the binding.</summary>
     /// <param name="schedule">The schedule text.</param>
@@ -45,8 +46,12 @@ public sealed class CronBinding : IInputBinding
     public Task<IAsyncDisposable> ReadAsync(BindingEventCallback handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        return Task.FromResult<IAsyncDisposable>(BackgroundLoop.Start(token => RunAsync(handler, token)));
+        return Task.FromResult<IAsyncDisposable>(_readers.Start(token => RunAsync(handler, token)));
     }
+
+    /// <summary>Stops every reader still running.</summary>
+    /// <returns>A task that completes when they have stopped.</returns>
+    public ValueTask DisposeAsync() => _readers.DisposeAsync();
 
     private async Task RunAsync(BindingEventCallback handler, CancellationToken token)
     {

@@ -1,3 +1,4 @@
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Files;
 
 namespace CloudRuntimes.Components.Files;
@@ -31,7 +32,10 @@ public sealed class LocalFileStore : IFileStore
     public string Root { get; }
 
     /// <inheritdoc />
-    public async Task PutAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    public Task PutAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("file", "put", _componentName, () => PutCoreAsync(name, content, metadata, cancellationToken));
+
+    private async Task PutCoreAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         var path = Resolve(name);
@@ -57,7 +61,10 @@ public sealed class LocalFileStore : IFileStore
     }
 
     /// <inheritdoc />
-    public Task<Stream> GetAsync(string name, CancellationToken cancellationToken = default)
+    public Task<Stream> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("file", "get", _componentName, () => GetCoreAsync(name, cancellationToken));
+
+    private Task<Stream> GetCoreAsync(string name, CancellationToken cancellationToken)
     {
         var path = Resolve(name);
         try
@@ -75,7 +82,10 @@ public sealed class LocalFileStore : IFileStore
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<FileEntry>> ListAsync(string prefix = "", CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FileEntry>> ListAsync(string prefix = "", CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("file", "list", _componentName, () => ListCoreAsync(prefix, cancellationToken));
+
+    private Task<IReadOnlyList<FileEntry>> ListCoreAsync(string prefix, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prefix);
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
@@ -88,14 +98,20 @@ public sealed class LocalFileStore : IFileStore
     }
 
     /// <inheritdoc />
-    public Task<FileEntry?> StatAsync(string name, CancellationToken cancellationToken = default)
+    public Task<FileEntry?> StatAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("file", "stat", _componentName, () => StatCoreAsync(name, cancellationToken));
+
+    private Task<FileEntry?> StatCoreAsync(string name, CancellationToken cancellationToken)
     {
         var info = new FileInfo(Resolve(name));
         return Task.FromResult(info.Exists ? Entry(name, info) : null);
     }
 
     /// <inheritdoc />
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default)
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("file", "delete", _componentName, () => DeleteCoreAsync(name, cancellationToken));
+
+    private Task<bool> DeleteCoreAsync(string name, CancellationToken cancellationToken)
     {
         var path = Resolve(name);
         if (!File.Exists(path))

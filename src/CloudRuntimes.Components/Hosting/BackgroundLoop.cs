@@ -42,3 +42,29 @@ public sealed class BackgroundLoop : IAsyncDisposable
         _stop.Dispose();
     }
 }
+
+/// <summary>The loops a component started; disposing the component stops every loop still running.</summary>
+public sealed class BackgroundLoopSet : IAsyncDisposable
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<BackgroundLoop, byte> _loops = new();
+
+    /// <summary>Starts a loop and tracks it until the set is disposed.</summary>
+    /// <param name="loop">The loop; it should return when its token is signalled.</param>
+    /// <returns>The handle that stops this loop alone.</returns>
+    public BackgroundLoop Start(Func<CancellationToken, Task> loop)
+    {
+        var started = BackgroundLoop.Start(loop);
+        _loops[started] = 0;
+        return started;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var loop in _loops.Keys)
+        {
+            await loop.DisposeAsync().ConfigureAwait(false);
+        }
+        _loops.Clear();
+    }
+}

@@ -126,7 +126,15 @@ public sealed class CloudRuntimesBuilder
         {
             foreach (var (_, instance) in created.Skip(_instances.Count))
             {
-                (instance as IDisposable)?.Dispose();
+                switch (instance)
+                {
+                    case IAsyncDisposable asyncDisposable:
+                        asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                        break;
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                }
             }
             throw;
         }

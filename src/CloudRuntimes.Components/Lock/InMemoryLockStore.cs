@@ -1,3 +1,4 @@
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Components.Lock;
@@ -17,7 +18,10 @@ public sealed class InMemoryLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default)
+    public Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "tryLock", _componentName, () => TryLockCoreAsync(request, cancellationToken));
+
+    private Task<bool> TryLockCoreAsync(TryLockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         var now = DateTimeOffset.UtcNow;
@@ -33,7 +37,10 @@ public sealed class InMemoryLockStore : ILockStore
     }
 
     /// <inheritdoc />
-    public Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default)
+    public Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "unlock", _componentName, () => UnlockCoreAsync(request, cancellationToken));
+
+    private Task<UnlockStatus> UnlockCoreAsync(UnlockRequest request, CancellationToken cancellationToken)
     {
         LockRequests.Validate(request, _componentName);
         lock (_gate)

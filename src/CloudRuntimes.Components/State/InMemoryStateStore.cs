@@ -2,12 +2,15 @@ namespace CloudRuntimes.Components.State;
 
 /// <summary>
 /// <c>state.in-memory</c>: a process-local state store (Dapr's in-memory store). Everything is lost when the
-/// process ends; for tests and single-process use. Supports ETags, transactions and TTL.
+/// process ends; for tests and single-process use. Supports ETags, transactions and TTL; expired items are
+/// dropped when read and by a sweep at most once a minute during writes.
 /// </summary>
 public sealed class InMemoryStateStore : StateStoreBase
 {
     private readonly Dictionary<string, StoredState> _items = new(StringComparer.Ordinal);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private readonly System.Threading.Lock _gate = new();
+    private DateTimeOffset _nextSweep = DateTimeOffset.UtcNow + SweepInterval;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="componentName">Component name.</param>
@@ -41,8 +44,23 @@ public sealed class InMemoryStateStore : StateStoreBase
                     _items[change.Key] = change.State;
                 }
             }
+            Sweep();
         }
         return Task.CompletedTask;
+    }
+
+    private void Sweep()
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (now < _nextSweep)
+        {
+            return;
+        }
+        foreach (var key in _items.Where(i => i.Value.IsExpired(now)).Select(i => i.Key).ToList())
+        {
+            _items.Remove(key);
+        }
+        _nextSweep = now + SweepInterval;
     }
 
     private Dictionary<string, StoredState> Snapshot(IReadOnlyList<string> keys)

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.State;
-using CloudRuntimes.Telemetry;
 
 namespace CloudRuntimes.Components.State;
 
@@ -14,6 +13,8 @@ namespace CloudRuntimes.Components.State;
 /// </summary>
 public abstract class StateStoreBase : IStateStore
 {
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>().AsReadOnly();
+
     /// <summary>The capabilities every store built on this class reports: <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>.</summary>
     public static IReadOnlyList<string> Capabilities { get; } = ["ETAG", "TRANSACTIONAL", "TTL"];
 
@@ -84,44 +85,57 @@ public abstract class StateStoreBase : IStateStore
     }
 
     /// <inheritdoc />
-    public async Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    public Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
         var planned = Validate(operations);
-        using var activity = Start("transaction");
-        try
+        return ComponentTelemetry.TraceAsync("state", "transaction", ComponentName, async () =>
         {
-            await WriteAsync(KeysToRead(planned), current => Plan(planned, current), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
-        }
-        Count("transaction");
+            try
+            {
+                await WriteAsync(KeysToRead(planned), current => Plan(planned, current), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
+            }
+        });
     }
 
-    private async Task<IReadOnlyDictionary<string, StoredState>> GetBulkCoreAsync(IReadOnlyList<string> keys, string operation, CancellationToken cancellationToken)
+    private Task<IReadOnlyDictionary<string, StoredState>> GetBulkCoreAsync(IReadOnlyList<string> keys, string operation, CancellationToken cancellationToken) =>
+        ComponentTelemetry.TraceAsync("state", operation, ComponentName, async () =>
+        {
+            try
+            {
+                return WithoutExpired(await ReadAsync(keys, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateGet, $"state store {ComponentName}: reading {string.Join(", ", keys)} failed: {e.Message}", e);
+            }
+        });
+
+    private static IReadOnlyDictionary<string, StoredState> WithoutExpired(IReadOnlyDictionary<string, StoredState> stored)
     {
-        using var activity = Start(operation);
-        IReadOnlyDictionary<string, StoredState> stored;
-        try
-        {
-            stored = await ReadAsync(keys, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateGet, $"state store {ComponentName}: reading {string.Join(", ", keys)} failed: {e.Message}", e);
-        }
-        Count(operation);
         var now = DateTimeOffset.UtcNow;
-        return stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        foreach (var state in stored.Values)
+        {
+            if (state.IsExpired(now))
+            {
+                return stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+            }
+        }
+        return stored;
     }
 
-    private async Task ApplyEachAsync(List<StateOperation> operations, string operation, string failureCode, CancellationToken cancellationToken)
+    private Task ApplyEachAsync(List<StateOperation> operations, string operation, string failureCode, CancellationToken cancellationToken)
     {
         var planned = Validate(operations);
-        using var activity = Start(operation);
+        return ComponentTelemetry.TraceAsync("state", operation, ComponentName, () => ApplyEachCoreAsync(planned, operation, failureCode, cancellationToken));
+    }
+
+    private async Task ApplyEachCoreAsync(List<PlannedOperation> planned, string operation, string failureCode, CancellationToken cancellationToken)
+    {
         var failures = new List<(string Key, Exception Error)>();
         foreach (var item in planned)
         {
@@ -134,12 +148,10 @@ public abstract class StateStoreBase : IStateStore
                 failures.Add((item.Key, e));
             }
         }
-        Count(operation);
         if (failures.Count == 0)
         {
             return;
         }
-        activity?.SetStatus(ActivityStatusCode.Error);
         var code = failures.All(f => f.Error is CloudRuntimesException { ErrorCode: CloudRuntimesErrorCodes.StateETagMismatch }) ? CloudRuntimesErrorCodes.StateETagMismatch : failureCode;
         var reasons = failures.Select(f => f.Error is CloudRuntimesException ? f.Error.Message : $"state store {ComponentName}: key {f.Key}: {f.Error.Message}");
         throw new CloudRuntimesException(code, $"{operation} failed for {failures.Count} of {planned.Count} item(s): {string.Join("; ", reasons)}", failures[0].Error);
@@ -176,7 +188,7 @@ public abstract class StateStoreBase : IStateStore
     private List<StateChange> Plan(IReadOnlyList<PlannedOperation> operations, IReadOnlyDictionary<string, StoredState> stored)
     {
         var now = DateTimeOffset.UtcNow;
-        var view = stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        var view = WithoutExpired(stored).ToDictionary(StringComparer.Ordinal);
         var changes = new List<StateChange>(operations.Count);
         foreach (var operation in operations)
         {
@@ -234,21 +246,11 @@ public abstract class StateStoreBase : IStateStore
 
     private static StateItem ToItem(string key, StoredState stored)
     {
-        IReadOnlyDictionary<string, string> metadata = stored.ExpiresAt is { } expiry
+        var metadata = stored.ExpiresAt is { } expiry
             ? new Dictionary<string, string> { [StateMetadata.TtlExpireTime] = expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
-            : new Dictionary<string, string>();
+            : NoMetadata;
         return new StateItem(key, stored.Value, stored.ETag, metadata);
     }
-
-    private Activity? Start(string operation)
-    {
-        var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("state." + operation);
-        activity?.SetTag("cloudruntimes.component", ComponentName);
-        return activity;
-    }
-
-    private void Count(string operation) =>
-        CloudRuntimesTelemetry.Operations.Add(1, new("block", "state"), new("operation", operation), new("component", ComponentName));
 
     private sealed record PlannedOperation(string Key, string? ETag, StateConcurrency Concurrency, ReadOnlyMemory<byte> Value, TimeSpan? Ttl, bool IsDelete);
 }

@@ -31,6 +31,23 @@ public sealed class BindingTests
     }
 
     [Fact]
+    public async Task Disposing_the_components_stops_cron_readers_still_running()
+    {
+        var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
+        builder.AddComponent("ticker", "bindings.cron", new Dictionary<string, string> { ["schedule"] = "@every 200ms" });
+        var components = builder.Build();
+        var events = 0;
+        await components.InputBindings["ticker"].ReadAsync((_, _) => { Interlocked.Increment(ref events); return Task.CompletedTask; });
+        await Eventually.HoldsAsync(() => Volatile.Read(ref events) >= 1, TimeSpan.FromSeconds(10), "a first cron event");
+
+        await components.DisposeAsync();
+        var stoppedAt = Volatile.Read(ref events);
+        await Task.Delay(600);
+
+        Assert.Equal(stoppedAt, Volatile.Read(ref events));
+    }
+
+    [Fact]
     public void Cron_binding_with_an_invalid_schedule_fails_naming_the_component()
     {
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());

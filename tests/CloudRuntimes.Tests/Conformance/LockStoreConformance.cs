@@ -51,10 +51,10 @@ public abstract class LockStoreConformance : ComponentConformance<ILockStore>
     [Fact]
     public async Task Lock_expires_after_its_expiry()
     {
-        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "conftest", 1)));
-        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 1)));
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "conftest", 2)));
+        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 2)));
 
-        await Eventually.HoldsAsync(() => Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 15)), TimeSpan.FromSeconds(5), "the 1 s lock to expire");
+        await Eventually.HoldsAsync(() => Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 15)), TimeSpan.FromSeconds(6), "the 2 s lock to expire");
         Assert.Equal(UnlockStatus.LockBelongsToOthers, await Locks.UnlockAsync(new UnlockRequest(Resource("key2"), "conftest")));
     }
 

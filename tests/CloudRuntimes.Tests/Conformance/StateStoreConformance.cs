@@ -249,10 +249,10 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
     [Fact]
     public async Task Item_with_a_ttl_is_readable_then_expires()
     {
-        await Store.SaveAsync(new SaveStateItem(Key("ttl"), Utf8("short"), Metadata: Ttl("1")));
+        await Store.SaveAsync(new SaveStateItem(Key("ttl"), Utf8("short"), Metadata: Ttl("2")));
 
         Assert.NotNull(await Store.GetAsync(Key("ttl")));
-        await Eventually.HoldsAsync(async () => await Store.GetAsync(Key("ttl")) is null, TimeSpan.FromSeconds(4), "the item with ttlInSeconds=1 to expire");
+        await Eventually.HoldsAsync(async () => await Store.GetAsync(Key("ttl")) is null, TimeSpan.FromSeconds(6), "the item with ttlInSeconds=2 to expire");
         Assert.Null((await Store.GetBulkAsync([Key("ttl")]))[0].Value);
     }
 

@@ -23,9 +23,14 @@ public sealed class RedisServer : IAsyncLifetime
     /// <summary>Component metadata that points at this server.</summary>
     public IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string> { ["redisHost"] = Host };
 
-    /// <summary>The redis-server executable, or null when not installed.</summary>
+    /// <summary>
+    /// The redis-server executable, or null when not installed. <c>CR_REDIS_SERVER</c> overrides the search: a path
+    /// to use, or <c>none</c> to run without Redis (the Redis tests then skip).
+    /// </summary>
     public static string? Executable() =>
-        new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }
+        Environment.GetEnvironmentVariable("CR_REDIS_SERVER") is { Length: > 0 } configured
+            ? (File.Exists(configured) ? configured : null)
+            : new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }
             .Concat((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(p => Path.Combine(p, "redis-server")))
             .FirstOrDefault(File.Exists);
 
@@ -34,7 +39,7 @@ public sealed class RedisServer : IAsyncLifetime
     {
         if (Executable() is not { } executable)
         {
-            SkipReason = "redis-server is not installed: install it (apt-get install redis-server; it is listed in .ci/apt-packages and .ci/run installs it) to run the Redis tests";
+            SkipReason = "redis-server was not found (or CR_REDIS_SERVER names none): install it (apt-get install redis-server; it is listed in .ci/apt-packages and .ci/run installs it) or set CR_REDIS_SERVER to its path to run the Redis tests";
             return;
         }
         Directory.CreateDirectory(_directory);
