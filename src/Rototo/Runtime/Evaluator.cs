@@ -132,37 +132,22 @@ internal static class Evaluator
     private static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket)
     {
         bucket = 0;
-        var expected = predicate.Expected;
         switch (predicate.Operator)
         {
             case PredicateOperator.Eq:
-                return JsonEquality.JsonEq(actual, expected);
+                return predicate.Operand!.EqualTo(actual);
             case PredicateOperator.Neq:
-                return !JsonEquality.JsonEq(actual, expected);
+                return !predicate.Operand!.EqualTo(actual);
             case PredicateOperator.In:
-                foreach (var member in expected.EnumerateArray())
-                {
-                    if (JsonEquality.JsonEq(member, actual))
-                    {
-                        return true;
-                    }
-                }
-                return false;
+                return Contains(predicate.Members, actual);
             case PredicateOperator.NotIn:
-                foreach (var member in expected.EnumerateArray())
-                {
-                    if (JsonEquality.JsonEq(member, actual))
-                    {
-                        return false;
-                    }
-                }
-                return true;
+                return !Contains(predicate.Members, actual);
             case PredicateOperator.Bucket:
                 bucket = Bucket.Of(predicate.SaltState, actual);
                 return predicate.Start <= bucket && bucket < predicate.End;
             default:
-                if (actual.ValueKind != JsonValueKind.Number || expected.ValueKind != JsonValueKind.Number ||
-                    JsonNumber.CompareExact(JsonNumber.Read(actual), JsonNumber.Read(expected)) is not { } order)
+                if (actual.ValueKind != JsonValueKind.Number ||
+                    JsonNumber.CompareExact(JsonNumber.Read(actual), predicate.Operand!.Number) is not { } order)
                 {
                     return false;
                 }
@@ -174,5 +159,17 @@ internal static class Evaluator
                     _ => order <= 0,
                 };
         }
+    }
+
+    private static bool Contains(Operand[] members, JsonElement actual)
+    {
+        foreach (var member in members)
+        {
+            if (member.EqualTo(actual))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

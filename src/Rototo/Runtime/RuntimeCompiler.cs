@@ -140,6 +140,7 @@ internal static class RuntimeCompiler
         {
             throw Fail("comparison predicate value must be a number");
         }
+        var expected = value.ToJson();
         return new RuntimePredicate
         {
             Index = view.Index,
@@ -149,7 +150,9 @@ internal static class RuntimeCompiler
             Path = reference is null ? RuntimePredicate.EncodePath(attribute) : null,
             Reference = Reference(reference, qualifierIndex),
             ReferenceId = reference,
-            Expected = value.ToJson(),
+            Expected = expected,
+            Operand = Operators.IsMembership(op) ? null : new Operand(expected),
+            Members = Operators.IsMembership(op) ? [.. expected.EnumerateArray().Select(m => new Operand(m))] : [],
         };
     }
 

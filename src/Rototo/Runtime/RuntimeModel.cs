@@ -41,6 +41,12 @@ internal sealed class RuntimePredicate
 
     public JsonElement Expected { get; init; }
 
+    /// <summary>The operand of eq/neq/gt/gte/lt/lte, prepared for comparison; null for in/not_in and bucket.</summary>
+    public Operand? Operand { get; init; }
+
+    /// <summary>The members of an in/not_in list, prepared for comparison; empty for other operators.</summary>
+    public Operand[] Members { get; init; } = [];
+
     public string Salt { get; init; } = "";
 
     public ulong SaltState { get; init; }
