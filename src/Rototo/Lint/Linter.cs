@@ -1,5 +1,6 @@
 using Rototo.Discovery;
 using Rototo.Lint.Checks;
+using Rototo.Lint.Custom;
 
 namespace Rototo.Lint;
 
@@ -21,25 +22,28 @@ internal static class Linter
         ParseChecks.Run(context);
 
         context.Stage = LintStage.Register;
-        ParseChecks.RunCustomLintFiles(context);
+        var custom = context.Custom = CustomLint.Register(context);
 
-        context.Stage = LintStage.Project;
-        ManifestChecks.Run(context);
-        SchemaChecks.Run(context);
-        ShapeChecks.Run(context);
-
-        context.Stage = LintStage.Reference;
-        ReferenceChecks.Run(context);
-
-        context.Stage = LintStage.Value;
-        ValueChecks.Run(context);
-
-        context.Stage = LintStage.Graph;
-        GraphChecks.Run(context);
+        Stage(context, LintStage.Project, ManifestChecks.Run, SchemaChecks.Run, ShapeChecks.Run);
+        Stage(context, LintStage.Reference, ReferenceChecks.Run);
+        Stage(context, LintStage.Value, ValueChecks.Run);
+        Stage(context, LintStage.Graph, GraphChecks.Run);
+        Stage(context, LintStage.Policy);
 
         var diagnostics = context.Diagnostics;
         diagnostics.Sort(Compare);
         return diagnostics;
+    }
+
+    /// <summary>One stage (§9.1): its built-in checks in order, then the custom handlers registered for it.</summary>
+    private static void Stage(LintContext context, LintStage stage, params Action<LintContext>[] builtIns)
+    {
+        context.Stage = stage;
+        foreach (var check in builtIns)
+        {
+            check(context);
+        }
+        context.Custom?.Run(context, stage);
     }
 
     /// <summary>rototo's output order: workspace-root locations first, then path, position, byte offset, rule, message.</summary>

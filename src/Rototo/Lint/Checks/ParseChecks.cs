@@ -35,13 +35,4 @@ internal static class ParseChecks
         }
         return LintContext.At(document, document.ErrorSpan);
     }
-
-    /// <summary>Register stage: Lua lint files that could not be read (e.g. a link escaping the workspace).</summary>
-    public static void RunCustomLintFiles(LintContext context)
-    {
-        foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint).Where(d => d.Error is not null))
-        {
-            context.Report("custom-lint-failed", DiagnosticEntity.CustomLint(document.RelativePath), document.Error!, document, null);
-        }
-    }
 }

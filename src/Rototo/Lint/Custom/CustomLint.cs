@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Rototo.Discovery;
+
+namespace Rototo.Lint.Custom;
+
+/// <summary>
+/// The custom Lua lint of a workspace (§10): the register pass over <c>lint/*.lua</c> and the handler runs of each
+/// stage. Every Lua pass runs in a fresh <see cref="LuaVm"/> on a worker with a 2 s outer timeout, so a script that
+/// escapes the in-VM limits (a long C call) is abandoned rather than waited for.
+/// </summary>
+internal sealed class CustomLint
+{
+    /// <summary>Outer timeout of one Lua pass (§10.1).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
+
+    private CustomLint()
+    {
+    }
+
+    /// <summary>The valid registrations, files in path order, then call order.</summary>
+    public List<CustomLintRegistration> Registrations { get; } = [];
+
+    /// <summary>The custom rules the valid registrations declare, sorted by id.</summary>
+    public IReadOnlyList<LintRuleInfo> Rules => [.. Registrations.Select(r => r.Rule).DistinctBy(r => r.Rule).OrderBy(r => r.Rule, StringComparer.Ordinal)];
+
+    /// <summary>The register stage (§10.2): loads every Lua file, validates its registrations, reports problems.</summary>
+    public static CustomLint Register(LintContext context)
+    {
+        var lint = new CustomLint();
+        var rules = new Dictionary<string, LintRuleInfo>(StringComparer.Ordinal);
+        foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint))
+        {
+            var path = document.RelativePath;
+            var entity = DiagnosticEntity.CustomLint(path);
+            if (document.Error is not null || document.Text is null)
+            {
+                context.Report("custom-lint-failed", entity, document.Error ?? $"failed to read {path}", document, null);
+                continue;
+            }
+            var script = Encoding.UTF8.GetBytes(document.Text);
+            lint._scripts[path] = script;
+            var (error, registered) = RunWithTimeout(() =>
+            {
+                using var vm = LuaVm.Start(script, path, out var startError);
+                if (startError is not null)
+                {
+                    return (startError, (IReadOnlyList<LuaRegistration>)[]);
+                }
+                var found = vm.Register(out var registerError);
+                return (registerError, found);
+            }, "custom lint registration exceeded execution timeout");
+            if (error is not null)
+            {
+                context.Report("custom-lint-failed", entity, error, document, null);
+                continue;
+            }
+            if (registered.Count == 0)
+            {
+                context.Report("custom-lint-file-unregistered", entity, $"custom lint file registers no handlers: {path}", document, null);
+                continue;
+            }
+            lint.Validate(context, document, registered, rules);
+        }
+        return lint;
+    }
+
+    private void Validate(LintContext context, WorkspaceDocument document, IReadOnlyList<LuaRegistration> registered, Dictionary<string, LintRuleInfo> rules)
+    {
+        var entity = DiagnosticEntity.CustomLint(document.RelativePath);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in registered)
+        {
+            if (RegistrationRules.Validate(document.RelativePath, raw, out var registration) is { } problem)
+            {
+                context.Report("custom-lint-registration-invalid", entity, problem, document, null);
+                continue;
+            }
+            var rule = registration!.Rule;
+            if (rules.TryGetValue(rule.Rule, out var declared) && declared != rule)
+            {
+                context.Report("custom-lint-rule-conflict", entity, $"custom lint rule metadata conflicts: {rule.Rule}", document, null);
+                continue;
+            }
+            rules[rule.Rule] = rule;
+            if (!seen.Add(string.Join('\0', raw.Stage, raw.Entity, raw.Field ?? "", raw.RuleId, raw.Handler)))
+            {
+                context.Report("custom-lint-registration-duplicate", entity, $"custom lint registration duplicates an earlier registration: {raw.Handler}",
+                    LintContext.At(document, (Text.TextSpan?)null), new RelatedInformation(LintContext.At(document, (Text.TextSpan?)null), "first matching registration"));
+            }
+            Registrations.Add(registration);
+        }
+    }
+
+    /// <summary>Runs the handlers registered for <paramref name="stage"/> over their targets (§10.3).</summary>
+    public void Run(LintContext context, LintStage stage)
+    {
+        foreach (var registration in Registrations.Where(r => r.Stage == stage))
+        {
+            var script = _scripts[registration.Path];
+            foreach (var target in CustomLintTarget.Of(context, registration.Entity))
+            {
+                var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
+                var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx));
+                var (error, returned) = RunWithTimeout(() =>
+                {
+                    using var vm = LuaVm.Start(script, registration.Path, out var startError);
+                    if (startError is not null)
+                    {
+                        return (startError, (IReadOnlyList<(string, string?)>)[]);
+                    }
+                    var diagnostics = vm.CallHandler(registration.Handler, expression, out var handlerError);
+                    return (handlerError, diagnostics);
+                }, "custom lint exceeded execution timeout");
+                var location = target.LocationOf(registration.Field);
+                if (error is not null)
+                {
+                    context.Report("custom-lint-failed", target.Entity, $"custom lint handler failed in {registration.Path}: {error}", location);
+                    continue;
+                }
+                foreach (var (message, field) in returned)
+                {
+                    context.Report(registration.Rule, target.Entity, message, field is null ? location : target.LocationOf(field));
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs one Lua pass on a worker; after <see cref="Timeout"/> the pass is abandoned with <paramref name="timeoutMessage"/>.</summary>
+    private static (string? Error, T Result) RunWithTimeout<T>(Func<(string?, T)> work, string timeoutMessage)
+        where T : class
+    {
+        var task = Task.Run(work);
+        try
+        {
+            if (task.Wait(Timeout))
+            {
+                return task.Result;
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is { } inner)
+        {
+            return ($"custom lint could not run: {inner.Message}", null!);
+        }
+        return (timeoutMessage, null!);
+    }
+}
