@@ -7,7 +7,8 @@ namespace Rototo.Lint;
 /// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1) and sorts the diagnostics.</summary>
 internal static class Linter
 {
-    public static List<LintDiagnostic> Run(WorkspaceSnapshot snapshot)
+    /// <summary>Runs every stage; the context holds the sorted diagnostics and the custom registrations.</summary>
+    public static LintContext Run(WorkspaceSnapshot snapshot)
     {
         var context = new LintContext(snapshot);
         if (snapshot.DiscoveryFailure is { } failure)
@@ -15,7 +16,7 @@ internal static class Linter
             context.Stage = LintStage.Discover;
             var path = snapshot.Root ?? snapshot.GivenRoot;
             context.Report(failure.Rule, DiagnosticEntity.Workspace, failure.Message, new DiagnosticLocation(path, null) { IsWorkspaceRoot = true });
-            return context.Diagnostics;
+            return context;
         }
 
         context.Stage = LintStage.Parse;
@@ -30,9 +31,15 @@ internal static class Linter
         Stage(context, LintStage.Graph, GraphChecks.Run);
         Stage(context, LintStage.Policy);
 
-        var diagnostics = context.Diagnostics;
-        diagnostics.Sort(Compare);
-        return diagnostics;
+        context.Diagnostics.Sort(Compare);
+        return context;
+    }
+
+    /// <summary>Only the register stage (§10.2): the workspace's valid custom registrations, for catalogs and inspection.</summary>
+    public static IReadOnlyList<CustomLintRegistration> Registrations(WorkspaceSnapshot snapshot)
+    {
+        var context = new LintContext(snapshot) { Stage = LintStage.Register };
+        return snapshot.DiscoveryFailure is null ? CustomLint.Register(context).Registrations : [];
     }
 
     /// <summary>One stage (§9.1): its built-in checks in order, then the custom handlers registered for it.</summary>

@@ -21,6 +21,13 @@ internal sealed class LuaWorkspace : IDisposable
     public static LuaWorkspace Fixture(string fixture, params (string Name, string Source)[] lua) =>
         Create(TestData.SharedRototo("tests/fixtures/workspaces/" + fixture), lua);
 
+    /// <summary>Copies rototo's <c>examples/{example}</c> and adds the Lua files.</summary>
+    /// <param name="example">Example workspace name, e.g. <c>basic</c>.</param>
+    /// <param name="lua">Lint file name in the workspace and the Lua test file to copy there.</param>
+    /// <returns>The workspace.</returns>
+    public static LuaWorkspace Example(string example, params (string Name, string Source)[] lua) =>
+        Create(TestData.SharedRototo("examples/" + example), lua);
+
     /// <summary>A workspace with only a manifest and the given Lua files.</summary>
     /// <param name="lua">Lint file name in the workspace and the Lua test file to copy there.</param>
     /// <returns>The workspace.</returns>
