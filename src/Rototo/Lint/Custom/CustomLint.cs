@@ -7,8 +7,8 @@ namespace Rototo.Lint.Custom;
 
 /// <summary>
 /// The custom Lua lint of a workspace (§10): the register pass over <c>lint/*.lua</c> and the handler runs of each
-/// stage. Every Lua pass runs in a fresh <see cref="LuaVm"/> on a worker with a 2 s outer timeout, so a script that
-/// escapes the in-VM limits (a long C call) is abandoned rather than waited for.
+/// stage. Every Lua pass runs in a fresh <see cref="LuaVm"/> on <see cref="LuaWorkers"/> with a 2 s outer timeout, so
+/// a script that escapes the in-VM limits (a long C call) is abandoned rather than waited for.
 /// </summary>
 internal sealed class CustomLint
 {
@@ -32,38 +32,47 @@ internal sealed class CustomLint
     {
         var lint = new CustomLint();
         var rules = new Dictionary<string, LintRuleInfo>(StringComparer.Ordinal);
+        var files = new List<(WorkspaceDocument Document, LuaJob<PassResult<IReadOnlyList<LuaRegistration>>>? Job)>();
         foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint))
         {
-            var path = document.RelativePath;
-            var entity = DiagnosticEntity.CustomLint(path);
             if (document.Error is not null || document.Text is null)
             {
-                context.Report("custom-lint-failed", entity, document.Error ?? $"failed to read {path}", document, null);
+                files.Add((document, null));
                 continue;
             }
             var script = Encoding.UTF8.GetBytes(document.Text);
-            lint._scripts[path] = script;
-            var (error, registered) = RunWithTimeout(() =>
+            lint._scripts[document.RelativePath] = script;
+            files.Add((document, LuaWorkers.Start(() =>
             {
-                using var vm = LuaVm.Start(script, path, out var startError);
+                using var vm = LuaVm.Start(script, document.RelativePath, out var startError);
                 if (startError is not null)
                 {
-                    return (startError, (IReadOnlyList<LuaRegistration>)[]);
+                    return new PassResult<IReadOnlyList<LuaRegistration>>(startError, []);
                 }
                 var found = vm.Register(out var registerError);
-                return (registerError, found);
-            }, "custom lint registration exceeded execution timeout");
-            if (error is not null)
+                return new PassResult<IReadOnlyList<LuaRegistration>>(registerError, found);
+            })));
+        }
+        foreach (var (document, job) in files)
+        {
+            var path = document.RelativePath;
+            var entity = DiagnosticEntity.CustomLint(path);
+            var outcome = job?.Wait(Timeout) ?? new PassResult<IReadOnlyList<LuaRegistration>>("custom lint registration exceeded execution timeout", []);
+            if (job is null)
+            {
+                outcome = new(document.Error ?? $"failed to read {path}", []);
+            }
+            if (outcome.Error is { } error)
             {
                 context.Report("custom-lint-failed", entity, error, document, null);
                 continue;
             }
-            if (registered.Count == 0)
+            if (outcome.Value.Count == 0)
             {
                 context.Report("custom-lint-file-unregistered", entity, $"custom lint file registers no handlers: {path}", document, null);
                 continue;
             }
-            lint.Validate(context, document, registered, rules);
+            lint.Validate(context, document, outcome.Value, rules);
         }
         return lint;
     }
@@ -95,33 +104,37 @@ internal sealed class CustomLint
         }
     }
 
-    /// <summary>Runs the handlers registered for <paramref name="stage"/> over their targets (§10.3).</summary>
+    /// <summary>Runs the handlers registered for <paramref name="stage"/> over their targets (§10.3), in parallel; reports in target order.</summary>
     public void Run(LintContext context, LintStage stage)
     {
         foreach (var registration in Registrations.Where(r => r.Stage == stage))
         {
             var script = _scripts[registration.Path];
-            foreach (var target in CustomLintTarget.Of(context, registration.Entity))
+            var calls = CustomLintTarget.Of(context, registration.Entity).Select(target =>
             {
                 var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
                 var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx));
-                var (error, returned) = RunWithTimeout(() =>
+                return (Target: target, Job: LuaWorkers.Start(() =>
                 {
                     using var vm = LuaVm.Start(script, registration.Path, out var startError);
                     if (startError is not null)
                     {
-                        return (startError, (IReadOnlyList<(string, string?)>)[]);
+                        return new PassResult<IReadOnlyList<(string, string?)>>(startError, []);
                     }
                     var diagnostics = vm.CallHandler(registration.Handler, expression, out var handlerError);
-                    return (handlerError, diagnostics);
-                }, "custom lint exceeded execution timeout");
+                    return new PassResult<IReadOnlyList<(string, string?)>>(handlerError, diagnostics);
+                }));
+            }).ToList();
+            foreach (var (target, job) in calls)
+            {
+                var outcome = job.Wait(Timeout) ?? new PassResult<IReadOnlyList<(string, string?)>>("custom lint exceeded execution timeout", []);
                 var location = target.LocationOf(registration.Field);
-                if (error is not null)
+                if (outcome.Error is { } error)
                 {
                     context.Report("custom-lint-failed", target.Entity, $"custom lint handler failed in {registration.Path}: {error}", location);
                     continue;
                 }
-                foreach (var (message, field) in returned)
+                foreach (var (message, field) in outcome.Value)
                 {
                     context.Report(registration.Rule, target.Entity, message, field is null ? location : target.LocationOf(field));
                 }
@@ -129,22 +142,6 @@ internal sealed class CustomLint
         }
     }
 
-    /// <summary>Runs one Lua pass on a worker; after <see cref="Timeout"/> the pass is abandoned with <paramref name="timeoutMessage"/>.</summary>
-    private static (string? Error, T Result) RunWithTimeout<T>(Func<(string?, T)> work, string timeoutMessage)
-        where T : class
-    {
-        var task = Task.Run(work);
-        try
-        {
-            if (task.Wait(Timeout))
-            {
-                return task.Result;
-            }
-        }
-        catch (AggregateException e) when (e.InnerException is { } inner)
-        {
-            return ($"custom lint could not run: {inner.Message}", null!);
-        }
-        return (timeoutMessage, null!);
-    }
+    /// <summary>What one Lua pass gave: an error message, or its value.</summary>
+    private sealed record PassResult<T>(string? Error, T Value);
 }

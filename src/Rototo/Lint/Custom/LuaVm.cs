@@ -21,7 +21,8 @@ internal sealed class LuaVm : IDisposable
     private const int OpRegister = 2;
     private const int OpHandler = 3;
 
-    private static readonly byte[] Sandbox = LoadSandbox();
+    /// <summary>sandbox.lua compiled once; our own bytecode is the only binary chunk a VM ever loads.</summary>
+    private static readonly byte[] Sandbox = CompileSandbox();
     private static readonly LuaAlloc Allocator = Allocate;
     private static readonly LuaFunction Clock = SecondsNow;
 
@@ -35,7 +36,14 @@ internal sealed class LuaVm : IDisposable
         Marshal.WriteInt64(_budget, 0);
         Marshal.WriteInt64(_budget, sizeof(long), MemoryLimit);
         _lua = new Lua(Allocator, _budget) { Encoding = Encoding.UTF8 };
-        _lua.OpenLibs();
+        // The libraries of §10.1, plus debug for the sandbox's hook (removed before any script runs).
+        _lua.OpenBasicLibrary();
+        _lua.OpenTableLibrary();
+        _lua.OpenStringLibrary();
+        _lua.OpenUTF8Library();
+        _lua.OpenMathLibrary();
+        _lua.OpenDebugLibrary();
+        _lua.SetTop(0);
         _lua.Register("__rototo_clock", Clock);
     }
 
@@ -53,7 +61,7 @@ internal sealed class LuaVm : IDisposable
 
     private string? Prepare(byte[] script, string chunkName)
     {
-        if (_lua.LoadBuffer(Sandbox, "=sandbox", "t") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK)
+        if (_lua.LoadBuffer(Sandbox, "=sandbox", "b") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK)
         {
             return "custom lint sandbox could not start: " + TopString();
         }
@@ -164,13 +172,28 @@ internal sealed class LuaVm : IDisposable
         Marshal.FreeHGlobal(_budget);
     }
 
-    private static byte[] LoadSandbox()
+    private static byte[] CompileSandbox()
     {
         using var stream = typeof(LuaVm).Assembly.GetManifestResourceStream("Rototo.Lint.Custom.sandbox.lua")
             ?? throw new InvalidOperationException("the custom lint sandbox resource is missing");
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
+        using var source = new MemoryStream();
+        stream.CopyTo(source);
+        using var lua = new Lua(openLibs: false);
+        if (lua.LoadBuffer(source.ToArray(), "=sandbox", "t") != LuaStatus.OK)
+        {
+            throw new InvalidOperationException("the custom lint sandbox does not compile: " + lua.ToString(-1, false));
+        }
+        var bytecode = new MemoryStream();
+        LuaWriter writer = (_, data, size, _) =>
+        {
+            var chunk = new byte[(int)size];
+            Marshal.Copy(data, chunk, 0, chunk.Length);
+            bytecode.Write(chunk);
+            return 0;
+        };
+        lua.Dump(writer, IntPtr.Zero, false);
+        GC.KeepAlive(writer);
+        return bytecode.ToArray();
     }
 
     /// <summary>lua_Alloc with a byte budget; returning null makes Lua raise "not enough memory" itself.</summary>
