@@ -68,7 +68,7 @@ public sealed class StateClient
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonArray ?? [];
         return [.. json.OfType<JsonObject>().Select(item => new BulkStateItem(
             item["key"]!.GetValue<string>(),
-            item["data"] is { } data ? JsonSerializer.SerializeToUtf8Bytes(data) : null,
+            item["data"] is { } data ? new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(data)) : (ReadOnlyMemory<byte>?)null,
             item["etag"]?.GetValue<string>(),
             item["error"]?.GetValue<string>()))];
     }

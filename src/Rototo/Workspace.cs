@@ -48,7 +48,7 @@ public sealed class Workspace
     /// Loads a workspace: stage the source, check the manifest, lint (refusing any error diagnostic unless
     /// <see cref="LintMode.Skip"/>), compile the runtime model (§14.1 load sequence).
     /// </summary>
-    /// <param name="source">A local path or <c>file://</c> URL (§12).</param>
+    /// <param name="source">Any workspace source (§12): a local path, <c>file://</c>, <c>git+file|https|ssh://…#ref:subdir</c> or an <c>https://</c> archive; <c>extends</c> is applied (§13).</param>
     /// <param name="options">Load options; null for defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The loaded workspace.</returns>
@@ -61,31 +61,46 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(source);
         options ??= new WorkspaceLoadOptions();
         options.Validate();
-        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
-        var snapshot = DiscoverChecked(staged.Root);
-        if (options.Lint == LintMode.Skip)
+        var staged = await WorkspaceSources.StageAsync(source, options.Sources, cancellationToken).ConfigureAwait(false);
+        return LoadStaged(staged, options.Lint);
+    }
+
+    /// <summary>Checks, lints and compiles an already staged source; releases its temporary files when that fails.</summary>
+    internal static Workspace LoadStaged(StagedWorkspace staged, LintMode lint)
+    {
+        try
         {
-            return new Workspace(staged, snapshot, null);
+            var snapshot = DiscoverChecked(staged.Root);
+            if (lint == LintMode.Skip)
+            {
+                return new Workspace(staged, snapshot, null);
+            }
+            var result = WorkspaceLint.Run(snapshot);
+            if (result.HasErrors)
+            {
+                var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
+                throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {result.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
+            }
+            return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
         }
-        var lint = WorkspaceLint.Run(snapshot);
-        if (lint.HasErrors)
+        catch
         {
-            var errors = lint.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
-            throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {lint.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
+            staged.Release();
+            throw;
         }
-        return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
     }
 
     /// <summary>Opens a workspace for tools (inspection and lint only; it cannot resolve).</summary>
-    /// <param name="source">A local path or <c>file://</c> URL.</param>
+    /// <param name="source">Any workspace source (§12).</param>
+    /// <param name="sourceOptions">How remote sources are fetched; null for rototo's defaults.</param>
     /// <param name="cancellationToken">Cancels staging.</param>
     /// <returns>The workspace, without a runtime model.</returns>
     /// <exception cref="RototoException">The source could not be staged or the manifest is missing or invalid.</exception>
-    public static async Task<Workspace> InspectAsync(string source, CancellationToken cancellationToken = default)
+    public static async Task<Workspace> InspectAsync(string source, WorkspaceSourceOptions? sourceOptions = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
-        return new Workspace(staged, DiscoverChecked(staged.Root), null);
+        var staged = await WorkspaceSources.StageAsync(source, sourceOptions, cancellationToken).ConfigureAwait(false);
+        return LoadStaged(staged, LintMode.Skip);
     }
 
     /// <summary>Opens a workspace directory for the CLI's <c>resolve</c>: compiles without refusing lint errors (§1).</summary>

@@ -16,8 +16,8 @@ public sealed record WorkspaceLoadOptions
     /// <summary>Lint mode; default <see cref="LintMode.Deny"/>.</summary>
     public LintMode Lint { get; init; } = LintMode.Deny;
 
-    /// <summary>Bearer token for remote sources (rototo's <c>--workspace-token</c>); null for none.</summary>
-    public string? WorkspaceToken { get; init; }
+    /// <summary>How remote sources are fetched: limits, timeouts, bearer token (rototo's <c>--workspace-token</c>), HTTP handler (§12.4).</summary>
+    public Sources.WorkspaceSourceOptions Sources { get; init; } = Rototo.Sources.WorkspaceSourceOptions.Default;
 
     internal void Validate()
     {
@@ -25,5 +25,7 @@ public sealed record WorkspaceLoadOptions
         {
             throw new ArgumentException($"lint must be 'deny' or 'skip', got '{Lint}'", nameof(Lint));
         }
+        ArgumentNullException.ThrowIfNull(Sources);
+        Sources.Validate();
     }
 }

@@ -54,6 +54,39 @@ public sealed record ComponentDefinition(
         var text when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
         var text => throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}' must be an integer, got '{text}'"),
     };
+
+    /// <summary>A boolean metadata value (<c>true</c>/<c>false</c>, any case) with a default.</summary>
+    /// <param name="key">The metadata name.</param>
+    /// <param name="defaultValue">Used when absent.</param>
+    /// <returns>The value.</returns>
+    /// <exception cref="CloudRuntimesException">The value is not a boolean.</exception>
+    public bool GetBoolean(string key, bool defaultValue) => Get(key) switch
+    {
+        null or "" => defaultValue,
+        var text when bool.TryParse(text, out var value) => value,
+        var text => throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}' must be true or false, got '{text}'"),
+    };
+
+    /// <summary>A duration metadata value in Go syntax (<c>30s</c>, <c>1m30s</c>, <c>250ms</c>), or null when absent.</summary>
+    /// <param name="key">The metadata name.</param>
+    /// <returns>The duration or null.</returns>
+    /// <exception cref="CloudRuntimesException">The value is not a positive duration.</exception>
+    public TimeSpan? GetDuration(string key)
+    {
+        var text = Get(key);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+        try
+        {
+            return Jobs.JobSchedule.ParseDuration(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}': {e.Message}", e);
+        }
+    }
 }
 
 /// <summary>A metadata value to read from a secret store (<c>secretKeyRef</c>).</summary>

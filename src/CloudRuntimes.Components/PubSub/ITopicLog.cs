@@ -15,6 +15,16 @@ public interface ITopicLog : IAsyncDisposable
     Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Registers a consumer group on a topic (idempotent): from then on, messages are retained until the group
+    /// acknowledges them. A new group starts at the oldest message the log still retains.
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="group">The consumer group.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the group is registered.</returns>
+    Task JoinAsync(string topic, string group, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Leases the oldest message of <paramref name="topic"/> that <paramref name="group"/> has not acknowledged, when
     /// it is available (not leased by another consumer with an unexpired lease, not delayed). Returns null when the
     /// oldest unacknowledged message is unavailable, so that a group processes a topic in order. Each lease counts

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using CloudRuntimes.Components.Hosting;
 using CloudRuntimes.PubSub;
 using CloudRuntimes.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -86,7 +87,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<IAsyncDisposable> SubscribeAsync(TopicSubscription subscription, TopicMessageHandler handler, CancellationToken cancellationToken = default)
+    public async Task<IAsyncDisposable> SubscribeAsync(TopicSubscription subscription, TopicMessageHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(handler);
@@ -95,10 +96,11 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
         }
+        await _log.JoinAsync(subscription.Topic, subscription.ConsumerGroup ?? _defaultGroup, cancellationToken).ConfigureAwait(false);
         var subscriber = new Subscriber(this, subscription, handler);
         _subscribers[subscriber] = 0;
         subscriber.Start();
-        return Task.FromResult<IAsyncDisposable>(subscriber);
+        return subscriber;
     }
 
     /// <inheritdoc />
@@ -137,33 +139,22 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// <summary>One running subscription: a loop that leases, delivers and settles messages in order.</summary>
     private sealed class Subscriber(TopicLogPubSub owner, TopicSubscription subscription, TopicMessageHandler handler) : IAsyncDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
-        private Task _loop = Task.CompletedTask;
+        private BackgroundLoop? _loop;
 
         private string Group => subscription.ConsumerGroup ?? owner._defaultGroup;
 
-        public void Start() => _loop = Task.Run(RunAsync);
+        public void Start() => _loop = BackgroundLoop.Start(RunAsync);
 
         public async ValueTask DisposeAsync()
         {
-            if (!owner._subscribers.TryRemove(this, out _))
+            if (owner._subscribers.TryRemove(this, out _) && _loop is not null)
             {
-                return;
+                await _loop.DisposeAsync().ConfigureAwait(false);
             }
-            await _stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            _stop.Dispose();
         }
 
-        private async Task RunAsync()
+        private async Task RunAsync(CancellationToken token)
         {
-            var token = _stop.Token;
             var signal = owner.Signal(subscription.Topic);
             var idle = TimeSpan.FromMilliseconds(5);
             while (!token.IsCancellationRequested)

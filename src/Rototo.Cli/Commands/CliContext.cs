@@ -17,7 +17,7 @@ internal sealed class CliContext(Terminal terminal)
 
     public static Argument<string?> SourceArgument() => new("source")
     {
-        Description = "Workspace source: a directory or file:// URL (default: the workspace containing the current directory)",
+        Description = "Workspace source: a directory, file:///dir, git+file|https|ssh://repo#ref:subdir, or an https:// .tar.gz/.zip archive#:subdir (default: the workspace containing the current directory)",
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -27,20 +27,30 @@ internal sealed class CliContext(Terminal terminal)
         AllowMultipleArgumentsPerToken = false,
     };
 
-    /// <summary>Stages the given source, or finds the workspace root above the current directory (§2.2).</summary>
-    public static async Task<(StagedWorkspace Staged, string Shown)> StageAsync(string? source, CancellationToken cancellationToken)
+    /// <summary>Fetch options: the bearer token from <c>--workspace-token</c>, else <c>$ROTOTO_WORKSPACE_TOKEN</c> (§12.3).</summary>
+    public WorkspaceSourceOptions SourceOptions(ParseResult parse) => new()
+    {
+        WorkspaceToken = parse.GetValue(WorkspaceToken) ?? Environment.GetEnvironmentVariable("ROTOTO_WORKSPACE_TOKEN"),
+    };
+
+    /// <summary>Stages the given source (any form of §12, with layering), or finds the workspace root above the current directory (§2.2).</summary>
+    public async Task<(StagedWorkspace Staged, string Shown)> StageAsync(ParseResult parse, string? source, CancellationToken cancellationToken)
     {
         if (source is null)
         {
             var root = FindWorkspaceRoot(Directory.GetCurrentDirectory())
                 ?? throw new RototoException(RototoErrorCode.Workspace, "workspace not found: pass a workspace source or run inside a rototo workspace");
-            return (new StagedWorkspace(WorkspaceSource.Parse(root), root, false), root);
+            source = root;
         }
-        var staged = await WorkspaceStaging.StageAsync(source, cancellationToken).ConfigureAwait(false);
+        var staged = await WorkspaceSources.StageAsync(source, SourceOptions(parse), cancellationToken).ConfigureAwait(false);
         return (staged, source);
     }
 
-    /// <summary>For lint: a local source is linted in place even when it does not exist (so lint can report it).</summary>
+    /// <summary>
+    /// For lint: a local source is linted in place even when it does not exist or its manifest is broken (so lint can
+    /// report it); only a local workspace whose manifest declares valid, non-empty <c>extends</c> is projected (§13 CLI note).
+    /// Null for remote sources.
+    /// </summary>
     public static string? LocalPathOrNull(string? source)
     {
         if (source is null)
@@ -49,6 +59,19 @@ internal sealed class CliContext(Terminal terminal)
         }
         var parsed = WorkspaceSource.Parse(source);
         return parsed.Kind is WorkspaceSourceKind.LocalPath or WorkspaceSourceKind.FileUri ? parsed.Location : null;
+    }
+
+    /// <summary>True when the local workspace at <paramref name="path"/> declares valid, non-empty <c>extends</c>.</summary>
+    public static bool HasLayers(string path)
+    {
+        try
+        {
+            return Layering.WorkspaceLayering.ReadExtends(path).Count > 0;
+        }
+        catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     public static string? FindWorkspaceRoot(string start)

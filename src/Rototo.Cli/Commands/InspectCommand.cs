@@ -29,7 +29,7 @@ internal static class InspectCommand
             {
                 return cli.Terminal.Fail("inspect --context requires at least one --variable, --variables, --qualifier, or --qualifiers selector");
             }
-            var (staged, shown) = await CliContext.StageAsync(parse.GetValue(source), cancellationToken);
+            var (staged, shown) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var snapshot = Workspace.DiscoverChecked(staged.Root);
             var selection = selectors.Resolve(parse, snapshot);
             var lint = WorkspaceLint.Run(snapshot);

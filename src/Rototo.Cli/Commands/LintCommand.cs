@@ -19,14 +19,13 @@ internal static class LintCommand
         {
             var given = parse.GetValue(source);
             var path = CliContext.LocalPathOrNull(given);
-            if (path is null)
+            if (path is null && given is null)
             {
-                if (given is null)
-                {
-                    return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
-                }
-                // Remote sources are staged first (issue #7); parsing already rejected unsupported forms.
-                path = CliContext.StageAsync(given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
+                return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
+            }
+            if (path is null || CliContext.HasLayers(path))
+            {
+                path = cli.StageAsync(parse, path ?? given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
             }
             var snapshot = WorkspaceDiscovery.Discover(path);
             var lint = WorkspaceLint.Run(snapshot);

@@ -27,7 +27,7 @@ internal static class ResolveCommand
             {
                 return cli.Terminal.Fail("resolve requires at least one --variable, --variables, --qualifier, or --qualifiers selector");
             }
-            var (staged, shown) = await CliContext.StageAsync(parse.GetValue(source), cancellationToken);
+            var (staged, shown) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var workspace = Workspace.OpenForResolution(staged);
             var resolveContext = ContextArguments.Build(parse.GetValue(context) ?? []);
 

@@ -24,7 +24,7 @@ internal static class ShowCommand
             {
                 return ShowCatalog(cli.Terminal, catalog, json, null, []);
             }
-            var (staged, _) = await CliContext.StageAsync(parse.GetValue(source), cancellationToken);
+            var (staged, _) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var snapshot = Workspace.DiscoverChecked(staged.Root);
             var registrations = Lint.Linter.Registrations(snapshot);
             if (catalog is not null)

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Rototo.Sources;
+
 namespace Rototo.Refresh;
 
 /// <summary>Options of a <see cref="RefreshingWorkspace"/> (§14.1 <c>RefreshOptions</c>).</summary>
@@ -15,8 +19,12 @@ public sealed record RefreshOptions
     /// <summary>How old the last success may be before <see cref="RefreshStatus.IsStale"/> says so; null for never.</summary>
     public TimeSpan? MaxStaleness { get; init; }
 
+    /// <summary>Receives refresh failures (warning), refreshes (information) and pinned sources with a period (warning); default none.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Logger);
         if (Period is { } period && period <= TimeSpan.Zero)
         {
             throw new ArgumentException("refresh period must be a positive duration", nameof(Period));
@@ -50,7 +58,7 @@ public enum RefreshOutcome
 }
 
 /// <summary>Where a <see cref="RefreshingWorkspace"/> stands (§14.1 <c>RefreshStatus</c>).</summary>
-/// <param name="CurrentFingerprint">Fingerprint of the current workspace's source (null for local paths).</param>
+/// <param name="CurrentFingerprint">Fingerprint of the current workspace's source (null when any layer is a local path).</param>
 /// <param name="LastSuccess">When the current workspace was loaded.</param>
 /// <param name="LastAttempt">When a refresh was last attempted; null before the first.</param>
 /// <param name="ConsecutiveFailures">Failed refreshes since the last success.</param>
@@ -58,7 +66,7 @@ public enum RefreshOutcome
 /// <param name="Refreshing">True while a refresh runs.</param>
 /// <param name="Immutable">True when the source can never change.</param>
 public sealed record RefreshStatus(
-    string? CurrentFingerprint,
+    SourceFingerprint? CurrentFingerprint,
     DateTimeOffset? LastSuccess,
     DateTimeOffset? LastAttempt,
     long ConsecutiveFailures,

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Rototo.Sources;
 
 namespace Rototo.Refresh;
@@ -6,30 +8,31 @@ namespace Rototo.Refresh;
 /// <summary>
 /// A workspace that picks up reviewed changes without a restart (§14.2). Resolutions always use the last
 /// successfully loaded workspace (a lock-free snapshot read); a refresh that fails (bad TOML, lint errors, a
-/// source that went away) leaves the current workspace in place and is reported by <see cref="GetStatus"/>.
-/// Local sources are loaded from a private snapshot copy, so edits in progress never leak into a load.
+/// source that went away, an archive over the limits, an HTTP error) leaves the current workspace in place and is
+/// reported by <see cref="GetStatus"/>. Every source form of §12 works, with layering (§13). A refresh first probes
+/// the source cheaply (git <c>ls-remote</c>, HTTP <c>HEAD</c> validators) and loads only when it changed or cannot
+/// be checked; local sources are loaded from a private snapshot copy, so edits in progress never leak into a load.
 /// </summary>
 public sealed class RefreshingWorkspace : IAsyncDisposable
 {
     private const string ShutDownMessage = "refreshing workspace has been shut down";
 
-    private readonly string _source;
     private readonly WorkspaceLoadOptions _loadOptions;
     private readonly RefreshOptions _refreshOptions;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
-    private Loaded _current;
+    private Workspace _current;
     private RefreshStatus _status;
     private Task _loop = Task.CompletedTask;
     private int _shutDown;
 
-    private RefreshingWorkspace(string source, WorkspaceLoadOptions loadOptions, RefreshOptions refreshOptions, Loaded initial)
+    private RefreshingWorkspace(string source, WorkspaceLoadOptions loadOptions, RefreshOptions refreshOptions, Workspace initial)
     {
-        _source = source;
+        Source = source;
         _loadOptions = loadOptions;
         _refreshOptions = refreshOptions;
         _current = initial;
-        _status = new RefreshStatus(null, DateTimeOffset.UtcNow, null, 0, null, false, initial.Workspace.Source.Immutable);
+        _status = new RefreshStatus(initial.Source.Fingerprint, DateTimeOffset.UtcNow, null, 0, null, false, initial.Source.Immutable);
     }
 
     /// <summary>Raised after a refresh made a new workspace current (on the refreshing thread).</summary>
@@ -42,12 +45,15 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         get
         {
             ThrowIfShutDown();
-            return Volatile.Read(ref _current).Workspace;
+            return Volatile.Read(ref _current);
         }
     }
 
     /// <summary>The refresh options in force.</summary>
     public RefreshOptions Options => _refreshOptions;
+
+    /// <summary>The source string this workspace loads (§12.1).</summary>
+    public string Source { get; }
 
     /// <summary>Loads the workspace and, when <see cref="RefreshOptions.Period"/> is set and the source can change, starts the refresh loop.</summary>
     /// <param name="source">A workspace source (§12).</param>
@@ -66,7 +72,11 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         loadOptions.Validate();
         var initial = await LoadSnapshotAsync(source, loadOptions, cancellationToken).ConfigureAwait(false);
         var workspace = new RefreshingWorkspace(source, loadOptions, refreshOptions, initial);
-        if (refreshOptions.Period is not null && !initial.Workspace.Source.Immutable)
+        if (refreshOptions.Period is not null && initial.Source.Immutable)
+        {
+            refreshOptions.Logger.LogWarning("rototo workspace {Source} is pinned to an immutable commit; the refresh period is ignored", source);
+        }
+        else if (refreshOptions.Period is not null)
         {
             workspace._loop = Task.Run(workspace.RunLoopAsync, CancellationToken.None);
         }
@@ -101,7 +111,12 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="validateContext">Validate against the context schema first.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
-    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true) => Current.ResolveVariable(id, context, validateContext);
+    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true)
+    {
+        var resolution = Current.ResolveVariable(id, context, validateContext);
+        CountResolution(VariableKind, Source);
+        return resolution;
+    }
 
     /// <summary>Resolves a qualifier against the current workspace.</summary>
     /// <param name="id">Qualifier id.</param>
@@ -109,7 +124,12 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="validateContext">Validate against the context schema first.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
-    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true) => Current.ResolveQualifier(id, context, validateContext);
+    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true)
+    {
+        var resolution = Current.ResolveQualifier(id, context, validateContext);
+        CountResolution(QualifierKind, Source);
+        return resolution;
+    }
 
     /// <summary>Resolves a variable against the current workspace.</summary>
     /// <param name="id">Variable id.</param>
@@ -118,8 +138,11 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="cancellationToken">Unused: resolution is in memory.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
-    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
-        Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
+    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
+    {
+        CountResolution(VariableKind, Source);
+        return Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
+    }
 
     /// <summary>Resolves a qualifier against the current workspace.</summary>
     /// <param name="id">Qualifier id.</param>
@@ -128,8 +151,11 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="cancellationToken">Unused: resolution is in memory.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
-    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
-        Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
+    {
+        CountResolution(QualifierKind, Source);
+        return Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
+    }
 
     /// <summary>Stops the refresh loop and waits for it; further calls fail with <c>refreshing workspace has been shut down</c>.</summary>
     /// <returns>A task that completes when stopped.</returns>
@@ -150,7 +176,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         await _refreshLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            WorkspaceSnapshotCopy.Delete(_current.SnapshotDirectory);
+            _current.Source.Release();
         }
         finally
         {
@@ -181,7 +207,7 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             }
             catch (RototoException)
             {
-                failed = true; // recorded in the status
+                failed = true; // recorded in the status and logged
             }
             finally
             {
@@ -195,33 +221,81 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         }
     }
 
+    /// <summary>One refresh (§14.2 refresh_once): probe, then load and swap when the source changed or cannot be checked.</summary>
     private async Task<RefreshOutcome> RefreshOnceAsync(CancellationToken cancellationToken)
     {
+        using var activity = RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.refresh");
+        activity?.SetTag(RototoTelemetry.SourceTag, Source);
         Update(s => s with { LastAttempt = DateTimeOffset.UtcNow, Refreshing = true });
         var previous = Volatile.Read(ref _current);
-        if (previous.Workspace.Source.Immutable)
-        {
-            Update(s => s with { Refreshing = false, Immutable = true });
-            return RefreshOutcome.Immutable;
-        }
-        Loaded next;
         try
         {
-            next = await LoadSnapshotAsync(_source, _loadOptions, cancellationToken).ConfigureAwait(false);
+            var probe = previous.Source.Immutable
+                ? SourceProbe.Pinned(previous.Source.Fingerprint!)
+                : await WorkspaceSources.ProbeAsync(previous.Source, _loadOptions.Sources, cancellationToken).ConfigureAwait(false);
+            switch (probe.Kind)
+            {
+                case SourceProbeKind.Unchanged:
+                    Update(s => s with { Refreshing = false });
+                    return Outcome(RefreshOutcome.Unchanged, activity, Source);
+                case SourceProbeKind.ImmutablePinned:
+                    Update(s => s with { Refreshing = false, Immutable = true, CurrentFingerprint = probe.Fingerprint });
+                    return Outcome(RefreshOutcome.Immutable, activity, Source);
+            }
+            var next = await LoadSnapshotAsync(Source, _loadOptions, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _current, next);
+            Update(s => s with
+            {
+                CurrentFingerprint = next.Source.Fingerprint,
+                LastSuccess = DateTimeOffset.UtcNow,
+                ConsecutiveFailures = 0,
+                LastError = null,
+                Refreshing = false,
+                Immutable = next.Source.Immutable,
+            });
+            previous.Source.Release();
+            _refreshOptions.Logger.LogInformation("rototo workspace {Source} refreshed (fingerprint {Fingerprint})", Source, next.Source.Fingerprint);
+            RaiseChanged(previous, next);
+            return Outcome(RefreshOutcome.Refreshed, activity, Source);
         }
         catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {
-            Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
+            var status = Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
+            RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, Source));
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            _refreshOptions.Logger.LogWarning("rototo workspace {Source} refresh failed ({Failures} in a row); still serving the last good workspace: {Error}", Source, status.ConsecutiveFailures, e.Message);
             throw e as RototoException ?? new RototoException(RototoErrorCode.Source, e.Message, e);
         }
-        Volatile.Write(ref _current, next);
-        Update(s => s with { LastSuccess = DateTimeOffset.UtcNow, ConsecutiveFailures = 0, LastError = null, Refreshing = false, Immutable = next.Workspace.Source.Immutable });
-        WorkspaceSnapshotCopy.Delete(previous.SnapshotDirectory);
-        Changed?.Invoke(this, new WorkspaceChangedEventArgs(previous.Workspace, next.Workspace));
-        return RefreshOutcome.Refreshed;
+        catch (OperationCanceledException)
+        {
+            Update(s => s with { Refreshing = false });
+            throw;
+        }
     }
 
-    private void Update(Func<RefreshStatus, RefreshStatus> change)
+    private static RefreshOutcome Outcome(RefreshOutcome outcome, Activity? activity, string source)
+    {
+        var name = outcome.ToString().ToLowerInvariant();
+        RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", name), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
+        activity?.SetTag("rototo.refresh.outcome", name);
+        return outcome;
+    }
+
+    private void RaiseChanged(Workspace previous, Workspace next)
+    {
+        try
+        {
+            Changed?.Invoke(this, new WorkspaceChangedEventArgs(previous, next));
+        }
+#pragma warning disable CA1031 // A failing subscriber must not turn a successful refresh into a failure.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            _refreshOptions.Logger.LogError(e, "a Changed handler of rototo workspace {Source} failed", Source);
+        }
+    }
+
+    private RefreshStatus Update(Func<RefreshStatus, RefreshStatus> change)
     {
         RefreshStatus current, updated;
         do
@@ -230,6 +304,15 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             updated = change(current);
         }
         while (Interlocked.CompareExchange(ref _status, updated, current) != current);
+        return updated;
+    }
+
+    private static void CountResolution(KeyValuePair<string, object?> kind, string source)
+    {
+        if (RototoTelemetry.Resolutions.Enabled)
+        {
+            RototoTelemetry.Resolutions.Add(1, kind, new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
+        }
     }
 
     private void ThrowIfShutDown()
@@ -240,26 +323,31 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         }
     }
 
-    /// <summary>Loads a local source from a fresh snapshot copy; other sources as staged.</summary>
-    private static async Task<Loaded> LoadSnapshotAsync(string source, WorkspaceLoadOptions options, CancellationToken cancellationToken)
+    /// <summary>Stages the source with local layers snapshotted (§12.5), then lints and compiles it.</summary>
+    private static async Task<Workspace> LoadSnapshotAsync(string source, WorkspaceLoadOptions options, CancellationToken cancellationToken)
     {
-        var parsed = WorkspaceSource.Parse(source);
-        if (parsed.Kind is not (WorkspaceSourceKind.LocalPath or WorkspaceSourceKind.FileUri))
-        {
-            return new Loaded(await Workspace.LoadAsync(source, options, cancellationToken).ConfigureAwait(false), null);
-        }
-        var staged = await new LocalWorkspaceStager().StageAsync(parsed, cancellationToken).ConfigureAwait(false);
-        var snapshot = WorkspaceSnapshotCopy.Create(staged.Root);
+        using var activity = RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.load");
+        activity?.SetTag(RototoTelemetry.SourceTag, source);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return new Loaded(await Workspace.LoadAsync(snapshot, options, cancellationToken).ConfigureAwait(false), snapshot);
+            var staged = await WorkspaceSources.StageSnapshotAsync(source, options.Sources, cancellationToken).ConfigureAwait(false);
+            var workspace = Workspace.LoadStaged(staged, options.Lint);
+            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "success"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
+            return workspace;
         }
-        catch
+        catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {
-            WorkspaceSnapshotCopy.Delete(snapshot);
+            RototoTelemetry.Loads.Add(1, new KeyValuePair<string, object?>("outcome", "failure"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
+        }
+        finally
+        {
+            RototoTelemetry.LoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
-    private sealed record Loaded(Workspace Workspace, string? SnapshotDirectory);
+    private static readonly KeyValuePair<string, object?> VariableKind = new("kind", "variable");
+    private static readonly KeyValuePair<string, object?> QualifierKind = new("kind", "qualifier");
 }

@@ -29,6 +29,12 @@ internal static class ManifestChecks
         {
             return $"unsupported workspace schema_version: {version.Integer}";
         }
+        return ExtendsProblem(root);
+    }
+
+    /// <summary>The first problem of the manifest's <c>extends</c> list (§3.1), or null when it is absent or valid.</summary>
+    public static string? ExtendsProblem(TomlTableNode root)
+    {
         if (root["extends"] is not { } extends)
         {
             return null;

@@ -1,0 +1,62 @@
+using CloudRuntimes.Components.Lock;
+using CloudRuntimes.Lock;
+using StackExchange.Redis;
+
+namespace CloudRuntimes.Components.Redis;
+
+/// <summary>
+/// <c>lock.redis</c>: a lock is the Redis string <c>{appId}||{resourceId}</c> holding the owner, set with
+/// <c>SET NX PX</c> (so Redis releases it at expiry); unlock compares the owner and deletes in one Lua script.
+/// </summary>
+internal sealed class RedisLockStore : ILockStore, IDisposable
+{
+    private const string UnlockScript = """
+        local owner = redis.call('GET', KEYS[1])
+        if not owner then return 1 end
+        if owner ~= ARGV[1] then return 2 end
+        redis.call('DEL', KEYS[1])
+        return 0
+        """;
+
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly string _appId;
+    private readonly string _componentName;
+
+    public RedisLockStore(ConnectionMultiplexer connection, IDatabase database, string appId, string componentName)
+    {
+        _connection = connection;
+        _database = database;
+        _appId = appId;
+        _componentName = componentName;
+    }
+
+    public async Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default)
+    {
+        LockRequests.Validate(request, _componentName);
+        try
+        {
+            return await _database.StringSetAsync(LockRequests.ScopedKey(_appId, request.ResourceId), request.LockOwner, TimeSpan.FromSeconds(request.ExpiryInSeconds), When.NotExists).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+        }
+    }
+
+    public async Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default)
+    {
+        LockRequests.Validate(request, _componentName);
+        try
+        {
+            var status = (int)await _database.ScriptEvaluateAsync(UnlockScript, [LockRequests.ScopedKey(_appId, request.ResourceId)], [request.LockOwner]).ConfigureAwait(false);
+            return (UnlockStatus)status;
+        }
+        catch (RedisException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+}

@@ -1,0 +1,93 @@
+using CloudRuntimes.Components.State;
+using StackExchange.Redis;
+
+namespace CloudRuntimes.Components.Redis;
+
+/// <summary>
+/// <c>state.redis</c>: each key is a Redis hash <c>{keyPrefix}||{key}</c> with fields <c>data</c>, <c>etag</c> and
+/// <c>exp</c> (expiry, Unix milliseconds) plus a native Redis expiry, so Redis itself removes expired items.
+/// Writes are optimistic MULTI/EXEC transactions conditioned on the ETags read (or on absence), retried when
+/// another writer got in between; a transaction is therefore all-or-nothing. <c>keyPrefix</c> metadata: the app
+/// id by default (as Dapr), <c>none</c> for no prefix, anything else as the prefix.
+/// </summary>
+internal sealed class RedisStateStore : StateStoreBase, IDisposable
+{
+    private const int MaxAttempts = 20;
+    private static readonly RedisValue[] Fields = ["data", "etag", "exp"];
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly string _prefix;
+
+    public RedisStateStore(ConnectionMultiplexer connection, IDatabase database, string? keyPrefix, string componentName)
+        : base(componentName)
+    {
+        _connection = connection;
+        _database = database;
+        _prefix = keyPrefix == "none" ? "" : keyPrefix + "||";
+    }
+
+    protected override async Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        await ReadAsync(_database, keys).ConfigureAwait(false);
+
+    protected override async Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var current = await ReadAsync(_database, keys).ConfigureAwait(false);
+            var changes = decide(current);
+            var transaction = _database.CreateTransaction();
+            foreach (var key in keys)
+            {
+                transaction.AddCondition(current.TryGetValue(key, out var state) ? Condition.HashEqual(Key(key), "etag", state.ETag) : Condition.KeyNotExists(Key(key)));
+            }
+            foreach (var change in changes)
+            {
+                RedisKey key = Key(change.Key);
+                _ = transaction.KeyDeleteAsync(key);
+                if (change.State is { } state)
+                {
+                    _ = transaction.HashSetAsync(key, [
+                        new HashEntry("data", state.Value.ToArray()),
+                        new HashEntry("etag", state.ETag),
+                        new HashEntry("exp", state.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
+                    ]);
+                    if (state.ExpiresAt is { } expiry)
+                    {
+                        _ = transaction.KeyExpireAsync(key, expiry.UtcDateTime);
+                    }
+                }
+            }
+            if (await transaction.ExecuteAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+            if (attempt == MaxAttempts)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateSave, $"state store {ComponentName}: keys {string.Join(", ", keys)} kept changing under concurrent writers; gave up after {MaxAttempts} attempts");
+            }
+        }
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private string Key(string key) => _prefix + key;
+
+    private async Task<Dictionary<string, StoredState>> ReadAsync(IDatabaseAsync database, IReadOnlyList<string> keys)
+    {
+        var reads = keys.Select(k => database.HashGetAsync(Key(k), Fields)).ToList();
+        var values = await Task.WhenAll(reads).ConfigureAwait(false);
+        var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var fields = values[i];
+            if (fields[1].IsNull)
+            {
+                continue;
+            }
+            var expiry = (long)fields[2];
+            result[keys[i]] = new StoredState((byte[])fields[0]!, fields[1].ToString(), expiry > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiry) : null);
+        }
+        return result;
+    }
+}

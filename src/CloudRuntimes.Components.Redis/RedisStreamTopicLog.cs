@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using CloudRuntimes.Components.PubSub;
+using StackExchange.Redis;
+
+namespace CloudRuntimes.Components.Redis;
+
+/// <summary>
+/// The topic log of <c>pubsub.redis</c> on Redis Streams: a topic is the stream of that name, a consumer group is
+/// a Redis consumer group created at the stream's start (<c>XGROUP CREATE ... 0 MKSTREAM</c>). A lease is one Lua
+/// script: when the group has a pending entry (its pending entries list holds at most one, the oldest
+/// unacknowledged), it is reclaimed with <c>XCLAIM</c> once its lease or retry delay has passed, counting a
+/// delivery; otherwise the next entry is read with <c>XREADGROUP</c>. Acknowledging is <c>XACK</c>, so an
+/// unacknowledged entry survives any client crash. When each lease or retry delay ends is kept in a hash per group.
+/// Metadata <c>maxLenApprox</c> caps stream length on publish (<c>XADD MAXLEN ~</c>; default: no cap).
+/// </summary>
+internal sealed class RedisStreamTopicLog : ITopicLog
+{
+    private const string LeaseScript = """
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
+        local now = tonumber(ARGV[3])
+        local until_ms = now + tonumber(ARGV[4])
+        if #pending > 0 then
+          local id = pending[1][1]
+          local available = tonumber(redis.call('HGET', KEYS[2], id) or '0')
+          if now < available then return false end
+          local claimed = redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, id)
+          if #claimed == 0 or not claimed[1] then
+            redis.call('XACK', KEYS[1], ARGV[1], id)
+            redis.call('HDEL', KEYS[2], id)
+            return false
+          end
+          redis.call('HSET', KEYS[2], id, until_ms)
+          return {claimed[1][2], pending[1][4] + 1}
+        end
+        local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
+        if not read then return false end
+        local entry = read[1][2][1]
+        redis.call('HSET', KEYS[2], entry[1], until_ms)
+        return {entry[2], 1}
+        """;
+
+    private const string SettleScript = """
+        local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
+        if #pending == 0 then return 0 end
+        local id = pending[1][1]
+        local entry = redis.call('XRANGE', KEYS[1], id, id)
+        if #entry == 0 then return 0 end
+        local fields = entry[1][2]
+        for i = 1, #fields, 2 do
+          if fields[i] == 'id' and fields[i + 1] ~= ARGV[2] then return 0 end
+        end
+        if ARGV[3] == 'ack' then
+          redis.call('XACK', KEYS[1], ARGV[1], id)
+          redis.call('HDEL', KEYS[2], id)
+        else
+          redis.call('HSET', KEYS[2], id, ARGV[4])
+        end
+        return 1
+        """;
+
+    private readonly ConnectionMultiplexer _connection;
+    private readonly IDatabase _database;
+    private readonly string _consumer;
+    private readonly int? _maxLength;
+
+    public RedisStreamTopicLog(ConnectionMultiplexer connection, IDatabase database, string appId, int? maxLength)
+    {
+        _connection = connection;
+        _database = database;
+        _consumer = $"{appId}-{Guid.NewGuid():N}";
+        _maxLength = maxLength;
+    }
+
+    public async Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken)
+    {
+        NameValueEntry[] fields =
+        [
+            new("id", message.Id),
+            new("data", message.Data.ToArray()),
+            new("contentType", message.ContentType),
+            new("metadata", JsonSerializer.Serialize(message.Metadata)),
+            new("expiresAt", message.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
+        ];
+        await _database.StreamAddAsync(topic, fields, maxLength: _maxLength, useApproximateMaxLength: _maxLength is not null).ConfigureAwait(false);
+    }
+
+    public async Task JoinAsync(string topic, string group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _database.StreamCreateConsumerGroupAsync(topic, group, StreamPosition.Beginning, createStream: true).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    public async Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        var result = await _database.ScriptEvaluateAsync(LeaseScript, [topic, AvailabilityKey(topic, group)],
+            [group, _consumer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)leaseDuration.TotalMilliseconds]).ConfigureAwait(false);
+        if (result.IsNull)
+        {
+            return null;
+        }
+        var parts = (RedisResult[])result!;
+        var fields = (RedisResult[])parts[0]!;
+        var values = new Dictionary<string, RedisValue>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            values[fields[i].ToString()] = (RedisValue)fields[i + 1];
+        }
+        var expiresAt = (long)values["expiresAt"];
+        var message = new StoredMessage(
+            values["id"].ToString(),
+            (byte[])values["data"]!,
+            values["contentType"].ToString(),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(values["metadata"].ToString()) ?? [],
+            expiresAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
+        return new LeasedMessage(message, (int)parts[1]);
+    }
+
+    public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
+        _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)], [group, messageId, "ack", 0]);
+
+    public Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken) =>
+        _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)],
+            [group, messageId, "release", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds]);
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
+
+    private static string AvailabilityKey(string topic, string group) =>
+        string.Create(CultureInfo.InvariantCulture, $"{topic}||cr-available||{group}");
+}

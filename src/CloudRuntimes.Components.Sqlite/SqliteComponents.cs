@@ -1,0 +1,31 @@
+using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.PubSub;
+using CloudRuntimes.Components.State;
+using Microsoft.Extensions.Logging;
+
+namespace CloudRuntimes.Components.Sqlite;
+
+/// <summary>Registration of the SQLite component types.</summary>
+public static class SqliteComponentsExtensions
+{
+    /// <summary>
+    /// Registers <c>state.sqlite</c>, <c>pubsub.sqlite</c>, <c>lock.sqlite</c>, <c>jobs.sqlite</c> and
+    /// <c>database.sqlite</c>. Common metadata: <c>connectionString</c> (a file path or a Microsoft.Data.Sqlite
+    /// connection string; default <c>{dataDirectory}/{componentName}.db</c>) and <c>synchronous</c> (SQLite's
+    /// <c>PRAGMA synchronous</c>: <c>FULL</c> by default, so an acknowledged write survives a crash of the process
+    /// or the machine; <c>NORMAL</c> survives a process crash only). <c>state.sqlite</c> also takes <c>tableName</c>
+    /// (default <c>state</c>).
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static CloudRuntimesBuilder AddSqliteComponents(this CloudRuntimesBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.AddFactory(new ComponentFactory()
+            .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.Capabilities)
+            .Add("pubsub.sqlite", (d, c) => new TopicLogPubSub(new SqliteTopicLog(SqliteSession.For(d, c)), d.Name, c.AppId, c.LoggerFactory.CreateLogger<TopicLogPubSub>()))
+            .Add("lock.sqlite", (d, c) => new SqliteLockStore(SqliteSession.For(d, c), c.AppId, d.Name))
+            .Add("jobs.sqlite", (d, c) => new SqliteJobScheduler(SqliteSession.For(d, c), d.Name, c.LoggerFactory.CreateLogger<SqliteJobScheduler>()))
+            .Add("database.sqlite", (d, c) => new SqliteDatabase(SqliteSession.For(d, c), d.Name)));
+    }
+}

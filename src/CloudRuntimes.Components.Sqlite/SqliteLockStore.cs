@@ -1,0 +1,73 @@
+using CloudRuntimes.Components.Lock;
+using CloudRuntimes.Lock;
+
+namespace CloudRuntimes.Components.Sqlite;
+
+/// <summary>
+/// <c>lock.sqlite</c>: locks as rows of a SQLite table (key scoped by app id, owner, expiry in Unix milliseconds),
+/// taken and released in transactions, so processes sharing the file exclude each other.
+/// </summary>
+internal sealed class SqliteLockStore : ILockStore, IDisposable
+{
+    private readonly SqliteSession _session;
+    private readonly string _appId;
+    private readonly string _componentName;
+
+    public SqliteLockStore(SqliteSession session, string appId, string componentName)
+    {
+        _session = session;
+        _appId = appId;
+        _componentName = componentName;
+        _session.Execute("CREATE TABLE IF NOT EXISTS locks (resource TEXT NOT NULL PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
+    }
+
+    public async Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default)
+    {
+        LockRequests.Validate(request, _componentName);
+        var key = LockRequests.ScopedKey(_appId, request.ResourceId);
+        try
+        {
+            return await _session.InTransactionAsync(sql =>
+            {
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                return sql.Execute(
+                    "INSERT INTO locks (resource, owner, expires_at) VALUES ($p0, $p1, $p2) ON CONFLICT(resource) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE locks.expires_at <= $p3",
+                    key, request.LockOwner, now + request.ExpiryInSeconds * 1000L, now) > 0;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+        }
+    }
+
+    public async Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default)
+    {
+        LockRequests.Validate(request, _componentName);
+        var key = LockRequests.ScopedKey(_appId, request.ResourceId);
+        try
+        {
+            return await _session.InTransactionAsync(sql =>
+            {
+                var owner = sql.Scalar("SELECT owner FROM locks WHERE resource = $p0 AND expires_at > $p1", key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) as string;
+                if (owner is null)
+                {
+                    sql.Execute("DELETE FROM locks WHERE resource = $p0", key);
+                    return UnlockStatus.LockDoesNotExist;
+                }
+                if (owner != request.LockOwner)
+                {
+                    return UnlockStatus.LockBelongsToOthers;
+                }
+                sql.Execute("DELETE FROM locks WHERE resource = $p0", key);
+                return UnlockStatus.Success;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}

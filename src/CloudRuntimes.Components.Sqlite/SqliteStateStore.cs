@@ -1,0 +1,69 @@
+using CloudRuntimes.Components.State;
+using Microsoft.Data.Sqlite;
+
+namespace CloudRuntimes.Components.Sqlite;
+
+/// <summary>
+/// <c>state.sqlite</c>: state in a table of a SQLite file (metadata <c>tableName</c>, default <c>state</c>), one row
+/// per key with its value, ETag and expiry (Unix milliseconds). Every write is a transaction that is durable when
+/// the call returns; expired rows are filtered on read and purged by later writes.
+/// </summary>
+internal sealed class SqliteStateStore : StateStoreBase, IDisposable
+{
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
+    private readonly SqliteSession _session;
+    private readonly string _table;
+    private DateTimeOffset _nextPurge = DateTimeOffset.UtcNow + PurgeInterval;
+
+    public SqliteStateStore(SqliteSession session, string table, string componentName)
+        : base(componentName)
+    {
+        _session = session;
+        _table = SqliteNames.Table(table, componentName);
+        _session.Execute($"CREATE TABLE IF NOT EXISTS {_table} (key TEXT NOT NULL PRIMARY KEY, value BLOB NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL)");
+    }
+
+    protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        _session.RunAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
+
+    protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql =>
+        {
+            foreach (var change in decide(Read(sql, keys)))
+            {
+                if (change.State is { } state)
+                {
+                    sql.Execute($"INSERT INTO {_table} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at",
+                        change.Key, state.Value.ToArray(), state.ETag, state.ExpiresAt?.ToUnixTimeMilliseconds());
+                }
+                else
+                {
+                    sql.Execute($"DELETE FROM {_table} WHERE key = $p0", change.Key);
+                }
+            }
+            if (DateTimeOffset.UtcNow >= _nextPurge)
+            {
+                sql.Execute($"DELETE FROM {_table} WHERE expires_at <= $p0", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                _nextPurge = DateTimeOffset.UtcNow + PurgeInterval;
+            }
+            return true;
+        }, cancellationToken);
+
+    public void Dispose() => _session.Dispose();
+
+    private Dictionary<string, StoredState> Read(SqliteSession.Statements sql, IReadOnlyList<string> keys)
+    {
+        var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            foreach (var (k, state) in sql.Query($"SELECT key, value, etag, expires_at FROM {_table} WHERE key = $p0", ToState, key))
+            {
+                result[k] = state;
+            }
+        }
+        return result;
+    }
+
+    private static (string, StoredState) ToState(SqliteDataReader row) =>
+        (row.GetString(0), new StoredState((byte[])row.GetValue(1), row.GetString(2), row.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(3))));
+}

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using CloudRuntimes.Components.PubSub;
+using Microsoft.Data.Sqlite;
+
+namespace CloudRuntimes.Components.Sqlite;
+
+/// <summary>
+/// The topic log of <c>pubsub.sqlite</c>: messages persist in a SQLite file until every consumer group of their
+/// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Each group has a
+/// cursor row: the sequence number up to which it has acknowledged, the message it has leased, the attempts of
+/// that message and when it is available again. Every operation is one transaction, so several processes may
+/// share a file.
+/// </summary>
+internal sealed class SqliteTopicLog : ITopicLog
+{
+    private readonly SqliteSession _session;
+
+    public SqliteTopicLog(SqliteSession session)
+    {
+        _session = session;
+        _session.Execute("""
+            CREATE TABLE IF NOT EXISTS pubsub_messages (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                topic TEXT NOT NULL,
+                id TEXT NOT NULL UNIQUE,
+                data BLOB NOT NULL,
+                content_type TEXT NOT NULL,
+                metadata TEXT NOT NULL,
+                expires_at INTEGER NULL);
+            CREATE INDEX IF NOT EXISTS pubsub_messages_by_topic ON pubsub_messages (topic, seq);
+            CREATE TABLE IF NOT EXISTS pubsub_cursors (
+                topic TEXT NOT NULL,
+                consumer_group TEXT NOT NULL,
+                acknowledged INTEGER NOT NULL,
+                leased INTEGER NOT NULL DEFAULT -1,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                available_at INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (topic, consumer_group));
+            """);
+    }
+
+    public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql => sql.Execute(
+            "INSERT INTO pubsub_messages (topic, id, data, content_type, metadata, expires_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+            topic, message.Id, message.Data.ToArray(), message.ContentType, JsonSerializer.Serialize(message.Metadata), message.ExpiresAt?.ToUnixTimeMilliseconds()), cancellationToken);
+
+    public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql => sql.Execute(
+            "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_messages WHERE topic = $p0), 0))",
+            topic, group), cancellationToken);
+
+    public Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql =>
+        {
+            var cursor = sql.Query("SELECT acknowledged, leased, attempts, available_at FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
+                r => (Acknowledged: r.GetInt64(0), Leased: r.GetInt64(1), Attempts: r.GetInt32(2), AvailableAt: r.GetInt64(3)), topic, group);
+            if (cursor.Count == 0)
+            {
+                return null;
+            }
+            var (acknowledged, leased, attempts, availableAt) = cursor[0];
+            var next = sql.Query("SELECT seq, id, data, content_type, metadata, expires_at FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT 1",
+                r => (Seq: r.GetInt64(0), Message: ToMessage(r)), topic, acknowledged);
+            if (next.Count == 0)
+            {
+                return null;
+            }
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            if (next[0].Seq == leased && now < availableAt)
+            {
+                return null;
+            }
+            attempts = next[0].Seq == leased ? attempts + 1 : 1;
+            sql.Execute("UPDATE pubsub_cursors SET leased = $p2, attempts = $p3, available_at = $p4 WHERE topic = $p0 AND consumer_group = $p1",
+                topic, group, next[0].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds);
+            return new LeasedMessage(next[0].Message, attempts);
+        }, cancellationToken);
+
+    public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql =>
+        {
+            var updated = sql.Execute(
+                "UPDATE pubsub_cursors SET acknowledged = leased, leased = -1, attempts = 0 WHERE topic = $p0 AND consumer_group = $p1 AND leased = (SELECT seq FROM pubsub_messages WHERE id = $p2)",
+                topic, group, messageId);
+            if (updated > 0)
+            {
+                sql.Execute("DELETE FROM pubsub_messages WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
+            }
+            return updated;
+        }, cancellationToken);
+
+    public Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync(sql => sql.Execute(
+            "UPDATE pubsub_cursors SET available_at = $p3 WHERE topic = $p0 AND consumer_group = $p1 AND leased = (SELECT seq FROM pubsub_messages WHERE id = $p2)",
+            topic, group, messageId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _session.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static StoredMessage ToMessage(SqliteDataReader row) => new(
+        row.GetString(1),
+        (byte[])row.GetValue(2),
+        row.GetString(3),
+        JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(4)) ?? [],
+        row.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(5)));
+}

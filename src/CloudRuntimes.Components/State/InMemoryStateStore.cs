@@ -1,0 +1,68 @@
+namespace CloudRuntimes.Components.State;
+
+/// <summary>
+/// <c>state.in-memory</c>: a process-local state store (Dapr's in-memory store). Everything is lost when the
+/// process ends; for tests and single-process use. Supports ETags, transactions and TTL.
+/// </summary>
+public sealed class InMemoryStateStore : StateStoreBase
+{
+    private readonly Dictionary<string, StoredState> _items = new(StringComparer.Ordinal);
+    private readonly System.Threading.Lock _gate = new();
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="componentName">Component name.</param>
+    public InMemoryStateStore(string componentName)
+        : base(componentName)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, StoredState>>(Snapshot(keys));
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var change in decide(Snapshot(keys)))
+            {
+                if (change.State is null)
+                {
+                    _items.Remove(change.Key);
+                }
+                else
+                {
+                    _items[change.Key] = change.State;
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    private Dictionary<string, StoredState> Snapshot(IReadOnlyList<string> keys)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var result = new Dictionary<string, StoredState>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (_items.TryGetValue(key, out var state))
+            {
+                if (state.IsExpired(now))
+                {
+                    _items.Remove(key);
+                }
+                else
+                {
+                    result[key] = state;
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,271 @@
+using System.Diagnostics;
+using System.Globalization;
+using CloudRuntimes.State;
+using CloudRuntimes.Telemetry;
+
+namespace CloudRuntimes.Components.State;
+
+/// <summary>
+/// The state building block's semantics, written once for every back end (Dapr state API,
+/// <c>/v1.0/state/{store}</c>): key validation, ETag and first-write checks, <c>ttlInSeconds</c>, bulk operations
+/// applied item by item and transactions applied all-or-nothing in order. A back end supplies only an atomic
+/// read-decide-write primitive (<see cref="WriteAsync"/>) and a read (<see cref="ReadAsync"/>); expired items it
+/// still holds are treated as absent here.
+/// </summary>
+public abstract class StateStoreBase : IStateStore
+{
+    /// <summary>The capabilities every store built on this class reports: <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>.</summary>
+    public static IReadOnlyList<string> Capabilities { get; } = ["ETAG", "TRANSACTIONAL", "TTL"];
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="componentName">Component name, for messages and telemetry.</param>
+    protected StateStoreBase(string componentName)
+    {
+        ComponentName = componentName;
+    }
+
+    /// <summary>Component name.</summary>
+    protected string ComponentName { get; }
+
+    /// <inheritdoc />
+    public StateStoreFeatures Features => StateStoreFeatures.ETag | StateStoreFeatures.Transactional | StateStoreFeatures.Ttl;
+
+    /// <summary>Reads the stored records of <paramref name="keys"/>; absent keys are missing from the result.</summary>
+    /// <param name="keys">Distinct keys.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Records by key (expired ones may be included; they are filtered out by the caller).</returns>
+    protected abstract Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Atomically reads the records of <paramref name="keys"/>, calls <paramref name="decide"/> with them and applies
+    /// the changes it returns, in order. When <paramref name="decide"/> throws, nothing is written. No other write to
+    /// these keys may interleave between the read and the write.
+    /// </summary>
+    /// <param name="keys">Distinct keys the decision reads; empty when it depends on no stored record (no ETag, no first-write), so nothing needs reading or guarding.</param>
+    /// <param name="decide">Computes the changes from the current records (expired ones included); may throw.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the changes are durable.</returns>
+    protected abstract Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<StateItem?> GetAsync(string key, GetStateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        var items = await GetBulkCoreAsync([key], "get", cancellationToken).ConfigureAwait(false);
+        return items.TryGetValue(key, out var stored) ? ToItem(key, stored) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(IReadOnlyList<string> keys, GetStateOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        foreach (var key in keys)
+        {
+            ValidateKey(key);
+        }
+        var items = await GetBulkCoreAsync([.. keys.Distinct(StringComparer.Ordinal)], "getBulk", cancellationToken).ConfigureAwait(false);
+        return [.. keys.Select(k => items.TryGetValue(k, out var s) ? new BulkStateItem(k, s.Value, s.ETag) : new BulkStateItem(k, null, null))];
+    }
+
+    /// <inheritdoc />
+    public Task SaveAsync(IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var operations = items.Select(StateOperation.ForUpsert).ToList();
+        return ApplyEachAsync(operations, "save", CloudRuntimesErrorCodes.StateSave, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(IReadOnlyList<DeleteStateItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var operations = items.Select(StateOperation.ForDelete).ToList();
+        return ApplyEachAsync(operations, "delete", CloudRuntimesErrorCodes.StateDelete, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var planned = Validate(operations);
+        using var activity = Start("transaction");
+        try
+        {
+            await WriteAsync(KeysToRead(planned), current => Plan(planned, current), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
+        }
+        Count("transaction");
+    }
+
+    private async Task<IReadOnlyDictionary<string, StoredState>> GetBulkCoreAsync(IReadOnlyList<string> keys, string operation, CancellationToken cancellationToken)
+    {
+        using var activity = Start(operation);
+        IReadOnlyDictionary<string, StoredState> stored;
+        try
+        {
+            stored = await ReadAsync(keys, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateGet, $"state store {ComponentName}: reading {string.Join(", ", keys)} failed: {e.Message}", e);
+        }
+        Count(operation);
+        var now = DateTimeOffset.UtcNow;
+        return stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+    }
+
+    private async Task ApplyEachAsync(List<StateOperation> operations, string operation, string failureCode, CancellationToken cancellationToken)
+    {
+        var planned = Validate(operations);
+        using var activity = Start(operation);
+        var failures = new List<(string Key, Exception Error)>();
+        foreach (var item in planned)
+        {
+            try
+            {
+                await WriteAsync(KeysToRead([item]), current => Plan([item], current), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add((item.Key, e));
+            }
+        }
+        Count(operation);
+        if (failures.Count == 0)
+        {
+            return;
+        }
+        activity?.SetStatus(ActivityStatusCode.Error);
+        var code = failures.All(f => f.Error is CloudRuntimesException { ErrorCode: CloudRuntimesErrorCodes.StateETagMismatch }) ? CloudRuntimesErrorCodes.StateETagMismatch : failureCode;
+        var reasons = failures.Select(f => f.Error is CloudRuntimesException ? f.Error.Message : $"state store {ComponentName}: key {f.Key}: {f.Error.Message}");
+        throw new CloudRuntimesException(code, $"{operation} failed for {failures.Count} of {planned.Count} item(s): {string.Join("; ", reasons)}", failures[0].Error);
+    }
+
+    private static List<string> KeysToRead(List<PlannedOperation> operations) =>
+        operations.Any(o => !string.IsNullOrEmpty(o.ETag) || (o.Concurrency == StateConcurrency.FirstWrite && !o.IsDelete))
+            ? [.. operations.Select(o => o.Key).Distinct(StringComparer.Ordinal)]
+            : [];
+
+    private List<PlannedOperation> Validate(IReadOnlyList<StateOperation> operations)
+    {
+        var planned = new List<PlannedOperation>(operations.Count);
+        foreach (var operation in operations)
+        {
+            if (operation.Upsert is { } upsert)
+            {
+                ValidateKey(upsert.Key);
+                planned.Add(new PlannedOperation(upsert.Key, upsert.ETag, upsert.Concurrency, upsert.Value.ToArray(), TtlOf(upsert), IsDelete: false));
+            }
+            else if (operation.Delete is { } delete)
+            {
+                ValidateKey(delete.Key);
+                planned.Add(new PlannedOperation(delete.Key, delete.ETag, delete.Concurrency, default, null, IsDelete: true));
+            }
+            else
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: an operation has neither an upsert nor a delete");
+            }
+        }
+        return planned;
+    }
+
+    private List<StateChange> Plan(IReadOnlyList<PlannedOperation> operations, IReadOnlyDictionary<string, StoredState> stored)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var view = stored.Where(s => !s.Value.IsExpired(now)).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal);
+        var changes = new List<StateChange>(operations.Count);
+        foreach (var operation in operations)
+        {
+            view.TryGetValue(operation.Key, out var existing);
+            if (!string.IsNullOrEmpty(operation.ETag) && existing?.ETag != operation.ETag)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateETagMismatch,
+                    existing is null
+                        ? $"state store {ComponentName}: ETag '{operation.ETag}' given for key {operation.Key}, which does not exist"
+                        : $"state store {ComponentName}: ETag '{operation.ETag}' does not match the current ETag of key {operation.Key}");
+            }
+            if (string.IsNullOrEmpty(operation.ETag) && operation.Concurrency == StateConcurrency.FirstWrite && existing is not null && !operation.IsDelete)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateETagMismatch, $"state store {ComponentName}: first-write: key {operation.Key} already exists and no ETag was given");
+            }
+            if (operation.IsDelete)
+            {
+                view.Remove(operation.Key);
+                changes.Add(new StateChange(operation.Key, null));
+            }
+            else
+            {
+                var state = new StoredState(operation.Value, Guid.NewGuid().ToString("N"), operation.Ttl is { } ttl ? now + ttl : null);
+                view[operation.Key] = state;
+                changes.Add(new StateChange(operation.Key, state));
+            }
+        }
+        return changes;
+    }
+
+    private TimeSpan? TtlOf(SaveStateItem item)
+    {
+        if (item.Metadata is null || !item.Metadata.TryGetValue(StateMetadata.TtlInSeconds, out var text))
+        {
+            return null;
+        }
+        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < -1 || seconds == 0)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key {item.Key}: metadata {StateMetadata.TtlInSeconds} must be a positive number of seconds or -1, got '{text}'");
+        }
+        return seconds == -1 ? null : TimeSpan.FromSeconds(seconds);
+    }
+
+    private void ValidateKey(string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key is empty");
+        }
+        if (key.Contains("||", StringComparison.Ordinal))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key '{key}' must not contain '||'");
+        }
+    }
+
+    private static StateItem ToItem(string key, StoredState stored)
+    {
+        IReadOnlyDictionary<string, string> metadata = stored.ExpiresAt is { } expiry
+            ? new Dictionary<string, string> { [StateMetadata.TtlExpireTime] = expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
+            : new Dictionary<string, string>();
+        return new StateItem(key, stored.Value, stored.ETag, metadata);
+    }
+
+    private Activity? Start(string operation)
+    {
+        var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("state." + operation);
+        activity?.SetTag("cloudruntimes.component", ComponentName);
+        return activity;
+    }
+
+    private void Count(string operation) =>
+        CloudRuntimesTelemetry.Operations.Add(1, new("block", "state"), new("operation", operation), new("component", ComponentName));
+
+    private sealed record PlannedOperation(string Key, string? ETag, StateConcurrency Concurrency, ReadOnlyMemory<byte> Value, TimeSpan? Ttl, bool IsDelete);
+}
+
+/// <summary>A state record as a back end stores it.</summary>
+/// <param name="Value">The bytes.</param>
+/// <param name="ETag">The opaque ETag.</param>
+/// <param name="ExpiresAt">When it expires; null for never.</param>
+public sealed record StoredState(ReadOnlyMemory<byte> Value, string ETag, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>True when <see cref="ExpiresAt"/> has passed.</summary>
+    /// <param name="now">The current time.</param>
+    /// <returns>Whether the record has expired.</returns>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expiry && expiry <= now;
+}
+
+/// <summary>One change a write applies.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="State">The new record, or null to delete the key.</param>
+public sealed record StateChange(string Key, StoredState? State);

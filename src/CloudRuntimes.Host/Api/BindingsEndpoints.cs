@@ -1,0 +1,33 @@
+using System.Text.Json;
+using CloudRuntimes.Bindings;
+
+namespace CloudRuntimes.Host.Api;
+
+/// <summary>Dapr output bindings API: <c>POST /v1.0/bindings/{name}</c> with <c>{"data", "metadata", "operation"}</c>.</summary>
+internal static class BindingsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], async (string name, HttpRequest request, HttpResponse response, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        {
+            var binding = components.GetOutputBinding(name);
+            var (body, error) = await ApiJson.ReadAsync<BindingBody>(request, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+            if (string.IsNullOrEmpty(body!.Operation))
+            {
+                return ApiErrors.Malformed("binding requests need an operation");
+            }
+            var data = body.Data is { } value
+                ? value.ValueKind == JsonValueKind.String ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!) : JsonSerializer.SerializeToUtf8Bytes(value)
+                : [];
+            var result = await binding.InvokeAsync(new BindingRequest(body.Operation, data, body.Metadata ?? []), cancellationToken);
+            RequestMetadata.WriteHeaders(response, result.Metadata);
+            return result.Data is { Length: > 0 } bytes ? Results.Bytes(bytes.ToArray(), "application/json") : Results.NoContent();
+        });
+    }
+
+    internal sealed record BindingBody(JsonElement? Data, Dictionary<string, string>? Metadata, string? Operation);
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using CloudRuntimes.Configuration;
+using CloudRuntimes.Host.AppChannel;
+
+namespace CloudRuntimes.Host.Api;
+
+/// <summary>Dapr configuration API: get, subscribe (changes POSTed to the app at <c>/configuration/{store}/{key}</c>), unsubscribe.</summary>
+internal static class ConfigurationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
+        {
+            routes.MapGet(prefix + "/configuration/{store}", GetAsync);
+            routes.MapGet(prefix + "/configuration/{store}/subscribe", SubscribeAsync);
+            routes.MapGet(prefix + "/configuration/{store}/{id}/unsubscribe", UnsubscribeAsync);
+        }
+    }
+
+    public static JsonObject ToJson(IReadOnlyDictionary<string, ConfigurationItem> items)
+    {
+        var json = new JsonObject();
+        foreach (var (key, item) in items.OrderBy(i => i.Key, StringComparer.Ordinal))
+        {
+            var metadata = new JsonObject();
+            foreach (var (name, value) in item.Metadata)
+            {
+                metadata[name] = value;
+            }
+            json[key] = new JsonObject { ["value"] = item.Value, ["version"] = item.Version, ["metadata"] = metadata };
+        }
+        return json;
+    }
+
+    private static async Task<IResult> GetAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        var configuration = components.GetConfigurationStore(store);
+        var keys = request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!).ToList();
+        var items = await configuration.GetAsync(keys, RequestMetadata.From(request), cancellationToken);
+        return items.Count == 0 ? Results.NoContent() : Results.Json(ToJson(items));
+    }
+
+    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, AppClient app, CancellationToken cancellationToken)
+    {
+        var configuration = components.GetConfigurationStore(store);
+        if (!app.Configured)
+        {
+            return ApiErrors.Result("ERR_APP_CHANNEL_NIL", "app channel not initialized: start the runtime with --app-port to receive configuration updates", 500);
+        }
+        var keys = request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!).ToList();
+        var id = await configuration.SubscribeAsync(keys, RequestMetadata.From(request), (update, token) => app.SendConfigurationUpdateAsync(store, update, token), cancellationToken);
+        return Results.Json(new JsonObject { ["id"] = id });
+    }
+
+    private static async Task<IResult> UnsubscribeAsync(string store, string id, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        var configuration = components.GetConfigurationStore(store);
+        return await configuration.UnsubscribeAsync(id, cancellationToken)
+            ? Results.Json(new JsonObject { ["ok"] = true })
+            : Results.Json(new JsonObject { ["ok"] = false, ["message"] = $"subscription {id} not found" }, statusCode: 500);
+    }
+}

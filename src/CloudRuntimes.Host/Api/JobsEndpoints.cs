@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml;
+using CloudRuntimes.Jobs;
+
+namespace CloudRuntimes.Host.Api;
+
+/// <summary>Dapr jobs API: <c>/v1.0-alpha1/jobs/{name}</c> (and <c>/v1.0/jobs/{name}</c>) POST, GET, DELETE; jobs fire to the app at <c>/job/{name}</c>.</summary>
+internal static class JobsEndpoints
+{
+    /// <summary>The scheduler component the jobs API uses.</summary>
+    public const string SchedulerName = "jobs";
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
+        {
+            routes.MapPost(prefix + "/jobs/{name}", ScheduleAsync);
+            routes.MapGet(prefix + "/jobs/{name}", GetAsync);
+            routes.MapDelete(prefix + "/jobs/{name}", DeleteAsync);
+        }
+    }
+
+    private static async Task<IResult> ScheduleAsync(string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        var scheduler = components.GetJobScheduler(SchedulerName);
+        var (body, error) = await ApiJson.ReadAsync<JobBody>(request, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        DateTimeOffset? due, ttl;
+        try
+        {
+            due = Time(body!.DueTime);
+            ttl = Time(body.Ttl);
+        }
+        catch (FormatException e)
+        {
+            return ApiErrors.Result(CloudRuntimesErrorCodes.JobInvalid, $"job {name}: {e.Message}");
+        }
+        var data = body.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
+        var overwrite = !string.Equals(request.Query["overwrite"], "false", StringComparison.OrdinalIgnoreCase);
+        await scheduler.ScheduleAsync(new Job(name, body.Schedule, due, body.Repeats, ttl, data), overwrite, cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> GetAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        var job = await components.GetJobScheduler(SchedulerName).GetAsync(name, cancellationToken);
+        if (job is null)
+        {
+            return ApiErrors.Result(CloudRuntimesErrorCodes.JobNotFound, $"job {name} not found");
+        }
+        return Results.Json(ToJson(job));
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        await components.GetJobScheduler(SchedulerName).DeleteAsync(name, cancellationToken);
+        return Results.NoContent();
+    }
+
+    public static JsonObject ToJson(Job job)
+    {
+        var json = new JsonObject { ["name"] = job.Name };
+        if (job.Schedule is not null)
+        {
+            json["schedule"] = job.Schedule;
+        }
+        if (job.DueTime is { } due)
+        {
+            json["dueTime"] = due.ToString("O", CultureInfo.InvariantCulture);
+        }
+        if (job.Repeats is { } repeats)
+        {
+            json["repeats"] = repeats;
+        }
+        if (job.Ttl is { } ttl)
+        {
+            json["ttl"] = ttl.ToString("O", CultureInfo.InvariantCulture);
+        }
+        if (job.Data.Length > 0)
+        {
+            json["data"] = JsonNode.Parse(job.Data.Span);
+        }
+        return json;
+    }
+
+    /// <summary>RFC 3339 time, Go duration (<c>10s</c>, <c>1h30m</c>) or ISO 8601 duration (<c>PT10S</c>) from now.</summary>
+    internal static DateTimeOffset? Time(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+        if (text.StartsWith('P'))
+        {
+            return DateTimeOffset.UtcNow + XmlConvert.ToTimeSpan(text);
+        }
+        return DateTimeOffset.UtcNow + GoDuration.Parse(text);
+    }
+
+    internal sealed record JobBody(string? Schedule, string? DueTime, int? Repeats, string? Ttl, JsonElement? Data);
+}
+
+/// <summary>Go-style durations: a sequence of number+unit (<c>ns</c>, <c>us</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>), e.g. <c>1h30m</c>.</summary>
+internal static class GoDuration
+{
+    public static TimeSpan Parse(string text)
+    {
+        var total = TimeSpan.Zero;
+        var i = 0;
+        while (i < text.Length)
+        {
+            var start = i;
+            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
+            {
+                i++;
+            }
+            if (start == i)
+            {
+                throw new FormatException($"invalid duration '{text}'");
+            }
+            var number = double.Parse(text.AsSpan(start, i - start), CultureInfo.InvariantCulture);
+            var unitStart = i;
+            while (i < text.Length && char.IsAsciiLetter(text[i]))
+            {
+                i++;
+            }
+            total += text[unitStart..i] switch
+            {
+                "h" => TimeSpan.FromHours(number),
+                "m" => TimeSpan.FromMinutes(number),
+                "s" => TimeSpan.FromSeconds(number),
+                "ms" => TimeSpan.FromMilliseconds(number),
+                "us" or "µs" => TimeSpan.FromMicroseconds(number),
+                "ns" => TimeSpan.FromTicks((long)(number / 100)),
+                _ => throw new FormatException($"invalid duration '{text}'"),
+            };
+        }
+        return total;
+    }
+}

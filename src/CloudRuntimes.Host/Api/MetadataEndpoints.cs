@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Hosting;
+
+namespace CloudRuntimes.Host.Api;
+
+/// <summary>Dapr metadata and health: <c>/v1.0/metadata</c>, <c>/v1.0/healthz</c>, <c>/v1.0/healthz/outbound</c>, <c>/v1.0/shutdown</c>.</summary>
+internal static class MetadataEndpoints
+{
+    public const string RuntimeVersion = "1.0.0";
+
+    private static readonly ConcurrentDictionary<string, string> Extended = new(StringComparer.Ordinal);
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1.0/healthz", (AppSubscriptions subscriptions) =>
+            subscriptions.Ready ? Results.NoContent() : ApiErrors.Result("ERR_HEALTH_NOT_READY", "runtime is not ready: the app channel is not initialised", 500));
+        routes.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
+        routes.MapPost("/v1.0/shutdown", (IHostApplicationLifetime lifetime) =>
+        {
+            lifetime.StopApplication();
+            return Results.NoContent();
+        });
+        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            Extended[key] = await reader.ReadToEndAsync();
+            return Results.NoContent();
+        });
+        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions) =>
+        {
+            var extended = new JsonObject();
+            foreach (var (key, value) in Extended.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                extended[key] = value;
+            }
+            return Results.Json(new JsonObject
+            {
+                ["id"] = options.AppId,
+                ["runtimeVersion"] = RuntimeVersion,
+                ["components"] = new JsonArray([.. components.Components.Select(c => (JsonNode)new JsonObject
+                {
+                    ["name"] = c.Name,
+                    ["type"] = c.Type,
+                    ["version"] = c.Version,
+                    ["capabilities"] = new JsonArray([.. c.Capabilities.Select(x => (JsonNode)JsonValue.Create(x))]),
+                })]),
+                ["extended"] = extended,
+                ["subscriptions"] = new JsonArray([.. subscriptions.All.Select(s => (JsonNode)new JsonObject
+                {
+                    ["pubsubname"] = s.PubSubName,
+                    ["topic"] = s.Topic,
+                    ["rules"] = new JsonArray(new JsonObject { ["match"] = "", ["path"] = s.Route }),
+                    ["deadLetterTopic"] = s.DeadLetterTopic,
+                    ["type"] = s.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
+                })]),
+                ["appConnectionProperties"] = options.AppPort is { } port ? new JsonObject { ["port"] = port, ["protocol"] = "http", ["channelAddress"] = options.AppAddress } : null,
+            });
+        });
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CloudRuntimes.Configuration;
+using CloudRuntimes.Host.Hosting;
+
+namespace CloudRuntimes.Host.AppChannel;
+
+/// <summary>
+/// Calls from the runtime to apps: the local app at <c>--app-port</c> (with the app token in <c>dapr-api-token</c>)
+/// and other apps at their configured endpoints (service invocation).
+/// </summary>
+internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger<AppClient> logger)
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Host", "dapr-api-token",
+    };
+
+    /// <summary>True when an app port is configured.</summary>
+    public bool Configured => options.AppPort is not null;
+
+    /// <summary>The local app's base address, or null.</summary>
+    public Uri? AppBase => options.AppPort is { } port ? new Uri($"http://{options.AppAddress}:{port}") : null;
+
+    /// <summary>The base address of an app id: the local app or a configured endpoint.</summary>
+    public Uri? ResolveApp(string appId) =>
+        appId == options.AppId ? AppBase : options.AppEndpoints.GetValueOrDefault(appId);
+
+    /// <summary>Sends a request to the local app.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+    {
+        var target = AppBase ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.DirectInvoke, "app channel not initialized: no --app-port");
+        using var request = new HttpRequestMessage(method, new Uri(target, path)) { Content = content };
+        request.Headers.TryAddWithoutValidation("dapr-app-id", options.AppId);
+        if (options.AppToken is { } token)
+        {
+            request.Headers.TryAddWithoutValidation("dapr-api-token", token);
+        }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>Forwards an invocation: verb, path, query, headers and body go to the target; its response comes back unchanged.</summary>
+    public async Task ForwardAsync(Uri target, string path, HttpContext context)
+    {
+        var incoming = context.Request;
+        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(target, path + incoming.QueryString));
+        if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
+        {
+            request.Content = new StreamContent(incoming.Body);
+        }
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (HopByHop.Contains(name))
+            {
+                continue;
+            }
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+        if (options.AppToken is { } token && target == AppBase)
+        {
+            request.Headers.TryAddWithoutValidation("dapr-api-token", token);
+        }
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogWarning(e, "invocation of {Target}{Path} failed", target, path);
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrorCodes.DirectInvoke, message = $"failed to invoke {target}{path}: {e.Message}" });
+            return;
+        }
+        using (response)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            foreach (var header in response.Headers.Concat(response.Content.Headers))
+            {
+                if (!HopByHop.Contains(header.Key))
+                {
+                    context.Response.Headers[header.Key] = header.Value.ToArray();
+                }
+            }
+            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+    }
+
+    /// <summary>POSTs a configuration update to <c>/configuration/{store}/{key}</c> once per changed key (as Dapr).</summary>
+    public async Task SendConfigurationUpdateAsync(string store, ConfigurationUpdate update, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = update.SubscriptionId,
+            items = Api.ConfigurationEndpoints.ToJson(update.Items),
+        });
+        foreach (var key in update.Items.Keys)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            using var response = await SendAsync(HttpMethod.Post, $"/configuration/{Uri.EscapeDataString(store)}/{Uri.EscapeDataString(key)}", content, null, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("app answered {Status} to the configuration update of {Store}/{Key}", (int)response.StatusCode, store, key);
+            }
+        }
+    }
+}

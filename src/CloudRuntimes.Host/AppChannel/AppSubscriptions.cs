@@ -1,0 +1,198 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Host.Hosting;
+using CloudRuntimes.PubSub;
+using YamlDotNet.RepresentationModel;
+
+namespace CloudRuntimes.Host.AppChannel;
+
+/// <summary>A subscription of the app to a topic.</summary>
+internal sealed record AppSubscription(string PubSubName, string Topic, string Route, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative);
+
+/// <summary>
+/// Discovers the app's subscriptions (<c>GET /dapr/subscribe</c> and declarative <c>kind: Subscription</c> YAML),
+/// subscribes to the pub/sub components, and delivers each message to the app's route as a CloudEvent:
+/// 2xx with status SUCCESS (or no status) acknowledges, RETRY or any non-2xx other than 404 retries, DROP or 404 drops
+/// (to the dead-letter topic when one is set).
+/// </summary>
+internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppClient app, RuntimeOptions options, ILogger<AppSubscriptions> logger) : IHostedService, IAsyncDisposable
+{
+    private const int DefaultMaxDeliveryAttempts = 5;
+    private readonly List<IAsyncDisposable> _handles = [];
+    private readonly List<AppSubscription> _subscriptions = [];
+    private volatile bool _ready;
+
+    /// <summary>True once the app channel is initialised (or there is no app).</summary>
+    public bool Ready => _ready || !app.Configured;
+
+    public IReadOnlyList<AppSubscription> All => _subscriptions;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscriptions.AddRange(Declarative());
+        if (app.Configured)
+        {
+            _subscriptions.AddRange(await ProgrammaticAsync(cancellationToken));
+        }
+        foreach (var subscription in _subscriptions)
+        {
+            IPubSub broker;
+            try
+            {
+                broker = components.GetPubSub(subscription.PubSubName);
+            }
+            catch (CloudRuntimesException e)
+            {
+                logger.LogWarning("subscription to {Topic} ignored: {Error}", subscription.Topic, e.Message);
+                continue;
+            }
+            var topicSubscription = new TopicSubscription(subscription.Topic, options.AppId, subscription.DeadLetterTopic, subscription.MaxDeliveryAttempts);
+            _handles.Add(await broker.SubscribeAsync(topicSubscription, (message, token) => DeliverAsync(subscription, message, token), cancellationToken));
+            logger.LogInformation("app subscribed to {PubSub}/{Topic} at {Route}", subscription.PubSubName, subscription.Topic, subscription.Route);
+        }
+        _ready = true;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var handle in _handles)
+        {
+            await handle.DisposeAsync();
+        }
+        _handles.Clear();
+    }
+
+    private async Task<DeliveryStatus> DeliverAsync(AppSubscription subscription, TopicMessage message, CancellationToken cancellationToken)
+    {
+        var body = message.ContentType.StartsWith(Api.CloudEventEnvelope.ContentType, StringComparison.OrdinalIgnoreCase)
+            ? message.Data.ToArray()
+            : Api.CloudEventEnvelope.ForRawPayload(message.Id, message.Data, message.ContentType, subscription.PubSubName, subscription.Topic);
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(Api.CloudEventEnvelope.ContentType);
+        using var response = await app.SendAsync(HttpMethod.Post, subscription.Route, content, null, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return DeliveryStatus.Drop;
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            return DeliveryStatus.Retry;
+        }
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return DeliveryStatus.Success;
+        }
+        try
+        {
+            var status = JsonNode.Parse(text)?["status"]?.GetValue<string>();
+            return status?.ToUpperInvariant() switch
+            {
+                null or "" or "SUCCESS" => DeliveryStatus.Success,
+                "DROP" => DeliveryStatus.Drop,
+                _ => DeliveryStatus.Retry,
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return DeliveryStatus.Success;
+        }
+    }
+
+    private async Task<List<AppSubscription>> ProgrammaticAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await app.SendAsync(HttpMethod.Get, "/dapr/subscribe", null, null, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return [];
+                }
+                response.EnsureSuccessStatusCode();
+                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                return string.IsNullOrWhiteSpace(text) ? [] : Parse(JsonNode.Parse(text) as JsonArray ?? []);
+            }
+            catch (HttpRequestException e) when (attempt < 30)
+            {
+                logger.LogInformation("waiting for the app at {App} ({Error})", app.AppBase, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Parses <c>/dapr/subscribe</c> entries case-insensitively (Go's decoder is; the .NET SDK sends camelCase).</summary>
+    private static List<AppSubscription> Parse(JsonArray entries)
+    {
+        string? Field(JsonObject entry, string name) =>
+            entry.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>();
+
+        var result = new List<AppSubscription>();
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            var pubsub = Field(entry, "pubsubname");
+            var topic = Field(entry, "topic");
+            if (pubsub is null || topic is null)
+            {
+                continue;
+            }
+            var route = Field(entry, "route");
+            if (route is null && entry.FirstOrDefault(p => string.Equals(p.Key, "routes", StringComparison.OrdinalIgnoreCase)).Value is JsonObject routes)
+            {
+                route = routes.FirstOrDefault(p => string.Equals(p.Key, "default", StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>();
+            }
+            var metadata = entry.FirstOrDefault(p => string.Equals(p.Key, "metadata", StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+            var attempts = metadata?["maxDeliveryAttempts"]?.GetValue<string>() is { } text && int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
+            result.Add(new AppSubscription(pubsub, topic, Normalize(route ?? topic), Field(entry, "deadLetterTopic"), attempts, Declarative: false));
+        }
+        return result;
+    }
+
+    /// <summary><c>kind: Subscription</c> documents (v1alpha1 <c>spec.route</c>, v2alpha1 <c>spec.routes.default</c>) in the components directory.</summary>
+    private List<AppSubscription> Declarative()
+    {
+        if (options.ComponentsPath is not { } directory || !Directory.Exists(directory))
+        {
+            return [];
+        }
+        var result = new List<AppSubscription>();
+        foreach (var file in Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(File.ReadAllText(file)));
+            foreach (var document in stream.Documents)
+            {
+                if (document.RootNode is not YamlMappingNode root || Scalar(root, "kind") != "Subscription" || Child(root, "spec") is not YamlMappingNode spec)
+                {
+                    continue;
+                }
+                var scopes = Child(root, "scopes") as YamlSequenceNode;
+                if (scopes is not null && !scopes.Children.OfType<YamlScalarNode>().Any(s => s.Value == options.AppId))
+                {
+                    continue;
+                }
+                var route = Scalar(spec, "route") ?? (Child(spec, "routes") is YamlMappingNode routes ? Scalar(routes, "default") : null);
+                var pubsub = Scalar(spec, "pubsubname");
+                var topic = Scalar(spec, "topic");
+                if (pubsub is null || topic is null || route is null)
+                {
+                    throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{file}: a Subscription needs spec.pubsubname, spec.topic and spec.route (or spec.routes.default)");
+                }
+                result.Add(new AppSubscription(pubsub, topic, Normalize(route), Scalar(spec, "deadLetterTopic"), DefaultMaxDeliveryAttempts, Declarative: true));
+            }
+        }
+        return result;
+    }
+
+    private static string Normalize(string route) => route.StartsWith('/') ? route : "/" + route;
+
+    private static YamlNode? Child(YamlMappingNode node, string key) => node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlMappingNode node, string key) => Child(node, key) is YamlScalarNode scalar ? scalar.Value : null;
+}

@@ -1,0 +1,50 @@
+namespace CloudRuntimes.Host.Hosting;
+
+/// <summary>Options of <c>cloud-runtimes run</c>; flag names follow <c>daprd</c> where it has a counterpart.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>The application id (<c>--app-id</c>).</summary>
+    public string AppId { get; init; } = "app";
+
+    /// <summary>HTTP port of the API (<c>--dapr-http-port</c> / <c>--port</c>); default 3500; 0 picks a free port.</summary>
+    public int Port { get; init; } = 3500;
+
+    /// <summary>Address to listen on (<c>--listen-address</c>); default 127.0.0.1.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>The app's HTTP port (<c>--app-port</c>); null when there is no app.</summary>
+    public int? AppPort { get; init; }
+
+    /// <summary>The app's host (<c>--app-channel-address</c>); default 127.0.0.1.</summary>
+    public string AppAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Directory of Dapr component YAML files (<c>--resources-path</c> / <c>--components-path</c>); null for the embedded defaults.</summary>
+    public string? ComponentsPath { get; init; }
+
+    /// <summary>Directory for embedded back ends (<c>--data</c>); default <c>./.cloud-runtimes</c>.</summary>
+    public string DataDirectory { get; init; } = ".cloud-runtimes";
+
+    /// <summary>
+    /// A rototo workspace source served as the configuration store <c>config</c> (<c>--config-source</c>); with neither
+    /// this nor a components path, the example workspace shipped beside the server (<c>examples/storefront</c>).
+    /// </summary>
+    public string? ConfigSource { get; init; }
+
+    /// <summary>API token every request must carry in <c>dapr-api-token</c> (env <c>DAPR_API_TOKEN</c>); null for none.</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>Token sent to the app in <c>dapr-api-token</c> (env <c>APP_API_TOKEN</c>); null for none.</summary>
+    public string? AppToken { get; init; }
+
+    /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c>, default 4 MiB as Dapr).</summary>
+    public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Least severe log level of the runtime's own logs (<c>--log-level</c>: debug, info, warn, error); default info.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Write logs as one JSON object per line (<c>--log-as-json</c>, as daprd).</summary>
+    public bool LogAsJson { get; init; }
+
+    /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
+    public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using CloudRuntimes;
+using CloudRuntimes.Host.Hosting;
+
+var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
+var port = new Option<int>("--port", "--dapr-http-port") { Description = "HTTP port of the API (0 = any free port)", DefaultValueFactory = _ => 3500 };
+var listen = new Option<string>("--listen-address") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
+var appPort = new Option<int?>("--app-port") { Description = "The app's HTTP port (enables subscriptions, invocation, bindings and jobs to the app)" };
+var appAddress = new Option<string>("--app-channel-address") { Description = "The app's host", DefaultValueFactory = _ => "127.0.0.1" };
+var components = new Option<string?>("--components-path", "--resources-path") { Description = "Directory of Dapr component (and Subscription) YAML files; default: embedded SQLite components" };
+var data = new Option<string>("--data") { Description = "Directory for the embedded back ends", DefaultValueFactory = _ => ".cloud-runtimes" };
+var configSource = new Option<string?>("--config-source") { Description = "A rototo workspace source served as the configuration store 'config'" };
+var maxBody = new Option<int>("--max-body-size") { Description = "Largest request body in MiB", DefaultValueFactory = _ => 4 };
+var logLevel = new Option<string>("--log-level") { Description = "Log level: debug, info, warn or error", DefaultValueFactory = _ => "info" };
+logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
+var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as JSON, one object a line" };
+var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
+
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, logLevel, logAsJson, endpoints };
+run.SetAction(async (parse, cancellationToken) =>
+{
+    var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
+    foreach (var entry in parse.GetValue(endpoints) ?? [])
+    {
+        var split = entry.Split('=', 2);
+        if (split.Length != 2 || !Uri.TryCreate(split[1], UriKind.Absolute, out var uri))
+        {
+            await Console.Error.WriteLineAsync($"error: --app-endpoint must be ID=URL, got '{entry}'");
+            return 2;
+        }
+        appEndpoints[split[0]] = uri;
+    }
+    var options = new RuntimeOptions
+    {
+        AppId = parse.GetValue(appId)!,
+        Port = parse.GetValue(port),
+        ListenAddress = parse.GetValue(listen)!,
+        AppPort = parse.GetValue(appPort),
+        AppAddress = parse.GetValue(appAddress)!,
+        ComponentsPath = parse.GetValue(components),
+        DataDirectory = parse.GetValue(data)!,
+        ConfigSource = parse.GetValue(configSource),
+        ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null,
+        AppToken = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } appToken ? appToken : null,
+        MaxRequestBodySize = parse.GetValue(maxBody) * 1024L * 1024L,
+        AppEndpoints = appEndpoints,
+        LogLevel = parse.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information },
+        LogAsJson = parse.GetValue(logAsJson),
+    };
+    try
+    {
+        var app = RuntimeServer.Build(options);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+    catch (CloudRuntimesException e)
+    {
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 1;
+    }
+    catch (IOException e)
+    {
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 1;
+    }
+});
+
+var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP API") { run };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Rototo.Refresh;
+
+/// <summary>
+/// The <see cref="ActivitySource"/> and <see cref="Meter"/> named <c>Rototo</c> (subscribe with OpenTelemetry's
+/// <c>AddSource("Rototo")</c> / <c>AddMeter("Rototo")</c>). Instruments: <c>rototo.workspace.loads</c> (counter, tag
+/// <c>outcome</c> = success|failure), <c>rototo.workspace.load.duration</c> (histogram, seconds),
+/// <c>rototo.refresh.outcomes</c> (counter, tag <c>outcome</c> = unchanged|refreshed|immutable|failed) and
+/// <c>rototo.resolutions</c> (counter, tag <c>kind</c> = variable|qualifier) for resolutions through a
+/// <see cref="RefreshingWorkspace"/>; every measurement also carries <c>rototo.source</c> (the source string).
+/// Activities: <c>rototo.workspace.load</c>, <c>rototo.workspace.refresh</c>.
+/// </summary>
+public static class RototoTelemetry
+{
+    /// <summary>The name of the activity source and the meter.</summary>
+    public const string Name = "Rototo";
+
+    /// <summary>The tag naming the workspace source on measurements and activities.</summary>
+    public const string SourceTag = "rototo.source";
+
+    /// <summary>Activities for loads and refreshes.</summary>
+    public static ActivitySource ActivitySource { get; } = new(Name);
+
+    /// <summary>The meter of the instruments listed on the class.</summary>
+    public static Meter Meter { get; } = new(Name);
+
+    internal static Counter<long> Loads { get; } = Meter.CreateCounter<long>("rototo.workspace.loads", description: "Workspace loads (initial and refresh), by outcome");
+
+    internal static Histogram<double> LoadDuration { get; } = Meter.CreateHistogram<double>("rototo.workspace.load.duration", unit: "s", description: "Time to stage, lint and compile a workspace");
+
+    internal static Counter<long> RefreshOutcomes { get; } = Meter.CreateCounter<long>("rototo.refresh.outcomes", description: "Refresh attempts, by outcome");
+
+    internal static Counter<long> Resolutions { get; } = Meter.CreateCounter<long>("rototo.resolutions", description: "Resolutions through a refreshing workspace, by kind");
+}

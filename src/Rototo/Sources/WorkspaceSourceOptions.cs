@@ -1,0 +1,51 @@
+namespace Rototo.Sources;
+
+/// <summary>
+/// How remote workspace sources are fetched (§12.4 <c>SourceOptions</c>). Defaults are rototo's: git timeout 60 s,
+/// HTTP timeout 30 s, archives up to 50 MiB downloaded, 200 MiB unpacked and 10,000 entries, no token.
+/// </summary>
+public sealed record WorkspaceSourceOptions
+{
+    /// <summary>The default options.</summary>
+    public static WorkspaceSourceOptions Default { get; } = new();
+
+    /// <summary>Longest a <c>git</c> command (clone, checkout, ls-remote) may run; default 60 s.</summary>
+    public TimeSpan GitTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest an HTTPS archive request may take, body included; default 30 s.</summary>
+    public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest archive download in bytes (Content-Length or streamed); default 50 MiB.</summary>
+    public long MaxArchiveBytes { get; init; } = 50L * 1024 * 1024;
+
+    /// <summary>Largest sum of regular file sizes in an archive, in bytes; default 200 MiB.</summary>
+    public long MaxUnpackedBytes { get; init; } = 200L * 1024 * 1024;
+
+    /// <summary>Most entries an archive may hold; default 10,000.</summary>
+    public int MaxArchiveEntries { get; init; } = 10_000;
+
+    /// <summary>
+    /// Bearer token sent as <c>Authorization: Bearer {token}</c> with HTTPS archive requests (rototo's
+    /// <c>--workspace-token</c> / <c>ROTOTO_WORKSPACE_TOKEN</c>); null (the default) for none.
+    /// </summary>
+    public string? WorkspaceToken { get; init; }
+
+    /// <summary>
+    /// Creates the HTTP handler for archive requests; null (the default) for a <see cref="SocketsHttpHandler"/>.
+    /// Use it to trust a private certificate authority or to add a proxy. Redirects are always followed by
+    /// rototo itself (HTTPS only, at most 10), so automatic redirects are switched off on the handler returned.
+    /// </summary>
+    public Func<HttpMessageHandler>? CreateHttpHandler { get; init; }
+
+    internal void Validate()
+    {
+        if (GitTimeout <= TimeSpan.Zero || HttpTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("source timeouts must be positive durations", nameof(GitTimeout));
+        }
+        if (MaxArchiveBytes <= 0 || MaxUnpackedBytes <= 0 || MaxArchiveEntries <= 0)
+        {
+            throw new ArgumentException("archive limits must be positive", nameof(MaxArchiveBytes));
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Vtx.Host;
+
+/// <summary>
+/// Sandbox limits and settings of the VTX host. The reference host (vtx-core) only limits memory;
+/// these add wall-clock deadlines and bounds on every size a plugin controls.
+/// </summary>
+public sealed class VtxHostOptions
+{
+    /// <summary>Largest linear memory a plugin instance may grow to, in bytes. Default 100 MiB (vtx-core's <c>max_memory_mb</c>).</summary>
+    public long MaxMemoryBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Wall-clock budget of one <c>handle</c> call, instantiation included. Default 5 s.</summary>
+    public TimeSpan HandleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Wall-clock budget of one <c>authenticate</c> call. Default 1 s.</summary>
+    public TimeSpan AuthenticateTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Wall-clock budget of each load-time call (<c>get-manifest</c>, <c>get-resources</c>, <c>get-migrations</c>). Default 30 s.</summary>
+    public TimeSpan LoadTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most bytes one <c>[method]buffer.read</c> returns, in bytes. Default 16 MiB (vtx-core's <c>max_buffer_read_mb</c>).</summary>
+    public long MaxBufferReadBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Most bytes all <c>create-memory-buffer</c> calls of one instance may copy, in bytes. Default 64 MiB.</summary>
+    public long MaxMemoryBufferBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Most <c>buffer</c> handles alive at once in one instance. Default 1024.</summary>
+    public int MaxLiveHandles { get; set; } = 1024;
+
+    /// <summary>Largest <c>sql.query-json</c> result handed to a plugin, in UTF-8 bytes; larger results are <c>err</c>. Default 16 MiB.</summary>
+    public long MaxSqlResultBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Folder for compiled modules (<c>Module.Serialize</c> output, named by the SHA-256 of the
+    /// core module); <see langword="null"/> (default) keeps the cache in memory only.
+    /// </summary>
+    public string? ModuleCacheDirectory { get; set; }
+}

@@ -1,0 +1,38 @@
+// A child process for the durability tests: it builds one component, then saves state items or publishes
+// messages in a loop, printing "ack <n>" after each call that returned. The test kills it (SIGKILL) at some point
+// and checks, from its own process, that every acknowledged item is there.
+//
+// Usage: CloudRuntimes.CrashProbe <state|pubsub> <component type> <data directory> [redisHost]
+using System.Globalization;
+using System.Text;
+using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Redis;
+using CloudRuntimes.Components.Sqlite;
+using CloudRuntimes.PubSub;
+using CloudRuntimes.State;
+
+if (args.Length < 3)
+{
+    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub> <component type> <data directory> [redisHost]");
+    return 2;
+}
+
+var metadata = args.Length > 3 ? new Dictionary<string, string> { ["redisHost"] = args[3] } : null;
+var builder = new CloudRuntimesBuilder("durability", args[2]).AddSqliteComponents().AddRedisComponents();
+builder.AddComponent("under-test", args[1], metadata);
+var components = builder.Build();
+Console.Out.Flush();
+for (var n = 1; ; n++)
+{
+    var text = n.ToString(CultureInfo.InvariantCulture);
+    if (args[0] == "state")
+    {
+        await components.GetStateStore("under-test").SaveAsync([new SaveStateItem("item-" + text, Encoding.UTF8.GetBytes(text))]);
+    }
+    else
+    {
+        await components.GetPubSub("under-test").PublishAsync(new PublishRequest("durable", Encoding.UTF8.GetBytes(text), "text/plain"));
+    }
+    Console.WriteLine("ack " + text);
+    Console.Out.Flush();
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// Starts the real test app and the real runtime server (<c>cloud-runtimes run</c>) as separate processes on free
+/// 127.0.0.1 ports, with the embedded SQLite defaults in a temporary data directory and the project's example rototo
+/// workspace as the configuration store. Shared by the tests of a collection; stopped at the end.
+/// </summary>
+public sealed class RuntimeProcesses : IAsyncLifetime
+{
+    public const string AppId = "e2e";
+    public const string SecretName = "CLOUD_RUNTIMES_E2E_SECRET";
+    public const string SecretValue = "s3cr3t";
+
+    private readonly List<Process> _processes = [];
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-" + Guid.NewGuid().ToString("N"));
+
+    public Uri RuntimeEndpoint { get; private set; } = null!;
+
+    public Uri AppEndpoint { get; private set; } = null!;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CloudRuntimes.slnx")))
+            {
+                directory = directory.Parent;
+            }
+            return directory?.FullName ?? throw new InvalidOperationException("CloudRuntimes.slnx not found above the test binaries");
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var appPort = FreePort();
+        AppEndpoint = new Uri($"http://127.0.0.1:{appPort}/");
+        Start(Built("tests/CloudRuntimes.TestApp", "CloudRuntimes.TestApp.dll"), ["--urls", AppEndpoint.ToString().TrimEnd('/')], null);
+        await WaitAsync(new Uri(AppEndpoint, "received"));
+
+        RuntimeEndpoint = await StartRuntimeAsync(_data, appPort, null);
+    }
+
+    /// <summary>Starts another runtime process (e.g. with an API token) sharing nothing with the first.</summary>
+    public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken)
+    {
+        var port = FreePort();
+        var args = new List<string> { "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront") };
+        if (appPort is { } app)
+        {
+            args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        var environment = new Dictionary<string, string> { [SecretName] = SecretValue, ["APP_API_TOKEN"] = "app-token" };
+        if (apiToken is not null)
+        {
+            environment["DAPR_API_TOKEN"] = apiToken;
+        }
+        Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
+        var endpoint = new Uri($"http://127.0.0.1:{port}/");
+        await WaitAsync(new Uri(endpoint, "v1.0/healthz"));
+        return endpoint;
+    }
+
+    public async Task<JsonArray> ReceivedAsync() =>
+        JsonNode.Parse(await Http.GetStringAsync(new Uri(AppEndpoint, "received")))!.AsArray();
+
+    /// <summary>Polls the app's received list until <paramref name="predicate"/> holds or 20 s pass.</summary>
+    public async Task<List<JsonObject>> WaitForReceivedAsync(Func<JsonObject, bool> predicate, int count = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var matches = (await ReceivedAsync()).OfType<JsonObject>().Where(predicate).ToList();
+            if (matches.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return matches;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            process.Dispose();
+        }
+        Http.Dispose();
+        if (Directory.Exists(_data))
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Built(string project, string assembly)
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var path = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", assembly);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built at {path}", path);
+    }
+
+    private void Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(assembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{Path.GetFileNameWithoutExtension(assembly)}] {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+    }
+
+    private async Task WaitAsync(Uri health)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(health);
+                if ((int)response.StatusCode < 500)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline || _processes.Any(p => p.HasExited))
+            {
+                throw new InvalidOperationException($"{health} did not come up (a process exited: {_processes.Any(p => p.HasExited)})");
+            }
+            await Task.Delay(100);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RuntimeGroup : ICollectionFixture<RuntimeProcesses>
+{
+    public const string Name = "runtime";
+}

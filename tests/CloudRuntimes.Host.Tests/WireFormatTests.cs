@@ -1,0 +1,272 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// Raw HTTP against the real server process, pinning Dapr's HTTP API v1.0 wire format: routes, bodies, status codes,
+/// headers and error bodies (expectations from the Dapr API reference as summarised in shared/specs/cloud-runtimes*.md).
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class WireFormatTests(RuntimeProcesses runtime)
+{
+    private HttpClient Http => runtime.Http;
+
+    private Uri Url(string path) => new(runtime.RuntimeEndpoint, path);
+
+    [Fact]
+    public async Task State_save_get_with_etag_then_conflicting_save_is_409_err_state_save()
+    {
+        var key = "order-" + Guid.NewGuid().ToString("N");
+        using var save = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":{"qty":3}}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, save.StatusCode);
+
+        using var get = await Http.GetAsync(Url($"v1.0/state/statestore/{key}"));
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("""{"qty":3}""", await get.Content.ReadAsStringAsync());
+        var etag = get.Headers.GetValues("ETag").Single();
+        Assert.False(string.IsNullOrEmpty(etag));
+
+        using var conflict = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":1,"etag":"not-{{{etag}}}"}]"""));
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal("ERR_STATE_SAVE", (await conflict.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+
+        using var matching = await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":"two","etag":"{{{etag}}}"}]"""));
+        Assert.Equal(HttpStatusCode.NoContent, matching.StatusCode);
+        Assert.Equal("\"two\"", await Http.GetStringAsync(Url($"v1.0/state/statestore/{key}")));
+    }
+
+    [Fact]
+    public async Task Missing_key_is_204_and_bulk_get_returns_data_field_and_bare_missing_keys()
+    {
+        var key = "bulk-" + Guid.NewGuid().ToString("N");
+        using var missing = await Http.GetAsync(Url($"v1.0/state/statestore/{key}"));
+        Assert.Equal(HttpStatusCode.NoContent, missing.StatusCode);
+
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":[1,2]}]"""))).Dispose();
+        using var bulk = await Http.PostAsync(Url("v1.0/state/statestore/bulk"), Json($$$"""{"keys":["{{{key}}}","{{{key}}}-none"]}"""));
+        var items = (await bulk.Content.ReadFromJsonAsync<JsonArray>())!;
+
+        Assert.Equal(2, items.Count);
+        Assert.Equal("[1,2]", items[0]!["data"]!.ToJsonString());
+        Assert.NotNull(items[0]!["etag"]);
+        Assert.Equal($$$"""{"key":"{{{key}}}-none"}""", items[1]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Delete_with_if_match_and_transaction_all_or_nothing()
+    {
+        var a = "tx-a-" + Guid.NewGuid().ToString("N");
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{a}}}","value":1}]"""))).Dispose();
+
+        using var failed = await Http.PostAsync(Url("v1.0/state/statestore/transaction"), Json($$$"""
+            {"operations":[{"operation":"upsert","request":{"key":"{{{a}}}-new","value":2}},
+                           {"operation":"delete","request":{"key":"{{{a}}}","etag":"wrong"}}]}
+            """));
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("ERR_STATE_TRANSACTION", (await failed.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+        using (var notApplied = await Http.GetAsync(Url($"v1.0/state/statestore/{a}-new")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, notApplied.StatusCode);
+        }
+
+        using var wrongEtag = new HttpRequestMessage(HttpMethod.Delete, Url($"v1.0/state/statestore/{a}"));
+        wrongEtag.Headers.TryAddWithoutValidation("If-Match", "wrong");
+        using (var response = await Http.SendAsync(wrongEtag))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        }
+        using (var response = await Http.DeleteAsync(Url($"v1.0/state/statestore/{a}")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_store_and_malformed_body_get_dapr_error_bodies_not_stack_traces()
+    {
+        using var unknown = await Http.GetAsync(Url("v1.0/state/nope/key"));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("ERR_STATE_STORE_NOT_FOUND", (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+
+        using var malformed = await Http.PostAsync(Url("v1.0/state/statestore"), Json("[{\"key\":"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var text = await malformed.Content.ReadAsStringAsync();
+        Assert.Contains("\"errorCode\":\"ERR_MALFORMED_REQUEST\"", text, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\n\s+at \S+\(", text);
+
+        using var noKey = await Http.PostAsync(Url("v1.0/state/statestore"), Json("""[{"value":1}]"""));
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+
+        using var unknownPubSub = await Http.PostAsync(Url("v1.0/publish/nope/topic"), Json("{}"));
+        Assert.Equal(HttpStatusCode.NotFound, unknownPubSub.StatusCode);
+        Assert.Equal("ERR_PUBSUB_NOT_FOUND", (await unknownPubSub.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Published_event_reaches_the_app_as_a_cloud_event()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        using var publish = await Http.PostAsync(Url("v1.0/publish/pubsub/orders"), Json($$$"""{"marker":"{{{marker}}}"}"""));
+        Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+
+        var events = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "event" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker);
+        var cloudEvent = Assert.Single(events)["body"]!;
+        Assert.Equal("1.0", cloudEvent["specversion"]!.GetValue<string>());
+        Assert.Equal("com.dapr.event.sent", cloudEvent["type"]!.GetValue<string>());
+        Assert.Equal("orders", cloudEvent["topic"]!.GetValue<string>());
+        Assert.Equal("pubsub", cloudEvent["pubsubname"]!.GetValue<string>());
+        Assert.Equal(RuntimeProcesses.AppId, cloudEvent["source"]!.GetValue<string>());
+        Assert.Equal("application/json", cloudEvent["datacontenttype"]!.GetValue<string>());
+        Assert.Equal("app-token", events[0]["token"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Retry_answers_are_redelivered_and_failing_events_go_to_the_dead_letter_topic()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$$"""{"marker":"{{{marker}}}"}"""))).Dispose();
+        var attempts = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker, count: 3);
+        Assert.Equal(3, attempts.Count);
+
+        var poison = Guid.NewGuid().ToString("N");
+        (await Http.PostAsync(Url("v1.0/publish/pubsub/flaky"), Json($$$"""{"marker":"{{{poison}}}","poison":true}"""))).Dispose();
+        var dead = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "dead" && r["body"]?["data"]?["marker"]?.GetValue<string>() == poison);
+        Assert.Single(dead);
+        var poisonAttempts = (await runtime.ReceivedAsync()).OfType<JsonObject>().Count(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == poison);
+        Assert.Equal(3, poisonAttempts);
+    }
+
+    [Fact]
+    public async Task Invocation_forwards_verb_path_query_headers_and_body_and_passes_the_status_through()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, Url($"v1.0/invoke/{RuntimeProcesses.AppId}/method/echo/a/b?x=1&status=418")) { Content = Json("""{"hello":"app"}""") };
+        request.Headers.Add("x-test", "forwarded");
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal((HttpStatusCode)418, response.StatusCode);
+        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("PUT", echo["method"]!.GetValue<string>());
+        Assert.Equal("/echo/a/b", echo["path"]!.GetValue<string>());
+        Assert.Equal("?x=1&status=418", echo["query"]!.GetValue<string>());
+        Assert.Equal("forwarded", echo["header"]!.GetValue<string>());
+        Assert.Equal("app", echo["body"]!["hello"]!.GetValue<string>());
+
+        using var unknown = await Http.PostAsync(Url("v1.0/invoke/other-app/method/x"), Json("{}"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("ERR_DIRECT_INVOKE", (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Configuration_resolves_rototo_variables_with_the_context_in_metadata()
+    {
+        var context = Uri.EscapeDataString("""{"user":{"id":"u-1","tier":"premium"},"request":{"country":"DE"},"cart":{"items":1}}""");
+        using var response = await Http.GetAsync(Url($"v1.0/configuration/config?key=checkout-banner&key=shipping-policy&metadata.context={context}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var items = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Welcome back! Premium members check out with free express shipping.", items["checkout-banner"]!["value"]!.GetValue<string>());
+        Assert.Equal("premium", items["checkout-banner"]!["metadata"]!["valueKey"]!.GetValue<string>());
+        Assert.Equal("dhl", JsonNode.Parse(items["shipping-policy"]!["value"]!.GetValue<string>())!["carrier"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(items["shipping-policy"]!["version"]!.GetValue<string>()));
+
+        using var missing = await Http.GetAsync(Url("v1.0/configuration/config?key=checkout-banner"));
+        Assert.Equal(HttpStatusCode.InternalServerError, missing.StatusCode);
+        var error = (await missing.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("ERR_CONFIGURATION_GET", error["errorCode"]!.GetValue<string>());
+        Assert.Contains("missing resolve context attribute: user.tier required by qualifier://premium-members", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_lock_and_metadata_routes_answer_in_dapr_shapes()
+    {
+        var secret = (await Http.GetFromJsonAsync<JsonObject>(Url($"v1.0/secrets/secretstore/{RuntimeProcesses.SecretName}")))!;
+        Assert.Equal(RuntimeProcesses.SecretValue, secret[RuntimeProcesses.SecretName]!.GetValue<string>());
+        using var unknownStore = await Http.GetAsync(Url("v1.0/secrets/nope/x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownStore.StatusCode);
+
+        var resource = "res-" + Guid.NewGuid().ToString("N");
+        var locked = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(locked!["success"]!.GetValue<bool>());
+        var contended = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"b","expiryInSeconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.False(contended!["success"]!.GetValue<bool>());
+        var others = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"b"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(2, others!["status"]!.GetValue<int>());
+        var released = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(0, released!["status"]!.GetValue<int>());
+        using var badExpiry = await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a","expiryInSeconds":0}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badExpiry.StatusCode);
+
+        var metadata = (await Http.GetFromJsonAsync<JsonObject>(Url("v1.0/metadata")))!;
+        Assert.Equal(RuntimeProcesses.AppId, metadata["id"]!.GetValue<string>());
+        var types = metadata["components"]!.AsArray().Select(c => c!["type"]!.GetValue<string>()).ToList();
+        Assert.Contains("state.sqlite", types);
+        Assert.Contains("configuration.rototo", types);
+        using var health = await Http.GetAsync(Url("v1.0/healthz"));
+        Assert.Equal(HttpStatusCode.NoContent, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scheduled_job_fires_to_the_app()
+    {
+        var name = "job-" + Guid.NewGuid().ToString("N");
+        using var schedule = await Http.PostAsync(Url($"v1.0-alpha1/jobs/{name}"), Json("""{"dueTime":"1s","data":{"run":"nightly"}}"""));
+        Assert.Equal(HttpStatusCode.NoContent, schedule.StatusCode);
+        var job = (await Http.GetFromJsonAsync<JsonObject>(Url($"v1.0-alpha1/jobs/{name}")))!;
+        Assert.Equal(name, job["name"]!.GetValue<string>());
+
+        var fired = await runtime.WaitForReceivedAsync(r => r["path"]!.GetValue<string>() == "/job/" + name);
+        Assert.Equal("nightly", Assert.Single(fired)["body"]!["run"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Files_and_database_routes_store_and_query()
+    {
+        var name = $"docs/{Guid.NewGuid():N}.txt";
+        using (var put = await Http.PutAsync(Url($"v1.0-alpha1/files/files/{name}"), new StringContent("hello file")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+        }
+        Assert.Equal("hello file", await Http.GetStringAsync(Url($"v1.0-alpha1/files/files/{name}")));
+        using (var escape = await Http.PutAsync(Url("v1.0-alpha1/files/files/..%2Fescape.txt"), new StringContent("x")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, escape.StatusCode);
+        }
+
+        var table = "t" + Guid.NewGuid().ToString("N");
+        (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$$"""{"sql":"CREATE TABLE {{{table}}} (id INTEGER, name TEXT)"}"""))).Dispose();
+        var inserted = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/execute"), Json($$$"""{"sql":"INSERT INTO {{{table}}} VALUES (?, ?)","params":[7,"seven"]}"""))).Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(1, inserted["rowsAffected"]!.GetValue<long>());
+        var rows = (await (await Http.PostAsync(Url("v1.0-alpha1/database/database/query"), Json($$$"""{"sql":"SELECT id, name FROM {{{table}}} WHERE id = ?","params":[7]}"""))).Content.ReadFromJsonAsync<JsonArray>())!;
+        Assert.Equal("""[{"id":7,"name":"seven"}]""", rows.ToJsonString());
+        using var bad = await Http.PostAsync(Url("v1.0-alpha1/database/database/query"), Json("""{"sql":"SELECT * FROM no_such_table"}"""));
+        Assert.Equal(HttpStatusCode.InternalServerError, bad.StatusCode);
+        Assert.Contains("no such table", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_token_is_required_except_for_health_checks()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-token-" + Guid.NewGuid().ToString("N"));
+        var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: "t0ken");
+
+        using var denied = await Http.GetAsync(new Uri(endpoint, "v1.0/metadata"));
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        using var health = await Http.GetAsync(new Uri(endpoint, "v1.0/healthz"));
+        Assert.Equal(HttpStatusCode.NoContent, health.StatusCode);
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "v1.0/metadata"));
+        allowed.Headers.Add("dapr-api-token", "t0ken");
+        using var response = await Http.SendAsync(allowed);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>A JSON body with the content type curl and the Dapr SDKs send, <c>application/json</c> without a charset.</summary>
+    private static ByteArrayContent Json(string json)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+}

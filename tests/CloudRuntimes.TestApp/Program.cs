@@ -1,0 +1,102 @@
+// A real application process for the runtime server's end-to-end tests: it subscribes to topics, answers
+// invocations, receives input bindings, jobs and configuration updates, and reports what it received at /received.
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+
+var builder = WebApplication.CreateSlimBuilder(args);
+var app = builder.Build();
+var received = new ConcurrentQueue<JsonObject>();
+var attempts = new ConcurrentDictionary<string, int>();
+
+void Record(string kind, string path, JsonNode? body, IHeaderDictionary headers) =>
+    received.Enqueue(new JsonObject
+    {
+        ["kind"] = kind,
+        ["path"] = path,
+        ["body"] = body?.DeepClone(),
+        ["token"] = headers["dapr-api-token"].ToString(),
+    });
+
+async Task<JsonNode?> ReadAsync(HttpRequest request)
+{
+    using var reader = new StreamReader(request.Body);
+    var text = await reader.ReadToEndAsync();
+    try
+    {
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+    }
+    catch (System.Text.Json.JsonException)
+    {
+        return JsonValue.Create(text);
+    }
+}
+
+app.MapGet("/dapr/subscribe", () => Results.Json(new JsonArray
+{
+    new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "orders", ["route"] = "/orders" },
+    new JsonObject { ["pubsubName"] = "pubsub", ["topic"] = "flaky", ["route"] = "/flaky", ["deadLetterTopic"] = "flaky-dead", ["metadata"] = new JsonObject { ["maxDeliveryAttempts"] = "3" } },
+    new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "flaky-dead", ["route"] = "/dead" },
+}));
+
+app.MapPost("/orders", async (HttpRequest request) =>
+{
+    Record("event", "/orders", await ReadAsync(request), request.Headers);
+    return Results.Json(new { status = "SUCCESS" });
+});
+
+// Answers RETRY twice per event id, then SUCCESS, except events whose data says {"poison": true}, which always fail.
+app.MapPost("/flaky", async (HttpRequest request) =>
+{
+    var body = await ReadAsync(request);
+    var id = body?["id"]?.GetValue<string>() ?? "";
+    var attempt = attempts.AddOrUpdate(id, 1, (_, n) => n + 1);
+    Record("flaky", "/flaky", body, request.Headers);
+    if (body?["data"]?["poison"]?.GetValue<bool>() == true)
+    {
+        return Results.StatusCode(500);
+    }
+    return attempt < 3 ? Results.Json(new { status = "RETRY" }) : Results.Json(new { status = "SUCCESS" });
+});
+
+app.MapPost("/dead", async (HttpRequest request) =>
+{
+    Record("dead", "/dead", await ReadAsync(request), request.Headers);
+    return Results.Ok();
+});
+
+app.Map("/echo/{**rest}", async (HttpRequest request, string? rest) =>
+{
+    var body = await ReadAsync(request);
+    Record("invoke", "/echo/" + rest, body, request.Headers);
+    return Results.Json(new JsonObject
+    {
+        ["method"] = request.Method,
+        ["path"] = "/echo/" + rest,
+        ["query"] = request.QueryString.Value,
+        ["header"] = request.Headers["x-test"].ToString(),
+        ["body"] = body?.DeepClone(),
+    }, statusCode: request.Query.ContainsKey("status") ? int.Parse(request.Query["status"]!, System.Globalization.CultureInfo.InvariantCulture) : 200);
+});
+
+app.MapPost("/job/{name}", async (string name, HttpRequest request) =>
+{
+    Record("job", "/job/" + name, await ReadAsync(request), request.Headers);
+    return Results.Ok();
+});
+
+app.MapPost("/configuration/{store}/{key}", async (string store, string key, HttpRequest request) =>
+{
+    Record("configuration", $"/configuration/{store}/{key}", await ReadAsync(request), request.Headers);
+    return Results.Ok();
+});
+
+app.MapMethods("/ticks", ["OPTIONS"], () => Results.Ok());
+app.MapPost("/ticks", async (HttpRequest request) =>
+{
+    Record("binding", "/ticks", await ReadAsync(request), request.Headers);
+    return Results.Ok();
+});
+
+app.MapGet("/received", () => Results.Json(new JsonArray([.. received.Select(r => (JsonNode)r.DeepClone())])));
+
+app.Run();

@@ -1,0 +1,72 @@
+using CloudRuntimes.Components;
+using CloudRuntimes.Lock;
+
+namespace CloudRuntimes.Tests.Conformance;
+
+/// <summary>
+/// The lock store conformance suite (Dapr <c>tests/conformance/lock</c>, checks LK-02 … LK-05 of the reference,
+/// plus request validation): exclusive and non-re-entrant locks, unlock statuses, expiry.
+/// </summary>
+public abstract class LockStoreConformance : ComponentConformance<ILockStore>
+{
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    /// <inheritdoc />
+    protected override ILockStore Resolve(CloudRuntimesComponents components, string name) => components.GetLockStore(name);
+
+    private ILockStore Locks => Component;
+
+    private string Resource(string name) => $"{_run}-{name}";
+
+    [Fact]
+    public async Task Lock_is_exclusive_and_not_reentrant()
+    {
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("key1"), "conftest", 15)));
+
+        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("key1"), "conftest", 15)));
+        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("key1"), "someone-else", 15)));
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "someone-else", 15)));
+    }
+
+    [Fact]
+    public async Task Unlock_reports_missing_lock_other_owner_and_success()
+    {
+        await Locks.TryLockAsync(new TryLockRequest(Resource("key1"), "conftest", 15));
+
+        Assert.Equal(UnlockStatus.LockDoesNotExist, await Locks.UnlockAsync(new UnlockRequest(Resource("nonexistent"), "conftest")));
+        Assert.Equal(UnlockStatus.LockBelongsToOthers, await Locks.UnlockAsync(new UnlockRequest(Resource("key1"), "nonowner")));
+        Assert.Equal(UnlockStatus.Success, await Locks.UnlockAsync(new UnlockRequest(Resource("key1"), "conftest")));
+        Assert.Equal(UnlockStatus.LockDoesNotExist, await Locks.UnlockAsync(new UnlockRequest(Resource("key1"), "conftest")));
+    }
+
+    [Fact]
+    public async Task Released_lock_can_be_taken_by_another_owner()
+    {
+        await Locks.TryLockAsync(new TryLockRequest(Resource("r"), "first", 15));
+        await Locks.UnlockAsync(new UnlockRequest(Resource("r"), "first"));
+
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("r"), "second", 15)));
+    }
+
+    [Fact]
+    public async Task Lock_expires_after_its_expiry()
+    {
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "conftest", 1)));
+        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 1)));
+
+        await Eventually.HoldsAsync(() => Locks.TryLockAsync(new TryLockRequest(Resource("key2"), "other", 15)), TimeSpan.FromSeconds(5), "the 1 s lock to expire");
+        Assert.Equal(UnlockStatus.LockBelongsToOthers, await Locks.UnlockAsync(new UnlockRequest(Resource("key2"), "conftest")));
+    }
+
+    [Theory]
+    [InlineData("", "owner", 10)]
+    [InlineData("resource", "", 10)]
+    [InlineData("resource", "owner", 0)]
+    [InlineData("resource", "owner", -5)]
+    public async Task Invalid_lock_request_is_rejected(string resource, string owner, int expiry)
+    {
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Locks.TryLockAsync(new TryLockRequest(resource, owner, expiry)));
+
+        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+    }
+}

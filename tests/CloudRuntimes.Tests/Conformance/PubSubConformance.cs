@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using System.Text;
+using CloudRuntimes.Components;
+using CloudRuntimes.PubSub;
+
+namespace CloudRuntimes.Tests.Conformance;
+
+/// <summary>
+/// The pub/sub conformance suite (Dapr <c>tests/conformance/pubsub</c>, checks PS-02 … PS-08 of the reference):
+/// delivery in publish order, redelivery after a failed handler, dead-letter after the last attempt, bulk publish,
+/// several topics, stopped subscribers, consumer groups and unacknowledged messages surviving a subscriber.
+/// </summary>
+public abstract class PubSubConformance : ComponentConformance<IPubSub>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FastRetry = TimeSpan.FromMilliseconds(50);
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly List<IAsyncDisposable> _subscriptions = [];
+
+    /// <inheritdoc />
+    protected override IPubSub Resolve(CloudRuntimesComponents components, string name) => components.GetPubSub(name);
+
+    private IPubSub PubSub => Component;
+
+    private string Topic(string name) => $"{_run}-{name}";
+
+    private static string Text(TopicMessage message) => Encoding.UTF8.GetString(message.Data.Span);
+
+    private Task<string> PublishAsync(string topic, string text, IReadOnlyDictionary<string, string>? metadata = null) =>
+        PubSub.PublishAsync(new PublishRequest(Topic(topic), Encoding.UTF8.GetBytes(text), "text/plain", metadata));
+
+    private async Task SubscribeAsync(IPubSub pubSub, TopicSubscription subscription, TopicMessageHandler handler)
+    {
+        _subscriptions.Add(await pubSub.SubscribeAsync(subscription with { Topic = Topic(subscription.Topic) }, handler));
+    }
+
+    /// <inheritdoc />
+    protected override async ValueTask StopAsync()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            await subscription.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Messages_are_delivered_once_each_in_publish_order()
+    {
+        var received = new ConcurrentQueue<string>();
+        await SubscribeAsync(PubSub, new TopicSubscription("orders"), (m, _) => { received.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+
+        var expected = Enumerable.Range(1, 20).Select(i => $"message-{i}").ToList();
+        foreach (var text in expected)
+        {
+            await PublishAsync("orders", text, new Dictionary<string, string> { [PubSubMetadata.PartitionKey] = "customer-1" });
+        }
+
+        await Eventually.HoldsAsync(() => received.Count >= 20, Wait, "20 deliveries");
+        await Task.Delay(200);
+        Assert.Equal(expected, received);
+    }
+
+    [Fact]
+    public async Task Delivered_message_carries_its_id_topic_payload_content_type_and_metadata()
+    {
+        var received = new TaskCompletionSource<TopicMessage>();
+        await SubscribeAsync(PubSub, new TopicSubscription("shape"), (m, _) => { received.TrySetResult(m); return Task.FromResult(DeliveryStatus.Success); });
+
+        var id = await PublishAsync("shape", "hello", new Dictionary<string, string> { ["source"] = "test" });
+
+        var message = await received.Task.WaitAsync(Wait);
+        Assert.Equal(id, message.Id);
+        Assert.Equal(Topic("shape"), message.Topic);
+        Assert.Equal("hello", Text(message));
+        Assert.Equal("text/plain", message.ContentType);
+        Assert.Equal("test", message.Metadata["source"]);
+        Assert.Equal(1, message.DeliveryAttempt);
+    }
+
+    [Fact]
+    public async Task Failed_handler_gets_the_same_message_again_before_later_messages()
+    {
+        var deliveries = new ConcurrentQueue<(string Text, string Id, int Attempt)>();
+        await SubscribeAsync(PubSub, new TopicSubscription("retry", RetryDelay: FastRetry), (m, _) =>
+        {
+            deliveries.Enqueue((Text(m), m.Id, m.DeliveryAttempt));
+            if (Text(m) == "first" && m.DeliveryAttempt == 1)
+            {
+                throw new InvalidOperationException("injected handler failure");
+            }
+            return Task.FromResult(Text(m) == "first" && m.DeliveryAttempt == 2 ? DeliveryStatus.Retry : DeliveryStatus.Success);
+        });
+
+        await PublishAsync("retry", "first");
+        await PublishAsync("retry", "second");
+
+        await Eventually.HoldsAsync(() => deliveries.Count >= 4, Wait, "four deliveries");
+        var list = deliveries.ToList();
+        Assert.Equal(["first", "first", "first", "second"], list.Select(d => d.Text));
+        Assert.Equal([1, 2, 3, 1], list.Select(d => d.Attempt));
+        Assert.Single(list.Take(3).Select(d => d.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task Message_goes_to_the_dead_letter_topic_after_max_delivery_attempts()
+    {
+        var attempts = 0;
+        var dead = new TaskCompletionSource<TopicMessage>();
+        await SubscribeAsync(PubSub, new TopicSubscription("poison", DeadLetterTopic: Topic("poison-dead"), MaxDeliveryAttempts: 3, RetryDelay: FastRetry), (_, _) =>
+        {
+            Interlocked.Increment(ref attempts);
+            return Task.FromResult(DeliveryStatus.Retry);
+        });
+        await SubscribeAsync(PubSub, new TopicSubscription("poison-dead"), (m, _) => { dead.TrySetResult(m); return Task.FromResult(DeliveryStatus.Success); });
+
+        await PublishAsync("poison", "bad input");
+
+        var letter = await dead.Task.WaitAsync(Wait);
+        Assert.Equal("bad input", Text(letter));
+        await Task.Delay(300);
+        Assert.Equal(3, Volatile.Read(ref attempts));
+    }
+
+    [Fact]
+    public async Task Dropped_message_goes_to_the_dead_letter_topic_without_retries()
+    {
+        var attempts = 0;
+        var dead = new TaskCompletionSource<TopicMessage>();
+        await SubscribeAsync(PubSub, new TopicSubscription("drop", DeadLetterTopic: Topic("drop-dead"), RetryDelay: FastRetry), (_, _) =>
+        {
+            Interlocked.Increment(ref attempts);
+            return Task.FromResult(DeliveryStatus.Drop);
+        });
+        await SubscribeAsync(PubSub, new TopicSubscription("drop-dead"), (m, _) => { dead.TrySetResult(m); return Task.FromResult(DeliveryStatus.Success); });
+
+        await PublishAsync("drop", "unwanted");
+
+        Assert.Equal("unwanted", Text(await dead.Task.WaitAsync(Wait)));
+        Assert.Equal(1, Volatile.Read(ref attempts));
+    }
+
+    [Fact]
+    public async Task Bulk_publish_delivers_every_entry_and_rejects_duplicate_entry_ids()
+    {
+        var received = new ConcurrentQueue<string>();
+        await SubscribeAsync(PubSub, new TopicSubscription("bulk"), (m, _) => { received.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+
+        var failures = await PubSub.PublishBulkAsync(Topic("bulk"), [.. Enumerable.Range(1, 5).Select(i => new BulkPublishEntry($"{i}", Encoding.UTF8.GetBytes($"entry-{i}"), "text/plain"))]);
+        var duplicate = await Assert.ThrowsAsync<CloudRuntimesException>(() => PubSub.PublishBulkAsync(Topic("bulk"), [new BulkPublishEntry("x", new byte[1]), new BulkPublishEntry("x", new byte[1])]));
+
+        Assert.Empty(failures);
+        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, duplicate.ErrorCode);
+        await Eventually.HoldsAsync(() => received.Count >= 5, Wait, "five bulk entries");
+        Assert.Equal(["entry-1", "entry-2", "entry-3", "entry-4", "entry-5"], received);
+    }
+
+    [Fact]
+    public async Task Each_subscription_receives_only_its_topic()
+    {
+        var first = new ConcurrentQueue<string>();
+        var second = new ConcurrentQueue<string>();
+        await SubscribeAsync(PubSub, new TopicSubscription("one"), (m, _) => { first.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+        await SubscribeAsync(PubSub, new TopicSubscription("two"), (m, _) => { second.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+
+        for (var i = 0; i < 6; i++)
+        {
+            await PublishAsync(i % 2 == 0 ? "one" : "two", $"m{i}");
+        }
+
+        await Eventually.HoldsAsync(() => first.Count + second.Count >= 6, Wait, "six deliveries");
+        Assert.Equal(["m0", "m2", "m4"], first);
+        Assert.Equal(["m1", "m3", "m5"], second);
+    }
+
+    [Fact]
+    public async Task Stopped_subscription_receives_nothing_more()
+    {
+        var received = new ConcurrentQueue<string>();
+        var subscription = await PubSub.SubscribeAsync(new TopicSubscription(Topic("stop")), (m, _) => { received.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+        await PublishAsync("stop", "before");
+        await Eventually.HoldsAsync(() => received.Count == 1, Wait, "the first delivery");
+
+        await subscription.DisposeAsync();
+        await PublishAsync("stop", "after");
+        await Task.Delay(500);
+
+        Assert.Equal(["before"], received);
+    }
+
+    [Fact]
+    public async Task Unacknowledged_message_is_delivered_to_the_next_subscription_of_the_group()
+    {
+        var started = new TaskCompletionSource();
+        var first = await PubSub.SubscribeAsync(new TopicSubscription(Topic("handover"), "workers", RetryDelay: FastRetry), (_, _) =>
+        {
+            started.TrySetResult();
+            return Task.FromResult(DeliveryStatus.Retry);
+        });
+        await PublishAsync("handover", "job-1");
+        await started.Task.WaitAsync(Wait);
+        await first.DisposeAsync();
+
+        var received = new TaskCompletionSource<TopicMessage>();
+        await SubscribeAsync(PubSub, new TopicSubscription("handover", "workers"), (m, _) => { received.TrySetResult(m); return Task.FromResult(DeliveryStatus.Success); });
+
+        var message = await received.Task.WaitAsync(Wait);
+        Assert.Equal("job-1", Text(message));
+        Assert.True(message.DeliveryAttempt >= 2, $"delivery attempt {message.DeliveryAttempt} should count the earlier failed delivery");
+    }
+
+    [Fact]
+    public async Task Consumer_groups_each_receive_every_message_and_share_within_a_group()
+    {
+        var groupA = new ConcurrentQueue<string>();
+        var groupB = new ConcurrentQueue<string>();
+        await SubscribeAsync(PubSub, new TopicSubscription("groups", "a"), (m, _) => { groupA.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+        await SubscribeAsync(PubSub, new TopicSubscription("groups", "a"), (m, _) => { groupA.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+        await SubscribeAsync(PubSub, new TopicSubscription("groups", "b"), (m, _) => { groupB.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+
+        for (var i = 0; i < 10; i++)
+        {
+            await PublishAsync("groups", $"m{i}");
+        }
+
+        await Eventually.HoldsAsync(() => groupA.Count >= 10 && groupB.Count >= 10, Wait, () => $"ten deliveries per group (a: {string.Join(",", groupA)}; b: {string.Join(",", groupB)})");
+        await Task.Delay(300);
+        Assert.Equal(10, groupA.Count);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}").Order(), groupA.Order());
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"m{i}"), groupB);
+    }
+
+    [Fact]
+    public async Task Message_whose_ttl_passed_before_delivery_is_not_delivered()
+    {
+        await PublishAsync("ttl", "stale", new Dictionary<string, string> { [PubSubMetadata.TtlInSeconds] = "1" });
+        await Task.Delay(1500);
+        await PublishAsync("ttl", "fresh");
+
+        var received = new ConcurrentQueue<string>();
+        await SubscribeAsync(PubSub, new TopicSubscription("ttl"), (m, _) => { received.Enqueue(Text(m)); return Task.FromResult(DeliveryStatus.Success); });
+
+        await Eventually.HoldsAsync(() => !received.IsEmpty, Wait, "the fresh message");
+        await Task.Delay(200);
+        Assert.Equal(["fresh"], received);
+    }
+
+    [Fact]
+    public async Task Publishing_to_an_empty_topic_name_is_rejected()
+    {
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => PubSub.PublishAsync(new PublishRequest("", new byte[1])));
+
+        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+    }
+}

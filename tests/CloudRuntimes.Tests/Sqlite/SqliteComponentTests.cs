@@ -1,0 +1,151 @@
+using System.Text;
+using CloudRuntimes.Components;
+using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Sqlite;
+using CloudRuntimes.PubSub;
+using CloudRuntimes.State;
+
+namespace CloudRuntimes.Tests.Sqlite;
+
+/// <summary>
+/// SQLite components as the runtime server wires them (default names, files under the data directory), and their
+/// durability: state and messages acknowledged by one instance are read by a fresh instance after the first was
+/// dropped without being disposed.
+/// </summary>
+public sealed class SqliteComponentTests : IAsyncDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cr-sqlite-" + Guid.NewGuid().ToString("N"));
+    private readonly List<CloudRuntimesComponents> _built = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var components in _built)
+        {
+            await components.DisposeAsync();
+        }
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private CloudRuntimesComponents BuildServerDefaults(bool track = true)
+    {
+        var builder = new CloudRuntimesBuilder("orders", _dataDirectory).AddSqliteComponents();
+        builder.AddComponent("statestore", "state.sqlite")
+            .AddComponent("pubsub", "pubsub.sqlite")
+            .AddComponent("lockstore", "lock.sqlite")
+            .AddComponent("scheduler", "jobs.sqlite")
+            .AddComponent("database", "database.sqlite")
+            .AddComponent("files", "file.local")
+            .AddComponent("secretstore", "secretstores.local.env");
+        var components = builder.Build();
+        if (track)
+        {
+            _built.Add(components);
+        }
+        return components;
+    }
+
+    [Fact]
+    public void Server_default_components_build_with_files_under_the_data_directory()
+    {
+        var components = BuildServerDefaults();
+
+        Assert.Equal(["database", "files", "lockstore", "pubsub", "scheduler", "secretstore", "statestore"], components.Components.Select(c => c.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL"], components.Components.Single(c => c.Name == "statestore").Capabilities);
+        foreach (var name in new[] { "statestore", "pubsub", "lockstore", "scheduler", "database" })
+        {
+            Assert.True(File.Exists(Path.Combine(_dataDirectory, name + ".db")), $"{name}.db should exist in the data directory");
+        }
+    }
+
+    [Fact]
+    public async Task Saved_state_survives_dropping_the_component_without_disposing()
+    {
+        var first = BuildServerDefaults(track: false);
+        await first.GetStateStore("statestore").SaveAsync(new SaveStateItem("order-1", Encoding.UTF8.GetBytes("{\"total\":42}")));
+        // The first instance is dropped here: never disposed, its connection never closed cleanly.
+
+        var second = BuildServerDefaults();
+        var item = await second.GetStateStore("statestore").GetAsync("order-1");
+
+        Assert.Equal("{\"total\":42}", Encoding.UTF8.GetString(item!.Value.Span));
+    }
+
+    [Fact]
+    public async Task Published_message_survives_dropping_the_component_and_is_delivered_after_restart()
+    {
+        var first = BuildServerDefaults(track: false);
+        await first.GetPubSub("pubsub").PublishAsync(new PublishRequest("orders", Encoding.UTF8.GetBytes("created"), "text/plain"));
+
+        var second = BuildServerDefaults();
+        var received = new TaskCompletionSource<string>();
+        await using var subscription = await second.GetPubSub("pubsub").SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
+        {
+            received.TrySetResult(Encoding.UTF8.GetString(m.Data.Span));
+            return Task.FromResult(DeliveryStatus.Success);
+        });
+
+        Assert.Equal("created", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Unacknowledged_message_is_redelivered_after_restart_and_acknowledged_one_is_not()
+    {
+        var first = BuildServerDefaults();
+        var pubsub = first.GetPubSub("pubsub");
+        await pubsub.PublishAsync(new PublishRequest("jobs", Encoding.UTF8.GetBytes("done"), "text/plain"));
+        await pubsub.PublishAsync(new PublishRequest("jobs", Encoding.UTF8.GetBytes("pending"), "text/plain"));
+        var seen = new TaskCompletionSource();
+        var subscription = await pubsub.SubscribeAsync(new TopicSubscription("jobs", RetryDelay: TimeSpan.FromMilliseconds(20)), (m, _) =>
+        {
+            if (Encoding.UTF8.GetString(m.Data.Span) == "done")
+            {
+                return Task.FromResult(DeliveryStatus.Success);
+            }
+            seen.TrySetResult();
+            return Task.FromResult(DeliveryStatus.Retry);
+        });
+        await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await subscription.DisposeAsync();
+        await first.DisposeAsync();
+        _built.Remove(first);
+
+        var second = BuildServerDefaults();
+        var received = new List<string>();
+        var got = new TaskCompletionSource();
+        await using var again = await second.GetPubSub("pubsub").SubscribeAsync(new TopicSubscription("jobs"), (m, _) =>
+        {
+            lock (received)
+            {
+                received.Add(Encoding.UTF8.GetString(m.Data.Span));
+            }
+            got.TrySetResult();
+            return Task.FromResult(DeliveryStatus.Success);
+        });
+        await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+
+        Assert.Equal(["pending"], received);
+    }
+
+    [Fact]
+    public async Task Jobs_survive_a_restart()
+    {
+        var first = BuildServerDefaults(track: false);
+        await first.GetJobScheduler("scheduler").ScheduleAsync(new Jobs.Job("nightly", "@daily", null, null, null, Encoding.UTF8.GetBytes("x")));
+
+        var second = BuildServerDefaults();
+
+        Assert.Equal("@daily", (await second.GetJobScheduler("scheduler").GetAsync("nightly"))!.Schedule);
+    }
+
+    [Fact]
+    public void Table_name_that_is_not_an_identifier_is_rejected()
+    {
+        var builder = new CloudRuntimesBuilder("orders", _dataDirectory).AddSqliteComponents();
+        builder.AddComponent("statestore", "state.sqlite", new Dictionary<string, string> { ["tableName"] = "state; DROP TABLE x" });
+
+        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+
+        Assert.Contains("tableName", error.Message, StringComparison.Ordinal);
+    }
+}
