@@ -70,15 +70,11 @@ internal static class LuaLiteral
                 builder.Append(String(value.GetString()!));
                 break;
             case JsonValueKind.Number:
-                builder.Append(value.TryGetInt64(out var integer)
-                    ? integer.ToString(CultureInfo.InvariantCulture)
-                    : value.GetDouble().ToString("R", CultureInfo.InvariantCulture) is var real && (real.Contains('.', StringComparison.Ordinal) || real.Contains('E', StringComparison.Ordinal)) ? real : real + ".0");
+                // serde_json's number text (integers stay integers, floats keep a '.' or an exponent) is Lua syntax too.
+                builder.Append(Json.JsonNumber.Read(value).ToString());
                 break;
-            case JsonValueKind.True:
-                builder.Append("true");
-                break;
-            case JsonValueKind.False:
-                builder.Append("false");
+            case JsonValueKind.True or JsonValueKind.False:
+                builder.Append(value.GetBoolean() ? "true" : "false");
                 break;
             default:
                 builder.Append("null");
