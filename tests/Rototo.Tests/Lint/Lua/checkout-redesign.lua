@@ -1,7 +1,7 @@
 -- examples/basic: every checkout variant needs a heading (resource objects are not value targets, so it stays quiet there).
 function check_heading(ctx)
   local heading = ctx.target.selected
-  if heading == nil or heading == null or heading == "" then
+  if heading == nil or heading == "" then
     return { { message = "checkout variant " .. ctx.target.name .. " has no heading" } }
   end
 end
