@@ -106,3 +106,50 @@ public sealed class CustomLintRegistrationTests
         Assert.Equal("finished", LuaWorkers.Start(() => "finished").Wait(TimeSpan.FromSeconds(10)));
     }
 }
+
+/// <summary>Near misses of the register-stage rules and the discover rules: almost the triggering input, no diagnostic.</summary>
+public sealed class CustomLintNearMissTests
+{
+    private const string Check = "function check(ctx) return nil end\n";
+
+    private static string On(string stage, string handler, string id, string title) =>
+        $"  lint:on{{ stage = \"{stage}\", entity = \"variable\", handler = \"{handler}\", rule = {{ id = \"{id}\", title = \"{title}\", help = \"Same help\" }} }}\n";
+
+    public static TheoryData<string, string> Cases { get; } = new()
+    {
+        // Same rule twice with the same metadata is no conflict; it is not a duplicate either (different handlers).
+        { "custom-lint-rule-conflict", Check + "function other(ctx) return nil end\nfunction register(lint)\n" + On("policy", "check", "team/rule", "Title") + On("graph", "other", "team/rule", "Title") + "end\n" },
+        // Same stage, entity, rule and handler but another field: not a duplicate.
+        { "custom-lint-registration-duplicate", Check + "function register(lint)\n" + On("policy", "check", "team/rule", "Title") + On("policy", "check", "team/rule", "Title").Replace("entity = \"variable\",", "entity = \"variable\", field = \"type\",", StringComparison.Ordinal) + "end\n" },
+        // The last stage custom lint may use.
+        { "custom-lint-registration-invalid", Check + "function register(lint)\n" + On("policy", "check", "team/rule", "Title") + "end\n" },
+        // One registration is enough.
+        { "custom-lint-file-unregistered", Check + "function register(lint)\n" + On("project", "check", "team/rule", "Title") + "end\n" },
+        // register fails only when it raises: a caught error inside it is fine.
+        { "custom-lint-failed", Check + "function register(lint)\n  pcall(error, \"caught\")\n" + On("value", "check", "team/rule", "Title") + "end\n" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Almost_triggering_script_gives_no_diagnostic(string rule, string script)
+    {
+        using var workspace = new TempWorkspace().Write("lint/near.lua", script);
+        var lint = OtherFixtureLintTests.LintDirectory(workspace.Root);
+
+        Assert.DoesNotContain(lint.Diagnostics, d => d.Rule == "rototo/" + rule);
+        Assert.Empty(lint.Diagnostics);
+    }
+
+    [Fact]
+    public void Directory_with_a_manifest_is_found_and_a_missing_one_is_not()
+    {
+        using var workspace = new TempWorkspace();
+        Directory.CreateDirectory(Path.Combine(workspace.Root, "nested"));
+
+        Assert.Empty(OtherFixtureLintTests.LintDirectory(workspace.Root).Diagnostics);
+        var missing = Assert.Single(OtherFixtureLintTests.LintDirectory(Path.Combine(workspace.Root, "nested")).Diagnostics);
+        Assert.Equal("rototo/workspace-manifest-missing", missing.Rule);
+        var notFound = Assert.Single(OtherFixtureLintTests.LintDirectory(Path.Combine(workspace.Root, "rototo-workspace.toml")).Diagnostics);
+        Assert.Equal(("rototo/workspace-not-found", "workspace path is not a directory"), (notFound.Rule, notFound.Message));
+    }
+}
