@@ -95,6 +95,31 @@ public sealed class LanguageServerTests
     }
 
     [Fact]
+    public async Task Root_from_workspace_folders_lint_file_selectors_and_qualifier_outline()
+    {
+        using var workspace = Workspace().Write("lint/rules.lua", "function register(lint) end\n");
+        await using var client = LspClient.Start(Path.GetTempPath());
+        var lintUri = new Uri(Path.Combine(workspace.Root, "lint", "rules.lua")).AbsoluteUri;
+        var qualifierUri = new Uri(Path.Combine(workspace.Root, "qualifiers", "premium-users.toml")).AbsoluteUri;
+        await client.RequestAsync("initialize", new { workspaceFolders = new[] { new { uri = new Uri(workspace.Root).AbsoluteUri, name = "ws" } }, capabilities = new { } });
+        await client.NotifyAsync("initialized", new { });
+
+        var unregistered = await client.DiagnosticsAsync(lintUri, list => list.Count > 0);
+        Assert.Equal(("rototo/custom-lint-file-unregistered", 2), (unregistered[0]!["code"]!.GetValue<string>(), unregistered[0]!["severity"]!.GetValue<int>()));
+        Assert.Equal("""{"start":{"line":0,"character":0},"end":{"line":0,"character":0}}""", unregistered[0]!["range"]!.ToJsonString());
+
+        var selectors = await client.RequestAsync("textDocument/completion", new { textDocument = new { uri = lintUri }, position = new { line = 0, character = 0 } });
+        Assert.Equal(["description", "extends", "id", "json", "json.", "key", "predicates", "resolve", "schema", "type", "value", "value.", "values"],
+            selectors!.AsArray().Select(i => i!["label"]!.GetValue<string>()));
+
+        var symbols = await client.RequestAsync("textDocument/documentSymbol", new { textDocument = new { uri = qualifierUri } });
+        var qualifier = Assert.Single(symbols!.AsArray())!;
+        Assert.Equal(("premium-users", 19), (qualifier["name"]!.GetValue<string>(), qualifier["kind"]!.GetValue<int>()));
+        var predicate = Assert.Single(qualifier["children"]!.AsArray())!;
+        Assert.Equal(("[0] user.tier eq", 17), (predicate["name"]!.GetValue<string>(), predicate["kind"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Exit_without_shutdown_ends_with_exit_code_1()
     {
         using var workspace = Workspace();
