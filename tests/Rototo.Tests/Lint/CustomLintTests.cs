@@ -170,6 +170,8 @@ public sealed class CustomLintTests
     [InlineData("hostile-pcall-loop.lua", "custom lint exceeded Lua execution limits")]
     [InlineData("hostile-alloc.lua", "not enough memory")]
     [InlineData("hostile-exit.lua", "attempt to index a nil value (global 'os')")]
+    [InlineData("hostile-recursion.lua", "not enough memory")]
+    [InlineData("hostile-huge-string.lua", "not enough memory")]
     public void Hostile_register_yields_custom_lint_failed_within_the_limits(string script, string cause)
     {
         using var workspace = LuaWorkspace.Empty(("hostile.lua", script));
