@@ -24,9 +24,6 @@ internal sealed class CustomLint
     /// <summary>The valid registrations, files in path order, then call order.</summary>
     public List<CustomLintRegistration> Registrations { get; } = [];
 
-    /// <summary>The custom rules the valid registrations declare, sorted by id.</summary>
-    public IReadOnlyList<LintRuleInfo> Rules => [.. Registrations.Select(r => r.Rule).DistinctBy(r => r.Rule).OrderBy(r => r.Rule, StringComparer.Ordinal)];
-
     /// <summary>The register stage (§10.2): loads every Lua file, validates its registrations, reports problems.</summary>
     public static CustomLint Register(LintContext context)
     {
@@ -57,11 +54,9 @@ internal sealed class CustomLint
         {
             var path = document.RelativePath;
             var entity = DiagnosticEntity.CustomLint(path);
-            var outcome = job?.Wait(Timeout) ?? new PassResult<IReadOnlyList<LuaRegistration>>("custom lint registration exceeded execution timeout", []);
-            if (job is null)
-            {
-                outcome = new(document.Error ?? $"failed to read {path}", []);
-            }
+            var outcome = job is null
+                ? new PassResult<IReadOnlyList<LuaRegistration>>(document.Error ?? $"failed to read {path}", [])
+                : job.Wait(Timeout) ?? new PassResult<IReadOnlyList<LuaRegistration>>("custom lint registration exceeded execution timeout", []);
             if (outcome.Error is { } error)
             {
                 context.Report("custom-lint-failed", entity, error, document, null);
