@@ -82,10 +82,12 @@ public sealed class LanguageServerTests
     }
 
     [Fact]
-    public async Task Unknown_method_is_method_not_found_and_the_server_keeps_running()
+    public async Task Failed_and_unknown_requests_are_errors_and_the_server_keeps_running()
     {
         using var workspace = Workspace();
         await using var client = LspClient.Start(workspace.Root);
+        var early = await Assert.ThrowsAsync<StreamJsonRpc.RemoteInvocationException>(() => client.RequestAsync("textDocument/hover", new { textDocument = new { uri = "file:///x.toml" }, position = new { line = 0, character = 0 } }));
+        Assert.Equal((-32603, "rototo LSP request failed: the server is not initialized"), (early.ErrorCode, early.Message));
         await client.RequestAsync("initialize", new { rootUri = new Uri(workspace.Root).AbsoluteUri, capabilities = new { } });
 
         var error = await Assert.ThrowsAsync<StreamJsonRpc.RemoteMethodNotFoundException>(() => client.RequestAsync("textDocument/rename", new { }));
