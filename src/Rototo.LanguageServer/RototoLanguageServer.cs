@@ -73,7 +73,7 @@ public sealed class RototoLanguageServer : IDisposable
 
     /// <summary><c>initialized</c>: publishes the diagnostics of the workspace as it is on disk.</summary>
     [JsonRpcMethod("initialized")]
-    public Task InitializedAsync(JsonElement _) => RelintAsync(null);
+    public Task InitializedAsync() => RelintAsync(null);
 
     /// <summary><c>textDocument/didOpen</c>.</summary>
     [JsonRpcMethod("textDocument/didOpen")]
@@ -148,7 +148,7 @@ public sealed class RototoLanguageServer : IDisposable
 
     /// <summary><c>shutdown</c>.</summary>
     [JsonRpcMethod("shutdown")]
-    public Task<object?> ShutdownAsync(JsonElement _)
+    public Task<object?> ShutdownAsync()
     {
         _shutdown = true;
         return Task.FromResult<object?>(null);
@@ -156,7 +156,7 @@ public sealed class RototoLanguageServer : IDisposable
 
     /// <summary><c>exit</c>: ends the server, with exit code 0 only after <c>shutdown</c>.</summary>
     [JsonRpcMethod("exit")]
-    public void Exit(JsonElement _) => _exit.TrySetResult(_shutdown ? 0 : 1);
+    public void Exit() => _exit.TrySetResult(_shutdown ? 0 : 1);
 
     /// <summary>Releases the request gate.</summary>
     public void Dispose() => _gate.Dispose();

@@ -74,8 +74,9 @@ public sealed class LanguageServerTests
         await client.NotifyAsync("textDocument/didChange", new { textDocument = new { uri = variableUri, version = 2 }, contentChanges = new[] { new { text = Variable } } });
         await client.DiagnosticsAsync(variableUri, list => list.Count == 0);
 
-        Assert.Null(await client.RequestAsync("shutdown", new { }));
-        await client.NotifyAsync("exit", new { });
+        // Clients send shutdown and exit without params.
+        Assert.Null(await client.RequestAsync("shutdown"));
+        await client.NotifyAsync("exit");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await client.Process.WaitForExitAsync(timeout.Token);
         Assert.Equal(0, client.Process.ExitCode);

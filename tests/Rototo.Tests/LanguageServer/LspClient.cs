@@ -40,14 +40,14 @@ internal sealed class LspClient : IAsyncDisposable
         return new LspClient(Process.Start(start)!);
     }
 
-    public async Task<JsonNode?> RequestAsync(string method, object parameters)
+    public async Task<JsonNode?> RequestAsync(string method, object? parameters = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var result = await _rpc.InvokeWithParameterObjectAsync<JsonElement?>(method, parameters, timeout.Token);
         return result is { } element ? JsonNode.Parse(element.GetRawText()) : null;
     }
 
-    public Task NotifyAsync(string method, object parameters) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
+    public Task NotifyAsync(string method, object? parameters = null) => _rpc.NotifyWithParameterObjectAsync(method, parameters);
 
     /// <summary>Waits for the next <c>publishDiagnostics</c> for <paramref name="uri"/> that satisfies <paramref name="accept"/>.</summary>
     public async Task<JsonArray> DiagnosticsAsync(string uri, Func<JsonArray, bool> accept)
