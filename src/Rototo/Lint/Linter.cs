@@ -8,7 +8,9 @@ namespace Rototo.Lint;
 internal static class Linter
 {
     /// <summary>Runs every stage; the context holds the sorted diagnostics and the custom registrations.</summary>
-    public static LintContext Run(WorkspaceSnapshot snapshot)
+    /// <param name="snapshot">The discovered workspace.</param>
+    /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
+    public static LintContext Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null)
     {
         var context = new LintContext(snapshot);
         if (snapshot.DiscoveryFailure is { } failure)
@@ -23,7 +25,7 @@ internal static class Linter
         ParseChecks.Run(context);
 
         context.Stage = LintStage.Register;
-        var custom = context.Custom = CustomLint.Register(context);
+        context.Custom = CustomLint.Register(context, luaTimeout);
 
         Stage(context, LintStage.Project, ManifestChecks.Run, SchemaChecks.Run, ShapeChecks.Run);
         Stage(context, LintStage.Reference, ReferenceChecks.Run);

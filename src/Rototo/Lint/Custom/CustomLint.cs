@@ -13,21 +13,22 @@ namespace Rototo.Lint.Custom;
 internal sealed class CustomLint
 {
     /// <summary>Outer timeout of one Lua pass (§10.1).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
+    private readonly TimeSpan _timeout;
 
-    private CustomLint()
-    {
-    }
+    private CustomLint(TimeSpan timeout) => _timeout = timeout;
 
     /// <summary>The valid registrations, files in path order, then call order.</summary>
     public List<CustomLintRegistration> Registrations { get; } = [];
 
     /// <summary>The register stage (§10.2): loads every Lua file, validates its registrations, reports problems.</summary>
-    public static CustomLint Register(LintContext context)
+    /// <param name="context">The lint so far.</param>
+    /// <param name="timeout">Outer timeout of each Lua pass; <see cref="DefaultTimeout"/> unless a test shortens it.</param>
+    public static CustomLint Register(LintContext context, TimeSpan? timeout = null)
     {
-        var lint = new CustomLint();
+        var lint = new CustomLint(timeout ?? DefaultTimeout);
         var rules = new Dictionary<string, LintRuleInfo>(StringComparer.Ordinal);
         var files = new List<(WorkspaceDocument Document, LuaJob<PassResult<IReadOnlyList<LuaRegistration>>>? Job)>();
         foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint))
@@ -56,7 +57,7 @@ internal sealed class CustomLint
             var entity = DiagnosticEntity.CustomLint(path);
             var outcome = job is null
                 ? new PassResult<IReadOnlyList<LuaRegistration>>(document.Error ?? $"failed to read {path}", [])
-                : job.Wait(Timeout) ?? new PassResult<IReadOnlyList<LuaRegistration>>("custom lint registration exceeded execution timeout", []);
+                : job.Wait(lint._timeout) ?? new PassResult<IReadOnlyList<LuaRegistration>>("custom lint registration exceeded execution timeout", []);
             if (outcome.Error is { } error)
             {
                 context.Report("custom-lint-failed", entity, error, document, null);
@@ -122,7 +123,7 @@ internal sealed class CustomLint
             }).ToList();
             foreach (var (target, job) in calls)
             {
-                var outcome = job.Wait(Timeout) ?? new PassResult<IReadOnlyList<(string, string?)>>("custom lint exceeded execution timeout", []);
+                var outcome = job.Wait(_timeout) ?? new PassResult<IReadOnlyList<(string, string?)>>("custom lint exceeded execution timeout", []);
                 var location = target.LocationOf(registration.Field);
                 if (outcome.Error is { } error)
                 {
