@@ -30,6 +30,7 @@ namespace Rototo.Cli
             root.Subcommands.Add(InspectCommand.Create(cli));
             root.Subcommands.Add(ShowCommand.Create(cli));
             root.Subcommands.Add(InitCommand.Create(cli));
+            root.Subcommands.Add(LspCommand.Create());
 
             // @file is a context file (§6), not a response file.
             var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -56,10 +56,16 @@ public sealed record WorkspaceLint(string Root, IReadOnlyList<LintDocument> Docu
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == LintSeverity.Error);
 
+    /// <summary>The valid custom Lua lint registrations (§10.2), files in path order, then call order.</summary>
+    public IReadOnlyList<Lint.Custom.CustomLintRegistration> CustomRegistrations { get; init; } = [];
+
     internal static WorkspaceLint Run(WorkspaceSnapshot snapshot)
     {
-        var diagnostics = Linter.Run(snapshot);
+        var context = Linter.Run(snapshot);
         var documents = snapshot.Documents.Select(d => new LintDocument(d.DocId, d.RelativePath, d.Uri, null, d.Kind)).ToList();
-        return new WorkspaceLint(snapshot.Root ?? snapshot.GivenRoot, documents, diagnostics);
+        return new WorkspaceLint(snapshot.Root ?? snapshot.GivenRoot, documents, context.Diagnostics)
+        {
+            CustomRegistrations = context.Custom?.Registrations ?? [],
+        };
     }
 }

@@ -147,8 +147,8 @@ internal static class InspectCommand
             ["variables"] = variables,
             ["qualifiers"] = qualifiers,
             ["lint_rules"] = new JsonArray(),
-            ["lint_authorities"] = new JsonArray(),
-            ["linters"] = new JsonArray([.. (selection.Chosen is null ? snapshot.OfKind(DocumentKind.CustomLint) : []).Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["path"] = d.RelativePath })]),
+            ["lint_authorities"] = CustomLintView.AuthoritiesJson(selection.Chosen is null ? CustomLintView.Authorities(lint.CustomRegistrations) : []),
+            ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)CustomLintView.Linter(d.Id, d.RelativePath, lint.CustomRegistrations))]),
         };
     }
 
@@ -231,11 +231,19 @@ internal static class InspectCommand
                 output.WriteLine($"  trace: {trace["resolution"]!["value_key"]}");
             }
         }
+        foreach (var authority in report["lint_authorities"]!.AsArray())
+        {
+            output.WriteLine(Separator);
+            output.WriteLine($"lint authority: {authority!["id"]}");
+            foreach (var rule in authority["rules"]!.AsArray())
+            {
+                output.WriteLine($"  rule: {rule}");
+            }
+        }
         foreach (var linter in report["linters"]!.AsArray())
         {
             output.WriteLine(Separator);
-            output.WriteLine($"linter: {linter!["id"]}");
-            output.WriteLine($"  path: {linter["path"]}");
+            CustomLintView.WriteLinter(output, linter!);
         }
     }
 }

@@ -12,7 +12,9 @@ internal static class LintCommand
     public static Command Create(CliContext cli)
     {
         var source = CliContext.SourceArgument();
+        var selectors = new Selectors();
         var command = new Command("lint", "Lint a workspace") { source };
+        selectors.AddTo(command);
         command.SetAction(parse =>
         {
             var given = parse.GetValue(source);
@@ -25,7 +27,13 @@ internal static class LintCommand
             {
                 path = cli.StageAsync(parse, path ?? given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
             }
-            var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(path));
+            var snapshot = WorkspaceDiscovery.Discover(path);
+            var lint = WorkspaceLint.Run(snapshot);
+            if (snapshot.DiscoveryFailure is null)
+            {
+                var filter = LintFilter.From(parse, selectors, snapshot, lint);
+                lint = lint with { Diagnostics = [.. lint.Diagnostics.Where(filter.Keeps)] };
+            }
             if (parse.GetValue(cli.Json))
             {
                 cli.Terminal.WriteJson(ToJson(lint));
@@ -63,16 +71,10 @@ internal static class LintCommand
             }
             return;
         }
+        var printer = new DiagnosticPrinter(terminal, lint.Root);
         foreach (var diagnostic in lint.Diagnostics)
         {
-            var severity = diagnostic.Severity.ToWireName();
-            var tone = diagnostic.Severity == LintSeverity.Error ? TerminalColor.Error : TerminalColor.Warning;
-            terminal.Out.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {diagnostic.Location}: {diagnostic.Message}");
-            terminal.Out.WriteLine($"  {terminal.Paint("help", TerminalColor.Label)}: {diagnostic.Help}");
-            foreach (var related in diagnostic.Related)
-            {
-                terminal.Out.WriteLine($"  {terminal.Paint("note", TerminalColor.Label)}: {related.Location}: {related.Message}");
-            }
+            printer.Write(diagnostic);
         }
     }
 }

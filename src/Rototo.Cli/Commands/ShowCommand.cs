@@ -19,32 +19,33 @@ internal static class ShowCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var json = parse.GetValue(cli.Json);
-            var lintRule = parse.GetValue(selectors.LintRule);
-            if (parse.GetValue(source) is null && (lintRule is not null || parse.GetValue(selectors.LintRules)) && !selectors.AnyEntity(parse))
+            var catalog = CatalogRequest.From(parse, selectors);
+            if (parse.GetValue(source) is null && catalog is not null && !selectors.AnyEntity(parse))
             {
-                return ShowCatalog(cli.Terminal, lintRule, json);
+                return ShowCatalog(cli.Terminal, catalog, json, null, []);
             }
             var (staged, _) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var snapshot = Workspace.DiscoverChecked(staged.Root);
-            if (lintRule is not null || parse.GetValue(selectors.LintRules))
+            var registrations = Lint.Linter.Registrations(snapshot);
+            if (catalog is not null)
             {
-                return ShowCatalog(cli.Terminal, lintRule, json, snapshot.Root);
+                return ShowCatalog(cli.Terminal, catalog, json, snapshot.Root, registrations);
             }
             var selection = selectors.Resolve(parse, snapshot);
             if (json)
             {
-                cli.Terminal.WriteJson(Inventory(snapshot, selection));
+                cli.Terminal.WriteJson(Inventory(snapshot, selection, registrations));
             }
             else
             {
-                WriteHuman(cli.Terminal.Out, snapshot, selection);
+                WriteHuman(cli.Terminal.Out, snapshot, selection, registrations);
             }
             return 0;
         });
         return command;
     }
 
-    private static JsonObject Inventory(WorkspaceSnapshot snapshot, Selection selection)
+    private static JsonObject Inventory(WorkspaceSnapshot snapshot, Selection selection, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
     {
         JsonArray Views(DocumentKind kind, string? scheme) => new([.. selection.Documents(snapshot, kind).Select(d => (JsonNode)View(snapshot, d, scheme, selection.Explicit))]);
         return new JsonObject
@@ -56,7 +57,7 @@ internal static class ShowCommand
             ["variables"] = Views(DocumentKind.Variable, "variable"),
             ["qualifiers"] = Views(DocumentKind.Qualifier, "qualifier"),
             ["lint_rules"] = new JsonArray(),
-            ["lint_authorities"] = new JsonArray(),
+            ["lint_authorities"] = CustomLintView.AuthoritiesJson(selection.Chosen is null ? CustomLintView.Authorities(registrations) : []),
             ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)new JsonObject { ["id"] = d.Id, ["path"] = d.RelativePath })]),
         };
     }
@@ -88,7 +89,7 @@ internal static class ShowCommand
         return view;
     }
 
-    private static void WriteHuman(TextWriter output, WorkspaceSnapshot snapshot, Selection selection)
+    private static void WriteHuman(TextWriter output, WorkspaceSnapshot snapshot, Selection selection, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
     {
         if (selection.Explicit)
         {
@@ -120,37 +121,61 @@ internal static class ShowCommand
         Section("resources", DocumentKind.Resource);
         Section("schemas", DocumentKind.Schema);
         output.WriteLine("lint authorities:");
+        foreach (var (authority, rules) in CustomLintView.Authorities(registrations))
+        {
+            foreach (var rule in rules)
+            {
+                output.WriteLine($"  {authority}  {rule}");
+            }
+        }
         Section("linters", DocumentKind.CustomLint);
     }
 
-    private static int ShowCatalog(Terminal terminal, string? rule, bool json, string? workspace = null)
+    private static int ShowCatalog(Terminal terminal, CatalogRequest request, bool json, string? workspace, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
     {
-        var rules = LintRuleCatalog.All;
-        if (rule is not null)
+        var rules = workspace is null ? LintRuleCatalog.All : CustomLintView.Catalog(registrations);
+        if (request.Rule is { } rule)
         {
-            var info = LintRuleCatalog.Find(rule);
+            var info = rules.FirstOrDefault(r => r.Rule == rule);
             if (info is null)
             {
                 return terminal.Fail($"diagnostic not found: {rule}");
             }
             rules = [info];
         }
+        if (request.Authority is { } authority)
+        {
+            rules = [.. rules.Where(r => r.Rule.StartsWith(authority + "/", StringComparison.Ordinal))];
+            if (rules.Count == 0)
+            {
+                return terminal.Fail($"lint authority not found: {authority}");
+            }
+        }
         if (json)
         {
-            terminal.WriteJson(new JsonObject
+            var catalog = new JsonObject
             {
                 ["scope"] = workspace is null ? "global" : "workspace",
                 ["subject"] = workspace ?? "global",
                 ["diagnostics"] = new JsonArray([.. rules.Select(r => (JsonNode)CatalogEntry(r))]),
-            });
+            };
+            if (workspace is not null)
+            {
+                // The workspace catalog also lists its rules under lint_rules, as the inventory names them (§11.3).
+                catalog["lint_rules"] = catalog["diagnostics"]!.DeepClone();
+            }
+            terminal.WriteJson(catalog);
             return 0;
         }
-        if (rule is not null)
+        if (request.Rule is not null)
         {
             var info = rules[0];
             terminal.Out.WriteLine($"rule: {info.Rule}");
             terminal.Out.WriteLine($"severity: {info.Severity.ToWireName()}");
-            terminal.Out.WriteLine($"entity: {(info.Entity == "resourceobject" ? "resource_object" : info.Entity)}");
+            if (info.Entity is not null)
+            {
+                terminal.Out.WriteLine($"entity: {(info.Entity == "resourceobject" ? "resource_object" : info.Entity)}");
+            }
             terminal.Out.WriteLine($"title: {info.Title}");
             terminal.Out.WriteLine($"help: {info.Help}");
             return 0;
@@ -160,7 +185,7 @@ internal static class ShowCommand
         builder.AppendLine($"{"rule".PadRight(width)}  {"severity",-8}  {"entity",-15}  title");
         foreach (var info in rules)
         {
-            builder.AppendLine($"{info.Rule.PadRight(width)}  {info.Severity.ToWireName(),-8}  {info.Entity,-15}  {info.Title}");
+            builder.AppendLine($"{info.Rule.PadRight(width)}  {info.Severity.ToWireName(),-8}  {info.Entity ?? "-",-15}  {info.Title}");
         }
         terminal.Out.Write(builder.ToString());
         return 0;
@@ -198,9 +223,17 @@ internal sealed class Selectors
 
     public Option<bool> LintRules { get; } = new("--lint-rules") { Description = "Show the lint rule catalog" };
 
+    public Option<string?> LintAuthority { get; } = new("--lint-authority") { Description = "Show the rules of one lint authority" };
+
+    public Option<bool> LintAuthorities { get; } = new("--lint-authorities") { Description = "Show the rules of every lint authority" };
+
+    public Option<string[]> Linter { get; } = new("--linter") { Description = "Select a custom linter, lint/<id>.lua (repeatable)" };
+
+    public Option<bool> Linters { get; } = new("--linters") { Description = "Select every custom linter" };
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Variable, Variables, Qualifier, Qualifiers, Resource, Resources, LintRule, LintRules })
+        foreach (Option option in new Option[] { Variable, Variables, Qualifier, Qualifiers, Resource, Resources, LintRule, LintRules, LintAuthority, LintAuthorities, Linter, Linters })
         {
             command.Options.Add(option);
         }
@@ -208,7 +241,8 @@ internal sealed class Selectors
 
     public bool AnyEntity(ParseResult parse) =>
         (parse.GetValue(Variable)?.Length ?? 0) > 0 || parse.GetValue(Variables) || (parse.GetValue(Qualifier)?.Length ?? 0) > 0 ||
-        parse.GetValue(Qualifiers) || (parse.GetValue(Resource)?.Length ?? 0) > 0 || parse.GetValue(Resources);
+        parse.GetValue(Qualifiers) || (parse.GetValue(Resource)?.Length ?? 0) > 0 || parse.GetValue(Resources) ||
+        (parse.GetValue(Linter)?.Length ?? 0) > 0 || parse.GetValue(Linters);
 
     public Selection Resolve(ParseResult parse, WorkspaceSnapshot snapshot)
     {
@@ -228,7 +262,7 @@ internal sealed class Selectors
             {
                 if (!snapshot.OfKind(kind).Any(d => d.Id == id))
                 {
-                    throw new RototoException(RototoErrorCode.NotFound, $"{noun} not found: {noun}://{id}");
+                    throw new RototoException(RototoErrorCode.NotFound, kind == DocumentKind.CustomLint ? $"linter not found: {id}" : $"{noun} not found: {noun}://{id}");
                 }
                 (chosen.TryGetValue(kind, out var set) && set is not null ? set : chosen[kind] = new HashSet<string>(StringComparer.Ordinal)).Add(id);
             }
@@ -236,6 +270,7 @@ internal sealed class Selectors
         Pick(DocumentKind.Variable, "variable", parse.GetValue(Variable), parse.GetValue(Variables));
         Pick(DocumentKind.Qualifier, "qualifier", parse.GetValue(Qualifier), parse.GetValue(Qualifiers));
         Pick(DocumentKind.Resource, "resource", parse.GetValue(Resource), parse.GetValue(Resources));
+        Pick(DocumentKind.CustomLint, "linter", parse.GetValue(Linter), parse.GetValue(Linters));
         var isExplicit = chosen.Values.Any(v => v is not null);
         return new Selection(chosen, isExplicit);
     }
@@ -255,5 +290,19 @@ internal sealed record Selection(Dictionary<DocumentKind, HashSet<string>?>? Cho
     }
 
     public IEnumerable<WorkspaceDocument> All(WorkspaceSnapshot snapshot) =>
-        new[] { DocumentKind.Qualifier, DocumentKind.Variable, DocumentKind.Resource }.SelectMany(k => Documents(snapshot, k));
+        new[] { DocumentKind.Qualifier, DocumentKind.Variable, DocumentKind.Resource, DocumentKind.CustomLint }.SelectMany(k => Documents(snapshot, k));
+}
+
+/// <summary>A request for the lint rule catalog (§9.3): all rules, one rule, or one authority's rules.</summary>
+internal sealed record CatalogRequest(string? Rule, string? Authority)
+{
+    /// <summary>The catalog request of a <c>show</c> command line, or null when it does not ask for the catalog.</summary>
+    public static CatalogRequest? From(ParseResult parse, Selectors selectors)
+    {
+        var rule = parse.GetValue(selectors.LintRule);
+        var authority = parse.GetValue(selectors.LintAuthority);
+        return rule is not null || authority is not null || parse.GetValue(selectors.LintRules) || parse.GetValue(selectors.LintAuthorities)
+            ? new CatalogRequest(rule, authority)
+            : null;
+    }
 }

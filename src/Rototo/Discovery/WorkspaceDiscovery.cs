@@ -31,7 +31,10 @@ internal sealed class WorkspaceSnapshot
 /// <summary>Finds and parses the files of a workspace directory, in rototo's discovery order (§2.1).</summary>
 internal static class WorkspaceDiscovery
 {
-    public static WorkspaceSnapshot Discover(string root)
+    /// <summary>Discovers the workspace at <paramref name="root"/>.</summary>
+    /// <param name="root">Workspace directory as given.</param>
+    /// <param name="overlay">Unsaved editor text by absolute file path (the LSP), read instead of the file; null reads the disk.</param>
+    public static WorkspaceSnapshot Discover(string root, IReadOnlyDictionary<string, string>? overlay = null)
     {
         string canonical;
         try
@@ -53,29 +56,29 @@ internal static class WorkspaceDiscovery
         }
 
         var snapshot = new WorkspaceSnapshot { GivenRoot = root, Root = canonical };
-        Add(snapshot, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
-        AddDirectory(snapshot, "qualifiers", ".toml", DocumentKind.Qualifier);
-        AddDirectory(snapshot, "variables", ".toml", DocumentKind.Variable);
+        Add(snapshot, overlay, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
+        AddDirectory(snapshot, overlay, "qualifiers", ".toml", DocumentKind.Qualifier);
+        AddDirectory(snapshot, overlay, "variables", ".toml", DocumentKind.Variable);
         foreach (var resource in ListFiles(canonical, "resources", ".toml"))
         {
             var id = Path.GetFileNameWithoutExtension(resource);
-            Add(snapshot, DocumentKind.Resource, id, "resources/" + resource);
+            Add(snapshot, overlay, DocumentKind.Resource, id, "resources/" + resource);
             foreach (var obj in ListFiles(canonical, $"resources/{id}-objects", ".toml"))
             {
-                Add(snapshot, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
+                Add(snapshot, overlay, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
             }
         }
-        AddDirectory(snapshot, "schemas", ".json", DocumentKind.Schema);
-        AddDirectory(snapshot, "lint", ".lua", DocumentKind.CustomLint);
+        AddDirectory(snapshot, overlay, "schemas", ".json", DocumentKind.Schema);
+        AddDirectory(snapshot, overlay, "lint", ".lua", DocumentKind.CustomLint);
         return snapshot;
     }
 
-    private static void AddDirectory(WorkspaceSnapshot snapshot, string directory, string extension, DocumentKind kind)
+    private static void AddDirectory(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay, string directory, string extension, DocumentKind kind)
     {
         foreach (var file in ListFiles(snapshot.Root!, directory, extension))
         {
             var id = kind == DocumentKind.Schema ? file[..^extension.Length] : Path.GetFileNameWithoutExtension(file);
-            Add(snapshot, kind, id, $"{directory}/{file}");
+            Add(snapshot, overlay, kind, id, $"{directory}/{file}");
         }
     }
 
@@ -122,7 +125,7 @@ internal static class WorkspaceDiscovery
         }
     }
 
-    private static void Add(WorkspaceSnapshot snapshot, DocumentKind kind, string id, string relativePath, string? resourceId = null)
+    private static void Add(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay, DocumentKind kind, string id, string relativePath, string? resourceId = null)
     {
         var root = snapshot.Root!;
         var fullPath = Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar));
@@ -137,7 +140,7 @@ internal static class WorkspaceDiscovery
             }
             else
             {
-                text = File.ReadAllText(canonical);
+                text = overlay is not null && overlay.TryGetValue(fullPath, out var unsaved) ? unsaved : File.ReadAllText(canonical);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

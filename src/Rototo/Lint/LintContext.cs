@@ -16,6 +16,9 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot)
 
     public LintStage Stage { get; set; }
 
+    /// <summary>The custom Lua lint, once the register stage ran.</summary>
+    public Custom.CustomLint? Custom { get; set; }
+
     public IEnumerable<WorkspaceDocument> Parsed(DocumentKind kind) => Snapshot.OfKind(kind).Where(d => d.Parsed && (d.Toml is not null || d.Json is not null));
 
     public WorkspaceDocument? ParsedQualifier(string id) => Parsed(DocumentKind.Qualifier).FirstOrDefault(d => d.Id == id);
@@ -44,11 +47,12 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot)
     public void Report(string rule, DiagnosticEntity entity, string message, WorkspaceDocument document, TextSpan? span, params RelatedInformation[] related) =>
         Report(rule, entity, message, At(document, span), related);
 
-    public void Report(string rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related)
-    {
-        var info = LintRuleCatalog.Get(rule);
-        Diagnostics.Add(new LintDiagnostic(info.Rule, info.Severity, Stage, entity, message, info.Help, location, related));
-    }
+    public void Report(string rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related) =>
+        Report(LintRuleCatalog.Get(rule), entity, message, location, related);
+
+    /// <summary>Reports a diagnostic of a built-in or custom rule at the current stage.</summary>
+    public void Report(LintRuleInfo rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related) =>
+        Diagnostics.Add(new LintDiagnostic(rule.Rule, rule.Severity, Stage, entity, message, rule.Help, location, related));
 
     /// <summary>A location in <paramref name="document"/>: ranged when a non-empty span is given, document-level otherwise.</summary>
     public static DiagnosticLocation At(WorkspaceDocument document, TextSpan? span)

@@ -1,12 +1,16 @@
 using Rototo.Discovery;
 using Rototo.Lint.Checks;
+using Rototo.Lint.Custom;
 
 namespace Rototo.Lint;
 
 /// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1) and sorts the diagnostics.</summary>
 internal static class Linter
 {
-    public static List<LintDiagnostic> Run(WorkspaceSnapshot snapshot)
+    /// <summary>Runs every stage; the context holds the sorted diagnostics and the custom registrations.</summary>
+    /// <param name="snapshot">The discovered workspace.</param>
+    /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
+    public static LintContext Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null)
     {
         var context = new LintContext(snapshot);
         if (snapshot.DiscoveryFailure is { } failure)
@@ -14,32 +18,41 @@ internal static class Linter
             context.Stage = LintStage.Discover;
             var path = snapshot.Root ?? snapshot.GivenRoot;
             context.Report(failure.Rule, DiagnosticEntity.Workspace, failure.Message, new DiagnosticLocation(path, null) { IsWorkspaceRoot = true });
-            return context.Diagnostics;
+            return context;
         }
 
         context.Stage = LintStage.Parse;
         ParseChecks.Run(context);
 
         context.Stage = LintStage.Register;
-        ParseChecks.RunCustomLintFiles(context);
+        context.Custom = CustomLint.Register(context, luaTimeout);
 
-        context.Stage = LintStage.Project;
-        ManifestChecks.Run(context);
-        SchemaChecks.Run(context);
-        ShapeChecks.Run(context);
+        Stage(context, LintStage.Project, ManifestChecks.Run, SchemaChecks.Run, ShapeChecks.Run);
+        Stage(context, LintStage.Reference, ReferenceChecks.Run);
+        Stage(context, LintStage.Value, ValueChecks.Run);
+        Stage(context, LintStage.Graph, GraphChecks.Run);
+        Stage(context, LintStage.Policy);
 
-        context.Stage = LintStage.Reference;
-        ReferenceChecks.Run(context);
+        context.Diagnostics.Sort(Compare);
+        return context;
+    }
 
-        context.Stage = LintStage.Value;
-        ValueChecks.Run(context);
+    /// <summary>Only the register stage (§10.2): the workspace's valid custom registrations, for catalogs and inspection.</summary>
+    public static IReadOnlyList<CustomLintRegistration> Registrations(WorkspaceSnapshot snapshot)
+    {
+        var context = new LintContext(snapshot) { Stage = LintStage.Register };
+        return snapshot.DiscoveryFailure is null ? CustomLint.Register(context).Registrations : [];
+    }
 
-        context.Stage = LintStage.Graph;
-        GraphChecks.Run(context);
-
-        var diagnostics = context.Diagnostics;
-        diagnostics.Sort(Compare);
-        return diagnostics;
+    /// <summary>One stage (§9.1): its built-in checks in order, then the custom handlers registered for it.</summary>
+    private static void Stage(LintContext context, LintStage stage, params Action<LintContext>[] builtIns)
+    {
+        context.Stage = stage;
+        foreach (var check in builtIns)
+        {
+            check(context);
+        }
+        context.Custom?.Run(context, stage);
     }
 
     /// <summary>rototo's output order: workspace-root locations first, then path, position, byte offset, rule, message.</summary>

@@ -30,7 +30,7 @@ public sealed class BadInputTests
 
         var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(workspace.Root));
 
-        Assert.Contains("error[rototo/schema-parse-failed]: schemas/context.schema.json: failed to parse schemas/context.schema.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains("error[rototo/schema-parse-failed]: schemas/context.schema.json:1:35: failed to parse schemas/context.schema.json", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,16 +18,21 @@ internal static class ParseChecks
                 DocumentKind.ResourceObject => ("resource-object-parse-failed", DiagnosticEntity.ResourceObject(document.ResourceId!, document.Id)),
                 _ => ("schema-parse-failed", DiagnosticEntity.Schema(document.RelativePath)),
             };
-            context.Report(rule, entity, document.Error!, document, document.ErrorSpan);
+            context.Report(rule, entity, document.Error!, ErrorLocation(document));
         }
     }
 
-    /// <summary>Register stage: Lua lint files that could not be read (e.g. a link escaping the workspace).</summary>
-    public static void RunCustomLintFiles(LintContext context)
+    /// <summary>
+    /// The error span's location. A JSON error always has a one-character range at its line and column (§9.4
+    /// schema-parse-failed), even at the end of the text where the span is empty; other files fall back to the document.
+    /// </summary>
+    private static DiagnosticLocation ErrorLocation(WorkspaceDocument document)
     {
-        foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint).Where(d => d.Error is not null))
+        if (document is { Kind: DocumentKind.Schema, ErrorSpan: { IsEmpty: true } span, Source: { } source })
         {
-            context.Report("custom-lint-failed", DiagnosticEntity.CustomLint(document.RelativePath), document.Error!, document, null);
+            var start = source.PositionAt(span.Start);
+            return new DiagnosticLocation(document.RelativePath, new Text.TextRange(start, start with { Character = start.Character + 1 })) { StartOffset = span.Start };
         }
+        return LintContext.At(document, document.ErrorSpan);
     }
 }

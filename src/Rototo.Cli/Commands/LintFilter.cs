@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Rototo.Discovery;
+using Rototo.Lint;
+
+namespace Rototo.Cli.Commands;
+
+/// <summary>
+/// <c>rototo lint</c> selectors (§15): a diagnostic is kept when it matches ANY selector; with no selector every
+/// diagnostic is kept. Explicit ids are checked against the workspace first.
+/// </summary>
+internal sealed class LintFilter
+{
+    private readonly List<Func<LintDiagnostic, bool>> _matchers = [];
+
+    private LintFilter()
+    {
+    }
+
+    /// <summary>True when no selector was given.</summary>
+    public bool IsEmpty => _matchers.Count == 0;
+
+    /// <summary>True when the diagnostic matches a selector (or there is none).</summary>
+    public bool Keeps(LintDiagnostic diagnostic) => IsEmpty || _matchers.Any(m => m(diagnostic));
+
+    /// <summary>Builds the filter of a command line.</summary>
+    /// <exception cref="RototoException">An explicit id does not exist (<c>{kind} not found: ...</c>).</exception>
+    public static LintFilter From(ParseResult parse, Selectors selectors, WorkspaceSnapshot snapshot, WorkspaceLint lint)
+    {
+        var filter = new LintFilter();
+        filter.Entities(parse.GetValue(selectors.Variable), parse.GetValue(selectors.Variables), snapshot, DocumentKind.Variable, "variable", VariableId, "variables/");
+        filter.Entities(parse.GetValue(selectors.Qualifier), parse.GetValue(selectors.Qualifiers), snapshot, DocumentKind.Qualifier, "qualifier", QualifierId, "qualifiers/");
+        filter.Entities(parse.GetValue(selectors.Resource), parse.GetValue(selectors.Resources), snapshot, DocumentKind.Resource, "resource", ResourceId, "resources/");
+
+        var rules = Output.CustomLintView.Catalog(lint.CustomRegistrations);
+        if (parse.GetValue(selectors.LintRules))
+        {
+            filter._matchers.Add(_ => true);
+        }
+        if (parse.GetValue(selectors.LintRule) is { } rule)
+        {
+            Require(rules.Any(r => r.Rule == rule), $"diagnostic not found: {rule}");
+            filter._matchers.Add(d => d.Rule == rule);
+        }
+        if (parse.GetValue(selectors.LintAuthorities))
+        {
+            filter._matchers.Add(_ => true);
+        }
+        if (parse.GetValue(selectors.LintAuthority) is { } authority)
+        {
+            Require(rules.Any(r => Authority(r.Rule) == authority), $"lint authority not found: {authority}");
+            filter._matchers.Add(d => Authority(d.Rule) == authority);
+        }
+        if (parse.GetValue(selectors.Linters))
+        {
+            filter._matchers.Add(d => d.Entity.Kind == "custom_lint" || d.Location.Path.StartsWith("lint/", StringComparison.Ordinal) || Authority(d.Rule) != "rototo");
+        }
+        foreach (var linter in parse.GetValue(selectors.Linter) ?? [])
+        {
+            Require(snapshot.OfKind(DocumentKind.CustomLint).Any(d => d.Id == linter), $"linter not found: {linter}");
+            var path = $"lint/{linter}.lua";
+            filter._matchers.Add(d => d.Entity.Path == path || d.Location.Path == path);
+        }
+        return filter;
+    }
+
+    private void Entities(string[]? ids, bool all, WorkspaceSnapshot snapshot, DocumentKind kind, string noun, Func<DiagnosticEntity, string?> owner, string folder)
+    {
+        if (all)
+        {
+            _matchers.Add(d => owner(d.Entity) is not null || d.Location.Path.StartsWith(folder, StringComparison.Ordinal));
+        }
+        foreach (var id in ids ?? [])
+        {
+            Require(snapshot.OfKind(kind).Any(d => d.Id == id), $"{noun} not found: {noun}://{id}");
+            var path = $"{folder}{id}.toml";
+            var objects = $"{folder}{id}-objects/";
+            _matchers.Add(d => owner(d.Entity) == id || d.Location.Path == path || (kind == DocumentKind.Resource && d.Location.Path.StartsWith(objects, StringComparison.Ordinal)));
+        }
+    }
+
+    private static string? VariableId(DiagnosticEntity e) => e.Kind switch { "variable" => e.Id, "value" or "rule" => e.Owner, _ => null };
+
+    private static string? QualifierId(DiagnosticEntity e) => e.Kind switch { "qualifier" => e.Id, "predicate" => e.Owner, _ => null };
+
+    private static string? ResourceId(DiagnosticEntity e) => e.Kind switch { "resource" => e.Id, "resource_object" => e.Owner, _ => null };
+
+    private static string Authority(string rule) => rule[..Math.Max(0, rule.IndexOf('/', StringComparison.Ordinal))];
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new RototoException(RototoErrorCode.NotFound, message);
+        }
+    }
+}

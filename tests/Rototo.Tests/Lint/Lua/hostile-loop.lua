@@ -1,0 +1,4 @@
+-- register never returns.
+function register(lint)
+  while true do end
+end
