@@ -98,7 +98,7 @@ internal sealed class LuaVm : IDisposable
         return registrations;
     }
 
-    /// <summary>Calls the global function <paramref name="handler"/> with the context built by <paramref name="contextChunk"/> (§10.3).</summary>
+    /// <summary>Calls the global function <paramref name="handler"/> with the context built by <paramref name="contextExpression"/> (§10.3).</summary>
     /// <param name="handler">Global handler function name.</param>
     /// <param name="contextExpression">The <c>ctx</c> table as a Lua expression (<see cref="LuaLiteral"/>), where <c>null</c> is JSON null.</param>
     /// <param name="error">The handler's error, else null.</param>
