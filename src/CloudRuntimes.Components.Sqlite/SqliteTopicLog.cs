@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using CloudRuntimes.Components.PubSub;
 using Microsoft.Data.Sqlite;
 
@@ -9,15 +10,22 @@ namespace CloudRuntimes.Components.Sqlite;
 /// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Each group has a
 /// cursor row: the sequence number up to which it has acknowledged, the message it has leased, the attempts of
 /// that message and when it is available again. Every operation is one transaction, so several processes may
-/// share a file.
+/// share a file. Appends are group-committed: the appends waiting when the writer is free are written in one
+/// transaction (each completes once that transaction commits), so many concurrent publishers take the connection
+/// for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it.
 /// </summary>
 internal sealed class SqliteTopicLog : ITopicLog
 {
+    private const int MaxAppendBatch = 256;
+
     private readonly SqliteSession _session;
+    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _appendWriter;
 
     public SqliteTopicLog(SqliteSession session)
     {
         _session = session;
+        _appendWriter = Task.Run(WriteAppendsAsync);
         _session.Execute("""
             CREATE TABLE IF NOT EXISTS pubsub_messages (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -39,10 +47,75 @@ internal sealed class SqliteTopicLog : ITopicLog
             """);
     }
 
-    public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync(sql => sql.Execute(
-            "INSERT INTO pubsub_messages (topic, id, data, content_type, metadata, expires_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
-            topic, message.Id, message.Data.ToArray(), message.ContentType, JsonSerializer.Serialize(message.Metadata), message.ExpiresAt?.ToUnixTimeMilliseconds()), cancellationToken);
+    public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAppend(topic, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
+        return pending.Stored.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The single writer of appends: each round writes every waiting append (up to a bound) in one transaction.</summary>
+    private async Task WriteAppendsAsync()
+    {
+        var batch = new List<PendingAppend>(MaxAppendBatch);
+        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxAppendBatch && _appends.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            if (await TryWriteAsync(batch).ConfigureAwait(false) is null)
+            {
+                batch.ForEach(pending => pending.Stored.TrySetResult());
+            }
+            else
+            {
+                // One bad append (a duplicate id) must not fail the others: write them one at a time.
+                foreach (var pending in batch)
+                {
+                    Complete(pending, await TryWriteAsync([pending]).ConfigureAwait(false));
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private static void Complete(PendingAppend pending, Exception? failure)
+    {
+        if (failure is null)
+        {
+            pending.Stored.TrySetResult();
+        }
+        else
+        {
+            pending.Stored.TrySetException(failure);
+        }
+    }
+
+    /// <summary>Writes appends in one transaction; returns the failure, or null when they are durable.</summary>
+    private async Task<Exception?> TryWriteAsync(List<PendingAppend> appends)
+    {
+        try
+        {
+            await _session.InTransactionAsync(sql =>
+            {
+                foreach (var (topic, message, _) in appends)
+                {
+                    sql.Execute(
+                        "INSERT INTO pubsub_messages (topic, id, data, content_type, metadata, expires_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+                        topic, message.Id, message.Data.ToArray(), message.ContentType, JsonSerializer.Serialize(message.Metadata), message.ExpiresAt?.ToUnixTimeMilliseconds());
+                }
+                return true;
+            }, CancellationToken.None).ConfigureAwait(false);
+            return null;
+        }
+#pragma warning disable CA1031 // Any failure must reach the publishers waiting on these appends, or they would wait forever.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return e;
+        }
+    }
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(
@@ -94,10 +167,12 @@ internal sealed class SqliteTopicLog : ITopicLog
             "UPDATE pubsub_cursors SET available_at = $p3 WHERE topic = $p0 AND consumer_group = $p1 AND leased = (SELECT seq FROM pubsub_messages WHERE id = $p2)",
             topic, group, messageId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken);
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // Appends already accepted are written before the connection closes.
+        _appends.Writer.TryComplete();
+        await _appendWriter.ConfigureAwait(false);
         _session.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private static StoredMessage ToMessage(SqliteDataReader row) => new(
@@ -107,3 +182,6 @@ internal sealed class SqliteTopicLog : ITopicLog
         JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(4)) ?? [],
         row.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(5)));
 }
+
+/// <summary>An append waiting for the writer; <see cref="Stored"/> completes when it is durable.</summary>
+internal sealed record PendingAppend(string Topic, StoredMessage Message, TaskCompletionSource Stored);
