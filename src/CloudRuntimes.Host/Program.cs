@@ -70,4 +70,6 @@ run.SetAction(async (parse, cancellationToken) =>
 });
 
 var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP API") { run };
-return await root.Parse(args).InvokeAsync();
+// SIGTERM/SIGINT cancel the run; the server then drains in-flight requests for up to its 10 s shutdown timeout,
+// so the command line waits longer than that before it would end the process itself.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

@@ -17,6 +17,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     public const string SecretValue = "s3cr3t";
 
     private readonly List<Process> _processes = [];
+    private readonly Dictionary<Uri, Process> _runtimes = [];
     private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-" + Guid.NewGuid().ToString("N"));
 
     public Uri RuntimeEndpoint { get; private set; } = null!;
@@ -42,8 +43,8 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     {
         var appPort = FreePort();
         AppEndpoint = new Uri($"http://127.0.0.1:{appPort}/");
-        Start(Built("tests/CloudRuntimes.TestApp", "CloudRuntimes.TestApp.dll"), ["--urls", AppEndpoint.ToString().TrimEnd('/')], null);
-        await WaitAsync(new Uri(AppEndpoint, "received"));
+        var app = Start(Built("tests/CloudRuntimes.TestApp", "CloudRuntimes.TestApp.dll"), ["--urls", AppEndpoint.ToString().TrimEnd('/')], null);
+        await WaitAsync(new Uri(AppEndpoint, "received"), app);
 
         RuntimeEndpoint = await StartRuntimeAsync(_data, appPort, null);
     }
@@ -63,9 +64,10 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             environment["DAPR_API_TOKEN"] = apiToken;
         }
-        Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
+        var process = Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
-        await WaitAsync(new Uri(endpoint, "v1.0/healthz"));
+        _runtimes[endpoint] = process;
+        await WaitAsync(new Uri(endpoint, "v1.0/healthz"), process);
         return endpoint;
     }
 
@@ -122,7 +124,10 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built at {path}", path);
     }
 
-    private void Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>The process of a runtime started by <see cref="StartRuntimeAsync"/>.</summary>
+    public Process RuntimeProcess(Uri endpoint) => _runtimes[endpoint];
+
+    private Process Start(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(assembly);
@@ -141,9 +146,10 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
+        return process;
     }
 
-    private async Task WaitAsync(Uri health)
+    private async Task WaitAsync(Uri health, Process process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -159,9 +165,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
             catch (HttpRequestException)
             {
             }
-            if (DateTime.UtcNow > deadline || _processes.Any(p => p.HasExited))
+            if (DateTime.UtcNow > deadline || process.HasExited)
             {
-                throw new InvalidOperationException($"{health} did not come up (a process exited: {_processes.Any(p => p.HasExited)})");
+                throw new InvalidOperationException($"{health} did not come up (the process exited: {process.HasExited})");
             }
             await Task.Delay(100);
         }

@@ -78,6 +78,12 @@ app.Map("/echo/{**rest}", async (HttpRequest request, string? rest) =>
     }, statusCode: request.Query.ContainsKey("status") ? int.Parse(request.Query["status"]!, System.Globalization.CultureInfo.InvariantCulture) : 200);
 });
 
+app.MapGet("/slow", async () =>
+{
+    await Task.Delay(1500);
+    return Results.Text("done");
+});
+
 app.MapPost("/job/{name}", async (string name, HttpRequest request) =>
 {
     Record("job", "/job/" + name, await ReadAsync(request), request.Headers);
