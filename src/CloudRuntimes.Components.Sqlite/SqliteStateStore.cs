@@ -12,15 +12,23 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
     private readonly SqliteSession _session;
-    private readonly string _table;
+    private readonly string _select;
+    private readonly string _upsert;
+    private readonly string _delete;
+    private readonly string _deleteExpired;
     private DateTimeOffset _nextPurge = DateTimeOffset.UtcNow + PurgeInterval;
 
     public SqliteStateStore(SqliteSession session, string table, string componentName)
         : base(componentName)
     {
         _session = session;
-        _table = SqliteNames.Table(table, componentName);
-        _session.Execute($"CREATE TABLE IF NOT EXISTS {_table} (key TEXT NOT NULL PRIMARY KEY, value BLOB NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL)");
+        var tableName = SqliteNames.Table(table, componentName);
+        // The statements are built once: the session caches prepared commands by their text.
+        _select = $"SELECT key, value, etag, expires_at FROM {tableName} WHERE key = $p0";
+        _upsert = $"INSERT INTO {tableName} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at";
+        _delete = $"DELETE FROM {tableName} WHERE key = $p0";
+        _deleteExpired = $"DELETE FROM {tableName} WHERE expires_at <= $p0";
+        _session.Execute($"CREATE TABLE IF NOT EXISTS {tableName} (key TEXT NOT NULL PRIMARY KEY, value BLOB NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL)");
     }
 
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
@@ -33,17 +41,17 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
             {
                 if (change.State is { } state)
                 {
-                    sql.Execute($"INSERT INTO {_table} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at",
+                    sql.Execute(_upsert,
                         change.Key, state.Value.ToArray(), state.ETag, state.ExpiresAt?.ToUnixTimeMilliseconds());
                 }
                 else
                 {
-                    sql.Execute($"DELETE FROM {_table} WHERE key = $p0", change.Key);
+                    sql.Execute(_delete, change.Key);
                 }
             }
             if (DateTimeOffset.UtcNow >= _nextPurge)
             {
-                sql.Execute($"DELETE FROM {_table} WHERE expires_at <= $p0", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                sql.Execute(_deleteExpired, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 _nextPurge = DateTimeOffset.UtcNow + PurgeInterval;
             }
             return true;
@@ -56,7 +64,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
         var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            foreach (var (k, state) in sql.Query($"SELECT key, value, etag, expires_at FROM {_table} WHERE key = $p0", ToState, key))
+            foreach (var (k, state) in sql.Query(_select, ToState, key))
             {
                 result[k] = state;
             }

@@ -21,7 +21,8 @@ public static class ComponentTelemetry
     public static async Task<T> TraceAsync<T>(string block, string operation, string component, Func<Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        using var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity(block + "." + operation);
+        // Nothing is built for traces or metrics nobody listens to (the hot path of an un-instrumented process).
+        using var activity = CloudRuntimesTelemetry.ActivitySource.HasListeners() ? CloudRuntimesTelemetry.ActivitySource.StartActivity(block + "." + operation) : null;
         activity?.SetTag("cloudruntimes.component", component);
         var started = Stopwatch.GetTimestamp();
         var outcome = "error";
@@ -38,9 +39,12 @@ public static class ComponentTelemetry
         }
         finally
         {
-            var tags = new TagList { { "block", block }, { "operation", operation }, { "component", component }, { "outcome", outcome } };
-            CloudRuntimesTelemetry.Operations.Add(1, tags);
-            CloudRuntimesTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+            if (CloudRuntimesTelemetry.Operations.Enabled || CloudRuntimesTelemetry.Duration.Enabled)
+            {
+                var tags = new TagList { { "block", block }, { "operation", operation }, { "component", component }, { "outcome", outcome } };
+                CloudRuntimesTelemetry.Operations.Add(1, tags);
+                CloudRuntimesTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+            }
         }
     }
 
