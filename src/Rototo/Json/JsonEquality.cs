@@ -16,13 +16,6 @@ internal static class JsonEquality
         return Structural(actual, expected);
     }
 
-    /// <summary>Compares two JSON strings by their unescaped text, without allocating when <paramref name="b"/> has no escapes.</summary>
-    private static bool StringEquals(JsonElement a, JsonElement b)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(b);
-        return raw.IndexOf((byte)'\\') < 0 ? a.ValueEquals(raw[1..^1]) : a.ValueEquals(b.GetString());
-    }
-
     /// <summary>serde_json <c>Value</c> equality: numbers by identity and value, objects by key set (last duplicate wins).</summary>
     public static bool Structural(JsonElement a, JsonElement b)
     {
@@ -33,7 +26,7 @@ internal static class JsonEquality
         switch (a.ValueKind)
         {
             case JsonValueKind.String:
-                return StringEquals(a, b);
+                return a.ValueEquals(JsonStrings.Utf8(b));
             case JsonValueKind.Number:
                 return JsonNumber.Read(a).IdentityEquals(JsonNumber.Read(b));
             case JsonValueKind.Array:

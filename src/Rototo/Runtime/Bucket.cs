@@ -39,12 +39,7 @@ public static class Bucket
     {
         if (value.ValueKind == JsonValueKind.String)
         {
-            var raw = JsonMarshal.GetRawUtf8Value(value);
-            if (raw.Length >= 2 && raw.IndexOf((byte)'\\') < 0)
-            {
-                return Finish(Hash(saltState, raw[1..^1]));
-            }
-            return Finish(Hash(saltState, Encoding.UTF8.GetBytes(value.GetString()!)));
+            return Finish(Hash(saltState, JsonStrings.Utf8(value)));
         }
         return Finish(Hash(saltState, Encoding.UTF8.GetBytes(SerdeJson.Compact(value))));
     }

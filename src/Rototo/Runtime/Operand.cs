@@ -19,8 +19,7 @@ internal sealed class Operand
         Element = element;
         if (element.ValueKind == JsonValueKind.String)
         {
-            var raw = JsonMarshal.GetRawUtf8Value(element);
-            _utf8 = raw.IndexOf((byte)'\\') < 0 ? raw[1..^1].ToArray() : System.Text.Encoding.UTF8.GetBytes(element.GetString()!);
+            _utf8 = JsonStrings.Utf8(element).ToArray();
         }
         else if (element.ValueKind == JsonValueKind.Number)
         {
