@@ -19,6 +19,7 @@ public sealed class ShortInProcessConfig : ManualConfig
         AddExporter([.. DefaultConfig.Instance.GetExporters()]);
         AddAnalyser([.. DefaultConfig.Instance.GetAnalysers()]);
         AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(8));
+        AddDiagnoser(BenchmarkDotNet.Diagnosers.MemoryDiagnoser.Default);
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
         AddColumn(CategoriesColumn.Default);
         Options |= ConfigOptions.JoinSummary;

@@ -54,7 +54,7 @@ public class SqliteBenchmarks
         Execute("CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL)");
         Execute("CREATE TABLE locks (resource TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL)");
         Execute("CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, data BLOB NOT NULL)");
-        _rawGet = Command("SELECT value, etag FROM state WHERE key = $k", "$k");
+        _rawGet = Command("SELECT value, etag, expires_at FROM state WHERE key = $k", "$k");
         _rawSave = Command("INSERT INTO state (key, value, etag) VALUES ($k, $v, $e) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag", "$k", "$v", "$e");
         _rawLock = Command("INSERT INTO locks (resource, owner, expires_at) VALUES ($r, $o, $x) ON CONFLICT(resource) DO NOTHING", "$r", "$o", "$x");
         _rawUnlock = Command("DELETE FROM locks WHERE resource = $r AND owner = $o", "$r", "$o");
@@ -78,7 +78,7 @@ public class SqliteBenchmarks
         Directory.Delete(_directory, recursive: true);
     }
 
-    /// <summary>Raw: one SELECT by key.</summary>
+    /// <summary>Raw: one SELECT by key, reading the value, ETag and expiry.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("state get")]
     public object? RawGet() => RawRead(_keys[0]);
 
@@ -151,11 +151,12 @@ public class SqliteBenchmarks
         return await _locks.UnlockAsync(new UnlockRequest("resource", "owner"));
     }
 
-    private object? RawRead(string key)
+    // What a state get must return: the value, its ETag and its expiry (for ttlExpireTime).
+    private (byte[] Value, string ETag, long? ExpiresAt)? RawRead(string key)
     {
         _rawGet.Parameters[0].Value = key;
         using var reader = _rawGet.ExecuteReader();
-        return reader.Read() ? reader.GetValue(0) : null;
+        return reader.Read() ? ((byte[])reader.GetValue(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)) : null;
     }
 
     private int RawSave(string key)

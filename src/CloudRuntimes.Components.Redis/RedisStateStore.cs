@@ -29,6 +29,9 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
     protected override async Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         await ReadAsync(_database, keys).ConfigureAwait(false);
 
+    protected override async Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
+        ToState(await _database.HashGetAsync(Key(key), Fields).ConfigureAwait(false));
+
     protected override async Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -78,14 +81,22 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
         var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
         for (var i = 0; i < keys.Count; i++)
         {
-            var fields = values[i];
-            if (fields[1].IsNull)
+            if (ToState(values[i]) is { } state)
             {
-                continue;
+                result[keys[i]] = state;
             }
-            var expiry = (long)fields[2];
-            result[keys[i]] = new StoredState((byte[])fields[0]!, fields[1].ToString(), expiry > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiry) : null);
         }
         return result;
+    }
+
+    /// <summary>The record in the hash fields <c>data</c>, <c>etag</c>, <c>exp</c>; null when the hash is absent.</summary>
+    private static StoredState? ToState(RedisValue[] fields)
+    {
+        if (fields[1].IsNull)
+        {
+            return null;
+        }
+        var expiry = (long)fields[2];
+        return new StoredState((byte[])fields[0]!, fields[1].ToString(), expiry > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiry) : null);
     }
 }

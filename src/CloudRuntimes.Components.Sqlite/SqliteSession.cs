@@ -85,11 +85,23 @@ internal sealed class SqliteSession : IDisposable
         WithConnectionAsync(_ => work(new Statements(this, null)), cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one immediate (write-locking) transaction; commits when it returns, rolls back when it throws.</summary>
-    public async Task<T> InTransactionAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The statements.</param>
+    /// <param name="cancellationToken">Cancels waiting for the connection.</param>
+    /// <param name="durability">
+    /// <see cref="CommitDurability.PowerLoss"/> (the default) commits with the session's <see cref="Synchronous"/> mode;
+    /// <see cref="CommitDurability.ProcessCrash"/> commits with at most <c>synchronous=NORMAL</c>: in WAL mode the commit
+    /// survives a crash or kill of the process at once, and power loss from the next fully synchronous commit or checkpoint.
+    /// </param>
+    public async Task<T> InTransactionAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken, CommitDurability durability = CommitDurability.PowerLoss)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var relaxed = durability == CommitDurability.ProcessCrash && Synchronous is "FULL" or "EXTRA";
         try
         {
+            if (relaxed)
+            {
+                Command("PRAGMA synchronous=NORMAL", null, []).ExecuteNonQuery();
+            }
             using var transaction = _connection.BeginTransaction(deferred: false);
             var result = work(new Statements(this, transaction));
             transaction.Commit();
@@ -97,6 +109,10 @@ internal sealed class SqliteSession : IDisposable
         }
         finally
         {
+            if (relaxed)
+            {
+                Command("PRAGMA synchronous=" + Synchronous, null, []).ExecuteNonQuery();
+            }
             _gate.Release();
         }
     }
@@ -146,6 +162,14 @@ internal sealed class SqliteSession : IDisposable
 
         public object? Scalar(string sql, params object?[] parameters) => session.Command(sql, transaction, parameters).ExecuteScalar() is var value && value is DBNull ? null : value;
 
+        /// <summary>The first row of the result, or null when there is none.</summary>
+        public T? QueryFirst<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
+            where T : class
+        {
+            using var reader = session.Command(sql, transaction, parameters).ExecuteReader();
+            return reader.Read() ? row(reader) : null;
+        }
+
         public List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
         {
             using var reader = session.Command(sql, transaction, parameters).ExecuteReader();
@@ -157,4 +181,14 @@ internal sealed class SqliteSession : IDisposable
             return rows;
         }
     }
+}
+
+/// <summary>What a committed SQLite transaction must survive.</summary>
+internal enum CommitDurability
+{
+    /// <summary>Power loss and operating-system crashes: the commit is synced to disk before it returns.</summary>
+    PowerLoss,
+
+    /// <summary>A crash or kill of the process; power loss only once a later synced commit or checkpoint has run.</summary>
+    ProcessCrash,
 }

@@ -24,7 +24,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
         _session = session;
         var tableName = SqliteNames.Table(table, componentName);
         // The statements are built once: the session caches prepared commands by their text.
-        _select = $"SELECT key, value, etag, expires_at FROM {tableName} WHERE key = $p0";
+        _select = $"SELECT value, etag, expires_at FROM {tableName} WHERE key = $p0";
         _upsert = $"INSERT INTO {tableName} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at";
         _delete = $"DELETE FROM {tableName} WHERE key = $p0";
         _deleteExpired = $"DELETE FROM {tableName} WHERE expires_at <= $p0";
@@ -33,6 +33,9 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
 
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         _session.RunAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
+
+    protected override Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
+        _session.RunAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);
 
     protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql =>
@@ -64,14 +67,14 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
         var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            foreach (var (k, state) in sql.Query(_select, ToState, key))
+            if (sql.QueryFirst(_select, ToState, key) is { } state)
             {
-                result[k] = state;
+                result[key] = state;
             }
         }
         return result;
     }
 
-    private static (string, StoredState) ToState(SqliteDataReader row) =>
-        (row.GetString(0), new StoredState((byte[])row.GetValue(1), row.GetString(2), row.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(3))));
+    private static StoredState ToState(SqliteDataReader row) =>
+        new((byte[])row.GetValue(0), row.GetString(1), row.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(2)));
 }

@@ -18,11 +18,20 @@ public static class ComponentTelemetry
     /// <param name="component">Component name.</param>
     /// <param name="work">The operation.</param>
     /// <returns>The operation's result; its exception propagates unchanged.</returns>
-    public static async Task<T> TraceAsync<T>(string block, string operation, string component, Func<Task<T>> work)
+    public static Task<T> TraceAsync<T>(string block, string operation, string component, Func<Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        // Nothing is built for traces or metrics nobody listens to (the hot path of an un-instrumented process).
-        using var activity = CloudRuntimesTelemetry.ActivitySource.HasListeners() ? CloudRuntimesTelemetry.ActivitySource.StartActivity(block + "." + operation) : null;
+        // Nothing is built, and no extra asynchronous layer is added, for traces or metrics nobody listens to
+        // (the hot path of an un-instrumented process).
+        return IsObserved ? TraceObservedAsync(block, operation, component, work) : work();
+    }
+
+    private static bool IsObserved =>
+        CloudRuntimesTelemetry.ActivitySource.HasListeners() || CloudRuntimesTelemetry.Operations.Enabled || CloudRuntimesTelemetry.Duration.Enabled;
+
+    private static async Task<T> TraceObservedAsync<T>(string block, string operation, string component, Func<Task<T>> work)
+    {
+        using var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity(block + "." + operation);
         activity?.SetTag("cloudruntimes.component", component);
         var started = Stopwatch.GetTimestamp();
         var outcome = "error";
@@ -57,7 +66,11 @@ public static class ComponentTelemetry
     public static Task TraceAsync(string block, string operation, string component, Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return TraceAsync(block, operation, component, async () =>
+        if (!IsObserved)
+        {
+            return work();
+        }
+        return TraceObservedAsync(block, operation, component, async () =>
         {
             await work().ConfigureAwait(false);
             return true;
