@@ -114,13 +114,15 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         }
     }
 
-    public async Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    /// <summary>Leases one message at a time (the group's pending entries list holds at most one), whatever <paramref name="maxCount"/> allows.</summary>
+    public async Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var result = await _database.ScriptEvaluateAsync(LeaseScript, [topic, AvailabilityKey(topic, group)],
             [group, _consumer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)leaseDuration.TotalMilliseconds]).ConfigureAwait(false);
         if (result.IsNull)
         {
-            return null;
+            return [];
         }
         var parts = (RedisResult[])result!;
         var fields = (RedisResult[])parts[0]!;
@@ -136,15 +138,16 @@ internal sealed class RedisStreamTopicLog : ITopicLog
             values["contentType"].ToString(),
             JsonSerializer.Deserialize<Dictionary<string, string>>(values["metadata"].ToString()) ?? [],
             expiresAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
-        return new LeasedMessage(message, (int)parts[1]);
+        return [new LeasedMessage(message, (int)parts[1])];
     }
 
     public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
         _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)], [group, messageId, "ack", 0]);
 
-    public Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken) =>
+    /// <summary>Keeps the entry pending with its availability delayed; Redis counts its delivery attempts itself.</summary>
+    public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)],
-            [group, messageId, "release", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds]);
+            [group, message.Message.Id, "release", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds]);
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 

@@ -18,6 +18,14 @@ internal sealed class SqliteTopicLog : ITopicLog
 {
     private const int MaxAppendBatch = 256;
 
+    /// <summary>
+    /// Leases and acknowledgements survive a crash of the process at once (so a message that crashes its handler
+    /// still counts its attempts toward the dead-letter limit) but are synced to disk only with the next append or
+    /// checkpoint: after a power loss a delivery may repeat (at-least-once) with its attempt counted once less.
+    /// Appends are always synced: a published message survives power loss.
+    /// </summary>
+    private const CommitDurability Bookkeeping = CommitDurability.ProcessCrash;
+
     private readonly SqliteSession _session;
     private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _appendWriter;
@@ -122,50 +130,57 @@ internal sealed class SqliteTopicLog : ITopicLog
             "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_messages WHERE topic = $p0), 0))",
             topic, group), cancellationToken);
 
-    public Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync(sql =>
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return _session.InTransactionAsync<IReadOnlyList<LeasedMessage>>(sql =>
         {
-            var cursor = sql.Query("SELECT acknowledged, leased, attempts, available_at FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
-                r => (Acknowledged: r.GetInt64(0), Leased: r.GetInt64(1), Attempts: r.GetInt32(2), AvailableAt: r.GetInt64(3)), topic, group);
-            if (cursor.Count == 0)
+            if (sql.QueryFirst("SELECT acknowledged, leased, attempts, available_at FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
+                r => new Cursor(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3)), topic, group) is not { } cursor)
             {
-                return null;
-            }
-            var (acknowledged, leased, attempts, availableAt) = cursor[0];
-            var next = sql.Query("SELECT seq, id, data, content_type, metadata, expires_at FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT 1",
-                r => (Seq: r.GetInt64(0), Message: ToMessage(r)), topic, acknowledged);
-            if (next.Count == 0)
-            {
-                return null;
+                return [];
             }
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            if (next[0].Seq == leased && now < availableAt)
+            var head = sql.QueryFirst("SELECT seq FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT 1", r => (object)r.GetInt64(0), topic, cursor.Acknowledged);
+            if (head is null)
             {
-                return null;
+                return [];
             }
-            attempts = next[0].Seq == leased ? attempts + 1 : 1;
+            var releasedAgain = (long)head <= cursor.LeasedThrough;
+            if (releasedAgain && now < cursor.AvailableAt)
+            {
+                return [];
+            }
+            var attempts = releasedAgain ? cursor.Attempts + 1 : 1;
+            var messages = sql.Query("SELECT seq, id, data, content_type, metadata, expires_at FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
+                r => (Seq: r.GetInt64(0), Message: ToMessage(r)), topic, cursor.Acknowledged, releasedAgain ? 1 : maxCount);
             sql.Execute("UPDATE pubsub_cursors SET leased = $p2, attempts = $p3, available_at = $p4 WHERE topic = $p0 AND consumer_group = $p1",
-                topic, group, next[0].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds);
-            return new LeasedMessage(next[0].Message, attempts);
-        }, cancellationToken);
+                topic, group, messages[^1].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds);
+            return [.. messages.Select((m, i) => new LeasedMessage(m.Message, i == 0 ? attempts : 1))];
+        }, cancellationToken, Bookkeeping);
+    }
 
     public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql =>
         {
             var updated = sql.Execute(
-                "UPDATE pubsub_cursors SET acknowledged = leased, leased = -1, attempts = 0 WHERE topic = $p0 AND consumer_group = $p1 AND leased = (SELECT seq FROM pubsub_messages WHERE id = $p2)",
+                $"UPDATE pubsub_cursors SET acknowledged = m.seq, leased = -1, attempts = 0 FROM {LeasedMessageOf} WHERE {IsLeased}",
                 topic, group, messageId);
             if (updated > 0)
             {
                 sql.Execute("DELETE FROM pubsub_messages WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
             }
             return updated;
-        }, cancellationToken);
+        }, cancellationToken, Bookkeeping);
 
-    public Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync(sql => sql.Execute(
-            "UPDATE pubsub_cursors SET available_at = $p3 WHERE topic = $p0 AND consumer_group = $p1 AND leased = (SELECT seq FROM pubsub_messages WHERE id = $p2)",
-            topic, group, messageId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken);
+    public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        // Every earlier message of the topic was in this lease before it, so seq - 1 is a valid acknowledged cursor.
+        return _session.InTransactionAsync(sql => sql.Execute(
+            $"UPDATE pubsub_cursors SET acknowledged = m.seq - 1, leased = m.seq, attempts = $p3, available_at = $p4 FROM {LeasedMessageOf} WHERE {IsLeased}",
+            topic, group, message.Message.Id, message.DeliveryAttempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken, Bookkeeping);
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -174,6 +189,12 @@ internal sealed class SqliteTopicLog : ITopicLog
         await _appendWriter.ConfigureAwait(false);
         _session.Dispose();
     }
+
+    /// <summary>The message with id <c>$p2</c>, joined to the cursor of topic <c>$p0</c> and group <c>$p1</c> in an UPDATE.</summary>
+    private const string LeasedMessageOf = "(SELECT seq FROM pubsub_messages WHERE id = $p2) AS m";
+
+    /// <summary>The message is under the group's current lease.</summary>
+    private const string IsLeased = "topic = $p0 AND consumer_group = $p1 AND m.seq > acknowledged AND m.seq <= leased";
 
     private static StoredMessage ToMessage(SqliteDataReader row) => new(
         row.GetString(1),
@@ -185,3 +206,6 @@ internal sealed class SqliteTopicLog : ITopicLog
 
 /// <summary>An append waiting for the writer; <see cref="Stored"/> completes when it is durable.</summary>
 internal sealed record PendingAppend(string Topic, StoredMessage Message, TaskCompletionSource Stored);
+
+/// <summary>A consumer group's cursor row.</summary>
+internal sealed record Cursor(long Acknowledged, long LeasedThrough, int Attempts, long AvailableAt);

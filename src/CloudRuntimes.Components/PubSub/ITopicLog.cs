@@ -25,19 +25,26 @@ public interface ITopicLog : IAsyncDisposable
     Task JoinAsync(string topic, string group, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases the oldest message of <paramref name="topic"/> that <paramref name="group"/> has not acknowledged, when
-    /// it is available (not leased by another consumer with an unexpired lease, not delayed). Returns null when the
-    /// oldest unacknowledged message is unavailable, so that a group processes a topic in order. Each lease counts
-    /// as a delivery attempt, durably.
+    /// Leases, in order, up to <paramref name="maxCount"/> of the oldest messages of <paramref name="topic"/> that
+    /// <paramref name="group"/> has not acknowledged, when the oldest of them is available (not under another
+    /// unexpired lease, not delayed by a release). Returns none when it is unavailable, so that a group processes
+    /// a topic in order. A message leased again after its lease ran out or its release delay passed is leased
+    /// alone, with its delivery attempt counted up; each lease is recorded durably. A log may lease fewer than
+    /// <paramref name="maxCount"/> messages (some lease one at a time).
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
-    /// <param name="leaseDuration">How long the lease holds before another consumer may take the message.</param>
+    /// <param name="maxCount">The most messages to lease at once; at least 1.</param>
+    /// <param name="leaseDuration">How long the lease holds before another consumer may take the messages.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The leased message, or null.</returns>
-    Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    /// <returns>The leased messages, oldest first; empty when none is available.</returns>
+    Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken);
 
-    /// <summary>Marks a message processed by a group; it is never delivered to that group again.</summary>
+    /// <summary>
+    /// Marks a leased message and every message leased before it processed by the group: they are never delivered
+    /// to that group again. Messages leased after it are returned to the group at once (delivered again in order).
+    /// Does nothing when the message is not under this group's lease.
+    /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
     /// <param name="messageId">The message id.</param>
@@ -45,14 +52,19 @@ public interface ITopicLog : IAsyncDisposable
     /// <returns>A task that completes when recorded.</returns>
     Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken);
 
-    /// <summary>Returns a leased message to the group, available again after <paramref name="delay"/>.</summary>
+    /// <summary>
+    /// Returns a leased message for redelivery after <paramref name="delay"/>: the messages leased before it are
+    /// acknowledged (as by <see cref="AcknowledgeAsync"/>), the message keeps its delivery attempt count, and the
+    /// messages leased after it are returned to the group (delivered after it, in order). Does nothing when the
+    /// message is not under this group's lease.
+    /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
-    /// <param name="messageId">The message id.</param>
+    /// <param name="message">The leased message, as <see cref="LeaseAsync"/> returned it.</param>
     /// <param name="delay">How long to wait before redelivery.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when recorded.</returns>
-    Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken);
+    Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken);
 }
 
 /// <summary>A message as a topic log stores it.</summary>

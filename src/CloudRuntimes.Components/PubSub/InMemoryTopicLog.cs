@@ -2,8 +2,8 @@ namespace CloudRuntimes.Components.PubSub;
 
 /// <summary>
 /// The topic log of <c>pubsub.in-memory</c>: messages and consumer-group cursors in process memory. Each group has
-/// a cursor (every message up to it is acknowledged) and at most one leased message, the oldest after the cursor,
-/// so a group processes a topic strictly in order. Messages every known group has acknowledged are dropped.
+/// a cursor (every message up to it is acknowledged) and a lease over the messages right after the cursor (up to
+/// <c>LeasedThrough</c>), so a group processes a topic strictly in order. Messages every known group has acknowledged are dropped.
 /// </summary>
 internal sealed class InMemoryTopicLog : ITopicLog
 {
@@ -30,33 +30,43 @@ internal sealed class InMemoryTopicLog : ITopicLog
         return Task.CompletedTask;
     }
 
-    public Task<LeasedMessage?> LeaseAsync(string topic, string group, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         lock (_gate)
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
-            var next = cursor.Acknowledged + 1;
-            if (next >= state.FirstSequence + state.Messages.Count)
+            var head = cursor.Acknowledged + 1;
+            var available = state.FirstSequence + state.Messages.Count - head;
+            if (available <= 0)
             {
-                return Task.FromResult<LeasedMessage?>(null);
+                return Task.FromResult<IReadOnlyList<LeasedMessage>>([]);
             }
             var now = DateTimeOffset.UtcNow;
-            if (cursor.Leased == next)
+            int count;
+            if (head <= cursor.LeasedThrough)
             {
                 if (now < cursor.AvailableAt)
                 {
-                    return Task.FromResult<LeasedMessage?>(null);
+                    return Task.FromResult<IReadOnlyList<LeasedMessage>>([]);
                 }
                 cursor.Attempts++;
+                count = 1;
             }
             else
             {
-                cursor.Leased = next;
                 cursor.Attempts = 1;
+                count = (int)Math.Min(maxCount, available);
             }
+            cursor.LeasedThrough = head + count - 1;
             cursor.AvailableAt = now + leaseDuration;
-            return Task.FromResult<LeasedMessage?>(new LeasedMessage(state.Messages[(int)(next - state.FirstSequence)], cursor.Attempts));
+            var leased = new LeasedMessage[count];
+            for (var i = 0; i < count; i++)
+            {
+                leased[i] = new LeasedMessage(state.Messages[(int)(head + i - state.FirstSequence)], i == 0 ? cursor.Attempts : 1);
+            }
+            return Task.FromResult<IReadOnlyList<LeasedMessage>>(leased);
         }
     }
 
@@ -66,25 +76,30 @@ internal sealed class InMemoryTopicLog : ITopicLog
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
-            if (state.SequenceOf.TryGetValue(messageId, out var sequence) && cursor.Leased == sequence)
+            if (LeasedSequence(state, cursor, messageId) is { } sequence)
             {
                 cursor.Acknowledged = sequence;
-                cursor.Leased = -1;
+                cursor.LeasedThrough = -1;
                 Trim(state);
             }
         }
         return Task.CompletedTask;
     }
 
-    public Task ReleaseAsync(string topic, string group, string messageId, TimeSpan delay, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
-            if (state.SequenceOf.TryGetValue(messageId, out var sequence) && cursor.Leased == sequence)
+            if (LeasedSequence(state, cursor, message.Message.Id) is { } sequence)
             {
+                cursor.Acknowledged = sequence - 1;
+                cursor.LeasedThrough = sequence;
+                cursor.Attempts = message.DeliveryAttempt;
                 cursor.AvailableAt = DateTimeOffset.UtcNow + delay;
+                Trim(state);
             }
         }
         return Task.CompletedTask;
@@ -111,6 +126,10 @@ internal sealed class InMemoryTopicLog : ITopicLog
         }
         return cursor;
     }
+
+    /// <summary>The sequence number of a message under the group's current lease; null otherwise.</summary>
+    private static long? LeasedSequence(TopicState state, GroupCursor cursor, string messageId) =>
+        state.SequenceOf.TryGetValue(messageId, out var sequence) && sequence > cursor.Acknowledged && sequence <= cursor.LeasedThrough ? sequence : null;
 
     private static void Trim(TopicState state)
     {
@@ -142,7 +161,7 @@ internal sealed class InMemoryTopicLog : ITopicLog
     {
         public long Acknowledged { get; set; }
 
-        public long Leased { get; set; } = -1;
+        public long LeasedThrough { get; set; } = -1;
 
         public int Attempts { get; set; }
 

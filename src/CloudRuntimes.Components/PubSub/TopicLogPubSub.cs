@@ -12,12 +12,20 @@ namespace CloudRuntimes.Components.PubSub;
 /// The pub/sub building block over an <see cref="ITopicLog"/>: at-least-once delivery in publish order per
 /// consumer group, redelivery after <see cref="DeliveryStatus.Retry"/> or a handler exception, dead-letter
 /// after <see cref="TopicSubscription.MaxDeliveryAttempts"/> or <see cref="DeliveryStatus.Drop"/>, TTL expiry.
+/// Messages are leased and acknowledged in batches of up to 32, and handed to the handler one at a time.
 /// </summary>
 public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
 {
     private static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MinIdleWait = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxIdleWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The most messages leased, and then acknowledged, at once.</summary>
+    private const int BatchSize = 32;
+
+    /// <summary>How long a stopping subscription lets the delivery in progress run before cancelling it (Dapr's default graceful shutdown: 5 s).</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ITopicLog _log;
     private readonly string _componentName;
@@ -136,99 +144,161 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
 
     private TopicSignal Signal(string topic) => _signals.GetOrAdd(topic, _ => new TopicSignal());
 
-    /// <summary>One running subscription: a loop that leases, delivers and settles messages in order.</summary>
+    /// <summary>
+    /// One running subscription: a loop that leases a batch of messages, hands them to the handler one at a time in
+    /// order, and settles the batch: one acknowledgement for the messages handled, or a release at the first one to
+    /// retry (which acknowledges those before it and returns those after it).
+    /// </summary>
     private sealed class Subscriber(TopicLogPubSub owner, TopicSubscription subscription, TopicMessageHandler handler) : IAsyncDisposable
     {
-        private BackgroundLoop? _loop;
+        private readonly CancellationTokenSource _stopping = new();
+        private readonly CancellationTokenSource _abort = new();
+        private Task _loop = Task.CompletedTask;
+        private int _disposed;
 
         private string Group => subscription.ConsumerGroup ?? owner._defaultGroup;
 
-        public void Start() => _loop = BackgroundLoop.Start(RunAsync);
+        private string Topic => subscription.Topic;
 
+        public void Start() => _loop = Task.Run(RunAsync, CancellationToken.None);
+
+        /// <summary>Stops taking messages, lets the delivery in progress finish (cancelled past <see cref="DrainTimeout"/>) and settles it.</summary>
         public async ValueTask DisposeAsync()
         {
-            if (owner._subscribers.TryRemove(this, out _) && _loop is not null)
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
             {
-                await _loop.DisposeAsync().ConfigureAwait(false);
+                return;
             }
+            owner._subscribers.TryRemove(this, out _);
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            _abort.CancelAfter(DrainTimeout);
+            await _loop.ConfigureAwait(false);
+            _stopping.Dispose();
+            _abort.Dispose();
         }
 
-        private async Task RunAsync(CancellationToken token)
+        private async Task RunAsync()
         {
-            var signal = owner.Signal(subscription.Topic);
-            var idle = TimeSpan.FromMilliseconds(5);
-            while (!token.IsCancellationRequested)
+            var stopping = _stopping.Token;
+            var signal = owner.Signal(Topic);
+            var idle = MinIdleWait;
+            while (!stopping.IsCancellationRequested)
             {
-                LeasedMessage? leased;
+                var published = signal.Next;
+                IReadOnlyList<LeasedMessage> batch;
                 try
                 {
-                    leased = await owner._log.LeaseAsync(subscription.Topic, Group, LeaseDuration, token).ConfigureAwait(false);
+                    batch = await owner._log.LeaseAsync(Topic, Group, BatchSize, LeaseDuration, stopping).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
                     return;
                 }
                 catch (Exception e)
                 {
-                    owner._logger.LogWarning(e, "pub/sub {Component}: reading topic {Topic} failed; retrying", owner._componentName, subscription.Topic);
-                    leased = null;
+                    owner._logger.LogWarning(e, "pub/sub {Component}: reading topic {Topic} failed; retrying", owner._componentName, Topic);
+                    batch = [];
                 }
-                if (leased is null)
+                if (batch.Count == 0)
                 {
-                    await signal.WaitAsync(idle, token).ConfigureAwait(false);
+                    await published.WaitAsync(idle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                     idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, MaxIdleWait.Ticks));
                     continue;
                 }
-                idle = TimeSpan.FromMilliseconds(5);
-                await DeliverAsync(leased, token).ConfigureAwait(false);
+                idle = MinIdleWait;
+                await DeliverBatchAsync(batch, stopping).ConfigureAwait(false);
             }
         }
 
-        private async Task DeliverAsync(LeasedMessage leased, CancellationToken token)
+        /// <summary>
+        /// Hands the batch over in order until a message is to be retried, the subscription stops, or half the lease
+        /// has passed (so a slow handler never sees the lease of the messages after it run out), then settles it.
+        /// </summary>
+        private async Task DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
+        {
+            var leased = Stopwatch.GetTimestamp();
+            LeasedMessage? handled = null;
+            foreach (var message in batch)
+            {
+                if (stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(leased) > LeaseDuration / 2)
+                {
+                    if (handled is null)
+                    {
+                        // Nothing handled yet: hand the batch back without counting an attempt for its first message.
+                        await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
+                        return;
+                    }
+                    break;
+                }
+                var outcome = await DeliverAsync(message).ConfigureAwait(false);
+                if (outcome is Outcome.Handled)
+                {
+                    handled = message;
+                    continue;
+                }
+                var delay = outcome is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
+                await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
+                return;
+            }
+            if (handled is not null)
+            {
+                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled.Message.Id, CancellationToken.None)).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Records a settlement; when that fails the lease runs out and the messages are delivered again.</summary>
+        private async Task SettleAsync(LeasedMessage message, Func<Task> settle)
+        {
+            try
+            {
+                await settle().ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                owner._logger.LogWarning(e, "pub/sub {Component}: settling message {Id} on {Topic} failed; it will be delivered again when its lease ends", owner._componentName, message.Message.Id, Topic);
+            }
+        }
+
+        private async Task<Outcome> DeliverAsync(LeasedMessage leased)
         {
             var message = leased.Message;
             if (message.ExpiresAt is { } expiry && expiry < DateTimeOffset.UtcNow)
             {
-                owner._logger.LogInformation("pub/sub {Component}: message {Id} on {Topic} expired undelivered", owner._componentName, message.Id, subscription.Topic);
-                await owner._log.AcknowledgeAsync(subscription.Topic, Group, message.Id, token).ConfigureAwait(false);
-                return;
+                owner._logger.LogInformation("pub/sub {Component}: message {Id} on {Topic} expired undelivered", owner._componentName, message.Id, Topic);
+                return Outcome.Handled;
             }
-            var delivery = new TopicMessage(message.Id, subscription.Topic, message.Data, message.ContentType, message.Metadata, leased.DeliveryAttempt);
+            var delivery = new TopicMessage(message.Id, Topic, message.Data, message.ContentType, message.Metadata, leased.DeliveryAttempt);
             DeliveryStatus status;
             using (var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("pubsub.deliver", ActivityKind.Consumer))
             {
                 activity?.SetTag("cloudruntimes.component", owner._componentName);
-                activity?.SetTag("messaging.destination.name", subscription.Topic);
+                activity?.SetTag("messaging.destination.name", Topic);
                 try
                 {
-                    status = await handler(delivery, token).ConfigureAwait(false);
+                    status = await handler(delivery, _abort.Token).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (token.IsCancellationRequested)
+                catch (OperationCanceledException) when (_abort.IsCancellationRequested)
                 {
-                    // Stopping: leave the message leased; the lease expires and it is delivered again.
-                    return;
+                    // Stopping and past the drain timeout: the message goes back at once, this attempt counted.
+                    return Outcome.Aborted;
                 }
                 catch (Exception e)
                 {
-                    owner._logger.LogWarning(e, "pub/sub {Component}: handler for {Topic} failed on message {Id} (attempt {Attempt})", owner._componentName, subscription.Topic, message.Id, leased.DeliveryAttempt);
+                    owner._logger.LogWarning(e, "pub/sub {Component}: handler for {Topic} failed on message {Id} (attempt {Attempt})", owner._componentName, Topic, message.Id, leased.DeliveryAttempt);
                     status = DeliveryStatus.Retry;
                 }
                 activity?.SetTag("cloudruntimes.delivery.status", status.ToString());
             }
-
             if (status == DeliveryStatus.Success)
             {
-                await owner._log.AcknowledgeAsync(subscription.Topic, Group, message.Id, CancellationToken.None).ConfigureAwait(false);
+                return Outcome.Handled;
             }
-            else if (status == DeliveryStatus.Drop || leased.DeliveryAttempt >= subscription.MaxDeliveryAttempts)
+            if (status == DeliveryStatus.Drop || leased.DeliveryAttempt >= subscription.MaxDeliveryAttempts)
             {
                 await DeadLetterAsync(message, status).ConfigureAwait(false);
-                await owner._log.AcknowledgeAsync(subscription.Topic, Group, message.Id, CancellationToken.None).ConfigureAwait(false);
+                return Outcome.Handled;
             }
-            else
-            {
-                await owner._log.ReleaseAsync(subscription.Topic, Group, message.Id, subscription.RetryDelay ?? DefaultRetryDelay, CancellationToken.None).ConfigureAwait(false);
-            }
+            return Outcome.Retry;
         }
 
         private async Task DeadLetterAsync(StoredMessage message, DeliveryStatus status)
@@ -245,25 +315,27 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         }
     }
 
+    /// <summary>What became of one delivery.</summary>
+    private enum Outcome
+    {
+        /// <summary>Done with: succeeded, dropped, dead-lettered or expired; acknowledged with the batch.</summary>
+        Handled,
+
+        /// <summary>To be delivered again after the retry delay.</summary>
+        Retry,
+
+        /// <summary>Cancelled by a stop past the drain timeout; delivered again at once.</summary>
+        Aborted,
+    }
+
     /// <summary>Wakes subscribers of a topic when a message is published in this process.</summary>
     private sealed class TopicSignal
     {
         private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Set() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        /// <summary>Completes at the next <see cref="Set"/>: take it before looking for messages, so a publish in between is not missed.</summary>
+        public Task Next => Volatile.Read(ref _next).Task;
 
-        public async Task WaitAsync(TimeSpan timeout, CancellationToken token)
-        {
-            try
-            {
-                await Volatile.Read(ref _next).Task.WaitAsync(timeout, token).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
+        public void Set() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }

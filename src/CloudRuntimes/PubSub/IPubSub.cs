@@ -27,13 +27,17 @@ public interface IPubSub
     /// <param name="subscription">Topic, consumer group, retry and dead-letter settings.</param>
     /// <param name="handler">Called once per delivery attempt.</param>
     /// <param name="cancellationToken">Cancels subscribing (not the subscription).</param>
-    /// <returns>Dispose to stop delivery; messages not yet acknowledged stay stored.</returns>
+    /// <returns>
+    /// Dispose to stop delivery gracefully: no further message is handed to <paramref name="handler"/>, the delivery in
+    /// progress is let finish and is settled (its handler's token is signalled only if it runs past the component's
+    /// drain timeout), and messages not yet acknowledged stay stored for the next subscriber of the group.
+    /// </returns>
     Task<IAsyncDisposable> SubscribeAsync(TopicSubscription subscription, TopicMessageHandler handler, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Handles one delivery of a message.</summary>
 /// <param name="message">The message.</param>
-/// <param name="cancellationToken">Signalled when the subscription stops.</param>
+/// <param name="cancellationToken">Signalled when the subscription is stopping and this delivery has run past the drain timeout.</param>
 /// <returns>What to do with the message; an exception counts as <see cref="DeliveryStatus.Retry"/>.</returns>
 public delegate Task<DeliveryStatus> TopicMessageHandler(TopicMessage message, CancellationToken cancellationToken);
 

@@ -102,6 +102,82 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
     }
 
     [Fact]
+    public async Task Retried_message_in_a_backlog_holds_back_the_messages_after_it_and_those_before_stay_acknowledged()
+    {
+        // Published before anyone subscribes, so a back end that leases in batches takes them together.
+        foreach (var text in new[] { "m1", "m2", "m3", "m4", "m5" })
+        {
+            await PublishAsync("backlog", text);
+        }
+        var deliveries = new ConcurrentQueue<(string Text, int Attempt)>();
+        await SubscribeAsync(PubSub, new TopicSubscription("backlog", RetryDelay: FastRetry), (m, _) =>
+        {
+            deliveries.Enqueue((Text(m), m.DeliveryAttempt));
+            return Task.FromResult(Text(m) == "m3" && m.DeliveryAttempt == 1 ? DeliveryStatus.Retry : DeliveryStatus.Success);
+        });
+
+        await Eventually.HoldsAsync(() => deliveries.Count >= 6, Wait, "six deliveries");
+        await Task.Delay(300);
+        Assert.Equal([("m1", 1), ("m2", 1), ("m3", 1), ("m3", 2), ("m4", 1), ("m5", 1)], deliveries);
+    }
+
+    [Fact]
+    public async Task Stopping_lets_the_delivery_in_progress_finish_and_leaves_the_rest_for_the_group()
+    {
+        foreach (var text in new[] { "first", "second" })
+        {
+            await PublishAsync("drain", text);
+        }
+        var started = new TaskCompletionSource();
+        var finish = new TaskCompletionSource();
+        var cancelledDuringDelivery = false;
+        var first = await PubSub.SubscribeAsync(new TopicSubscription(Topic("drain"), "workers"), async (_, token) =>
+        {
+            started.TrySetResult();
+            await finish.Task;
+            cancelledDuringDelivery = token.IsCancellationRequested;
+            return DeliveryStatus.Success;
+        });
+        await started.Task.WaitAsync(Wait);
+
+        var stopping = first.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        Assert.False(stopping.IsCompleted, "stopping must wait for the delivery in progress");
+        finish.SetResult();
+        await stopping.WaitAsync(Wait);
+        Assert.False(cancelledDuringDelivery);
+
+        var received = new ConcurrentQueue<(string Text, int Attempt)>();
+        await SubscribeAsync(PubSub, new TopicSubscription("drain", "workers"), (m, _) => { received.Enqueue((Text(m), m.DeliveryAttempt)); return Task.FromResult(DeliveryStatus.Success); });
+        await Eventually.HoldsAsync(() => !received.IsEmpty, Wait, "the second message");
+        await Task.Delay(300);
+        Assert.Equal([("second", 1)], received);
+    }
+
+    [Fact]
+    public async Task Stopping_cancels_a_delivery_that_outlasts_the_drain_timeout_and_it_is_delivered_again_at_once()
+    {
+        await PublishAsync("stuck", "job");
+        var started = new TaskCompletionSource();
+        var first = await PubSub.SubscribeAsync(new TopicSubscription(Topic("stuck"), "workers"), async (_, token) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, token);
+            return DeliveryStatus.Success;
+        });
+        await started.Task.WaitAsync(Wait);
+        await first.DisposeAsync().AsTask().WaitAsync(Wait);
+
+        var received = new TaskCompletionSource<TopicMessage>();
+        await SubscribeAsync(PubSub, new TopicSubscription("stuck", "workers"), (m, _) => { received.TrySetResult(m); return Task.FromResult(DeliveryStatus.Success); });
+
+        // Well before the 60 s lease would have run out: the cancelled delivery was handed back, its attempt counted.
+        var message = await received.Task.WaitAsync(Wait);
+        Assert.Equal("job", Text(message));
+        Assert.Equal(2, message.DeliveryAttempt);
+    }
+
+    [Fact]
     public async Task Message_goes_to_the_dead_letter_topic_after_max_delivery_attempts()
     {
         var attempts = 0;
