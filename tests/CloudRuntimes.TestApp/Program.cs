@@ -36,6 +36,7 @@ app.MapGet("/dapr/subscribe", () => Results.Json(new JsonArray
     new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "orders", ["route"] = "/orders" },
     new JsonObject { ["pubsubName"] = "pubsub", ["topic"] = "flaky", ["route"] = "/flaky", ["deadLetterTopic"] = "flaky-dead", ["metadata"] = new JsonObject { ["maxDeliveryAttempts"] = "3" } },
     new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "flaky-dead", ["route"] = "/dead" },
+    new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "slow-events", ["route"] = "/slow-events" },
 }));
 
 app.MapPost("/orders", async (HttpRequest request) =>
@@ -76,6 +77,16 @@ app.Map("/echo/{**rest}", async (HttpRequest request, string? rest) =>
         ["header"] = request.Headers["x-test"].ToString(),
         ["body"] = body?.DeepClone(),
     }, statusCode: request.Query.ContainsKey("status") ? int.Parse(request.Query["status"]!, System.Globalization.CultureInfo.InvariantCulture) : 200);
+});
+
+// Records the event on arrival, answers SUCCESS 1.5 s later and records that it did (graceful shutdown tests).
+app.MapPost("/slow-events", async (HttpRequest request) =>
+{
+    var body = await ReadAsync(request);
+    Record("slow-event", "/slow-events", body, request.Headers);
+    await Task.Delay(1500);
+    Record("slow-event-done", "/slow-events", body, request.Headers);
+    return Results.Json(new { status = "SUCCESS" });
 });
 
 app.MapGet("/slow", async () =>
