@@ -8,9 +8,10 @@ var duration = new Option<int>("--duration", "-d") { Description = "Measured sec
 var warmUp = new Option<int>("--warmup") { Description = "Unmeasured warm-up seconds before each measurement", DefaultValueFactory = _ => 3 };
 var soak = new Option<int?>("--soak") { Description = "Instead of the scenarios: a mixed load (state save+get, publish, invoke) for this many seconds" };
 var server = new Option<string?>("--server") { Description = "Path of CloudRuntimes.Host.dll (default: the one built beside this driver, same configuration)" };
+var startup = new Option<int?>("--startup") { Description = "Instead of the scenarios: start the server this many times with the embedded defaults and print each start-up time and the median" };
 var drain = new Option<int>("--delivery-timeout") { Description = "Seconds to wait for every published message to be delivered", DefaultValueFactory = _ => 120 };
 
-var root = new RootCommand("Load test of the Cloud Runtimes server: throughput and latency per scenario, or a soak") { connections, duration, warmUp, soak, server, drain };
+var root = new RootCommand("Load test of the Cloud Runtimes server: throughput and latency per scenario, or a soak") { connections, duration, warmUp, soak, startup, server, drain };
 root.SetAction(async (parse, _) =>
 {
     var settings = new LoadSettings(
@@ -20,9 +21,10 @@ root.SetAction(async (parse, _) =>
         TimeSpan.FromSeconds(parse.GetValue(drain)),
         Path.GetFullPath(parse.GetValue(server) ?? RuntimeProcess.BuiltHost()));
     var soakSeconds = parse.GetValue(soak);
-    if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero || soakSeconds < 1 || settings.WarmUp < TimeSpan.Zero)
+    var starts = parse.GetValue(startup);
+    if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero || soakSeconds < 1 || starts < 1 || settings.WarmUp < TimeSpan.Zero)
     {
-        await Console.Error.WriteLineAsync("error: --connections, --duration and --soak must be positive, --warmup not negative");
+        await Console.Error.WriteLineAsync("error: --connections, --duration, --soak and --startup must be positive, --warmup not negative");
         return 2;
     }
     if (!File.Exists(settings.Server))
@@ -32,6 +34,10 @@ root.SetAction(async (parse, _) =>
     }
     try
     {
+        if (starts is { } count)
+        {
+            return await StartupTest.RunAsync(settings.Server, count);
+        }
         return soakSeconds is { } seconds
             ? await LoadTest.SoakAsync(settings with { Duration = TimeSpan.FromSeconds(seconds) })
             : await LoadTest.ScenariosAsync(settings);

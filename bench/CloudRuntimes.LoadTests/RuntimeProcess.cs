@@ -7,23 +7,30 @@ namespace CloudRuntimes.LoadTests;
 
 /// <summary>
 /// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> on a free 127.0.0.1 port,
-/// a temporary <c>--data</c> directory (embedded SQLite components) and <c>--app-port</c> pointing to the driver's app.
+/// a <c>--data</c> directory (embedded SQLite components; a temporary one unless given) and, when given, <c>--app-port</c>
+/// pointing to the driver's app.
 /// </summary>
 internal sealed class RuntimeProcess : IAsyncDisposable
 {
     public const string AppId = "load";
 
     private readonly Process _process;
-    private readonly string _data;
+    private readonly string? _temporaryData;
 
-    private RuntimeProcess(Process process, string data, Uri endpoint)
+    private RuntimeProcess(Process process, string? temporaryData, Uri endpoint)
     {
         _process = process;
-        _data = data;
+        _temporaryData = temporaryData;
         Endpoint = endpoint;
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>From just before the process was started to the first 2xx answer of <c>/v1.0/healthz</c>.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    /// <summary>Processor time (user + system) the server had used when it first answered healthy.</summary>
+    public TimeSpan StartupProcessorTime { get; private set; }
 
     /// <summary>The server's working set in bytes, now.</summary>
     public long WorkingSet
@@ -35,23 +42,36 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<RuntimeProcess> StartAsync(string hostAssembly, int appPort)
+    /// <summary>Starts the server and waits until it answers healthy.</summary>
+    /// <param name="hostAssembly">Path of <c>CloudRuntimes.Host.dll</c>.</param>
+    /// <param name="appPort">The app's port; null for no app.</param>
+    /// <param name="data">The <c>--data</c> directory, kept; null for a temporary one, deleted on dispose.</param>
+    public static async Task<RuntimeProcess> StartAsync(string hostAssembly, int? appPort, string? data = null)
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N"));
+        var temporaryData = data is null ? Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N")) : null;
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--app-port", appPort.ToString(CultureInfo.InvariantCulture), "--data", data, "--log-level", "warn" })
+        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn" })
         {
             start.ArgumentList.Add(arg);
         }
+        if (appPort is { } app)
+        {
+            start.ArgumentList.Add("--app-port");
+            start.ArgumentList.Add(app.ToString(CultureInfo.InvariantCulture));
+        }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var clock = Stopwatch.StartNew();
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var runtime = new RuntimeProcess(process, data, new Uri($"http://127.0.0.1:{port}/"));
+        var runtime = new RuntimeProcess(process, temporaryData, new Uri($"http://127.0.0.1:{port}/"));
         await runtime.WaitHealthyAsync();
+        runtime.StartupTime = clock.Elapsed;
+        process.Refresh();
+        runtime.StartupProcessorTime = process.TotalProcessorTime;
         return runtime;
     }
 
@@ -75,9 +95,9 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-        if (Directory.Exists(_data))
+        if (_temporaryData is not null && Directory.Exists(_temporaryData))
         {
-            Directory.Delete(_data, recursive: true);
+            Directory.Delete(_temporaryData, recursive: true);
         }
     }
 
@@ -91,6 +111,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync()
     {
+        // Polled every 5 ms, so that the start-up time measured is within a few milliseconds of the server's.
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !_process.HasExited)
@@ -106,7 +127,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
-            await Task.Delay(100);
+            await Task.Delay(5);
         }
         throw new InvalidOperationException($"the runtime server did not become healthy at {Endpoint} (exited: {_process.HasExited})");
     }

@@ -31,8 +31,9 @@ public sealed class VtxHostOptions
     public long MaxSqlResultBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>
-    /// Folder for compiled modules (<c>Module.Serialize</c> output, named by the SHA-256 of the
-    /// core module); <see langword="null"/> (default) keeps the cache in memory only.
+    /// Folder for compiled modules (<c>Module.Serialize</c> output with a SHA-256 checksum, named by the SHA-256 of the
+    /// core module, the Wasmtime release and the engine settings), so that a restart skips compilation; a damaged or
+    /// foreign file is ignored and replaced. <see langword="null"/> (default) keeps the cache in memory only.
     /// </summary>
     public string? ModuleCacheDirectory { get; set; }
 }

@@ -66,4 +66,26 @@ public sealed class PluginTests(RuntimeProcesses runtime)
         Assert.Equal("ERR_UNAUTHORIZED", (await denied.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, health.StatusCode);
     }
+
+    [Fact]
+    public async Task A_restart_takes_the_plugin_module_from_the_compiled_module_cache_under_data()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-module-cache-" + Guid.NewGuid().ToString("N"));
+        var first = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null);
+        var cache = Path.Combine(data, "vtx-module-cache");
+        // The example plugins: one module, one compiled file.
+        var file = Assert.Single(Directory.GetFiles(cache, "*.cwasm"));
+        var writtenAt = File.GetLastWriteTimeUtc(file);
+        var process = runtime.RuntimeProcess(first);
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+
+        var second = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null);
+        using var entries = await Http.GetAsync(new Uri(second, "guestbook"));
+
+        Assert.Equal(HttpStatusCode.OK, entries.StatusCode);
+        // A compilation would have replaced the file.
+        Assert.Equal([file], Directory.GetFiles(cache, "*.cwasm"));
+        Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(file));
+    }
 }

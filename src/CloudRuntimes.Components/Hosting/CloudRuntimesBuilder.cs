@@ -102,24 +102,41 @@ public sealed class CloudRuntimesBuilder
     /// <returns>Whether it exists.</returns>
     public bool HasComponent(string name) => _definitions.Any(d => d.Name == name) || _instances.Any(i => i.Info.Name == name);
 
-    /// <summary>Creates every component: secret stores first, so other components' <c>secretKeyRef</c> items can be resolved.</summary>
+    /// <summary>
+    /// Creates every component: secret stores first, one after the other, so that other components' <c>secretKeyRef</c>
+    /// items can be resolved; then all other components at once (opening files, loading workspaces and connecting
+    /// to servers overlap, which shortens start-up). The result lists the components in that order whatever finishes first.
+    /// </summary>
     /// <returns>The components; dispose them to release their resources.</returns>
-    /// <exception cref="CloudRuntimesException">An unknown component type, invalid metadata or an unresolvable secret reference (the message names the component).</exception>
+    /// <exception cref="CloudRuntimesException">An unknown component type, invalid metadata or an unresolvable secret reference (the message names the component;
+    /// when several fail, the first of them in that order). Every component already created is disposed.</exception>
     public CloudRuntimesComponents Build()
     {
         var created = new List<(ComponentInfo Info, object Instance)>(_instances);
+        var secretStores = _definitions.Where(IsSecretStore).ToList();
+        var others = _definitions.Where(d => !IsSecretStore(d)).ToList();
         try
         {
-            foreach (var definition in _definitions.OrderBy(d => d.Type.StartsWith("secretstores.", StringComparison.Ordinal) ? 0 : 1))
+            foreach (var definition in secretStores)
             {
-                var resolved = ResolveSecrets(definition, created);
-                if (!_factories.TryGetValue(resolved.Type, out var factory))
-                {
-                    throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
-                        $"component '{resolved.Name}'{(resolved.SourceFile is null ? "" : $" ({resolved.SourceFile})")} has unknown type '{resolved.Type}'; known types: {string.Join(", ", _factories.Keys.Order(StringComparer.Ordinal))}");
-                }
-                var instance = factory.Create(resolved, Context);
-                created.Add((new ComponentInfo(resolved.Name, resolved.Type, resolved.Version, factory.Capabilities(resolved)), instance));
+                created.Add(Create(definition, created));
+            }
+            // A thread each (creations block on files, workspaces and connections), not the shared pool.
+            var creations = others
+                .Select(definition => Task.Factory.StartNew(() => Create(definition, created), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToList();
+            try
+            {
+                Task.WaitAll(creations);
+            }
+            catch (AggregateException)
+            {
+                // Every creation has finished; the first failure in definition order is rethrown below.
+            }
+            created.AddRange(creations.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result));
+            if (creations.FirstOrDefault(c => c.IsFaulted) is { } failed)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed.Exception!.InnerException!);
             }
         }
         catch
@@ -139,6 +156,21 @@ public sealed class CloudRuntimesBuilder
             throw;
         }
         return new CloudRuntimesComponents(created);
+    }
+
+    private static bool IsSecretStore(ComponentDefinition definition) => definition.Type.StartsWith("secretstores.", StringComparison.Ordinal);
+
+    /// <summary>Creates one component; <paramref name="created"/> (read only) holds the secret stores its references may use.</summary>
+    private (ComponentInfo Info, object Instance) Create(ComponentDefinition definition, List<(ComponentInfo Info, object Instance)> created)
+    {
+        var resolved = ResolveSecrets(definition, created);
+        if (!_factories.TryGetValue(resolved.Type, out var factory))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
+                $"component '{resolved.Name}'{(resolved.SourceFile is null ? "" : $" ({resolved.SourceFile})")} has unknown type '{resolved.Type}'; known types: {string.Join(", ", _factories.Keys.Order(StringComparer.Ordinal))}");
+        }
+        var instance = factory.Create(resolved, Context);
+        return (new ComponentInfo(resolved.Name, resolved.Type, resolved.Version, factory.Capabilities(resolved)), instance);
     }
 
     private static ComponentDefinition ResolveSecrets(ComponentDefinition definition, List<(ComponentInfo Info, object Instance)> created)

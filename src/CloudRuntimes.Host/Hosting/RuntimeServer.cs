@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Vtx.AspNetCore;
+using Vtx.Host.Lifecycle;
 
 namespace CloudRuntimes.Host.Hosting;
 
@@ -29,42 +30,47 @@ public static class RuntimeServer
         ["secretstore"] = "secretstores.local.env",
     };
 
-    /// <summary>Creates the server application (not started).</summary>
+    /// <summary>
+    /// Creates the server application (not started). The slow part of start-up, creating the components (SQLite files,
+    /// the rototo workspace's load and lint) and loading the plugins, runs on another thread while the web host is built;
+    /// this method returns once both are done, so configuration errors fail here, not at the first request.
+    /// </summary>
     /// <param name="options">Runtime options.</param>
     /// <param name="args">Extra host arguments (configuration sources).</param>
     /// <returns>The application; run it with <c>RunAsync</c>.</returns>
-    /// <exception cref="CloudRuntimesException">A component cannot be created (the message names it and its file).</exception>
+    /// <exception cref="CloudRuntimesException">A component cannot be created (the message names it and its file), or the plugins cannot be loaded.</exception>
     public static WebApplication Build(RuntimeOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        // The logger factory comes first: the components and plugins log through it while the web host is still being built.
+        var loggerFactory = LoggerFactory.Create(logging => ConfigureLogging(logging, options));
+        var backEnds = Task.Run(() => CreateBackEnds(options, loggerFactory));
+        WebApplication app;
+        try
         {
-            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
-            kestrel.AddServerHeader = false;
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        ConfigureLogging(builder.Logging, options);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(provider => CreateComponents(options, provider.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
-        builder.Services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
-        builder.Services.AddSingleton<AppSubscriptions>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
-        builder.Services.AddHostedService<AppTriggers>();
-        AddTelemetry(builder);
-
-        var app = builder.Build();
-        // Create the components and load the plugins now, so that configuration errors fail start-up, not the first request.
-        var components = app.Services.GetRequiredService<CloudRuntimesComponents>();
-        var pluginsPath = options.PluginsPath ?? ShippedExample(options, "plugins");
-        var plugins = pluginsPath is null ? null : RuntimePlugins.Load(pluginsPath, options, components, app.Services.GetRequiredService<ILoggerFactory>());
-        if (plugins is not null)
+            app = BuildHost(options, args, loggerFactory, backEnds);
+        }
+        catch
+        {
+            backEnds.ContinueWith(created => created.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            loggerFactory.Dispose();
+            throw;
+        }
+        RuntimeBackEnds created;
+        try
+        {
+            created = backEnds.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+        if (created.Plugins is { } plugins)
         {
             app.Lifetime.ApplicationStopped.Register(plugins.Dispose);
         }
-        app.UseMiddleware<ApiMiddleware>(new PluginAuthentication(options.PluginAuth ? plugins : null));
+        app.UseMiddleware<ApiMiddleware>(new PluginAuthentication(options.PluginAuth ? created.Plugins : null));
         StateEndpoints.Map(app);
         PubSubEndpoints.Map(app);
         SecretsEndpoints.Map(app);
@@ -76,12 +82,64 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
-        if (plugins is not null)
+        if (created.Plugins is { } gateway)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
-            app.MapFallback(context => VtxGateway.HandleAsync(plugins, context));
+            app.MapFallback(context => VtxGateway.HandleAsync(gateway, context));
         }
         return app;
+    }
+
+    /// <summary>The web host: Kestrel, logging through <paramref name="loggerFactory"/>, the components of <paramref name="backEnds"/> as services, the app channel and telemetry.</summary>
+    private static WebApplication BuildHost(RuntimeOptions options, string[]? args, ILoggerFactory loggerFactory, Task<RuntimeBackEnds> backEnds)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Logging.ClearProviders();
+        // Registered by a factory so that the host disposes it (flushing the console) when it is disposed.
+        builder.Services.AddSingleton(_ => loggerFactory);
+        builder.Services.AddSingleton(options);
+        // The components are disposed with the host; plugins when the application stops (registered by Build).
+        builder.Services.AddSingleton(_ => backEnds.GetAwaiter().GetResult().Components);
+        builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
+        builder.Services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
+        builder.Services.AddSingleton<AppSubscriptions>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
+        builder.Services.AddHostedService<AppTriggers>();
+        AddTelemetry(builder);
+        return builder.Build();
+    }
+
+    /// <summary>Creates the components, then loads the plugins on them (the example plugins with the embedded defaults); disposes the components when the plugins fail.</summary>
+    private static RuntimeBackEnds CreateBackEnds(RuntimeOptions options, ILoggerFactory loggerFactory)
+    {
+        var components = CreateComponents(options, loggerFactory);
+        try
+        {
+            var pluginsPath = options.PluginsPath ?? ShippedExample(options, "plugins");
+            return new RuntimeBackEnds(components, pluginsPath is null ? null : RuntimePlugins.Load(pluginsPath, options, components, loggerFactory));
+        }
+        catch
+        {
+            components.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>The components and the plugin host (null without plugins) the server serves.</summary>
+    private sealed record RuntimeBackEnds(CloudRuntimesComponents Components, VtxPluginHost? Plugins) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Plugins?.Dispose();
+            await Components.DisposeAsync();
+        }
     }
 
     /// <summary>Builds the components: a components directory, or the embedded SQLite/file/env defaults under the data directory.</summary>

@@ -8,10 +8,13 @@ namespace CloudRuntimes.Host.Plugins;
 /// <summary>
 /// The VTX plugins of <c>--plugins DIR</c> (or the example plugins shipped beside the server): a <see cref="VtxPluginHost"/> whose <c>sql</c> import works on the
 /// server's database component (the SQLite file of <c>database.sqlite</c>) and whose <c>stream-io.open-file</c>
-/// reads the server's file component.
+/// reads the server's file component. Compiled modules are kept in <c>DATA/vtx-module-cache</c>, so a restart skips compilation.
 /// </summary>
 internal static class RuntimePlugins
 {
+    /// <summary>The folder under <c>--data</c> that keeps compiled plugin modules.</summary>
+    public const string ModuleCacheFolder = "vtx-module-cache";
+
     /// <summary>Creates the plugin host and loads every plugin of the folder; a plugin that fails to load is logged and left out.</summary>
     /// <param name="pluginsPath">The plugin folder.</param>
     /// <param name="options">Which database and file components back the plugins.</param>
@@ -30,7 +33,8 @@ internal static class RuntimePlugins
             ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
                 $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must be of type database.sqlite");
         // The host logs each plugin it loads and each file it could not load.
-        var host = new VtxPluginHost(new Vtx.Host.Sqlite.SqliteVtxDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), logger: loggerFactory.CreateLogger<VtxPluginHost>());
+        var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
+        var host = new VtxPluginHost(new Vtx.Host.Sqlite.SqliteVtxDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
         try
         {
             host.LoadDirectory(folder);

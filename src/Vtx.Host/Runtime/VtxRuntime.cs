@@ -11,8 +11,8 @@ namespace Vtx.Host.Runtime;
 /// <summary>
 /// The Wasmtime engine shared by all plugins: epoch interruption driven by a 10 ms ticker, one
 /// linker holding the <c>vtx:api</c> host imports and WASI preview1, and a cache of compiled
-/// modules keyed by the SHA-256 of the core module (in memory, and on disk through
-/// <c>Module.Serialize</c> when <see cref="VtxHostOptions.ModuleCacheDirectory"/> is set).
+/// modules keyed by the SHA-256 of the core module (in memory, and on disk, see <see cref="CompiledModuleCache"/>,
+/// when <see cref="VtxHostOptions.ModuleCacheDirectory"/> is set).
 /// Thread-safe.
 /// </summary>
 public sealed class VtxRuntime : IDisposable
@@ -20,7 +20,11 @@ public sealed class VtxRuntime : IDisposable
     /// <summary>Interval between epoch ticks; deadlines are rounded up to it.</summary>
     public static readonly TimeSpan EpochTick = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The engine settings below, as the compiled-module cache keys them: change both together.</summary>
+    private const string EngineSettings = "epoch-interruption";
+
     private readonly Config _config;
+    private readonly CompiledModuleCache? _diskCache;
     private readonly Timer _ticker;
     private readonly ConcurrentDictionary<string, Module> _modules = new(StringComparer.Ordinal);
 
@@ -32,6 +36,7 @@ public sealed class VtxRuntime : IDisposable
         Options = options ?? new VtxHostOptions();
         Logger = logger ?? NullLogger.Instance;
         _config = new Config().WithEpochInterruption(true);
+        _diskCache = Options.ModuleCacheDirectory is { } folder ? new CompiledModuleCache(folder, EngineSettings, Logger) : null;
         Engine = new Engine(_config);
         Linker = new Linker(Engine);
         Linker.DefineWasi();
@@ -59,23 +64,16 @@ public sealed class VtxRuntime : IDisposable
     {
         ArgumentNullException.ThrowIfNull(package);
         var hash = Convert.ToHexStringLower(SHA256.HashData(package.CoreModule.Span));
-        var module = _modules.GetOrAdd(hash, _ => LoadModule(package, hash));
+        var module = _modules.GetOrAdd(hash, _ => LoadModule(package));
         return new VtxCompiledPlugin(this, package, module);
     }
 
-    private Module LoadModule(PluginPackage package, string hash)
+    private Module LoadModule(PluginPackage package)
     {
-        var cacheFile = Options.ModuleCacheDirectory is { } folder ? Path.Combine(folder, hash + ".cwasm") : null;
-        if (cacheFile is not null && File.Exists(cacheFile))
+        var cacheFile = _diskCache?.PathFor(package.CoreModule.Span);
+        if (cacheFile is not null && _diskCache!.TryLoad(Engine, package.Source, cacheFile) is { } cached)
         {
-            try
-            {
-                return Module.Deserialize(Engine, package.Source, File.ReadAllBytes(cacheFile));
-            }
-            catch (WasmtimeException ex)
-            {
-                Logger.LogWarning("Ignoring stale compiled module {File}: {Reason}", cacheFile, ex.Message);
-            }
+            return cached;
         }
 
         Module module;
@@ -90,10 +88,7 @@ public sealed class VtxRuntime : IDisposable
 
         if (cacheFile is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
-            var temporary = cacheFile + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllBytes(temporary, module.Serialize());
-            File.Move(temporary, cacheFile, overwrite: true);
+            _diskCache!.Store(module, package.Source, cacheFile);
         }
 
         return module;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Vtx.Host;
 using Vtx.Host.Lifecycle;
@@ -285,32 +284,10 @@ public sealed class PluginHostTests : IDisposable
         Assert.Contains("'ghost'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Compiled_modules_are_cached_on_disk_by_content_hash()
-    {
-        var cache = _folder.File("cache");
-        var core = File.ReadAllBytes(TestPlugins.Core("gate"));
-        var expected = Path.Combine(cache, Convert.ToHexStringLower(SHA256.HashData(core)) + ".cwasm");
-
-        using (var first = NewHost(cache))
-        {
-            first.Load(TestPlugins.Core("gate"));
-        }
-
-        Assert.True(File.Exists(expected));
-        using var second = NewHost(cache);
-        second.Load(TestPlugins.Core("gate"));
-        Assert.Equal(200, second.Handle("GET", "/gate/whoami", "").Status);
-    }
-
     public void Dispose() => _folder.Dispose();
 
-    private VtxPluginHost NewHost(string? cache = null)
-    {
-        var options = RuntimeFixture.Options;
-        options.ModuleCacheDirectory = cache;
-        return new VtxPluginHost(new SqliteVtxDatabase(DatabasePath), new DirectoryFileStore(_folder.File("files")), options);
-    }
+    private VtxPluginHost NewHost() =>
+        new(new SqliteVtxDatabase(DatabasePath), new DirectoryFileStore(_folder.File("files")), RuntimeFixture.Options);
 
     private static string Text(VtxHttpResult result)
     {
