@@ -11,6 +11,7 @@ namespace CloudRuntimes.Components.Sqlite;
 internal sealed class SqliteStateStore : StateStoreBase, IDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
+    private static readonly IReadOnlyDictionary<string, StoredState> Empty = new Dictionary<string, StoredState>().AsReadOnly();
     private readonly SqliteSession _session;
     private readonly string _select;
     private readonly string _upsert;
@@ -37,20 +38,20 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
     protected override Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
         _session.RunAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);
 
-    protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync(sql =>
+    protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
+    {
+        // With nothing to read, the changes are known before the connection is taken; a lone statement SQLite
+        // commits atomically on its own, without the round trips of an explicit transaction.
+        var known = keys.Count == 0 ? decide(Empty) : null;
+        if (known is [var only] && DateTimeOffset.UtcNow < _nextPurge)
         {
-            foreach (var change in decide(Read(sql, keys)))
+            return _session.RunAsync(sql => Apply(sql, only), cancellationToken);
+        }
+        return _session.InTransactionAsync(sql =>
+        {
+            foreach (var change in known ?? decide(Read(sql, keys)))
             {
-                if (change.State is { } state)
-                {
-                    sql.Execute(_upsert,
-                        change.Key, state.Value.ToArray(), state.ETag, state.ExpiresAt?.ToUnixTimeMilliseconds());
-                }
-                else
-                {
-                    sql.Execute(_delete, change.Key);
-                }
+                Apply(sql, change);
             }
             if (DateTimeOffset.UtcNow >= _nextPurge)
             {
@@ -59,6 +60,12 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
             }
             return true;
         }, cancellationToken);
+    }
+
+    private int Apply(SqliteSession.Statements sql, StateChange change) =>
+        change.State is { } state
+            ? sql.Execute(_upsert, change.Key, state.Value.ToArray(), state.ETag, state.ExpiresAt?.ToUnixTimeMilliseconds())
+            : sql.Execute(_delete, change.Key);
 
     public void Dispose() => _session.Dispose();
 
