@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using CloudRuntimes.Components.PubSub;
 using Microsoft.Data.Sqlite;
 
@@ -12,7 +12,9 @@ namespace CloudRuntimes.Components.Sqlite;
 /// that message and when it is available again. Every operation is one transaction, so several processes may
 /// share a file. Appends are group-committed: the appends waiting when the writer is free are written in one
 /// transaction (each completes once that transaction commits), so many concurrent publishers take the connection
-/// for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it.
+/// for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it. There is no writer
+/// thread: the publisher that finds no write in progress writes the waiting appends itself, so a lone publish
+/// completes on its own thread without a hand-off.
 /// </summary>
 internal sealed class SqliteTopicLog : ITopicLog
 {
@@ -27,13 +29,14 @@ internal sealed class SqliteTopicLog : ITopicLog
     private const CommitDurability Bookkeeping = CommitDurability.ProcessCrash;
 
     private readonly SqliteSession _session;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _appendWriter;
+    private readonly ConcurrentQueue<PendingAppend> _appends = new();
+    private int _writing;
+    private Task _writer = Task.CompletedTask;
+    private volatile bool _disposed;
 
     public SqliteTopicLog(SqliteSession session)
     {
         _session = session;
-        _appendWriter = Task.Run(WriteAppendsAsync);
         _session.Execute("""
             CREATE TABLE IF NOT EXISTS pubsub_messages (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -57,20 +60,36 @@ internal sealed class SqliteTopicLog : ITopicLog
 
     public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var pending = new PendingAppend(topic, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
+        _appends.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            // No writer is running: this caller becomes it, and usually finishes its own append before returning.
+            _writer = WriteAppendsAsync();
+        }
         return pending.Stored.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The single writer of appends: each round writes every waiting append (up to a bound) in one transaction.</summary>
+    /// <summary>The writer of appends: each round writes every waiting append (up to a bound) in one transaction, until none waits.</summary>
     private async Task WriteAppendsAsync()
     {
-        var batch = new List<PendingAppend>(MaxAppendBatch);
-        while (await _appends.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var batch = new List<PendingAppend>();
+        while (true)
         {
-            while (batch.Count < MaxAppendBatch && _appends.Reader.TryRead(out var next))
+            while (batch.Count < MaxAppendBatch && _appends.TryDequeue(out var next))
             {
                 batch.Add(next);
+            }
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _writing, 0);
+                // An append queued after the last dequeue saw a writer running and left its append to it: take it over.
+                if (_appends.IsEmpty || Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    return;
+                }
+                continue;
             }
             if (await TryWriteAsync(batch).ConfigureAwait(false) is null)
             {
@@ -185,8 +204,12 @@ internal sealed class SqliteTopicLog : ITopicLog
     public async ValueTask DisposeAsync()
     {
         // Appends already accepted are written before the connection closes.
-        _appends.Writer.TryComplete();
-        await _appendWriter.ConfigureAwait(false);
+        _disposed = true;
+        await _writer.ConfigureAwait(false);
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            await WriteAppendsAsync().ConfigureAwait(false);
+        }
         _session.Dispose();
     }
 
