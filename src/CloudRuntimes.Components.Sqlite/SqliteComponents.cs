@@ -14,13 +14,14 @@ public static class SqliteComponentsExtensions
     /// connection string; default <c>{dataDirectory}/{componentName}.db</c>) and <c>synchronous</c> (SQLite's
     /// <c>PRAGMA synchronous</c>: <c>FULL</c> by default, so an acknowledged write survives a crash of the process
     /// or the machine; <c>NORMAL</c> survives a process crash only). <c>state.sqlite</c> also takes <c>tableName</c>
-    /// (default <c>state</c>).
+    /// (default <c>state</c>). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static CloudRuntimesBuilder AddSqliteComponents(this CloudRuntimesBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        SqliteTelemetry.Register();
         return builder.AddFactory(new ComponentFactory()
             .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.Capabilities)
             .Add("pubsub.sqlite", (d, c) => new TopicLogPubSub(new SqliteTopicLog(SqliteSession.For(d, c)), d.Name, c.AppId, c.LoggerFactory.CreateLogger<TopicLogPubSub>()))

@@ -58,6 +58,28 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     }
 
     [Fact]
+    public void Sqlite_memory_gauge_reports_the_memory_of_the_open_connections()
+    {
+        BuildServerDefaults();
+        long? reported = null;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == CloudRuntimes.Telemetry.CloudRuntimesTelemetry.Name && instrument.Name == "cloudruntimes.sqlite.memory.used")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => reported = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        // Five open SQLite connections each hold at least their schema and page cache headers.
+        Assert.True(reported > 0, $"cloudruntimes.sqlite.memory.used should be positive with open connections, got {reported?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "nothing"}");
+    }
+
+    [Fact]
     public async Task Saved_state_survives_dropping_the_component_without_disposing()
     {
         var first = BuildServerDefaults(track: false);
