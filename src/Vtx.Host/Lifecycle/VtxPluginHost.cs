@@ -14,7 +14,8 @@ namespace Vtx.Host.Lifecycle;
 /// <item>Load: decode, compile (cached by content hash), one instance for <c>get-manifest</c>,
 /// <c>get-resources</c> and <c>get-migrations</c>; migrations after the stored version run in one
 /// transaction; a duplicate id or entrypoint is refused, except that loading the same file
-/// again replaces the plugin it held (a reload).</item>
+/// again replaces the plugin it held (a reload); across restarts an id stays locked to the file
+/// name it was installed from until it is uninstalled.</item>
 /// <item>Routing: the plugin whose <c>entrypoint</c> is the longest prefix of the path ending on a
 /// <c>/</c> boundary; it gets the rest of the path and the raw query.</item>
 /// <item>Every call gets a fresh instance; a plugin that traps, times out or breaks the ABI fails
@@ -256,6 +257,8 @@ public sealed class VtxPluginHost : IDisposable
                 throw new VtxPluginException(VtxErrorCode.Conflict, $"{source}: plugin {what} is already loaded from {clash.Info.Source}.", manifest.Id);
             }
 
+            // Across restarts, an id stays with the file it was installed from (by name, so the folder may move).
+            _database.VerifyInstallation(manifest.Id, package is null ? source : Path.GetFileName(source));
             var applied = _database.ApplyMigrations(manifest.Id, migrations, resources);
             var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
             Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create)]);

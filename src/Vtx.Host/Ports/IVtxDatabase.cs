@@ -31,12 +31,22 @@ public interface IVtxDatabase : ISql
     /// <exception cref="VtxPluginException"><see cref="VtxErrorCode.MigrationFailed"/>: a statement failed or the list is shorter than the stored version; nothing was changed.</exception>
     int ApplyMigrations(string pluginId, IReadOnlyList<string> migrations, IReadOnlyList<string> resources);
 
+    /// <summary>
+    /// Locks a plugin id to where it is installed from (vtx-core's <c>sys_plugin_installations</c>): the first load
+    /// records <paramref name="installedFrom"/>; a later load of the same id from anywhere else is refused, so another
+    /// file cannot take over an installed plugin's tables and data. <see cref="Uninstall"/> releases the lock.
+    /// </summary>
+    /// <param name="pluginId">The manifest id.</param>
+    /// <param name="installedFrom">The plugin's file name (or the name of an in-process plugin).</param>
+    /// <exception cref="VtxPluginException"><see cref="VtxErrorCode.Conflict"/>: the id is installed from elsewhere; nothing was changed.</exception>
+    void VerifyInstallation(string pluginId, string installedFrom);
+
     /// <summary>The plugin's stored schema version (number of migrations applied), 0 when unknown.</summary>
     /// <param name="pluginId">The manifest id.</param>
     /// <returns>The version.</returns>
     int GetSchemaVersion(string pluginId);
 
-    /// <summary>Forgets a plugin: drops its recorded tables unless <paramref name="keepData"/>, and deletes its bookkeeping.</summary>
+    /// <summary>Forgets a plugin: drops its recorded tables unless <paramref name="keepData"/>, and deletes its bookkeeping and installation lock.</summary>
     /// <param name="pluginId">The manifest id.</param>
     /// <param name="keepData"><see langword="true"/> to keep its tables and rows.</param>
     void Uninstall(string pluginId, bool keepData);

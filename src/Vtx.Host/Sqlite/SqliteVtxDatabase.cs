@@ -14,7 +14,7 @@ namespace Vtx.Host.Sqlite;
 /// must match, one statement per call, <c>execute</c> errors read <c>"SQL Error: …"</c>, and
 /// <c>query-json</c> rows are JSON objects (BLOB as <c>"&lt;BLOB&gt;"</c>, non-finite REAL as
 /// <c>null</c>, duplicate column names: the last wins). Bookkeeping lives in
-/// <c>sys_plugin_versions</c> and <c>sys_plugin_resources</c>. Thread-safe (a pooled connection per call).
+/// <c>sys_plugin_versions</c>, <c>sys_plugin_resources</c> and <c>sys_plugin_installations</c>. Thread-safe (a pooled connection per call).
 /// </summary>
 public sealed class SqliteVtxDatabase : IVtxDatabase
 {
@@ -34,6 +34,7 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
             PRAGMA journal_mode=WAL;
             CREATE TABLE IF NOT EXISTS sys_plugin_versions(plugin_name TEXT PRIMARY KEY, version INTEGER NOT NULL, updated_at TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS sys_plugin_resources(plugin_name TEXT NOT NULL, resource_type TEXT NOT NULL, resource_name TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sys_plugin_installations(plugin_name TEXT PRIMARY KEY, installed_from TEXT NOT NULL, installed_at TEXT NOT NULL);
             """;
         command.ExecuteNonQuery();
     }
@@ -155,6 +156,27 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
     }
 
     /// <inheritdoc/>
+    public void VerifyInstallation(string pluginId, string installedFrom)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Run(transaction, "INSERT OR IGNORE INTO sys_plugin_installations(plugin_name, installed_from, installed_at) VALUES ($id, $from, $now)",
+            ("$id", pluginId), ("$from", installedFrom), ("$now", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+        using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = "SELECT installed_from FROM sys_plugin_installations WHERE plugin_name = $id";
+        select.Parameters.AddWithValue("$id", pluginId);
+        var recorded = (string)select.ExecuteScalar()!;
+        if (recorded != installedFrom)
+        {
+            throw new VtxPluginException(VtxErrorCode.Conflict,
+                $"{installedFrom}: plugin id '{pluginId}' is installed from {recorded}; uninstall it first or give this plugin another id.", pluginId);
+        }
+
+        transaction.Commit();
+    }
+
+    /// <inheritdoc/>
     public int GetSchemaVersion(string pluginId)
     {
         using var connection = Open();
@@ -189,6 +211,7 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
 
         Run(transaction, "DELETE FROM sys_plugin_resources WHERE plugin_name = $id", ("$id", pluginId));
         Run(transaction, "DELETE FROM sys_plugin_versions WHERE plugin_name = $id", ("$id", pluginId));
+        Run(transaction, "DELETE FROM sys_plugin_installations WHERE plugin_name = $id", ("$id", pluginId));
         transaction.Commit();
     }
 

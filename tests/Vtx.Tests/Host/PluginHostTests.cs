@@ -60,14 +60,47 @@ public sealed class PluginHostTests : IDisposable
     {
         using (var first = NewHost())
         {
-            first.AddPlugin("v1", (_, io) => new EchoPlugin("grow", "/grow", ["CREATE TABLE t(a)"], io));
+            first.AddPlugin("grow", (_, io) => new EchoPlugin("grow", "/grow", ["CREATE TABLE t(a)"], io));
         }
 
         using var second = NewHost();
-        var info = second.AddPlugin("v2", (_, io) => new EchoPlugin("grow", "/grow", ["CREATE TABLE t(a)", "ALTER TABLE t ADD COLUMN b"], io));
+        // The same plugin, upgraded in place.
+        var info = second.AddPlugin("grow", (_, io) => new EchoPlugin("grow", "/grow", ["CREATE TABLE t(a)", "ALTER TABLE t ADD COLUMN b"], io));
 
         Assert.Equal(1, info.MigrationsApplied);
         Assert.Equal("[]", new SqliteVtxDatabase(DatabasePath).QueryJson("SELECT a, b FROM t", []).Value);
+    }
+
+    [Fact]
+    public void An_installed_id_is_refused_from_another_source_after_a_restart_and_its_data_is_kept()
+    {
+        using (var first = NewHost())
+        {
+            first.AddPlugin("notes-plugin", (_, io) => new EchoPlugin("notes", "/notes", ["CREATE TABLE notes_t(a)", "INSERT INTO notes_t VALUES (1)"], io));
+        }
+
+        using var second = NewHost();
+        var error = Assert.Throws<VtxPluginException>(() =>
+            second.AddPlugin("impostor", (_, io) => new EchoPlugin("notes", "/other", ["DROP TABLE notes_t"], io)));
+
+        Assert.Equal(VtxErrorCode.Conflict, error.Code);
+        Assert.Contains("installed from notes-plugin", error.Message, StringComparison.Ordinal);
+        Assert.Equal("""[{"a":1}]""", new SqliteVtxDatabase(DatabasePath).QueryJson("SELECT a FROM notes_t", []).Value);
+    }
+
+    [Fact]
+    public void Uninstalling_releases_the_id_for_another_source()
+    {
+        using (var first = NewHost())
+        {
+            first.AddPlugin("old-file", (_, io) => new EchoPlugin("moved", "/moved", io: io));
+            first.Uninstall("moved", keepData: true);
+        }
+
+        using var second = NewHost();
+        var info = second.AddPlugin("new-file", (_, io) => new EchoPlugin("moved", "/moved", io: io));
+
+        Assert.Equal("moved", info.Manifest.Id);
     }
 
     [Fact]
@@ -91,11 +124,11 @@ public sealed class PluginHostTests : IDisposable
     {
         using (var first = NewHost())
         {
-            first.AddPlugin("v1", (_, io) => new EchoPlugin("shrink", "/s", ["CREATE TABLE s1(a)", "CREATE TABLE s2(a)"], io));
+            first.AddPlugin("shrink", (_, io) => new EchoPlugin("shrink", "/s", ["CREATE TABLE s1(a)", "CREATE TABLE s2(a)"], io));
         }
 
         using var second = NewHost();
-        var error = Assert.Throws<VtxPluginException>(() => second.AddPlugin("v2", (_, io) => new EchoPlugin("shrink", "/s", ["CREATE TABLE s1(a)"], io)));
+        var error = Assert.Throws<VtxPluginException>(() => second.AddPlugin("shrink", (_, io) => new EchoPlugin("shrink", "/s", ["CREATE TABLE s1(a)"], io)));
 
         Assert.Equal(VtxErrorCode.MigrationFailed, error.Code);
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
