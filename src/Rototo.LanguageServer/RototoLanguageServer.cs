@@ -40,9 +40,17 @@ public sealed class RototoLanguageServer : IDisposable
         var formatter = new SystemTextJsonFormatter();
         formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, input, formatter));
+        using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, new ContentLengthLimit(input), formatter));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
         server._rpc = rpc;
+        // A framing error (bad header, a message over 4 MiB) ends the session; say why on stderr, the LSP log channel.
+        rpc.Disconnected += (_, e) =>
+        {
+            if (e.Exception is InvalidDataException framing)
+            {
+                Console.Error.WriteLine(framing.Message);
+            }
+        };
         rpc.StartListening();
         using var registration = cancellationToken.Register(() => server._exit.TrySetResult(1));
         var finished = await Task.WhenAny(server._exit.Task, rpc.Completion).ConfigureAwait(false);

@@ -135,4 +135,31 @@ public sealed class LanguageServerTests
 
         Assert.Equal(1, client.Process.ExitCode);
     }
+
+    [Fact]
+    public async Task A_message_over_4_MiB_is_refused_before_its_body_and_ends_the_session_with_exit_code_1()
+    {
+        using var workspace = Workspace();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workspace.Root,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
+        start.ArgumentList.Add("lsp");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+
+        // 4 MiB + 1 byte announced; only the start of the body is ever sent.
+        await process.StandardInput.BaseStream.WriteAsync(System.Text.Encoding.ASCII.GetBytes("Content-Length: 4194305\r\n\r\n{\"jsonrpc\":\"2.0\""));
+        await process.StandardInput.BaseStream.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("a message of 4194305 bytes is over the limit of 4194304 bytes (4 MiB)", await errors, StringComparison.Ordinal);
+    }
 }
