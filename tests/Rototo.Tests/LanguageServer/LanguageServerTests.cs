@@ -140,17 +140,7 @@ public sealed class LanguageServerTests
     public async Task A_message_over_4_MiB_is_refused_before_its_body_and_ends_the_session_with_exit_code_1()
     {
         using var workspace = Workspace();
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workspace.Root,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
-        start.ArgumentList.Add("lsp");
-        using var process = System.Diagnostics.Process.Start(start)!;
+        using var process = System.Diagnostics.Process.Start(LspClient.StartInfo(workspace.Root))!;
         var errors = process.StandardError.ReadToEndAsync();
 
         // 4 MiB + 1 byte announced; only the start of the body is ever sent.

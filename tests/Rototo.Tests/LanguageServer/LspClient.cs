@@ -25,7 +25,10 @@ internal sealed class LspClient : IAsyncDisposable
     public Process Process => _process;
 
     /// <summary>Starts <c>rototo lsp</c> in <paramref name="workingDirectory"/>.</summary>
-    public static LspClient Start(string workingDirectory)
+    public static LspClient Start(string workingDirectory) => new(Process.Start(StartInfo(workingDirectory))!);
+
+    /// <summary>How to start <c>rototo lsp</c> in <paramref name="workingDirectory"/> with its stdio redirected.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -37,7 +40,7 @@ internal sealed class LspClient : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
         start.ArgumentList.Add("lsp");
-        return new LspClient(Process.Start(start)!);
+        return start;
     }
 
     public async Task<JsonNode?> RequestAsync(string method, object? parameters = null)
