@@ -83,7 +83,7 @@ public class RedisBenchmarks
     [Benchmark, BenchmarkCategory("state get")]
     public Task ComponentGet() => _components is null ? Task.CompletedTask : _state.GetAsync(_keys[0]);
 
-    /// <summary>Raw: HSET data, etag.</summary>
+    /// <summary>Raw: MULTI, HSET data/etag/exp, PERSIST, EXEC.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("state save")]
     public Task RawSaveOne() => _components is null ? Task.CompletedTask : RawSave(_keys[0]);
 
@@ -149,6 +149,12 @@ public class RedisBenchmarks
         await _locks.UnlockAsync(new UnlockRequest("resource", "owner"));
     }
 
-    private Task RawSave(string key) =>
-        _raw.HashSetAsync($"{_run}-{key}", [new HashEntry("data", Value), new HashEntry("etag", Guid.NewGuid().ToString("N"))]);
+    // What a state save must do: write the value, a new ETag and the expiry, and clear an earlier TTL, atomically.
+    private Task<bool> RawSave(string key)
+    {
+        var transaction = _raw.CreateTransaction();
+        _ = transaction.HashSetAsync($"{_run}-{key}", [new HashEntry("data", Value), new HashEntry("etag", Guid.NewGuid().ToString("N")), new HashEntry("exp", 0)]);
+        _ = transaction.KeyPersistAsync($"{_run}-{key}");
+        return transaction.ExecuteAsync();
+    }
 }
