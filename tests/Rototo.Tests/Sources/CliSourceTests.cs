@@ -43,6 +43,31 @@ public sealed class CliSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolve_takes_a_git_https_source_from_a_smart_http_server()
+    {
+        _repository.WriteMessageWorkspace("from git over https");
+        _repository.Commit("https");
+        GitHttpBackend.Serve(_server, _repository.CloneBare());
+        // git trusts the test certificate through its own configuration (rototo clears GIT_* variables, not HOME).
+        var home = Directory.CreateTempSubdirectory("rototo-git-home-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(home, ".gitconfig"), $"[http]\n\tsslCAInfo = {_certificateFile}\n");
+        try
+        {
+            var source = $"git+{_server.BaseUrl}/{Path.GetFileName(_repository.Path)}.bare#main:rototo";
+
+            var result = await CliProcess.RunAsync(Path.GetTempPath(), new Dictionary<string, string?> { ["HOME"] = home }, "resolve", source, "--variable", "message", "--json");
+
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("\"value\": \"from git over https\"", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains(_server.Requests, r => r.StartsWith("POST /" + Path.GetFileName(_repository.Path) + ".bare/git-upload-pack", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Workspace_token_option_authorizes_an_archive()
     {
         var result = await CliProcess.RunAsync(Path.GetTempPath(), Environment(), "resolve", _server.Url("/private.tar.gz"), "--variable", "message", "--workspace-token", "s3cret", "--json");
