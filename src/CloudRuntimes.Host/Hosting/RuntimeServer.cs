@@ -161,9 +161,18 @@ public static class RuntimeServer
                 builder.AddComponent(name, type, metadata);
             }
         }
-        if ((options.ConfigSource ?? ShippedExample(options, "storefront")) is { } source && !builder.HasComponent("config"))
+        if (!builder.HasComponent("config"))
         {
-            builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = source });
+            if (options.ConfigSource is { } source)
+            {
+                builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = source });
+            }
+            else if (ShippedExample(options, "storefront") is { } example)
+            {
+                // The shipped example is part of the installation and never changes: reloading it every refresh
+                // period (a local folder cannot be probed, so each refresh is a full load) would only churn memory.
+                builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = example, ["refreshPeriodSeconds"] = "0" });
+            }
         }
         return builder.Build();
     }
