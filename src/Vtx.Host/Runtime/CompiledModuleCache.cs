@@ -11,8 +11,8 @@ namespace Vtx.Host.Runtime;
 /// Compiled modules kept on disk (Wasmtime's <c>Module.Serialize</c> output), so that a restarted host deserializes
 /// native code instead of compiling the module with Cranelift again.
 /// <list type="bullet">
-/// <item>A file is named <c>{hex SHA-256}.cwasm</c>, the hash taken over the core module's bytes, a zero byte and the
-/// UTF-8 engine description (the Wasmtime version and the settings the engine compiles with), so another module,
+/// <item>A file is named <c>{hex SHA-256}.cwasm</c>, the hash taken over the hex SHA-256 of the core module, a zero byte
+/// and the UTF-8 engine description (the Wasmtime version and the settings the engine compiles with), so another module,
 /// Wasmtime release or setting never finds it.</item>
 /// <item>Its content is the serialized module followed by the 32-byte SHA-256 of that module: a truncated or altered file is
 /// never handed to Wasmtime (deserializing native code trusts its input). Wasmtime also refuses a module serialized by an
@@ -31,10 +31,11 @@ internal sealed class CompiledModuleCache(string folder, string engineSettings, 
         $"wasmtime {typeof(Engine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? typeof(Engine).Assembly.GetName().Version?.ToString()}; {engineSettings}");
 
     /// <summary>The cache file of a core module.</summary>
-    public string PathFor(ReadOnlySpan<byte> coreModule)
+    /// <param name="moduleHash">The hex SHA-256 of the core module's bytes (the runtime's in-memory key).</param>
+    public string PathFor(string moduleHash)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(coreModule);
+        hash.AppendData(Encoding.ASCII.GetBytes(moduleHash));
         hash.AppendData([0]);
         hash.AppendData(_engineDescription);
         return Path.Combine(folder, Convert.ToHexStringLower(hash.GetHashAndReset()) + ".cwasm");

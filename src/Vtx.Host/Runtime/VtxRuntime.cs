@@ -64,13 +64,13 @@ public sealed class VtxRuntime : IDisposable
     {
         ArgumentNullException.ThrowIfNull(package);
         var hash = Convert.ToHexStringLower(SHA256.HashData(package.CoreModule.Span));
-        var module = _modules.GetOrAdd(hash, _ => LoadModule(package));
+        var module = _modules.GetOrAdd(hash, _ => LoadModule(package, hash));
         return new VtxCompiledPlugin(this, package, module);
     }
 
-    private Module LoadModule(PluginPackage package)
+    private Module LoadModule(PluginPackage package, string hash)
     {
-        var cacheFile = _diskCache?.PathFor(package.CoreModule.Span);
+        var cacheFile = _diskCache?.PathFor(hash);
         if (cacheFile is not null && _diskCache!.TryLoad(Engine, package.Source, cacheFile) is { } cached)
         {
             return cached;
