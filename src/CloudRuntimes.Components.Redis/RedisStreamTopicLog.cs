@@ -32,13 +32,13 @@ internal sealed class RedisStreamTopicLog : ITopicLog
             return false
           end
           redis.call('HSET', KEYS[2], id, until_ms)
-          return {claimed[1][2], pending[1][4] + 1}
+          return {claimed[1][2], pending[1][4] + 1, id}
         end
         local read = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', 1, 'STREAMS', KEYS[1], '>')
         if not read then return false end
         local entry = read[1][2][1]
         redis.call('HSET', KEYS[2], entry[1], until_ms)
-        return {entry[2], 1}
+        return {entry[2], 1, entry[1]}
         """;
 
     private const string SettleScript = """
@@ -51,12 +51,7 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
         if #pending == 0 then return 0 end
         local id = pending[1][1]
-        local entry = redis.call('XRANGE', KEYS[1], id, id)
-        if #entry == 0 then return 0 end
-        local fields = entry[1][2]
-        for i = 1, #fields, 2 do
-          if fields[i] == 'id' and fields[i + 1] ~= ARGV[2] then return 0 end
-        end
+        if id ~= ARGV[2] then return 0 end
         if ARGV[3] == 'ack' then
           redis.call('XACK', KEYS[1], ARGV[1], id)
           redis.call('HDEL', KEYS[2], id)
@@ -138,16 +133,16 @@ internal sealed class RedisStreamTopicLog : ITopicLog
             values["contentType"].ToString(),
             JsonSerializer.Deserialize<Dictionary<string, string>>(values["metadata"].ToString()) ?? [],
             expiresAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
-        return [new LeasedMessage(message, (int)parts[1])];
+        return [new LeasedMessage(message, (int)parts[1], parts[2].ToString())];
     }
 
-    public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
-        _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)], [group, messageId, "ack", 0]);
+    public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken) =>
+        _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)], [group, message.Position, "ack", 0]);
 
     /// <summary>Keeps the entry pending with its availability delayed; Redis counts its delivery attempts itself.</summary>
     public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         _database.ScriptEvaluateAsync(SettleScript, [topic, AvailabilityKey(topic, group)],
-            [group, message.Message.Id, "release", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds]);
+            [group, message.Position, "release", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds]);
 
     public async ValueTask DisposeAsync() => await _connection.DisposeAsync().ConfigureAwait(false);
 

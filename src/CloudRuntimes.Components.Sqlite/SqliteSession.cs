@@ -125,6 +125,14 @@ internal sealed class SqliteSession : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Runs a schema query once, at creation: its first value, or null when it returns no row.</summary>
+    public object? ExecuteScalar(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     public void Dispose()
     {
         foreach (var command in _commands.Values)

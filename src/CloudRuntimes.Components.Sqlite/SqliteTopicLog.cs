@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
 using CloudRuntimes.Components.PubSub;
 using Microsoft.Data.Sqlite;
 
@@ -7,14 +8,16 @@ namespace CloudRuntimes.Components.Sqlite;
 
 /// <summary>
 /// The topic log of <c>pubsub.sqlite</c>: messages persist in a SQLite file until every consumer group of their
-/// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Each group has a
-/// cursor row: the sequence number up to which it has acknowledged, the message it has leased, the attempts of
-/// that message and when it is available again. Every operation is one transaction, so several processes may
-/// share a file. Appends are group-committed: the appends waiting when the writer is free are written in one
-/// transaction (each completes once that transaction commits), so many concurrent publishers take the connection
-/// for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it. There is no writer
-/// thread: the publisher that finds no write in progress writes the waiting appends itself, so a lone publish
-/// completes on its own thread without a hand-off.
+/// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Messages are kept in
+/// one table clustered by topic and sequence number (numbered per topic, in publish order), so a publish writes one
+/// table page and a delivery reads its messages in one range scan. Each group has a cursor row: the sequence number
+/// up to which it has acknowledged, the last message it has leased, the attempts of the first leased message and
+/// when it is available again. Every operation is one transaction, so several processes may share a file. Appends
+/// are group-committed: the appends waiting when the writer is free are written in one transaction (each completes
+/// once that transaction commits), so many concurrent publishers take the connection for one commit instead of one
+/// each, and delivery (lease, acknowledge) keeps its share of it. There is no writer thread: the publisher that
+/// finds no write in progress writes the waiting appends itself, so a lone publish completes on its own thread
+/// without a hand-off.
 /// </summary>
 internal sealed class SqliteTopicLog : ITopicLog
 {
@@ -28,6 +31,13 @@ internal sealed class SqliteTopicLog : ITopicLog
     /// </summary>
     private const CommitDurability Bookkeeping = CommitDurability.ProcessCrash;
 
+    /// <summary>
+    /// The next sequence number of topic <c>$p0</c>: one past the highest retained or acknowledged, so numbers are
+    /// never reused when every message of the topic has been acknowledged and deleted.
+    /// </summary>
+    private const string NextSequence =
+        "1 + MAX(COALESCE((SELECT MAX(seq) FROM pubsub_log WHERE topic = $p0), 0), COALESCE((SELECT MAX(acknowledged) FROM pubsub_cursors WHERE topic = $p0), 0))";
+
     private readonly SqliteSession _session;
     private readonly ConcurrentQueue<PendingAppend> _appends = new();
     private int _writing;
@@ -38,15 +48,15 @@ internal sealed class SqliteTopicLog : ITopicLog
     {
         _session = session;
         _session.Execute("""
-            CREATE TABLE IF NOT EXISTS pubsub_messages (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            CREATE TABLE IF NOT EXISTS pubsub_log (
                 topic TEXT NOT NULL,
-                id TEXT NOT NULL UNIQUE,
+                seq INTEGER NOT NULL,
+                id TEXT NOT NULL,
                 data BLOB NOT NULL,
                 content_type TEXT NOT NULL,
                 metadata TEXT NOT NULL,
-                expires_at INTEGER NULL);
-            CREATE INDEX IF NOT EXISTS pubsub_messages_by_topic ON pubsub_messages (topic, seq);
+                expires_at INTEGER NULL,
+                PRIMARY KEY (topic, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS pubsub_cursors (
                 topic TEXT NOT NULL,
                 consumer_group TEXT NOT NULL,
@@ -55,6 +65,28 @@ internal sealed class SqliteTopicLog : ITopicLog
                 attempts INTEGER NOT NULL DEFAULT 0,
                 available_at INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (topic, consumer_group));
+            """);
+        MoveFirstLayout();
+    }
+
+    /// <summary>
+    /// Files written before the clustered table kept messages in <c>pubsub_messages</c>, numbered across topics: those
+    /// messages move to <c>pubsub_log</c> with their numbers (still increasing per topic, so every cursor stays valid).
+    /// </summary>
+    private void MoveFirstLayout()
+    {
+        if (_session.ExecuteScalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pubsub_messages'") is null)
+        {
+            return;
+        }
+        // Another process may move them first: the table is re-created empty for this transaction's statements then.
+        _session.Execute("""
+            BEGIN IMMEDIATE;
+            CREATE TABLE IF NOT EXISTS pubsub_messages (seq INTEGER PRIMARY KEY, topic TEXT, id TEXT, data BLOB, content_type TEXT, metadata TEXT, expires_at INTEGER);
+            INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at)
+                SELECT topic, seq, id, data, content_type, metadata, expires_at FROM pubsub_messages;
+            DROP TABLE pubsub_messages;
+            COMMIT;
             """);
     }
 
@@ -91,17 +123,10 @@ internal sealed class SqliteTopicLog : ITopicLog
                 }
                 continue;
             }
-            if (await TryWriteAsync(batch).ConfigureAwait(false) is null)
+            var failure = await TryWriteAsync(batch).ConfigureAwait(false);
+            foreach (var pending in batch)
             {
-                batch.ForEach(pending => pending.Stored.TrySetResult());
-            }
-            else
-            {
-                // One bad append (a duplicate id) must not fail the others: write them one at a time.
-                foreach (var pending in batch)
-                {
-                    Complete(pending, await TryWriteAsync([pending]).ConfigureAwait(false));
-                }
+                Complete(pending, failure);
             }
             batch.Clear();
         }
@@ -129,7 +154,7 @@ internal sealed class SqliteTopicLog : ITopicLog
                 foreach (var (topic, message, _) in appends)
                 {
                     sql.Execute(
-                        "INSERT INTO pubsub_messages (topic, id, data, content_type, metadata, expires_at) VALUES ($p0, $p1, $p2, $p3, $p4, $p5)",
+                        $"INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at) VALUES ($p0, {NextSequence}, $p1, $p2, $p3, $p4, $p5)",
                         topic, message.Id, message.Data.ToArray(), message.ContentType, JsonSerializer.Serialize(message.Metadata), message.ExpiresAt?.ToUnixTimeMilliseconds());
                 }
                 return true;
@@ -146,7 +171,7 @@ internal sealed class SqliteTopicLog : ITopicLog
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(
-            "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_messages WHERE topic = $p0), 0))",
+            "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_log WHERE topic = $p0), 0))",
             topic, group), cancellationToken);
 
     public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
@@ -159,46 +184,55 @@ internal sealed class SqliteTopicLog : ITopicLog
             {
                 return [];
             }
+            // Messages past the acknowledged cursor are never deleted, so a lease range means its first message is still there.
+            var releasedAgain = cursor.LeasedThrough > cursor.Acknowledged;
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var head = sql.QueryFirst("SELECT seq FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT 1", r => (object)r.GetInt64(0), topic, cursor.Acknowledged);
-            if (head is null)
-            {
-                return [];
-            }
-            var releasedAgain = (long)head <= cursor.LeasedThrough;
             if (releasedAgain && now < cursor.AvailableAt)
             {
                 return [];
             }
-            var attempts = releasedAgain ? cursor.Attempts + 1 : 1;
-            var messages = sql.Query("SELECT seq, id, data, content_type, metadata, expires_at FROM pubsub_messages WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
+            var messages = sql.Query("SELECT seq, id, data, content_type, metadata, expires_at FROM pubsub_log WHERE topic = $p0 AND seq > $p1 ORDER BY seq LIMIT $p2",
                 r => (Seq: r.GetInt64(0), Message: ToMessage(r)), topic, cursor.Acknowledged, releasedAgain ? 1 : maxCount);
+            if (messages.Count == 0)
+            {
+                return [];
+            }
+            var attempts = releasedAgain ? cursor.Attempts + 1 : 1;
             sql.Execute("UPDATE pubsub_cursors SET leased = $p2, attempts = $p3, available_at = $p4 WHERE topic = $p0 AND consumer_group = $p1",
                 topic, group, messages[^1].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds);
-            return [.. messages.Select((m, i) => new LeasedMessage(m.Message, i == 0 ? attempts : 1))];
+            return [.. messages.Select((m, i) => new LeasedMessage(m.Message, i == 0 ? attempts : 1, m.Seq.ToString(CultureInfo.InvariantCulture)))];
         }, cancellationToken, Bookkeeping);
     }
 
-    public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync(sql =>
+    public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (SequenceOf(message) is not { } sequence)
         {
-            var updated = sql.Execute(
-                $"UPDATE pubsub_cursors SET acknowledged = m.seq, leased = -1, attempts = 0 FROM {LeasedMessageOf} WHERE {IsLeased}",
-                topic, group, messageId);
+            return Task.CompletedTask;
+        }
+        return _session.InTransactionAsync(sql =>
+        {
+            var updated = sql.Execute($"UPDATE pubsub_cursors SET acknowledged = $p2, leased = -1, attempts = 0 WHERE {IsLeased}", topic, group, sequence);
             if (updated > 0)
             {
-                sql.Execute("DELETE FROM pubsub_messages WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
+                sql.Execute("DELETE FROM pubsub_log WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
             }
             return updated;
         }, cancellationToken, Bookkeeping);
+    }
 
     public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        // Every earlier message of the topic was in this lease before it, so seq - 1 is a valid acknowledged cursor.
+        if (SequenceOf(message) is not { } sequence)
+        {
+            return Task.CompletedTask;
+        }
+        // Every earlier message of the topic was in this lease before it, so sequence - 1 is a valid acknowledged cursor.
         return _session.InTransactionAsync(sql => sql.Execute(
-            $"UPDATE pubsub_cursors SET acknowledged = m.seq - 1, leased = m.seq, attempts = $p3, available_at = $p4 FROM {LeasedMessageOf} WHERE {IsLeased}",
-            topic, group, message.Message.Id, message.DeliveryAttempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken, Bookkeeping);
+            $"UPDATE pubsub_cursors SET acknowledged = $p2 - 1, leased = $p2, attempts = $p3, available_at = $p4 WHERE {IsLeased}",
+            topic, group, sequence, message.DeliveryAttempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken, Bookkeeping);
     }
 
     public async ValueTask DisposeAsync()
@@ -213,11 +247,12 @@ internal sealed class SqliteTopicLog : ITopicLog
         _session.Dispose();
     }
 
-    /// <summary>The message with id <c>$p2</c>, joined to the cursor of topic <c>$p0</c> and group <c>$p1</c> in an UPDATE.</summary>
-    private const string LeasedMessageOf = "(SELECT seq FROM pubsub_messages WHERE id = $p2) AS m";
+    /// <summary>The cursor of topic <c>$p0</c> and group <c>$p1</c>, when the message numbered <c>$p2</c> is under its lease.</summary>
+    private const string IsLeased = "topic = $p0 AND consumer_group = $p1 AND $p2 > acknowledged AND $p2 <= leased";
 
-    /// <summary>The message is under the group's current lease.</summary>
-    private const string IsLeased = "topic = $p0 AND consumer_group = $p1 AND m.seq > acknowledged AND m.seq <= leased";
+    /// <summary>The sequence number a lease of this log gave the message; null for a position this log did not give.</summary>
+    private static long? SequenceOf(LeasedMessage message) =>
+        long.TryParse(message.Position, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence : null;
 
     private static StoredMessage ToMessage(SqliteDataReader row) => new(
         row.GetString(1),

@@ -47,10 +47,10 @@ public interface ITopicLog : IAsyncDisposable
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
-    /// <param name="messageId">The message id.</param>
+    /// <param name="message">The leased message, as <see cref="LeaseAsync"/> returned it (its <see cref="LeasedMessage.Position"/> identifies it).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when recorded.</returns>
-    Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken);
+    Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken);
 
     /// <summary>
     /// Returns a leased message for redelivery after <paramref name="delay"/>: the messages leased before it are
@@ -78,4 +78,9 @@ public sealed record StoredMessage(string Id, ReadOnlyMemory<byte> Data, string 
 /// <summary>A message leased to a consumer.</summary>
 /// <param name="Message">The message.</param>
 /// <param name="DeliveryAttempt">1 for the first lease of this message by this group, then 2, 3, ...</param>
-public sealed record LeasedMessage(StoredMessage Message, int DeliveryAttempt);
+/// <param name="Position">
+/// Where the message sits in the topic's log, in the back end's own terms (a sequence number, a Redis stream entry
+/// id): opaque to callers, it is how <see cref="ITopicLog.AcknowledgeAsync"/> and <see cref="ITopicLog.ReleaseAsync"/>
+/// find the message without looking its id up.
+/// </param>
+public sealed record LeasedMessage(StoredMessage Message, int DeliveryAttempt, string Position);

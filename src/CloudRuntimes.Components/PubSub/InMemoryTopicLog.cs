@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CloudRuntimes.Components.PubSub;
 
 /// <summary>
@@ -16,7 +18,6 @@ internal sealed class InMemoryTopicLog : ITopicLog
         {
             var state = Topic(topic);
             state.Messages.Add(message);
-            state.SequenceOf[message.Id] = state.FirstSequence + state.Messages.Count - 1;
         }
         return Task.CompletedTask;
     }
@@ -64,19 +65,21 @@ internal sealed class InMemoryTopicLog : ITopicLog
             var leased = new LeasedMessage[count];
             for (var i = 0; i < count; i++)
             {
-                leased[i] = new LeasedMessage(state.Messages[(int)(head + i - state.FirstSequence)], i == 0 ? cursor.Attempts : 1);
+                var sequence = head + i;
+                leased[i] = new LeasedMessage(state.Messages[(int)(sequence - state.FirstSequence)], i == 0 ? cursor.Attempts : 1, sequence.ToString(CultureInfo.InvariantCulture));
             }
             return Task.FromResult<IReadOnlyList<LeasedMessage>>(leased);
         }
     }
 
-    public Task AcknowledgeAsync(string topic, string group, string messageId, CancellationToken cancellationToken)
+    public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
-            if (LeasedSequence(state, cursor, messageId) is { } sequence)
+            if (LeasedSequence(cursor, message) is { } sequence)
             {
                 cursor.Acknowledged = sequence;
                 cursor.LeasedThrough = -1;
@@ -93,7 +96,7 @@ internal sealed class InMemoryTopicLog : ITopicLog
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
-            if (LeasedSequence(state, cursor, message.Message.Id) is { } sequence)
+            if (LeasedSequence(cursor, message) is { } sequence)
             {
                 cursor.Acknowledged = sequence - 1;
                 cursor.LeasedThrough = sequence;
@@ -128,8 +131,8 @@ internal sealed class InMemoryTopicLog : ITopicLog
     }
 
     /// <summary>The sequence number of a message under the group's current lease; null otherwise.</summary>
-    private static long? LeasedSequence(TopicState state, GroupCursor cursor, string messageId) =>
-        state.SequenceOf.TryGetValue(messageId, out var sequence) && sequence > cursor.Acknowledged && sequence <= cursor.LeasedThrough ? sequence : null;
+    private static long? LeasedSequence(GroupCursor cursor, LeasedMessage message) =>
+        long.TryParse(message.Position, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > cursor.Acknowledged && sequence <= cursor.LeasedThrough ? sequence : null;
 
     private static void Trim(TopicState state)
     {
@@ -138,10 +141,6 @@ internal sealed class InMemoryTopicLog : ITopicLog
         {
             return;
         }
-        foreach (var message in state.Messages.Take((int)done))
-        {
-            state.SequenceOf.Remove(message.Id);
-        }
         state.Messages.RemoveRange(0, (int)done);
         state.FirstSequence += done;
     }
@@ -149,8 +148,6 @@ internal sealed class InMemoryTopicLog : ITopicLog
     private sealed class TopicState
     {
         public List<StoredMessage> Messages { get; } = [];
-
-        public Dictionary<string, long> SequenceOf { get; } = new(StringComparer.Ordinal);
 
         public long FirstSequence { get; set; }
 

@@ -206,7 +206,12 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                     continue;
                 }
                 idle = MinIdleWait;
-                await DeliverBatchAsync(batch, stopping).ConfigureAwait(false);
+                if (await DeliverBatchAsync(batch, stopping).ConfigureAwait(false) && batch.Count < BatchSize && !published.IsCompleted)
+                {
+                    // The lease took every message there was and nothing was published here since: wait instead of
+                    // asking the log again (another process's publish is found when the wait times out).
+                    await published.WaitAsync(idle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
         }
 
@@ -214,7 +219,8 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         /// Hands the batch over in order until a message is to be retried, the subscription stops, or half the lease
         /// has passed (so a slow handler never sees the lease of the messages after it run out), then settles it.
         /// </summary>
-        private async Task DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
+        /// <returns>True when every message of the batch was handled and acknowledged.</returns>
+        private async Task<bool> DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
         {
             var leased = Stopwatch.GetTimestamp();
             LeasedMessage? handled = null;
@@ -226,9 +232,10 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                     {
                         // Nothing handled yet: hand the batch back without counting an attempt for its first message.
                         await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
-                        return;
+                        return false;
                     }
-                    break;
+                    await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled, CancellationToken.None)).ConfigureAwait(false);
+                    return false;
                 }
                 var outcome = await DeliverAsync(message).ConfigureAwait(false);
                 if (outcome is Outcome.Handled)
@@ -238,24 +245,23 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                 }
                 var delay = outcome is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
                 await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
-                return;
+                return false;
             }
-            if (handled is not null)
-            {
-                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled.Message.Id, CancellationToken.None)).ConfigureAwait(false);
-            }
+            return await SettleAsync(batch[^1], () => owner._log.AcknowledgeAsync(Topic, Group, batch[^1], CancellationToken.None)).ConfigureAwait(false);
         }
 
-        /// <summary>Records a settlement; when that fails the lease runs out and the messages are delivered again.</summary>
-        private async Task SettleAsync(LeasedMessage message, Func<Task> settle)
+        /// <summary>Records a settlement (true when recorded); when that fails the lease runs out and the messages are delivered again.</summary>
+        private async Task<bool> SettleAsync(LeasedMessage message, Func<Task> settle)
         {
             try
             {
                 await settle().ConfigureAwait(false);
+                return true;
             }
             catch (Exception e)
             {
                 owner._logger.LogWarning(e, "pub/sub {Component}: settling message {Id} on {Topic} failed; it will be delivered again when its lease ends", owner._componentName, message.Message.Id, Topic);
+                return false;
             }
         }
 

@@ -150,6 +150,77 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Sequence_numbers_are_not_reused_once_every_message_is_acknowledged_and_deleted()
+    {
+        var pubsub = BuildServerDefaults().GetPubSub("pubsub");
+        var first = new TaskCompletionSource<string>();
+        var subscription = await pubsub.SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
+        {
+            first.TrySetResult(Encoding.UTF8.GetString(m.Data.Span));
+            return Task.FromResult(DeliveryStatus.Success);
+        });
+        await pubsub.PublishAsync(new PublishRequest("orders", Encoding.UTF8.GetBytes("one"), "text/plain"));
+        Assert.Equal("one", await first.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        await subscription.DisposeAsync(); // settles: "one" is acknowledged and deleted, the topic's table is empty
+
+        var second = new TaskCompletionSource<string>();
+        await using var again = await pubsub.SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
+        {
+            second.TrySetResult(Encoding.UTF8.GetString(m.Data.Span));
+            return Task.FromResult(DeliveryStatus.Success);
+        });
+        await pubsub.PublishAsync(new PublishRequest("orders", Encoding.UTF8.GetBytes("two"), "text/plain"));
+
+        // Numbered 1 again, "two" would sit at the group's acknowledged cursor and never be delivered.
+        Assert.Equal("two", await second.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Messages_stored_in_the_first_file_layout_are_delivered_after_upgrade()
+    {
+        // The first layout: one table numbered across topics, and the cursor of group "orders" (the app id) past message 1.
+        Directory.CreateDirectory(_dataDirectory);
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_dataDirectory, "pubsub.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE pubsub_messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, topic TEXT NOT NULL, id TEXT NOT NULL UNIQUE, data BLOB NOT NULL,
+                    content_type TEXT NOT NULL, metadata TEXT NOT NULL, expires_at INTEGER NULL);
+                CREATE TABLE pubsub_cursors (topic TEXT NOT NULL, consumer_group TEXT NOT NULL, acknowledged INTEGER NOT NULL, leased INTEGER NOT NULL DEFAULT -1,
+                    attempts INTEGER NOT NULL DEFAULT 0, available_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (topic, consumer_group));
+                INSERT INTO pubsub_messages (topic, id, data, content_type, metadata) VALUES
+                    ('orders', 'm1', CAST('a' AS BLOB), 'text/plain', '{}'),
+                    ('audit', 'm2', CAST('x' AS BLOB), 'text/plain', '{}'),
+                    ('orders', 'm3', CAST('b' AS BLOB), 'text/plain', '{"k":"v"}'),
+                    ('orders', 'm4', CAST('c' AS BLOB), 'text/plain', '{}');
+                INSERT INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ('orders', 'orders', 1), ('audit', 'orders', 0);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        var pubsub = BuildServerDefaults().GetPubSub("pubsub");
+        var received = new List<(string Id, string Data)>();
+        var three = new TaskCompletionSource();
+        await using var subscription = await pubsub.SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
+        {
+            lock (received)
+            {
+                received.Add((m.Id, Encoding.UTF8.GetString(m.Data.Span)));
+                if (received.Count == 3)
+                {
+                    three.TrySetResult();
+                }
+            }
+            return Task.FromResult(DeliveryStatus.Success);
+        });
+        var published = await pubsub.PublishAsync(new PublishRequest("orders", Encoding.UTF8.GetBytes("d"), "text/plain"));
+        await three.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([("m3", "b"), ("m4", "c"), (published, "d")], received);
+    }
+
+    [Fact]
     public async Task Jobs_survive_a_restart()
     {
         var first = BuildServerDefaults(track: false);
