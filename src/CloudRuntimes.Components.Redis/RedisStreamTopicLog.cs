@@ -10,14 +10,48 @@ namespace CloudRuntimes.Components.Redis;
 /// a Redis consumer group created at the stream's start (<c>XGROUP CREATE ... 0 MKSTREAM</c>). A lease is one Lua
 /// script: when the group has a pending entry (its pending entries list holds at most one, the oldest
 /// unacknowledged), it is reclaimed with <c>XCLAIM</c> once its lease or retry delay has passed, counting a
-/// delivery; otherwise the next entry is read with <c>XREADGROUP</c>. Acknowledging is <c>XACK</c>, so an
-/// unacknowledged entry survives any client crash. When each lease or retry delay ends is kept in a hash per group.
+/// delivery; otherwise the next entry is read with <c>XREADGROUP</c>. Acknowledging is <c>XACK</c> (run by the
+/// script that leases the next entry, or alone), so an unacknowledged entry survives any client crash. When each lease or retry delay ends is kept in a hash per group.
 /// After an acknowledgement, entries every group of the stream is past are trimmed (<c>XTRIM MINID</c>); metadata
 /// <c>maxLenApprox</c> also caps stream length on publish (<c>XADD MAXLEN ~</c>; default: no cap).
 /// </summary>
 internal sealed class RedisStreamTopicLog : ITopicLog
 {
-    private const string LeaseScript = """
+    /// <summary>
+    /// <c>acknowledge(stream, availability, group, id)</c>: when <c>id</c> is the group's pending entry, acknowledges it
+    /// and trims the entries every group of the stream is past.
+    /// </summary>
+    private const string AcknowledgeFunction = """
+        local function older(a, b)
+          local am, as = string.match(a, '(%d+)-(%d+)')
+          local bm, bs = string.match(b, '(%d+)-(%d+)')
+          am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+          return am < bm or (am == bm and as < bs)
+        end
+        local function acknowledge(stream, availability, group, id)
+          local pending = redis.call('XPENDING', stream, group, '-', '+', 1)
+          if #pending == 0 or pending[1][1] ~= id then return 0 end
+          redis.call('XACK', stream, group, id)
+          redis.call('HDEL', availability, id)
+          local bound = nil
+          for _, info in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+            local fields = {}
+            for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+            local mark = fields['last-delivered-id']
+            if tonumber(fields['pending']) > 0 then
+              mark = redis.call('XPENDING', stream, fields['name'], '-', '+', 1)[1][1]
+            end
+            if bound == nil or older(mark, bound) then bound = mark end
+          end
+          if bound then redis.call('XTRIM', stream, 'MINID', bound) end
+          return 1
+        end
+
+        """;
+
+    /// <summary>KEYS: stream, availability hash; ARGV: group, consumer, now (ms), lease (ms), entry id to acknowledge first or ''.</summary>
+    private const string LeaseScript = AcknowledgeFunction + """
+        if ARGV[5] ~= '' then acknowledge(KEYS[1], KEYS[2], ARGV[1], ARGV[5]) end
         local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
         local now = tonumber(ARGV[3])
         local until_ms = now + tonumber(ARGV[4])
@@ -41,34 +75,12 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         return {entry[2], 1, entry[1]}
         """;
 
-    private const string SettleScript = """
-        local function older(a, b)
-          local am, as = string.match(a, '(%d+)-(%d+)')
-          local bm, bs = string.match(b, '(%d+)-(%d+)')
-          am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
-          return am < bm or (am == bm and as < bs)
-        end
+    /// <summary>KEYS: stream, availability hash; ARGV: group, entry id, 'ack' or 'release', available again at (ms, for a release).</summary>
+    private const string SettleScript = AcknowledgeFunction + """
+        if ARGV[3] == 'ack' then return acknowledge(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) end
         local pending = redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', 1)
-        if #pending == 0 then return 0 end
-        local id = pending[1][1]
-        if id ~= ARGV[2] then return 0 end
-        if ARGV[3] == 'ack' then
-          redis.call('XACK', KEYS[1], ARGV[1], id)
-          redis.call('HDEL', KEYS[2], id)
-          local bound = nil
-          for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-            local info = {}
-            for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
-            local mark = info['last-delivered-id']
-            if tonumber(info['pending']) > 0 then
-              mark = redis.call('XPENDING', KEYS[1], info['name'], '-', '+', 1)[1][1]
-            end
-            if bound == nil or older(mark, bound) then bound = mark end
-          end
-          if bound then redis.call('XTRIM', KEYS[1], 'MINID', bound) end
-        else
-          redis.call('HSET', KEYS[2], id, ARGV[4])
-        end
+        if #pending == 0 or pending[1][1] ~= ARGV[2] then return 0 end
+        redis.call('HSET', KEYS[2], ARGV[2], ARGV[4])
         return 1
         """;
 
@@ -110,11 +122,11 @@ internal sealed class RedisStreamTopicLog : ITopicLog
     }
 
     /// <summary>Leases one message at a time (the group's pending entries list holds at most one), whatever <paramref name="maxCount"/> allows.</summary>
-    public async Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var result = await _database.ScriptEvaluateAsync(LeaseScript, [topic, AvailabilityKey(topic, group)],
-            [group, _consumer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)leaseDuration.TotalMilliseconds]).ConfigureAwait(false);
+            [group, _consumer, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), (long)leaseDuration.TotalMilliseconds, acknowledge?.Position ?? ""]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return [];

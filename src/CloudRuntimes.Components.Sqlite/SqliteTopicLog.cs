@@ -174,11 +174,16 @@ internal sealed class SqliteTopicLog : ITopicLog
             "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_log WHERE topic = $p0), 0))",
             topic, group), cancellationToken);
 
-    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        var acknowledged = acknowledge is null ? null : SequenceOf(acknowledge);
         return _session.InTransactionAsync<IReadOnlyList<LeasedMessage>>(sql =>
         {
+            if (acknowledged is { } sequence)
+            {
+                Acknowledge(sql, topic, group, sequence);
+            }
             if (sql.QueryFirst("SELECT acknowledged, leased, attempts, available_at FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
                 r => new Cursor(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3)), topic, group) is not { } cursor)
             {
@@ -211,15 +216,18 @@ internal sealed class SqliteTopicLog : ITopicLog
         {
             return Task.CompletedTask;
         }
-        return _session.InTransactionAsync(sql =>
+        return _session.InTransactionAsync(sql => Acknowledge(sql, topic, group, sequence), cancellationToken, Bookkeeping);
+    }
+
+    /// <summary>Moves the group's cursor to a message under its lease and deletes what every group of the topic has acknowledged.</summary>
+    private static int Acknowledge(SqliteSession.Statements sql, string topic, string group, long sequence)
+    {
+        var updated = sql.Execute($"UPDATE pubsub_cursors SET acknowledged = $p2, leased = -1, attempts = 0 WHERE {IsLeased}", topic, group, sequence);
+        if (updated > 0)
         {
-            var updated = sql.Execute($"UPDATE pubsub_cursors SET acknowledged = $p2, leased = -1, attempts = 0 WHERE {IsLeased}", topic, group, sequence);
-            if (updated > 0)
-            {
-                sql.Execute("DELETE FROM pubsub_log WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
-            }
-            return updated;
-        }, cancellationToken, Bookkeeping);
+            sql.Execute("DELETE FROM pubsub_log WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
+        }
+        return updated;
     }
 
     public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)

@@ -36,9 +36,13 @@ public interface ITopicLog : IAsyncDisposable
     /// <param name="group">The consumer group.</param>
     /// <param name="maxCount">The most messages to lease at once; at least 1.</param>
     /// <param name="leaseDuration">How long the lease holds before another consumer may take the messages.</param>
+    /// <param name="acknowledge">
+    /// A message of the group's current lease to acknowledge first, in the same atomic step (as
+    /// <see cref="AcknowledgeAsync"/> would), so a consumer settles one batch and takes the next in one write; null for none.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The leased messages, oldest first; empty when none is available.</returns>
-    Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken);
+    Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks a leased message and every message leased before it processed by the group: they are never delivered

@@ -31,13 +31,17 @@ internal sealed class InMemoryTopicLog : ITopicLog
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         lock (_gate)
         {
             var state = Topic(topic);
             var cursor = Cursor(state, group);
+            if (acknowledge is not null)
+            {
+                Acknowledge(state, cursor, acknowledge);
+            }
             var head = cursor.Acknowledged + 1;
             var available = state.FirstSequence + state.Messages.Count - head;
             if (available <= 0)
@@ -78,15 +82,19 @@ internal sealed class InMemoryTopicLog : ITopicLog
         lock (_gate)
         {
             var state = Topic(topic);
-            var cursor = Cursor(state, group);
-            if (LeasedSequence(cursor, message) is { } sequence)
-            {
-                cursor.Acknowledged = sequence;
-                cursor.LeasedThrough = -1;
-                Trim(state);
-            }
+            Acknowledge(state, Cursor(state, group), message);
         }
         return Task.CompletedTask;
+    }
+
+    private static void Acknowledge(TopicState state, GroupCursor cursor, LeasedMessage message)
+    {
+        if (LeasedSequence(cursor, message) is { } sequence)
+        {
+            cursor.Acknowledged = sequence;
+            cursor.LeasedThrough = -1;
+            Trim(state);
+        }
     }
 
     public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)

@@ -12,7 +12,9 @@ namespace CloudRuntimes.Components.PubSub;
 /// The pub/sub building block over an <see cref="ITopicLog"/>: at-least-once delivery in publish order per
 /// consumer group, redelivery after <see cref="DeliveryStatus.Retry"/> or a handler exception, dead-letter
 /// after <see cref="TopicSubscription.MaxDeliveryAttempts"/> or <see cref="DeliveryStatus.Drop"/>, TTL expiry.
-/// Messages are leased and acknowledged in batches of up to 32, and handed to the handler one at a time.
+/// Messages are leased in batches of up to 32 and handed to the handler one at a time; a batch's acknowledgement is
+/// written together with the next lease, which follows at once while messages keep coming and at most 5 ms after
+/// the topic goes quiet (or when the subscription stops), so a crash in that window delivers those messages again.
 /// </summary>
 public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
 {
@@ -182,17 +184,19 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
             var stopping = _stopping.Token;
             var signal = owner.Signal(Topic);
             var idle = MinIdleWait;
+            LeasedMessage? handled = null; // handled but not yet acknowledged: the next lease acknowledges it
             while (!stopping.IsCancellationRequested)
             {
                 var published = signal.Next;
                 IReadOnlyList<LeasedMessage> batch;
                 try
                 {
-                    batch = await owner._log.LeaseAsync(Topic, Group, BatchSize, LeaseDuration, stopping).ConfigureAwait(false);
+                    batch = await owner._log.LeaseAsync(Topic, Group, BatchSize, LeaseDuration, handled, stopping).ConfigureAwait(false);
+                    handled = null;
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
-                    return;
+                    break;
                 }
                 catch (Exception e)
                 {
@@ -206,21 +210,30 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                     continue;
                 }
                 idle = MinIdleWait;
-                if (await DeliverBatchAsync(batch, stopping).ConfigureAwait(false) && batch.Count < BatchSize && !published.IsCompleted)
+                (handled, var all) = await DeliverBatchAsync(batch, stopping).ConfigureAwait(false);
+                if (all && batch.Count < BatchSize && !published.IsCompleted)
                 {
-                    // The lease took every message there was and nothing was published here since: wait instead of
-                    // asking the log again (another process's publish is found when the wait times out).
+                    // The lease took every message there was and nothing was published here since: wait for a publish
+                    // (another process's is found when the wait times out) before leasing, and acknowledging, again.
                     await published.WaitAsync(idle, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
+            }
+            if (handled is not null)
+            {
+                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled, CancellationToken.None)).ConfigureAwait(false);
             }
         }
 
         /// <summary>
         /// Hands the batch over in order until a message is to be retried, the subscription stops, or half the lease
-        /// has passed (so a slow handler never sees the lease of the messages after it run out), then settles it.
+        /// has passed (so a slow handler never sees the lease of the messages after it run out). A message to retry is
+        /// released at once (which acknowledges those before it); otherwise acknowledging is left to the caller.
         /// </summary>
-        /// <returns>True when every message of the batch was handled and acknowledged.</returns>
-        private async Task<bool> DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
+        /// <returns>
+        /// The last message handled and not yet acknowledged (null when none, or when a release settled the batch), and
+        /// whether every message of the batch was handled.
+        /// </returns>
+        private async Task<(LeasedMessage? Handled, bool All)> DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
         {
             var leased = Stopwatch.GetTimestamp();
             LeasedMessage? handled = null;
@@ -232,10 +245,8 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                     {
                         // Nothing handled yet: hand the batch back without counting an attempt for its first message.
                         await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
-                        return false;
                     }
-                    await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled, CancellationToken.None)).ConfigureAwait(false);
-                    return false;
+                    return (handled, false);
                 }
                 var outcome = await DeliverAsync(message).ConfigureAwait(false);
                 if (outcome is Outcome.Handled)
@@ -245,23 +256,21 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                 }
                 var delay = outcome is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
                 await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
-                return false;
+                return (null, false);
             }
-            return await SettleAsync(batch[^1], () => owner._log.AcknowledgeAsync(Topic, Group, batch[^1], CancellationToken.None)).ConfigureAwait(false);
+            return (handled, true);
         }
 
-        /// <summary>Records a settlement (true when recorded); when that fails the lease runs out and the messages are delivered again.</summary>
-        private async Task<bool> SettleAsync(LeasedMessage message, Func<Task> settle)
+        /// <summary>Records a settlement; when that fails the lease runs out and the messages are delivered again.</summary>
+        private async Task SettleAsync(LeasedMessage message, Func<Task> settle)
         {
             try
             {
                 await settle().ConfigureAwait(false);
-                return true;
             }
             catch (Exception e)
             {
                 owner._logger.LogWarning(e, "pub/sub {Component}: settling message {Id} on {Topic} failed; it will be delivered again when its lease ends", owner._componentName, message.Message.Id, Topic);
-                return false;
             }
         }
 
