@@ -13,7 +13,8 @@ namespace CloudRuntimes.Benchmarks;
 /// <summary>
 /// Redis components against direct StackExchange.Redis calls on the same server (<c>CR_BENCH_REDIS</c>):
 /// state get/save/bulk get of 10 keys (hashes of the same shape), publish + deliver (XADD, XREADGROUP, XACK),
-/// lock + unlock (SET NX PX, DEL). Without <c>CR_BENCH_REDIS</c> every benchmark returns at once.
+/// lock + unlock (SET NX PX, the owner-checked delete script), and a control (the raw get measured twice) that shows
+/// the run's noise floor. Without <c>CR_BENCH_REDIS</c> every benchmark returns at once.
 /// </summary>
 [BenchmarkCategory("redis")]
 public class RedisBenchmarks
@@ -82,6 +83,13 @@ public class RedisBenchmarks
     /// <summary>Component: <c>GetAsync</c>.</summary>
     [Benchmark, BenchmarkCategory("state get")]
     public Task ComponentGet() => _components is null ? Task.CompletedTask : _state.GetAsync(_keys[0]);
+
+    /// <summary>
+    /// Control: the raw call again, measured as if it were a candidate. Its ratio to the baseline is what this machine
+    /// reports for no difference at all, the noise floor for reading the other Redis ratios.
+    /// </summary>
+    [Benchmark, BenchmarkCategory("state get")]
+    public Task RawGetControl() => RawGet();
 
     /// <summary>Raw: MULTI, HSET data/etag/exp, PERSIST, EXEC.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("state save")]

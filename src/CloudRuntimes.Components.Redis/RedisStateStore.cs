@@ -14,6 +14,7 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
 {
     private const int MaxAttempts = 20;
     private static readonly RedisValue[] Fields = ["data", "etag", "exp"];
+    private static readonly IReadOnlyDictionary<string, StoredState> NothingRead = System.Collections.ObjectModel.ReadOnlyDictionary<string, StoredState>.Empty;
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly string _prefix;
@@ -37,7 +38,8 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
         for (var attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var current = await ReadAsync(_database, keys).ConfigureAwait(false);
+            // A write that depends on no stored record (no ETag, no first-write) reads nothing and guards nothing.
+            var current = keys.Count == 0 ? NothingRead : await ReadAsync(_database, keys).ConfigureAwait(false);
             var changes = decide(current);
             var transaction = _database.CreateTransaction();
             foreach (var key in keys)
@@ -53,7 +55,7 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
                     continue;
                 }
                 _ = transaction.HashSetAsync(key, [
-                    new HashEntry("data", state.Value.ToArray()),
+                    new HashEntry("data", state.Value),
                     new HashEntry("etag", state.ETag),
                     new HashEntry("exp", state.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
                 ]);
