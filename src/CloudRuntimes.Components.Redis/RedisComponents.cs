@@ -10,7 +10,7 @@ public static class RedisComponentsExtensions
 {
     /// <summary>
     /// Registers <c>state.redis</c> (ETags, transactions, TTL; metadata <c>keyPrefix</c>), <c>pubsub.redis</c>
-    /// (Redis Streams with consumer groups; metadata <c>maxLenApprox</c>) and <c>lock.redis</c>. Connection
+    /// (Redis Streams with consumer groups; metadata <c>maxLenApprox</c>, <c>concurrency</c>) and <c>lock.redis</c>. Connection
     /// metadata as Dapr: <c>redisHost</c> (required), <c>redisUsername</c>, <c>redisPassword</c>, <c>redisDB</c>,
     /// <c>enableTLS</c>, <c>dialTimeout</c>.
     /// </summary>
@@ -28,8 +28,11 @@ public static class RedisComponentsExtensions
             .Add("pubsub.redis", (d, c) =>
             {
                 var maxLength = d.GetInt32("maxLenApprox", 0);
-                var (connection, database) = RedisConnection.Connect(d);
-                return new TopicLogPubSub(new RedisStreamTopicLog(connection, database, c.AppId, maxLength > 0 ? maxLength : null), d.Name, c.AppId, c.LoggerFactory.CreateLogger<TopicLogPubSub>());
+                return TopicLogPubSub.For(d, c, () =>
+                {
+                    var (connection, database) = RedisConnection.Connect(d);
+                    return new RedisStreamTopicLog(connection, database, c.AppId, maxLength > 0 ? maxLength : null);
+                });
             })
             .Add("lock.redis", (d, c) =>
             {

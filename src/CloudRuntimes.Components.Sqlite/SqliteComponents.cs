@@ -14,7 +14,7 @@ public static class SqliteComponentsExtensions
     /// connection string; default <c>{dataDirectory}/{componentName}.db</c>) and <c>synchronous</c> (SQLite's
     /// <c>PRAGMA synchronous</c>: <c>FULL</c> by default, so an acknowledged write survives a crash of the process
     /// or the machine; <c>NORMAL</c> survives a process crash only). <c>state.sqlite</c> also takes <c>tableName</c>
-    /// (default <c>state</c>). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
+    /// (default <c>state</c>), <c>pubsub.sqlite</c> <c>concurrency</c> (see <see cref="TopicLogPubSub.For"/>). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -24,7 +24,7 @@ public static class SqliteComponentsExtensions
         SqliteTelemetry.Register();
         return builder.AddFactory(new ComponentFactory()
             .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.Capabilities)
-            .Add("pubsub.sqlite", (d, c) => new TopicLogPubSub(new SqliteTopicLog(SqliteSession.For(d, c)), d.Name, c.AppId, c.LoggerFactory.CreateLogger<TopicLogPubSub>()))
+            .Add("pubsub.sqlite", (d, c) => TopicLogPubSub.For(d, c, () => new SqliteTopicLog(SqliteSession.For(d, c))))
             .Add("lock.sqlite", (d, c) => new SqliteLockStore(SqliteSession.For(d, c), c.AppId, d.Name))
             .Add("jobs.sqlite", (d, c) => new SqliteJobScheduler(SqliteSession.For(d, c), d.Name, c.LoggerFactory.CreateLogger<SqliteJobScheduler>()))
             .Add("database.sqlite", (d, c) => new SqliteDatabase(SqliteSession.For(d, c), d.Name)));

@@ -29,7 +29,7 @@ internal static class BuiltInComponents
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddFactory(new ComponentFactory()
             .Add("state.in-memory", (d, _) => new InMemoryStateStore(d.Name), StateStoreBase.Capabilities)
-            .Add("pubsub.in-memory", (d, c) => new TopicLogPubSub(new InMemoryTopicLog(), d.Name, c.AppId, c.LoggerFactory.CreateLogger<TopicLogPubSub>()))
+            .Add("pubsub.in-memory", (d, c) => TopicLogPubSub.For(d, c, () => new InMemoryTopicLog()))
             .Add("lock.in-memory", (d, _) => new InMemoryLockStore(d.Name))
             .Add("file.local", (d, c) => new LocalFileStore(d.Get("rootPath") is { Length: > 0 } root ? root : Path.Combine(c.DataDirectory, d.Name), d.Name))
             .Add("bindings.localstorage", (d, _) => new LocalStorageBinding(d.Require("rootPath"), d.Name))

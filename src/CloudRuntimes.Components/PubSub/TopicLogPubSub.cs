@@ -12,7 +12,8 @@ namespace CloudRuntimes.Components.PubSub;
 /// The pub/sub building block over an <see cref="ITopicLog"/>: at-least-once delivery in publish order per
 /// consumer group, redelivery after <see cref="DeliveryStatus.Retry"/> or a handler exception, dead-letter
 /// after <see cref="TopicSubscription.MaxDeliveryAttempts"/> or <see cref="DeliveryStatus.Drop"/>, TTL expiry.
-/// Messages are leased in batches of up to 32 and handed to the handler one at a time; a batch's acknowledgement is
+/// Messages are leased in batches of up to 32 and handed to the handler one at a time (with a concurrency above 1,
+/// several of a batch at once, one at a time per partition key: <see cref="TopicSubscription.MaxConcurrentDeliveries"/>); a batch's acknowledgement is
 /// written together with the next lease, which follows at once while messages keep coming and at most 5 ms after
 /// the topic goes quiet (or when the subscription stops), so a crash in that window delivers those messages again.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     private readonly ITopicLog _log;
     private readonly string _componentName;
     private readonly string _defaultGroup;
+    private readonly int _defaultConcurrency;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, TopicSignal> _signals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Subscriber, byte> _subscribers = new();
@@ -41,12 +43,40 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// <param name="componentName">Component name, for telemetry and logs.</param>
     /// <param name="defaultGroup">Consumer group when a subscription names none (the app id).</param>
     /// <param name="logger">Logger.</param>
-    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger)
+    /// <param name="defaultConcurrency">
+    /// Messages with a subscription's handler at once when the subscription does not say (<see cref="TopicSubscription.MaxConcurrentDeliveries"/>); at least 1.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="defaultConcurrency"/> is below 1.</exception>
+    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger, int defaultConcurrency = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(defaultConcurrency, 1);
         _log = log;
         _componentName = componentName;
         _defaultGroup = defaultGroup;
         _logger = logger;
+        _defaultConcurrency = defaultConcurrency;
+    }
+
+    /// <summary>
+    /// The building block of a pub/sub component over its log, configured from the component's metadata:
+    /// <c>concurrency</c> (messages with a subscription's handler at once, default 1: one at a time, in publish order).
+    /// </summary>
+    /// <param name="definition">The component definition.</param>
+    /// <param name="context">Where the component runs (app id, loggers).</param>
+    /// <param name="openLog">Opens the back end's topic log (disposed with the result), once the metadata is valid.</param>
+    /// <returns>The building block.</returns>
+    /// <exception cref="CloudRuntimesException"><c>concurrency</c> is not a positive integer (<c>ERR_MALFORMED_REQUEST</c>).</exception>
+    public static TopicLogPubSub For(ComponentDefinition definition, ComponentContext context, Func<ITopicLog> openLog)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(openLog);
+        var concurrency = definition.GetInt32("concurrency", 1);
+        if (concurrency < 1)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'concurrency' must be at least 1, got {concurrency}");
+        }
+        return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency);
     }
 
     /// <inheritdoc />
@@ -105,6 +135,10 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         if (subscription.MaxDeliveryAttempts < 1)
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
+        }
+        if (subscription.MaxConcurrentDeliveries < 1)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxConcurrentDeliveries must be at least 1");
         }
         await _log.JoinAsync(subscription.Topic, subscription.ConsumerGroup ?? _defaultGroup, cancellationToken).ConfigureAwait(false);
         var subscriber = new Subscriber(this, subscription, handler);
@@ -224,41 +258,102 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
             }
         }
 
+        private int Concurrency => subscription.MaxConcurrentDeliveries ?? owner._defaultConcurrency;
+
         /// <summary>
-        /// Hands the batch over in order until a message is to be retried, the subscription stops, or half the lease
-        /// has passed (so a slow handler never sees the lease of the messages after it run out). A message to retry is
-        /// released at once (which acknowledges those before it); otherwise acknowledging is left to the caller.
+        /// Hands the batch to the handler (see <see cref="Lanes"/>) until a message is to be retried, the subscription
+        /// stops, or half the lease has passed (so a slow handler never sees the lease of the messages after it run
+        /// out). The first message, in publish order, that was not handled decides the settlement: a message to retry
+        /// is released at once (which acknowledges those before it and returns those after it); one never handed over
+        /// leaves the messages before it to acknowledge. Acknowledging is left to the caller.
         /// </summary>
         /// <returns>
-        /// The last message handled and not yet acknowledged (null when none, or when a release settled the batch), and
-        /// whether every message of the batch was handled.
+        /// The last message of the handled prefix, not yet acknowledged (null when none, or when a release settled the
+        /// batch), and whether every message of the batch was handled.
         /// </returns>
         private async Task<(LeasedMessage? Handled, bool All)> DeliverBatchAsync(IReadOnlyList<LeasedMessage> batch, CancellationToken stopping)
         {
             var leased = Stopwatch.GetTimestamp();
-            LeasedMessage? handled = null;
-            foreach (var message in batch)
+            var outcomes = new Outcome[batch.Count];
+            var concurrency = Concurrency;
+            if (concurrency == 1)
+            {
+                await DeliverLaneAsync(batch, Enumerable.Range(0, batch.Count), outcomes, leased, null, stopping).ConfigureAwait(false);
+            }
+            else
+            {
+                using var slots = new SemaphoreSlim(concurrency, concurrency);
+                await Task.WhenAll(Lanes(batch).Select(lane => DeliverLaneAsync(batch, lane, outcomes, leased, slots, stopping))).ConfigureAwait(false);
+            }
+            var first = Array.FindIndex(outcomes, o => o != Outcome.Handled);
+            if (first < 0)
+            {
+                return (batch[^1], true);
+            }
+            var message = batch[first];
+            switch (outcomes[first])
+            {
+                case Outcome.NotDelivered when first > 0:
+                    return (batch[first - 1], false);
+                case Outcome.NotDelivered:
+                    // Nothing handled: hand the batch back without counting an attempt for its first message.
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
+                    return (null, false);
+                default:
+                    var delay = outcomes[first] is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
+                    return (null, false);
+            }
+        }
+
+        /// <summary>
+        /// The batch's indexes in lanes delivered concurrently: one lane per partition key (in publish order within it),
+        /// and one per message without a key.
+        /// </summary>
+        private static IEnumerable<IEnumerable<int>> Lanes(IReadOnlyList<LeasedMessage> batch) =>
+            Enumerable.Range(0, batch.Count).GroupBy(
+                i => batch[i].Message.Metadata.TryGetValue(PubSubMetadata.PartitionKey, out var key) ? "key:" + key : "id:" + batch[i].Message.Id,
+                StringComparer.Ordinal);
+
+        /// <summary>Delivers a lane's messages one at a time, in order, until one is not handled; records each outcome.</summary>
+        private async Task DeliverLaneAsync(IReadOnlyList<LeasedMessage> batch, IEnumerable<int> lane, Outcome[] outcomes, long leased, SemaphoreSlim? slots, CancellationToken stopping)
+        {
+            foreach (var i in lane)
             {
                 if (stopping.IsCancellationRequested || Stopwatch.GetElapsedTime(leased) > LeaseDuration / 2)
                 {
-                    if (handled is null)
-                    {
-                        // Nothing handled yet: hand the batch back without counting an attempt for its first message.
-                        await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
-                    }
-                    return (handled, false);
+                    return;
                 }
-                var outcome = await DeliverAsync(message).ConfigureAwait(false);
-                if (outcome is Outcome.Handled)
+                if (slots is not null)
                 {
-                    handled = message;
-                    continue;
+                    try
+                    {
+                        await slots.WaitAsync(stopping).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
-                var delay = outcome is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
-                await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
-                return (null, false);
+                try
+                {
+                    outcomes[i] = await DeliverAsync(batch[i]).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // A failure around the handler (such as publishing to the dead-letter topic) retries the message.
+                    owner._logger.LogWarning(e, "pub/sub {Component}: delivering message {Id} on {Topic} failed", owner._componentName, batch[i].Message.Id, Topic);
+                    outcomes[i] = Outcome.Retry;
+                }
+                finally
+                {
+                    slots?.Release();
+                }
+                if (outcomes[i] != Outcome.Handled)
+                {
+                    return;
+                }
             }
-            return (handled, true);
         }
 
         /// <summary>Records a settlement; when that fails the lease runs out and the messages are delivered again.</summary>
@@ -333,6 +428,9 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// <summary>What became of one delivery.</summary>
     private enum Outcome
     {
+        /// <summary>Not handed over: the subscription stopped, half the lease passed, or an earlier message of its lane was not handled.</summary>
+        NotDelivered,
+
         /// <summary>Done with: succeeded, dropped, dead-lettered or expired; acknowledged with the batch.</summary>
         Handled,
 

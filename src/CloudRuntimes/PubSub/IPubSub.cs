@@ -101,4 +101,11 @@ public sealed record TopicMessage(string Id, string Topic, ReadOnlyMemory<byte> 
 /// <param name="DeadLetterTopic">Where dropped or exhausted messages go; null to discard them.</param>
 /// <param name="MaxDeliveryAttempts">Attempts before a message counts as exhausted (at least 1).</param>
 /// <param name="RetryDelay">Wait before a redelivery; null for the component default.</param>
-public sealed record TopicSubscription(string Topic, string? ConsumerGroup = null, string? DeadLetterTopic = null, int MaxDeliveryAttempts = 5, TimeSpan? RetryDelay = null);
+/// <param name="MaxConcurrentDeliveries">
+/// How many messages may be with the handler at once (at least 1); null for the component's default (metadata
+/// <c>concurrency</c>, 1 unless set). With 1, messages are delivered one at a time in publish order. Above 1, messages
+/// with the same <see cref="PubSubMetadata.PartitionKey"/> are still delivered one at a time in publish order, and the
+/// others concurrently; a message to retry holds back those published after it, which may then be delivered again
+/// although already handled (at-least-once).
+/// </param>
+public sealed record TopicSubscription(string Topic, string? ConsumerGroup = null, string? DeadLetterTopic = null, int MaxDeliveryAttempts = 5, TimeSpan? RetryDelay = null, int? MaxConcurrentDeliveries = null);

@@ -45,6 +45,21 @@ public sealed class BuiltInRegistrationTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_dir, "files", "a.txt")));
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("many")]
+    public void Pubsub_concurrency_that_is_not_a_positive_integer_names_the_component_and_the_key(string value)
+    {
+        var builder = new CloudRuntimesBuilder("app", _dir);
+        builder.AddComponent("events", "pubsub.in-memory", new Dictionary<string, string> { ["concurrency"] = value });
+
+        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+
+        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Contains("'events'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'concurrency'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Missing_required_metadata_names_the_component_and_the_key()
     {

@@ -22,6 +22,9 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
 
     private IPubSub PubSub => Component;
 
+    /// <summary>Whether the log leases several messages at once, so a concurrent subscription can hand them over side by side.</summary>
+    protected virtual bool DeliversConcurrently => true;
+
     private string Topic(string name) => $"{_run}-{name}";
 
     private static string Text(TopicMessage message) => Encoding.UTF8.GetString(message.Data.Span);
@@ -119,6 +122,68 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
         await Eventually.HoldsAsync(() => deliveries.Count >= 6, Wait, "six deliveries");
         await Task.Delay(300);
         Assert.Equal([("m1", 1), ("m2", 1), ("m3", 1), ("m3", 2), ("m4", 1), ("m5", 1)], deliveries);
+    }
+
+    [Fact]
+    public async Task Concurrent_subscription_keeps_each_partition_key_in_order_and_delivers_other_keys_alongside()
+    {
+        // Published before anyone subscribes, so a back end that leases in batches takes them together.
+        var keyed = new[] { ("a-1", "a"), ("b-1", "b"), ("a-2", "a"), ("b-2", "b"), ("free", null) };
+        foreach (var (text, key) in keyed)
+        {
+            await PublishAsync("lanes", text, key is null ? null : new Dictionary<string, string> { [PubSubMetadata.PartitionKey] = key });
+        }
+        var events = new ConcurrentQueue<string>();
+        var secondKeyStarted = new TaskCompletionSource();
+        var overlapped = false;
+        await SubscribeAsync(PubSub, new TopicSubscription("lanes", MaxConcurrentDeliveries: 4), async (m, token) =>
+        {
+            events.Enqueue("start " + Text(m));
+            if (Text(m) == "b-1")
+            {
+                secondKeyStarted.TrySetResult();
+            }
+            if (Text(m) == "a-1" && DeliversConcurrently)
+            {
+                // b-1 can only start while a-1 is still with the handler when deliveries run side by side.
+                overlapped = await secondKeyStarted.Task.WaitAsync(TimeSpan.FromSeconds(5), token).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+            }
+            await Task.Delay(20, token);
+            events.Enqueue("end " + Text(m));
+            return DeliveryStatus.Success;
+        });
+
+        await Eventually.HoldsAsync(() => events.Count(e => e.StartsWith("end ", StringComparison.Ordinal)) >= 5, Wait, () => "five deliveries: " + string.Join(", ", events));
+        var log = events.ToList();
+        Assert.True(log.IndexOf("end a-1") < log.IndexOf("start a-2"), "a-2 started before a-1 ended: " + string.Join(", ", log));
+        Assert.True(log.IndexOf("end b-1") < log.IndexOf("start b-2"), "b-2 started before b-1 ended: " + string.Join(", ", log));
+        Assert.Equal(DeliversConcurrently, overlapped);
+        Assert.Equal(5, log.Count(e => e.StartsWith("start ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Concurrent_subscription_redelivers_a_retried_message_and_those_before_it_stay_acknowledged()
+    {
+        foreach (var (text, key) in new[] { ("m1", "a"), ("m2", "b"), ("m3", "c") })
+        {
+            await PublishAsync("lanes-retry", text, new Dictionary<string, string> { [PubSubMetadata.PartitionKey] = key });
+        }
+        var deliveries = new ConcurrentQueue<(string Text, int Attempt)>();
+        await SubscribeAsync(PubSub, new TopicSubscription("lanes-retry", RetryDelay: FastRetry, MaxConcurrentDeliveries: 3), (m, _) =>
+        {
+            deliveries.Enqueue((Text(m), m.DeliveryAttempt));
+            return Task.FromResult(Text(m) == "m2" && m.DeliveryAttempt == 1 ? DeliveryStatus.Retry : DeliveryStatus.Success);
+        });
+
+        await Eventually.HoldsAsync(() => deliveries.Any(d => d.Text == "m2" && d.Attempt == 2) && deliveries.Any(d => d.Text == "m3"), Wait,
+            () => "m2 twice and m3: " + string.Join(", ", deliveries));
+        await Task.Delay(300);
+        var list = deliveries.ToList();
+        Assert.Equal([("m1", 1)], list.Where(d => d.Text == "m1"));
+        Assert.Equal([("m2", 1), ("m2", 2)], list.Where(d => d.Text == "m2"));
+        // m3 comes after m2: handed over with it (and then again after it, at-least-once) or only after its redelivery.
+        Assert.InRange(list.Count(d => d.Text == "m3"), 1, 2);
+        Assert.True(list.FindLastIndex(d => d.Text == "m3") > list.IndexOf(("m2", 2)), "m3's last delivery came before m2's redelivery: " + string.Join(", ", list));
     }
 
     [Fact]
