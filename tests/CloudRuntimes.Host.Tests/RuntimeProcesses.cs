@@ -42,15 +42,30 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var appPort = FreePort();
-        AppEndpoint = new Uri($"http://127.0.0.1:{appPort}/");
-        var app = Start(Built("tests/CloudRuntimes.TestApp", "CloudRuntimes.TestApp.dll"), ["--urls", AppEndpoint.ToString().TrimEnd('/')], null);
-        await WaitAsync(new Uri(AppEndpoint, "received"), app);
+        AppEndpoint = await StartAppAsync(appPort);
 
         RuntimeEndpoint = await StartRuntimeAsync(_data, appPort, null);
     }
 
+    /// <summary>Starts a test app listening on <paramref name="port"/> and waits until it answers.</summary>
+    public async Task<Uri> StartAppAsync(int port)
+    {
+        var endpoint = new Uri($"http://127.0.0.1:{port}/");
+        var app = Start(Built("tests/CloudRuntimes.TestApp", "CloudRuntimes.TestApp.dll"), ["--urls", endpoint.ToString().TrimEnd('/')], null);
+        await WaitAsync(new Uri(endpoint, "received"), app);
+        return endpoint;
+    }
+
     /// <summary>Starts another runtime process (e.g. with an API token) sharing nothing with the first.</summary>
     public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
+    {
+        var endpoint = StartRuntime(dataDirectory, appPort, apiToken, extraArgs);
+        await WaitAsync(new Uri(endpoint, "v1.0/healthz"), _runtimes[endpoint]);
+        return endpoint;
+    }
+
+    /// <summary>Starts a runtime process without waiting for it; returns its endpoint.</summary>
+    public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
         var port = FreePort();
         var args = new List<string> { "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront") };
@@ -67,7 +82,6 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         var process = Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
         _runtimes[endpoint] = process;
-        await WaitAsync(new Uri(endpoint, "v1.0/healthz"), process);
         return endpoint;
     }
 

@@ -26,6 +26,38 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger
     public Uri? ResolveApp(string appId) =>
         appId == options.AppId ? AppBase : options.AppEndpoints.GetValueOrDefault(appId);
 
+    /// <summary>
+    /// Waits until the local app accepts TCP connections on its port (as Dapr's sidecar does before it opens the app
+    /// channel), however long that takes; logs the wait every 10 s.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the wait (the runtime is stopping).</param>
+    /// <returns>A task that completes when the app's port is open.</returns>
+    /// <exception cref="OperationCanceledException">The runtime stopped first.</exception>
+    public async Task WaitForAppAsync(CancellationToken cancellationToken)
+    {
+        var target = AppBase ?? throw new InvalidOperationException("no --app-port");
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var reported = TimeSpan.Zero;
+        while (true)
+        {
+            try
+            {
+                using var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync(target.Host, target.Port, cancellationToken);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                if (waiting.Elapsed >= reported)
+                {
+                    logger.LogInformation("waiting for the app at {App} ({Error})", target, e.Message);
+                    reported = waiting.Elapsed + TimeSpan.FromSeconds(10);
+                }
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
     /// <summary>Sends a request to the local app.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {

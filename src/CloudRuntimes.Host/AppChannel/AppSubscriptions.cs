@@ -18,11 +18,13 @@ internal sealed record AppSubscription(string PubSubName, string Topic, string R
 /// 2xx with status SUCCESS (or no status) acknowledges, RETRY or any non-2xx other than 404 retries, DROP or 404 drops
 /// (to the dead-letter topic when one is set).
 /// </summary>
-internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppClient app, RuntimeOptions options, ILogger<AppSubscriptions> logger) : IHostedService, IAsyncDisposable
+internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppClient app, RuntimeOptions options, IHostApplicationLifetime lifetime, ILogger<AppSubscriptions> logger) : IHostedService, IAsyncDisposable
 {
     private const int DefaultMaxDeliveryAttempts = 5;
     private readonly List<IAsyncDisposable> _handles = [];
-    private readonly List<AppSubscription> _subscriptions = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _opening = Task.CompletedTask;
+    private volatile IReadOnlyList<AppSubscription> _subscriptions = [];
     private volatile bool _ready;
 
     /// <summary>True once the app channel is initialised (or there is no app).</summary>
@@ -30,14 +32,44 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
 
     public IReadOnlyList<AppSubscription> All => _subscriptions;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the app channel in the background, so the runtime's API listens (and <c>/v1.0/healthz/outbound</c> answers)
+    /// while the app is still starting: once the app's port is open, its subscriptions are read and subscribed.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscriptions.AddRange(Declarative());
+        _opening = Task.Run(() => OpenAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task OpenAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await SubscribeAllAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The runtime cannot serve the app without its subscriptions: stop, as a failed start would, with the reason.
+            logger.LogCritical("opening the app channel failed: {Error}", e.Message);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task SubscribeAllAsync(CancellationToken cancellationToken)
+    {
+        var subscriptions = Declarative();
         if (app.Configured)
         {
-            _subscriptions.AddRange(await ProgrammaticAsync(cancellationToken));
+            await app.WaitForAppAsync(cancellationToken);
+            subscriptions.AddRange(await ProgrammaticAsync(cancellationToken));
         }
-        foreach (var subscription in _subscriptions)
+        _subscriptions = subscriptions;
+        foreach (var subscription in subscriptions)
         {
             IPubSub broker;
             try
@@ -60,6 +92,8 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        await _opening;
         foreach (var handle in _handles)
         {
             await handle.DisposeAsync();
@@ -119,10 +153,11 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 var text = await response.Content.ReadAsStringAsync(cancellationToken);
                 return string.IsNullOrWhiteSpace(text) ? [] : Parse(JsonNode.Parse(text) as JsonArray ?? []);
             }
-            catch (HttpRequestException e) when (attempt < 30)
+            catch (HttpRequestException e)
             {
-                logger.LogInformation("waiting for the app at {App} ({Error})", app.AppBase, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                // The port is open but the app is not answering yet (or answered an error): ask again, less often.
+                logger.LogInformation("reading the app's subscriptions at {App}/dapr/subscribe failed ({Error}); retrying", app.AppBase, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 5000)), cancellationToken);
             }
         }
     }

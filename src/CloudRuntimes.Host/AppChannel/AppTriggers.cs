@@ -11,13 +11,37 @@ namespace CloudRuntimes.Host.AppChannel;
 internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient app, ILogger<AppTriggers> logger) : IHostedService, IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _handles = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _opening = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts delivering in the background, once the app's port is open (the runtime's API listens meanwhile).</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!app.Configured)
+        if (app.Configured)
         {
-            return;
+            _opening = Task.Run(() => OpenAsync(_stopping.Token), CancellationToken.None);
         }
+        return Task.CompletedTask;
+    }
+
+    private async Task OpenAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await app.WaitForAppAsync(stopping);
+            await DeliverAllAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError("starting input bindings and jobs for the app failed: {Error}", e.Message);
+        }
+    }
+
+    private async Task DeliverAllAsync(CancellationToken cancellationToken)
+    {
         foreach (var (name, binding) in components.InputBindings)
         {
             using var probe = await app.SendAsync(HttpMethod.Options, "/" + name, null, null, cancellationToken);
@@ -56,6 +80,8 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        await _opening;
         foreach (var handle in _handles)
         {
             await handle.DisposeAsync();

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// The app channel opens when the app is ready, not before the runtime's API: an app that waits for its sidecar
+/// (Dapr SDKs poll <c>/v1.0/healthz/outbound</c>) before opening its own port must not deadlock against it.
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class AppChannelTests(RuntimeProcesses runtime)
+{
+    [Fact]
+    public async Task Runtime_serves_its_api_while_the_app_is_not_up_and_opens_the_app_channel_when_it_comes_up()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-late-app-" + Guid.NewGuid().ToString("N"));
+        var appPort = RuntimeProcesses.FreePort();
+        var endpoint = runtime.StartRuntime(data, appPort, apiToken: null);
+        var server = runtime.RuntimeProcess(endpoint);
+
+        // Outbound health answers 204 with no app; healthz says the app channel is not ready (Dapr: 500 ERR_HEALTH_NOT_READY).
+        await EventuallyAsync(async () => (await StatusAsync(new Uri(endpoint, "v1.0/healthz/outbound"))) == HttpStatusCode.NoContent, "healthz/outbound 204");
+        using (var health = await runtime.Http.GetAsync(new Uri(endpoint, "v1.0/healthz")))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, health.StatusCode);
+            Assert.Equal("ERR_HEALTH_NOT_READY", JsonNode.Parse(await health.Content.ReadAsStringAsync())!["errorCode"]!.GetValue<string>());
+        }
+        // The building blocks answer meanwhile (state here), and the runtime keeps waiting for the app without giving up.
+        using (var state = await runtime.Http.GetAsync(new Uri(endpoint, "v1.0/state/statestore/nothing-here")))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, state.StatusCode);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.False(server.HasExited, "the runtime exited while waiting for the app");
+
+        await runtime.StartAppAsync(appPort);
+
+        await EventuallyAsync(async () => (await StatusAsync(new Uri(endpoint, "v1.0/healthz"))) == HttpStatusCode.NoContent, "healthz 204 once the app is up");
+        var metadata = JsonNode.Parse(await runtime.Http.GetStringAsync(new Uri(endpoint, "v1.0/metadata")))!;
+        Assert.Contains(metadata["subscriptions"]!.AsArray(), s => s!["topic"]!.GetValue<string>() == "orders");
+    }
+
+    private async Task<HttpStatusCode?> StatusAsync(Uri uri)
+    {
+        try
+        {
+            using var response = await runtime.Http.GetAsync(uri);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what);
+            await Task.Delay(100);
+        }
+    }
+}
