@@ -70,7 +70,8 @@ public sealed class StateClient
             item["key"]!.GetValue<string>(),
             item["data"] is { } data ? new ReadOnlyMemory<byte>(JsonSerializer.SerializeToUtf8Bytes(data)) : (ReadOnlyMemory<byte>?)null,
             item["etag"]?.GetValue<string>(),
-            item["error"]?.GetValue<string>()))];
+            item["error"]?.GetValue<string>(),
+            item["metadata"] is JsonObject metadata ? metadata.ToDictionary(m => m.Key, m => m.Value?.GetValue<string>() ?? "", StringComparer.Ordinal) : null))];
     }
 
     /// <summary>Saves items (each on its own; use <see cref="ExecuteTransactionAsync"/> for all-or-nothing).</summary>

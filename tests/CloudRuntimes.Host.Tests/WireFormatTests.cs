@@ -209,6 +209,44 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task Health_checks_the_app_id_it_is_asked_about()
+    {
+        using var matching = await Http.GetAsync(Url($"v1.0/healthz?appid={RuntimeProcesses.AppId}"));
+        Assert.Equal(HttpStatusCode.NoContent, matching.StatusCode);
+
+        using var other = await Http.GetAsync(Url("v1.0/healthz?appid=someone-else"));
+        Assert.Equal(HttpStatusCode.InternalServerError, other.StatusCode);
+        Assert.Equal("ERR_HEALTH_APPID_NOT_MATCH", (await other.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Output_binding_failures_are_500_err_invoke_output_binding()
+    {
+        using var unknown = await Http.PostAsync(Url("v1.0/bindings/no-such-binding"), Json("""{"operation":"create","data":"x"}"""));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, unknown.StatusCode);
+        Assert.Equal("ERR_INVOKE_OUTPUT_BINDING", (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Bulk_get_returns_each_items_ttl_expire_time_and_metadata_omits_empty_fields()
+    {
+        var key = "bulk-ttl-" + Guid.NewGuid().ToString("N");
+        var before = DateTimeOffset.UtcNow;
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{key}}}","value":1,"metadata":{"ttlInSeconds":"600"}}]"""))).Dispose();
+
+        using var bulk = await Http.PostAsync(Url("v1.0/state/statestore/bulk"), Json($$$"""{"keys":["{{{key}}}"]}"""));
+        var expires = DateTimeOffset.Parse((await bulk.Content.ReadFromJsonAsync<JsonArray>())![0]!["metadata"]!["ttlExpireTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+
+        // 600 s after the save, to the second.
+        Assert.InRange(expires, before.AddSeconds(599), DateTimeOffset.UtcNow.AddSeconds(601));
+        var subscriptions = (await Http.GetFromJsonAsync<JsonObject>(Url("v1.0/metadata")))!["subscriptions"]!.AsArray();
+        var orders = subscriptions.Single(s => s!["topic"]!.GetValue<string>() == "orders")!.AsObject();
+        Assert.False(orders.ContainsKey("deadLetterTopic"), "a subscription without a dead-letter topic has no deadLetterTopic field: " + orders.ToJsonString());
+        Assert.Equal("flaky-dead", subscriptions.Single(s => s!["topic"]!.GetValue<string>() == "flaky")!["deadLetterTopic"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_scheduled_job_fires_to_the_app()
     {
         var name = "job-" + Guid.NewGuid().ToString("N");

@@ -89,7 +89,7 @@ public abstract class StateStoreBase : IStateStore
             ValidateKey(key);
         }
         var items = await GetBulkCoreAsync([.. keys.Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
-        return [.. keys.Select(k => items.TryGetValue(k, out var s) ? new BulkStateItem(k, s.Value, s.ETag) : new BulkStateItem(k, null, null))];
+        return [.. keys.Select(k => items.TryGetValue(k, out var s) ? new BulkStateItem(k, s.Value, s.ETag, Metadata: MetadataOf(s)) : new BulkStateItem(k, null, null))];
     }
 
     /// <inheritdoc />
@@ -271,13 +271,12 @@ public abstract class StateStoreBase : IStateStore
         }
     }
 
-    private static StateItem ToItem(string key, StoredState stored)
-    {
-        var metadata = stored.ExpiresAt is { } expiry
-            ? new Dictionary<string, string> { [StateMetadata.TtlExpireTime] = expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
-            : NoMetadata;
-        return new StateItem(key, stored.Value, stored.ETag, metadata);
-    }
+    private static StateItem ToItem(string key, StoredState stored) => new(key, stored.Value, stored.ETag, MetadataOf(stored));
+
+    /// <summary>The metadata a read returns with a record: its <see cref="StateMetadata.TtlExpireTime"/> when it expires.</summary>
+    private static IReadOnlyDictionary<string, string> MetadataOf(StoredState stored) => stored.ExpiresAt is { } expiry
+        ? new Dictionary<string, string> { [StateMetadata.TtlExpireTime] = expiry.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) }
+        : NoMetadata;
 
     private sealed record PlannedOperation(string Key, string? ETag, StateConcurrency Concurrency, ReadOnlyMemory<byte> Value, TimeSpan? Ttl, bool IsDelete);
 }

@@ -14,8 +14,10 @@ internal static class MetadataEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1.0/healthz", (AppSubscriptions subscriptions) =>
-            subscriptions.Ready ? Results.NoContent() : ApiErrors.Result("ERR_HEALTH_NOT_READY", "runtime is not ready: the app channel is not initialised", 500));
+        routes.MapGet("/v1.0/healthz", (string? appid, AppSubscriptions subscriptions, RuntimeOptions options) =>
+            !string.IsNullOrEmpty(appid) && appid != options.AppId
+                ? ApiErrors.Result("ERR_HEALTH_APPID_NOT_MATCH", $"app id {appid} does not match this runtime's app id {options.AppId}", 500)
+                : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result("ERR_HEALTH_NOT_READY", "runtime is not ready: the app channel is not initialised", 500));
         routes.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         routes.MapPost("/v1.0/shutdown", (IHostApplicationLifetime lifetime) =>
         {
@@ -35,7 +37,7 @@ internal static class MetadataEndpoints
             {
                 extended[key] = value;
             }
-            return Results.Json(new JsonObject
+            var metadata = new JsonObject
             {
                 ["id"] = options.AppId,
                 ["runtimeVersion"] = RuntimeVersion,
@@ -47,16 +49,27 @@ internal static class MetadataEndpoints
                     ["capabilities"] = new JsonArray([.. c.Capabilities.Select(x => (JsonNode)JsonValue.Create(x))]),
                 })]),
                 ["extended"] = extended,
-                ["subscriptions"] = new JsonArray([.. subscriptions.All.Select(s => (JsonNode)new JsonObject
+                ["subscriptions"] = new JsonArray([.. subscriptions.All.Select(s => (JsonNode)WithoutNulls(new JsonObject
                 {
                     ["pubsubname"] = s.PubSubName,
                     ["topic"] = s.Topic,
                     ["rules"] = new JsonArray(new JsonObject { ["match"] = "", ["path"] = s.Route }),
                     ["deadLetterTopic"] = s.DeadLetterTopic,
                     ["type"] = s.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
-                })]),
+                }))]),
                 ["appConnectionProperties"] = options.AppPort is { } port ? new JsonObject { ["port"] = port, ["protocol"] = "http", ["channelAddress"] = options.AppAddress } : null,
-            });
+            };
+            // Dapr writes its metadata with empty fields omitted.
+            return Results.Json(WithoutNulls(metadata));
         });
+    }
+
+    private static JsonObject WithoutNulls(JsonObject value)
+    {
+        foreach (var name in value.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            value.Remove(name);
+        }
+        return value;
     }
 }

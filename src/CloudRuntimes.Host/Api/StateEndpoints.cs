@@ -88,6 +88,10 @@ internal static class StateEndpoints
                 {
                     entry["error"] = item.Error;
                 }
+                if (item.Metadata is { Count: > 0 } itemMetadata)
+                {
+                    entry["metadata"] = new JsonObject([.. itemMetadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]);
+                }
                 results.Add(entry);
             }
         }

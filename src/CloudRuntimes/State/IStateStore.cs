@@ -112,7 +112,8 @@ public sealed record StateItem(string Key, ReadOnlyMemory<byte> Value, string ET
 /// <param name="Value">The stored bytes, or null.</param>
 /// <param name="ETag">The ETag, or null.</param>
 /// <param name="Error">A per-key error message, or null.</param>
-public sealed record BulkStateItem(string Key, ReadOnlyMemory<byte>? Value, string? ETag, string? Error = null);
+/// <param name="Metadata">Item metadata, e.g. <see cref="StateMetadata.TtlExpireTime"/>; null when there is none.</param>
+public sealed record BulkStateItem(string Key, ReadOnlyMemory<byte>? Value, string? ETag, string? Error = null, IReadOnlyDictionary<string, string>? Metadata = null);
 
 /// <summary>An item to save.</summary>
 /// <param name="Key">The key (must not contain <c>||</c>).</param>
