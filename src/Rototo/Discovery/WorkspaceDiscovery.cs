@@ -106,7 +106,7 @@ internal static class WorkspaceDiscovery
         return names;
     }
 
-    /// <summary>A regular file, a link to one, or a link whose target cannot be read (kept, §2.1).</summary>
+    /// <summary>A regular file, a link to one, or a link whose target cannot be read (kept, §2.1); links to directories are skipped.</summary>
     private static bool IsFileEntry(string path)
     {
         var info = new FileInfo(path);
@@ -116,8 +116,9 @@ internal static class WorkspaceDiscovery
         }
         try
         {
+            // A FileInfo resolves a link to a directory as a FileInfo that does not exist: ask the file system what it is.
             var target = info.ResolveLinkTarget(returnFinalTarget: true);
-            return target is null || !target.Exists || target is FileInfo;
+            return target is null || !Directory.Exists(target.FullName);
         }
         catch (IOException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NJsonSchema;
+using NJsonSchema.Validation;
 
 namespace Rototo.Schemas;
 
@@ -10,10 +11,14 @@ internal sealed class CompiledSchema(JsonSchema schema, JsonElement source)
     /// <summary>The schema document as JSON.</summary>
     public JsonElement Source { get; } = source;
 
-    /// <summary>Validates <paramref name="value"/>; returns the first error's text, or null when valid.</summary>
+    /// <summary>
+    /// Validates <paramref name="value"/>; returns the first error's text, or null when valid. <c>format</c> is an
+    /// annotation, not an assertion (rototo's default for drafts 2019-09 and 2020-12, spec §3.5): no format is checked.
+    /// </summary>
     public string? FirstError(JsonElement value)
     {
-        var errors = schema.Validate(value.GetRawText());
+        var validator = new JsonSchemaValidator(new JsonSchemaValidatorSettings { FormatValidators = [] });
+        var errors = validator.Validate(value.GetRawText(), schema, SchemaType.JsonSchema);
         var first = errors.FirstOrDefault();
         return first is null ? null : SchemaErrorText.Describe(first, value);
     }

@@ -80,6 +80,22 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Format_is_an_annotation_so_a_context_value_outside_its_format_still_resolves()
+    {
+        // Spec §3.5: format is annotation-only by default for drafts 2019-09 and 2020-12, and a port does the same.
+        using var workspace = new TempWorkspace()
+            .Write("schemas/context.schema.json", """{"type":"object","properties":{"user":{"type":"object","properties":{"email":{"type":"string","format":"email"},"since":{"type":"string","format":"date-time"}}}}}""")
+            .Qualifier("beta", ("user.email", "eq", "\"not-an-email\""))
+            .Write("variables/message.toml", Message);
+        var loaded = await Workspace.LoadAsync(workspace.Root);
+
+        var resolved = await loaded.ResolveVariableAsync("message", """{"user":{"email":"not-an-email","since":"yesterday"}}""");
+
+        Assert.Equal("b", resolved.ValueKey);
+        Assert.Equal("y", resolved.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Context_failing_its_schema_names_the_field()
     {
         using var workspace = new TempWorkspace()

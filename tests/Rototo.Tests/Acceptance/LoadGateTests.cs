@@ -83,6 +83,23 @@ public sealed class LoadGateTests
     }
 
     [Fact]
+    public async Task Link_to_a_directory_named_like_a_document_is_skipped_and_a_dangling_link_is_reported()
+    {
+        // Spec §2.1: symlinks to directories are skipped; a link whose target cannot be read is kept and fails to read.
+        using var temp = new TempWorkspace()
+            .Write("variables/message.toml", "schema_version = 1\ntype = \"string\"\n\n[values]\na = \"x\"\n\n[resolve]\ndefault = \"a\"\n");
+        Directory.CreateDirectory(Path.Combine(temp.Root, "qualifiers", "sub"));
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "qualifiers", "dirlink.toml"), Path.Combine(temp.Root, "qualifiers", "sub"));
+
+        var workspace = await Workspace.LoadAsync(temp.Root);
+        Assert.Equal("x", (await workspace.ResolveVariableAsync("message", "{}")).GetValue<string>());
+
+        File.CreateSymbolicLink(Path.Combine(temp.Root, "qualifiers", "dangling.toml"), Path.Combine(temp.Root, "qualifiers", "missing.toml"));
+        var lint = await (await Workspace.InspectAsync(temp.Root)).LintAsync();
+        Assert.Equal(["qualifiers/dangling.toml"], lint.Diagnostics.Where(d => d.Rule == "rototo/qualifier-parse-failed").Select(d => d.Location.Path));
+    }
+
+    [Fact]
     public async Task Unknown_lint_mode_is_an_argument_error()
     {
         var options = new WorkspaceLoadOptions { Lint = (LintMode)7 };
