@@ -15,13 +15,10 @@ namespace Rototo.Cli
 
         public static async Task<int> RunAsync(string[] args, Terminal terminal)
         {
-            if (args is ["-V"] or ["--version"])
-            {
-                terminal.Out.WriteLine($"rototo {Version}");
-                return 0;
-            }
             var cli = new CliContext(terminal);
             var root = new RootCommand("rototo: runtime configuration workspaces (schema_version = 1)");
+            // -V/--version is handled below, at any position; the parser's own --version would refuse other arguments.
+            root.Options.Remove(root.Options.OfType<VersionOption>().Single());
             root.Options.Add(cli.Json);
             root.Options.Add(cli.Quiet);
             root.Options.Add(cli.WorkspaceToken);
@@ -34,6 +31,12 @@ namespace Rototo.Cli
 
             // @file is a context file (§6), not a response file.
             var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            // -V/--version is a global flag accepted at any position (§15); as an option's value it is that value.
+            if (parse.UnmatchedTokens.Any(t => t is "-V" or "--version"))
+            {
+                terminal.Out.WriteLine($"rototo {Version}");
+                return 0;
+            }
             if (parse.Errors.Count > 0)
             {
                 foreach (var error in parse.Errors)

@@ -59,6 +59,16 @@ internal static class InspectCommand
         return command;
     }
 
+    /// <summary>Where a variable's type comes from (§11.2): its <c>type</c> string, the legacy <c>schema</c>, or why neither holds.</summary>
+    private static string TypeSource(VariableView view) => (view.TypeNode, view.Root["schema"]) switch
+    {
+        (not null, not null) => "conflict",
+        (not null, null) => view.Type ?? "invalid",
+        (null, TomlScalarNode { Kind: TomlScalarKind.String, Text: var schema }) => $"schema {schema}",
+        (null, not null) => "invalid",
+        _ => "missing",
+    };
+
     private static JsonObject Report(WorkspaceSnapshot snapshot, Selection selection, WorkspaceLint lint, Workspace? runtime, string? unavailable, ResolveContext? context, string shown)
     {
         List<LintDiagnostic> DiagnosticsOf(WorkspaceDocument document) => [.. lint.Diagnostics.Where(d => d.Location.Path == document.RelativePath)];
@@ -73,7 +83,7 @@ internal static class InspectCommand
                 ["id"] = document.Id,
                 ["uri"] = $"variable://{document.Id}",
                 ["path"] = document.RelativePath,
-                ["type_source"] = view.Type ?? (view.Root["schema"] is TomlScalarNode { Text: { } s } ? $"schema {s}" : "missing"),
+                ["type_source"] = TypeSource(view),
                 ["values"] = new JsonArray([.. (view.Values?.Entries ?? []).Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["origin"] = "inline", ["value"] = Json.SerdeJson.Value(e.Value.ToJson()) })]),
                 ["resolve"] = new JsonObject
                 {

@@ -75,4 +75,27 @@ public sealed class InspectCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("inspect --context requires at least one", result.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Json_type_source_names_each_way_a_variable_declares_its_type()
+    {
+        // Spec §11.2: "int" | "resource:x" | "schema {s}" | "missing" | "conflict" | "invalid".
+        const string Values = "\n[values]\na = 1\n\n[resolve]\ndefault = \"a\"\n";
+        using var workspace = new TempWorkspace()
+            .Write("variables/typed.toml", "schema_version = 1\ntype = \"int\"\n" + Values)
+            .Write("variables/both.toml", "schema_version = 1\ntype = \"int\"\nschema = \"limits\"\n" + Values)
+            .Write("variables/legacy.toml", "schema_version = 1\nschema = \"limits\"\n" + Values)
+            .Write("variables/numeric.toml", "schema_version = 1\ntype = 5\n" + Values)
+            .Write("variables/untyped.toml", "schema_version = 1\n" + Values);
+
+        var result = await CliProcess.RunAsync(workspace.Root, "inspect", ".", "--json", "--variables");
+
+        var sources = System.Text.Json.Nodes.JsonNode.Parse(result.Stdout)!["variables"]!.AsArray()
+            .ToDictionary(v => v!["id"]!.GetValue<string>(), v => v!["type_source"]!.GetValue<string>());
+        Assert.Equal("int", sources["typed"]);
+        Assert.Equal("conflict", sources["both"]);
+        Assert.Equal("schema limits", sources["legacy"]);
+        Assert.Equal("invalid", sources["numeric"]);
+        Assert.Equal("missing", sources["untyped"]);
+    }
 }

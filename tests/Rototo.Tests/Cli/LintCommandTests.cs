@@ -52,10 +52,14 @@ public sealed class LintCommandTests
         Assert.StartsWith("warning[rototo/qualifier-unreferenced]: qualifiers/unused.toml: qualifier is not referenced: unused", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Version_flag_prints_the_compatible_rototo_version()
+    [Theory]
+    [InlineData("-V")]
+    [InlineData("--version")]
+    [InlineData("lint", "examples/storefront", "-V")]
+    [InlineData("--json", "--version", "lint")]
+    public async Task Version_flag_at_any_position_prints_the_compatible_rototo_version(params string[] args)
     {
-        var result = await CliProcess.RunAsync(TestData.RepositoryRoot, "-V");
+        var result = await CliProcess.RunAsync(TestData.RepositoryRoot, args);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("rototo 0.1.0-alpha.4\n", result.Stdout);
