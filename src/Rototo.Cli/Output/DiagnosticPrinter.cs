@@ -3,8 +3,9 @@ using Rototo.Lint;
 namespace Rototo.Cli.Output;
 
 /// <summary>
-/// The human form of lint diagnostics: rototo's headline <c>{severity}[{rule}]: {path:line:col}: {message}</c>, then,
-/// for ranged locations, the source line with a caret underline under the range, then <c>help</c> and <c>note</c> lines.
+/// The human form of lint diagnostics: rototo's headline <c>{severity}[{rule}]: {path:line:col}: {message}</c>, then
+/// <c>help</c> and <c>note</c> lines (§9.7). On a terminal, a ranged location also gets its source line with a caret
+/// underline under the range, between the headline and <c>help</c>; redirected output is exactly rototo's.
 /// </summary>
 internal sealed class DiagnosticPrinter(Terminal terminal, string root)
 {
@@ -18,7 +19,10 @@ internal sealed class DiagnosticPrinter(Terminal terminal, string root)
         var severity = diagnostic.Severity.ToWireName();
         var tone = diagnostic.Severity == LintSeverity.Error ? TerminalColor.Error : TerminalColor.Warning;
         output.WriteLine($"{terminal.Paint($"{severity}[{diagnostic.Rule}]", tone)}: {diagnostic.Location}: {diagnostic.Message}");
-        WriteSource(diagnostic.Location, tone);
+        if (terminal.Interactive)
+        {
+            WriteSource(diagnostic.Location, tone);
+        }
         output.WriteLine($"  {terminal.Paint("help", TerminalColor.Label)}: {diagnostic.Help}");
         foreach (var related in diagnostic.Related)
         {

@@ -1,14 +1,20 @@
 namespace Rototo.Cli.Output;
 
-/// <summary>Console output: colour for people on a terminal, plain text when redirected or NO_COLOR is set.</summary>
-internal sealed class Terminal(TextWriter output, TextWriter error, bool color)
+/// <summary>
+/// Console output: colour for people on a terminal, plain text when redirected or NO_COLOR is set; extras meant for
+/// people only (source snippets under lint diagnostics) only when the output is a terminal.
+/// </summary>
+internal sealed class Terminal(TextWriter output, TextWriter error, bool color, bool interactive)
 {
     public TextWriter Out { get; } = output;
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>True when standard output is a terminal, not a pipe or file that a script reads.</summary>
+    public bool Interactive { get; } = interactive;
+
     public static Terminal FromConsole() => new(Console.Out, Console.Error,
-        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null);
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null, !Console.IsOutputRedirected);
 
     public string Paint(string text, TerminalColor tone) => !color ? text : tone switch
     {
