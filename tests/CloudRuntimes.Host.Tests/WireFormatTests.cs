@@ -124,6 +124,26 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task Delivery_carries_the_publishers_trace_and_the_envelope_its_trace_fields()
+    {
+        // W3C trace context: version-traceid-parentid-flags. The delivery must stay in the publisher's trace.
+        const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+        var marker = Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url("v1.0/publish/pubsub/orders")) { Content = Json($$$"""{"marker":"{{{marker}}}"}""") };
+        request.Headers.Add("traceparent", $"00-{TraceId}-b7ad6b7169203331-01");
+        request.Headers.Add("tracestate", "vendor=value");
+        using var publish = await Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+
+        var delivered = Assert.Single(await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "event" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker));
+        var cloudEvent = delivered["body"]!;
+        Assert.Equal(TraceId, cloudEvent["traceparent"]!.GetValue<string>().Split('-')[1]);
+        Assert.Equal(cloudEvent["traceparent"]!.GetValue<string>(), cloudEvent["traceid"]!.GetValue<string>());
+        Assert.Equal("vendor=value", cloudEvent["tracestate"]!.GetValue<string>());
+        Assert.Equal(TraceId, delivered["traceparent"]!.GetValue<string>().Split('-')[1]);
+    }
+
+    [Fact]
     public async Task Retry_answers_are_redelivered_and_failing_events_go_to_the_dead_letter_topic()
     {
         var marker = Guid.NewGuid().ToString("N");

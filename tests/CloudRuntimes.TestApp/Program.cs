@@ -15,6 +15,7 @@ void Record(string kind, string path, JsonNode? body, IHeaderDictionary headers)
         ["path"] = path,
         ["body"] = body?.DeepClone(),
         ["token"] = headers["dapr-api-token"].ToString(),
+        ["traceparent"] = headers["traceparent"].ToString(),
     });
 
 async Task<JsonNode?> ReadAsync(HttpRequest request)

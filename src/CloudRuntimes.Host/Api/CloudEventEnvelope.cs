@@ -12,7 +12,7 @@ namespace CloudRuntimes.Host.Api;
 /// The CloudEvents 1.0 envelope Dapr wraps published data in (via the CNCF CloudEvents SDK): <c>id</c>,
 /// <c>source</c> = app id, <c>type</c> = <c>com.dapr.event.sent</c>, <c>datacontenttype</c>, <c>data</c> (JSON
 /// embedded, text as a string, other bytes as <c>data_base64</c>), extensions <c>topic</c>, <c>pubsubname</c>,
-/// <c>traceparent</c>, and <c>time</c>.
+/// <c>traceparent</c>, <c>traceid</c> (the same value, as Dapr writes it), <c>tracestate</c>, and <c>time</c>.
 /// </summary>
 internal static class CloudEventEnvelope
 {
@@ -22,12 +22,14 @@ internal static class CloudEventEnvelope
     private static readonly CloudEventAttribute TopicAttribute = CloudEventAttribute.CreateExtension("topic", CloudEventAttributeType.String);
     private static readonly CloudEventAttribute PubSubAttribute = CloudEventAttribute.CreateExtension("pubsubname", CloudEventAttributeType.String);
     private static readonly CloudEventAttribute TraceParentAttribute = CloudEventAttribute.CreateExtension("traceparent", CloudEventAttributeType.String);
+    private static readonly CloudEventAttribute TraceIdAttribute = CloudEventAttribute.CreateExtension("traceid", CloudEventAttributeType.String);
+    private static readonly CloudEventAttribute TraceStateAttribute = CloudEventAttribute.CreateExtension("tracestate", CloudEventAttributeType.String);
     private static readonly JsonEventFormatter Formatter = new();
 
     /// <summary>Wraps data in a new envelope.</summary>
     public static byte[] Wrap(ReadOnlyMemory<byte> data, string contentType, string appId, string pubsub, string topic, IReadOnlyDictionary<string, string> metadata)
     {
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [TopicAttribute, PubSubAttribute, TraceParentAttribute])
+        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [TopicAttribute, PubSubAttribute, TraceParentAttribute, TraceIdAttribute, TraceStateAttribute])
         {
             Id = metadata.GetValueOrDefault("cloudevent.id") ?? Guid.NewGuid().ToString(),
             Source = new Uri(metadata.GetValueOrDefault("cloudevent.source") ?? appId, UriKind.RelativeOrAbsolute),
@@ -37,9 +39,18 @@ internal static class CloudEventEnvelope
         };
         cloudEvent[TopicAttribute] = topic;
         cloudEvent[PubSubAttribute] = pubsub;
-        if ((metadata.GetValueOrDefault("cloudevent.traceparent") ?? Activity.Current?.Id) is { } traceParent)
+        var (traceParent, traceId, traceState) = TraceOf(metadata);
+        if (traceParent is not null)
         {
             cloudEvent[TraceParentAttribute] = traceParent;
+        }
+        if (traceId is not null)
+        {
+            cloudEvent[TraceIdAttribute] = traceId;
+        }
+        if (traceState is not null)
+        {
+            cloudEvent[TraceStateAttribute] = traceState;
         }
         if (metadata.GetValueOrDefault("cloudevent.subject") is { } subject)
         {
@@ -49,7 +60,47 @@ internal static class CloudEventEnvelope
         return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
     }
 
-    /// <summary>Completes a caller-supplied envelope: fills <c>topic</c>, <c>pubsubname</c>, <c>time</c> and missing required attributes.</summary>
+    /// <summary>
+    /// The trace fields of a new envelope: metadata <c>cloudevent.traceparent</c>, <c>cloudevent.traceid</c> and
+    /// <c>cloudevent.tracestate</c> override the publishing request's trace context; <c>traceid</c> defaults to <c>traceparent</c>.
+    /// </summary>
+    private static (string? TraceParent, string? TraceId, string? TraceState) TraceOf(IReadOnlyDictionary<string, string> metadata)
+    {
+        var traceParent = metadata.GetValueOrDefault("cloudevent.traceparent") ?? Activity.Current?.Id;
+        var traceId = metadata.GetValueOrDefault("cloudevent.traceid") ?? traceParent;
+        var traceState = metadata.GetValueOrDefault("cloudevent.tracestate") ?? (Activity.Current?.TraceStateString is { Length: > 0 } state ? state : null);
+        return (traceParent, traceId, traceState);
+    }
+
+    /// <summary>
+    /// The W3C trace-context headers to deliver an envelope with (<c>traceparent</c>, <c>tracestate</c>), taken from the
+    /// envelope so the app's handling joins the publisher's trace; empty when the envelope has none or is not JSON.
+    /// </summary>
+    public static Dictionary<string, string> TraceHeadersOf(ReadOnlyMemory<byte> envelope)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            using var document = JsonDocument.Parse(envelope);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return headers;
+            }
+            foreach (var name in new[] { "traceparent", "tracestate" })
+            {
+                if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+                {
+                    headers[name] = text;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return headers;
+    }
+
+    /// <summary>Completes a caller-supplied envelope: fills <c>topic</c>, <c>pubsubname</c>, <c>time</c>, the trace fields and missing required attributes.</summary>
     /// <exception cref="JsonException">The body is not a JSON object.</exception>
     public static byte[] Complete(ReadOnlyMemory<byte> envelope, string appId, string pubsub, string topic)
     {
@@ -61,6 +112,17 @@ internal static class CloudEventEnvelope
         json["topic"] = topic;
         json["pubsubname"] = pubsub;
         json["time"] ??= DateTimeOffset.UtcNow.ToString("O");
+        var (traceParent, _, traceState) = TraceOf(new Dictionary<string, string>());
+        json["traceparent"] ??= traceParent;
+        json["traceid"] ??= json["traceparent"]?.DeepClone();
+        json["tracestate"] ??= traceState;
+        foreach (var name in new[] { "traceparent", "traceid", "tracestate" })
+        {
+            if (json[name] is null)
+            {
+                json.Remove(name);
+            }
+        }
         return JsonSerializer.SerializeToUtf8Bytes(json);
     }
 

@@ -108,7 +108,9 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
             : Api.CloudEventEnvelope.ForRawPayload(message.Id, message.Data, message.ContentType, subscription.PubSubName, subscription.Topic);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(Api.CloudEventEnvelope.ContentType);
-        using var response = await app.SendAsync(HttpMethod.Post, subscription.Route, content, null, cancellationToken);
+        var trace = Api.CloudEventEnvelope.TraceHeadersOf(body);
+        using var delivery = JoinTrace(trace);
+        using var response = await app.SendAsync(HttpMethod.Post, subscription.Route, content, trace, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return DeliveryStatus.Drop;
@@ -136,6 +138,25 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         {
             return DeliveryStatus.Success;
         }
+    }
+
+    /// <summary>
+    /// An activity in the event's trace (parented on its <c>traceparent</c>) for the call to the app, so the HTTP client
+    /// propagates that trace rather than the delivery loop's; null when the event carries no trace context.
+    /// </summary>
+    private static System.Diagnostics.Activity? JoinTrace(Dictionary<string, string> trace)
+    {
+        if (!trace.TryGetValue("traceparent", out var parent))
+        {
+            return null;
+        }
+        var activity = new System.Diagnostics.Activity("pubsub.deliver.app");
+        activity.SetParentId(parent);
+        if (trace.TryGetValue("tracestate", out var state))
+        {
+            activity.TraceStateString = state;
+        }
+        return activity.Start();
     }
 
     private async Task<List<AppSubscription>> ProgrammaticAsync(CancellationToken cancellationToken)
