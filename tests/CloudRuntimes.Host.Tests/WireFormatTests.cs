@@ -180,6 +180,25 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task Invocation_by_dapr_app_id_header_takes_the_path_as_the_method_and_an_empty_method_is_400()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url("echo/by-header?x=2")) { Content = Json("""{"hello":"header"}""") };
+        request.Headers.Add("dapr-app-id", RuntimeProcesses.AppId);
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var echo = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("POST", echo["method"]!.GetValue<string>());
+        Assert.Equal("/echo/by-header", echo["path"]!.GetValue<string>());
+        Assert.Equal("?x=2", echo["query"]!.GetValue<string>());
+        Assert.Equal("header", echo["body"]!["hello"]!.GetValue<string>());
+
+        using var empty = await Http.GetAsync(Url($"v1.0/invoke/{RuntimeProcesses.AppId}/method/"));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("ERR_DIRECT_INVOKE", (await empty.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Configuration_resolves_rototo_variables_with_the_context_in_metadata()
     {
         var context = Uri.EscapeDataString("""{"user":{"id":"u-1","tier":"premium"},"request":{"country":"DE"},"cart":{"items":1}}""");

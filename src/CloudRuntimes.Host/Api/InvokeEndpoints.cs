@@ -3,23 +3,46 @@ using CloudRuntimes.Host.AppChannel;
 namespace CloudRuntimes.Host.Api;
 
 /// <summary>
-/// Dapr service invocation: <c>/v1.0/invoke/{app-id}/method/{method}</c> with any verb. The local app id goes to the
-/// app channel; other app ids go to the endpoints configured with <c>--app-endpoint ID=URL</c>.
-/// The target's status, headers and body come back unchanged.
+/// Dapr service invocation: <c>/v1.0/invoke/{app-id}/method/{method}</c> with any verb, or any path outside the API
+/// with the header <c>dapr-app-id: {app-id}</c> (the path is the method). The local app id goes to the app channel;
+/// other app ids go to the endpoints configured with <c>--app-endpoint ID=URL</c>. The target's status, headers and
+/// body come back unchanged; an unknown app id is 404 <c>ERR_DIRECT_INVOKE</c>, an empty method 400.
 /// </summary>
 internal static class InvokeEndpoints
 {
-    public static void Map(IEndpointRouteBuilder routes)
+    private const string AppIdHeader = "dapr-app-id";
+
+    public static void Map(WebApplication app)
     {
-        routes.Map("/v1.0/invoke/{appId}/method/{**method}", async (string appId, string? method, HttpContext context, AppClient app) =>
+        // Runs after routing, before the matched endpoint (the plugin gateway's fallback included).
+        app.Use(async (context, next) =>
         {
-            var target = app.ResolveApp(appId);
-            if (target is null)
+            if (context.Request.Headers.TryGetValue(AppIdHeader, out var appId) && !IsApiPath(context.Request.Path))
             {
-                return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)", 404);
+                var result = await InvokeAsync(appId.ToString(), context.Request.Path.Value?.TrimStart('/'), context, context.RequestServices.GetRequiredService<AppClient>());
+                await result.ExecuteAsync(context);
+                return;
             }
-            await app.ForwardAsync(target, "/" + (method ?? ""), context);
-            return Results.Empty;
+            await next(context);
         });
+        app.Map("/v1.0/invoke/{appId}/method/{**method}", (string appId, string? method, HttpContext context, AppClient client) => InvokeAsync(appId, method, context, client));
+    }
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/v1.0") || path.StartsWithSegments("/v1.0-alpha1") || path.StartsWithSegments("/v1.0-beta1");
+
+    private static async Task<IResult> InvokeAsync(string appId, string? method, HttpContext context, AppClient app)
+    {
+        if (string.IsNullOrEmpty(method))
+        {
+            return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: method name not provided", 400);
+        }
+        var target = app.ResolveApp(appId);
+        if (target is null)
+        {
+            return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)", 404);
+        }
+        await app.ForwardAsync(target, "/" + method, context);
+        return Results.Empty;
     }
 }
