@@ -237,6 +237,11 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         Assert.Equal(0, released!["status"]!.GetValue<int>());
         using var badExpiry = await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resourceId":"{{{resource}}}","lockOwner":"a","expiryInSeconds":0}"""));
         Assert.Equal(HttpStatusCode.BadRequest, badExpiry.StatusCode);
+        // protojson also takes the proto field names.
+        var protoNames = await (await Http.PostAsync(Url("v1.0-alpha1/lock/lockstore"), Json($$$"""{"resource_id":"{{{resource}}}","lock_owner":"c","expiry_in_seconds":30}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(protoNames!["success"]!.GetValue<bool>());
+        var protoUnlock = await (await Http.PostAsync(Url("v1.0-alpha1/unlock/lockstore"), Json($$$"""{"resource_id":"{{{resource}}}","lock_owner":"c"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(0, protoUnlock!["status"]!.GetValue<int>());
 
         var metadata = (await Http.GetFromJsonAsync<JsonObject>(Url("v1.0/metadata")))!;
         Assert.Equal(RuntimeProcesses.AppId, metadata["id"]!.GetValue<string>());

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Lock;
 
@@ -16,11 +17,12 @@ internal static class LockEndpoints
             {
                 return error;
             }
-            if (string.IsNullOrEmpty(body!.ResourceId) || string.IsNullOrEmpty(body.LockOwner) || body.ExpiryInSeconds is not > 0)
+            var (resource, owner, expiry) = body!.Fields;
+            if (string.IsNullOrEmpty(resource) || string.IsNullOrEmpty(owner) || expiry is not > 0)
             {
                 return ApiErrors.Malformed("lock requests need a resourceId, a lockOwner and expiryInSeconds > 0");
             }
-            var success = await lockStore.TryLockAsync(new TryLockRequest(body.ResourceId, body.LockOwner, body.ExpiryInSeconds.Value), cancellationToken);
+            var success = await lockStore.TryLockAsync(new TryLockRequest(resource, owner, expiry.Value), cancellationToken);
             return Results.Json(new JsonObject { ["success"] = success });
         });
         routes.MapPost("/v1.0-alpha1/unlock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
@@ -31,14 +33,26 @@ internal static class LockEndpoints
             {
                 return error;
             }
-            if (string.IsNullOrEmpty(body!.ResourceId) || string.IsNullOrEmpty(body.LockOwner))
+            var (resource, owner, _) = body!.Fields;
+            if (string.IsNullOrEmpty(resource) || string.IsNullOrEmpty(owner))
             {
                 return ApiErrors.Malformed("unlock requests need a resourceId and a lockOwner");
             }
-            var status = await lockStore.UnlockAsync(new UnlockRequest(body.ResourceId, body.LockOwner), cancellationToken);
+            var status = await lockStore.UnlockAsync(new UnlockRequest(resource, owner), cancellationToken);
             return Results.Json(new JsonObject { ["status"] = (int)status });
         });
     }
 
-    internal sealed record LockBody(string? ResourceId, string? LockOwner, int? ExpiryInSeconds);
+    /// <summary>A lock or unlock body: Dapr decodes it with protojson, which takes the JSON names and the proto field names alike.</summary>
+    internal sealed record LockBody(
+        string? ResourceId,
+        string? LockOwner,
+        int? ExpiryInSeconds,
+        [property: JsonPropertyName("resource_id")] string? ResourceIdField,
+        [property: JsonPropertyName("lock_owner")] string? LockOwnerField,
+        [property: JsonPropertyName("expiry_in_seconds")] int? ExpiryInSecondsField)
+    {
+        public (string? ResourceId, string? LockOwner, int? ExpiryInSeconds) Fields =>
+            (ResourceId ?? ResourceIdField, LockOwner ?? LockOwnerField, ExpiryInSeconds ?? ExpiryInSecondsField);
+    }
 }
