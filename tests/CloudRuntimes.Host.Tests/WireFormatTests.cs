@@ -103,6 +103,12 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         using var unknownPubSub = await Http.PostAsync(Url("v1.0/publish/nope/topic"), Json("{}"));
         Assert.Equal(HttpStatusCode.NotFound, unknownPubSub.StatusCode);
         Assert.Equal("ERR_PUBSUB_NOT_FOUND", (await unknownPubSub.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+        foreach (var route in new[] { "v1.0/publish/pubsub/", "v1.0-alpha1/publish/bulk/pubsub/" })
+        {
+            using var noTopic = await Http.PostAsync(Url(route), Json("[]"));
+            Assert.Equal(HttpStatusCode.NotFound, noTopic.StatusCode);
+            Assert.Equal("ERR_TOPIC_NAME_EMPTY", (await noTopic.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+        }
     }
 
     [Fact]

@@ -15,7 +15,7 @@ internal static class PubSubEndpoints
         routes.MapMethods("/v1.0/publish/{pubsub}/{**topic}", ["POST", "PUT"], PublishAsync);
     }
 
-    private static async Task<IResult> PublishAsync(string pubsub, string topic, HttpRequest request, ICloudRuntimesComponents components, RuntimeOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishAsync(string pubsub, string? topic, HttpRequest request, ICloudRuntimesComponents components, RuntimeOptions options, CancellationToken cancellationToken)
     {
         var broker = components.GetPubSub(pubsub);
         if (string.IsNullOrEmpty(topic))
@@ -35,9 +35,13 @@ internal static class PubSubEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> PublishBulkAsync(string pubsub, string topic, HttpRequest request, ICloudRuntimesComponents components, RuntimeOptions options, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishBulkAsync(string pubsub, string? topic, HttpRequest request, ICloudRuntimesComponents components, RuntimeOptions options, CancellationToken cancellationToken)
     {
         var broker = components.GetPubSub(pubsub);
+        if (string.IsNullOrEmpty(topic))
+        {
+            return ApiErrors.Result("ERR_TOPIC_NAME_EMPTY", "topic is empty", 404);
+        }
         var (entries, error) = await ApiJson.ReadAsync<List<BulkEntryBody>>(request, cancellationToken);
         if (error is not null)
         {
