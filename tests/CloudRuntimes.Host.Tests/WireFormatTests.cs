@@ -130,6 +130,40 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task Events_go_to_the_first_routing_rule_they_match_else_to_the_default_route()
+    {
+        // The app's subscription to "routed": event.type == "special" -> /routed/special, event.data.priority > 5 ->
+        // /routed/urgent, default /routed/default. The second event matches both rules: the first listed wins.
+        var markers = new Dictionary<string, (string Query, string Data)>
+        {
+            ["special"] = ("?metadata.cloudevent.type=special", """{"priority":1}"""),
+            ["both"] = ("?metadata.cloudevent.type=special", """{"priority":9}"""),
+            ["urgent"] = ("", """{"priority":9}"""),
+            ["plain"] = ("", """{"priority":1}"""),
+            ["no-field"] = ("", """{"other":true}"""),
+        };
+        var ids = markers.ToDictionary(m => m.Key, _ => Guid.NewGuid().ToString("N"));
+        foreach (var (name, (query, data)) in markers)
+        {
+            var body = data.Insert(1, $"\"marker\":\"{ids[name]}\",");
+            using var publish = await Http.PostAsync(Url("v1.0/publish/pubsub/routed" + query), Json(body));
+            Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+        }
+
+        string PathOf(string name) => runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "routed" && r["body"]?["data"]?["marker"]?.GetValue<string>() == ids[name]).Result.Single()["path"]!.GetValue<string>();
+        Assert.Equal("/routed/special", PathOf("special"));
+        Assert.Equal("/routed/special", PathOf("both"));
+        Assert.Equal("/routed/urgent", PathOf("urgent"));
+        Assert.Equal("/routed/default", PathOf("plain"));
+        Assert.Equal("/routed/default", PathOf("no-field")); // the rule's missing field does not match, it is no error
+
+        var routed = (await Http.GetFromJsonAsync<JsonObject>(Url("v1.0/metadata")))!["subscriptions"]!.AsArray().Single(s => s!["topic"]!.GetValue<string>() == "routed")!;
+        Assert.Equal(
+            [("event.type == \"special\"", "/routed/special"), ("event.data.priority > 5", "/routed/urgent"), ("", "/routed/default")],
+            routed["rules"]!.AsArray().Select(r => (r!["match"]!.GetValue<string>(), r["path"]!.GetValue<string>())));
+    }
+
+    [Fact]
     public async Task Delivery_carries_the_publishers_trace_and_the_envelope_its_trace_fields()
     {
         // W3C trace context: version-traceid-parentid-flags. The delivery must stay in the publisher's trace.

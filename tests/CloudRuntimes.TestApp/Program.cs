@@ -38,7 +38,27 @@ app.MapGet("/dapr/subscribe", () => Results.Json(new JsonArray
     new JsonObject { ["pubsubName"] = "pubsub", ["topic"] = "flaky", ["route"] = "/flaky", ["deadLetterTopic"] = "flaky-dead", ["metadata"] = new JsonObject { ["maxDeliveryAttempts"] = "3" } },
     new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "flaky-dead", ["route"] = "/dead" },
     new JsonObject { ["pubsubname"] = "pubsub", ["topic"] = "slow-events", ["route"] = "/slow-events" },
+    new JsonObject
+    {
+        ["pubsubname"] = "pubsub",
+        ["topic"] = "routed",
+        ["routes"] = new JsonObject
+        {
+            ["rules"] = new JsonArray
+            {
+                new JsonObject { ["match"] = "event.type == \"special\"", ["path"] = "/routed/special" },
+                new JsonObject { ["match"] = "event.data.priority > 5", ["path"] = "/routed/urgent" },
+            },
+            ["default"] = "/routed/default",
+        },
+    },
 }));
+
+app.MapPost("/routed/{rule}", async (HttpRequest request, string rule) =>
+{
+    Record("routed", "/routed/" + rule, await ReadAsync(request), request.Headers);
+    return Results.Ok();
+});
 
 app.MapPost("/orders", async (HttpRequest request) =>
 {

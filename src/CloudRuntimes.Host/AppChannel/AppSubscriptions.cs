@@ -9,12 +9,13 @@ using YamlDotNet.RepresentationModel;
 
 namespace CloudRuntimes.Host.AppChannel;
 
-/// <summary>A subscription of the app to a topic.</summary>
-internal sealed record AppSubscription(string PubSubName, string Topic, string Route, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative);
+/// <summary>A subscription of the app to a topic: routing rules tried in order, then the default route (null for none).</summary>
+internal sealed record AppSubscription(string PubSubName, string Topic, string? Route, IReadOnlyList<RoutingRule> Rules, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative);
 
 /// <summary>
 /// Discovers the app's subscriptions (<c>GET /dapr/subscribe</c> and declarative <c>kind: Subscription</c> YAML),
-/// subscribes to the pub/sub components, and delivers each message to the app's route as a CloudEvent:
+/// subscribes to the pub/sub components, and delivers each message as a CloudEvent to the path of the first routing
+/// rule (CEL) that matches it, else to the default route (an event neither matches is skipped, as Dapr does):
 /// 2xx with status SUCCESS (or no status) acknowledges, RETRY or any non-2xx other than 404 retries, DROP or 404 drops
 /// (to the dead-letter topic when one is set).
 /// </summary>
@@ -106,11 +107,16 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         var body = message.ContentType.StartsWith(Api.CloudEventEnvelope.ContentType, StringComparison.OrdinalIgnoreCase)
             ? message.Data.ToArray()
             : Api.CloudEventEnvelope.ForRawPayload(message.Id, message.Data, message.ContentType, subscription.PubSubName, subscription.Topic);
+        if (EventRouting.RouteFor(subscription, body) is not { } route)
+        {
+            logger.LogWarning("no route of the subscription to {PubSub}/{Topic} matches message {Id}; skipped", subscription.PubSubName, subscription.Topic, message.Id);
+            return DeliveryStatus.Success;
+        }
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(Api.CloudEventEnvelope.ContentType);
         var trace = Api.CloudEventEnvelope.TraceHeadersOf(body);
         using var delivery = JoinTrace(trace);
-        using var response = await app.SendAsync(HttpMethod.Post, subscription.Route, content, trace, cancellationToken);
+        using var response = await app.SendAsync(HttpMethod.Post, route, content, trace, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return DeliveryStatus.Drop;
@@ -199,13 +205,19 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 continue;
             }
             var route = Field(entry, "route");
-            if (route is null && entry.FirstOrDefault(p => string.Equals(p.Key, "routes", StringComparison.OrdinalIgnoreCase)).Value is JsonObject routes)
+            var rules = new List<RoutingRule>();
+            if (entry.FirstOrDefault(p => string.Equals(p.Key, "routes", StringComparison.OrdinalIgnoreCase)).Value is JsonObject routes)
             {
-                route = routes.FirstOrDefault(p => string.Equals(p.Key, "default", StringComparison.OrdinalIgnoreCase)).Value?.GetValue<string>();
+                route ??= Field(routes, "default");
+                foreach (var rule in (routes.FirstOrDefault(p => string.Equals(p.Key, "rules", StringComparison.OrdinalIgnoreCase)).Value as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    rules.Add(Rule(Field(rule, "match"), Field(rule, "path"), $"/dapr/subscribe: topic {topic}"));
+                }
             }
             var metadata = entry.FirstOrDefault(p => string.Equals(p.Key, "metadata", StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
             var attempts = metadata?["maxDeliveryAttempts"]?.GetValue<string>() is { } text && int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
-            result.Add(new AppSubscription(pubsub, topic, Normalize(route ?? topic), Field(entry, "deadLetterTopic"), attempts, Declarative: false));
+            var defaultRoute = route ?? (rules.Count == 0 ? topic : null);
+            result.Add(new AppSubscription(pubsub, topic, defaultRoute is null ? null : Normalize(defaultRoute), rules, Field(entry, "deadLetterTopic"), attempts, Declarative: false));
         }
         return result;
     }
@@ -233,20 +245,41 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 {
                     continue;
                 }
-                var route = Scalar(spec, "route") ?? (Child(spec, "routes") is YamlMappingNode routes ? Scalar(routes, "default") : null);
+                var routes = Child(spec, "routes") as YamlMappingNode;
+                var route = Scalar(spec, "route") ?? (routes is null ? null : Scalar(routes, "default"));
+                var rules = (routes is not null && Child(routes, "rules") is YamlSequenceNode list ? list.Children.OfType<YamlMappingNode>() : [])
+                    .Select(rule => Rule(Scalar(rule, "match"), Scalar(rule, "path"), file)).ToList();
                 var pubsub = Scalar(spec, "pubsubname");
                 var topic = Scalar(spec, "topic");
-                if (pubsub is null || topic is null || route is null)
+                if (pubsub is null || topic is null || (route is null && rules.Count == 0))
                 {
-                    throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{file}: a Subscription needs spec.pubsubname, spec.topic and spec.route (or spec.routes.default)");
+                    throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{file}: a Subscription needs spec.pubsubname, spec.topic and spec.route (or spec.routes.default or spec.routes.rules)");
                 }
-                result.Add(new AppSubscription(pubsub, topic, Normalize(route), Scalar(spec, "deadLetterTopic"), DefaultMaxDeliveryAttempts, Declarative: true));
+                result.Add(new AppSubscription(pubsub, topic, route is null ? null : Normalize(route), rules, Scalar(spec, "deadLetterTopic"), DefaultMaxDeliveryAttempts, Declarative: true));
             }
         }
         return result;
     }
 
     private static string Normalize(string route) => route.StartsWith('/') ? route : "/" + route;
+
+    /// <summary>A routing rule from its <c>match</c> and <c>path</c>; both are required.</summary>
+    /// <exception cref="CloudRuntimesException">One is missing or the expression is not CEL; the message names <paramref name="where"/>.</exception>
+    private static RoutingRule Rule(string? match, string? path, string where)
+    {
+        if (string.IsNullOrWhiteSpace(match) || string.IsNullOrWhiteSpace(path))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{where}: a routing rule needs a match and a path");
+        }
+        try
+        {
+            return RoutingRule.Compile(match, Normalize(path));
+        }
+        catch (CloudRuntimesException e)
+        {
+            throw new CloudRuntimesException(e.ErrorCode, $"{where}: {e.Message}", e);
+        }
+    }
 
     private static YamlNode? Child(YamlMappingNode node, string key) => node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Cel;
+
+namespace CloudRuntimes.Host.AppChannel;
+
+/// <summary>
+/// A routing rule of a subscription (Dapr <c>routes.rules[{match, path}]</c>): a CEL expression over the CloudEvent,
+/// bound as <c>event</c> (its attributes, and <c>event.data</c> as parsed JSON when the data is JSON), and the app path
+/// that events matching it go to.
+/// </summary>
+internal sealed class RoutingRule
+{
+    private static readonly CelEnvironment Cel = new(null, null);
+    private readonly CelProgramDelegate _program;
+
+    private RoutingRule(string match, string path, CelProgramDelegate program)
+    {
+        Match = match;
+        Path = path;
+        _program = program;
+    }
+
+    /// <summary>The CEL expression.</summary>
+    public string Match { get; }
+
+    /// <summary>The app path, with a leading <c>/</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>Compiles a rule.</summary>
+    /// <exception cref="CloudRuntimesException">The expression is not valid CEL (<c>ERR_MALFORMED_REQUEST</c>, naming it).</exception>
+    public static RoutingRule Compile(string match, string path)
+    {
+        try
+        {
+            return new RoutingRule(match, path, Cel.Compile(match));
+        }
+        catch (CelException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"routing rule '{match}' is not a valid CEL expression: {e.Message}", e);
+        }
+    }
+
+    /// <summary>True when the event matches; an expression that fails on this event (a missing field, say) does not match.</summary>
+    public bool Matches(IDictionary<string, object?> variables)
+    {
+        try
+        {
+            return _program(variables) is true;
+        }
+        catch (CelException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Chooses the app path of an event: the first routing rule that matches it, else the default route.</summary>
+internal static class EventRouting
+{
+    /// <summary>The path for <paramref name="envelope"/>, or null when no rule matches and there is no default route (Dapr skips such an event).</summary>
+    public static string? RouteFor(AppSubscription subscription, ReadOnlyMemory<byte> envelope)
+    {
+        if (subscription.Rules.Count == 0)
+        {
+            return subscription.Route;
+        }
+        var variables = new Dictionary<string, object?> { ["event"] = EventOf(envelope) };
+        return subscription.Rules.FirstOrDefault(rule => rule.Matches(variables))?.Path ?? subscription.Route;
+    }
+
+    private static Dictionary<string, object?> EventOf(ReadOnlyMemory<byte> envelope)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(envelope);
+            return ValueOf(document.RootElement) as Dictionary<string, object?> ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>A JSON value as CEL sees it: map, list, int (whole numbers), double, string, bool or null.</summary>
+    private static object? ValueOf(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => value.EnumerateObject().ToDictionary(p => p.Name, p => ValueOf(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Array => value.EnumerateArray().Select(ValueOf).ToList(),
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.TryGetInt64(out var whole) ? whole : value.GetDouble(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => null,
+    };
+}
