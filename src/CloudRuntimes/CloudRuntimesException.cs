@@ -57,6 +57,9 @@ public static class CloudRuntimesErrorCodes
     /// <summary>Publishing failed. HTTP 500.</summary>
     public const string PubSubPublish = "ERR_PUBSUB_PUBLISH_MESSAGE";
 
+    /// <summary>The app may not publish to, or subscribe to, that topic (the component's topic scoping). HTTP 403.</summary>
+    public const string PubSubForbidden = "ERR_PUBSUB_FORBIDDEN";
+
     /// <summary>No secret store of that name. HTTP 401 (as Dapr).</summary>
     public const string SecretStoreNotFound = "ERR_SECRET_STORE_NOT_FOUND";
 

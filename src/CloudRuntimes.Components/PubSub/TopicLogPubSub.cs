@@ -34,6 +34,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     private readonly string _componentName;
     private readonly string _defaultGroup;
     private readonly int _defaultConcurrency;
+    private readonly TopicScopes _scopes;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, TopicSignal> _signals = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Subscriber, byte> _subscribers = new();
@@ -46,8 +47,9 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// <param name="defaultConcurrency">
     /// Messages with a subscription's handler at once when the subscription does not say (<see cref="TopicSubscription.MaxConcurrentDeliveries"/>); at least 1.
     /// </param>
+    /// <param name="scopes">Which topics this app may publish to and subscribe to; null for all.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="defaultConcurrency"/> is below 1.</exception>
-    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger, int defaultConcurrency = 1)
+    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger, int defaultConcurrency = 1, TopicScopes? scopes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(defaultConcurrency, 1);
         _log = log;
@@ -55,17 +57,19 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         _defaultGroup = defaultGroup;
         _logger = logger;
         _defaultConcurrency = defaultConcurrency;
+        _scopes = scopes ?? TopicScopes.Unrestricted;
     }
 
     /// <summary>
     /// The building block of a pub/sub component over its log, configured from the component's metadata:
-    /// <c>concurrency</c> (messages with a subscription's handler at once, default 1: one at a time, in publish order).
+    /// <c>concurrency</c> (messages with a subscription's handler at once, default 1: one at a time, in publish order) and
+    /// Dapr's topic scoping (<see cref="TopicScopes"/>).
     /// </summary>
     /// <param name="definition">The component definition.</param>
     /// <param name="context">Where the component runs (app id, loggers).</param>
     /// <param name="openLog">Opens the back end's topic log (disposed with the result), once the metadata is valid.</param>
     /// <returns>The building block.</returns>
-    /// <exception cref="CloudRuntimesException"><c>concurrency</c> is not a positive integer (<c>ERR_MALFORMED_REQUEST</c>).</exception>
+    /// <exception cref="CloudRuntimesException"><c>concurrency</c> is not a positive integer, or a scope is malformed (<c>ERR_MALFORMED_REQUEST</c>).</exception>
     public static TopicLogPubSub For(ComponentDefinition definition, ComponentContext context, Func<ITopicLog> openLog)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -76,7 +80,8 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'concurrency' must be at least 1, got {concurrency}");
         }
-        return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency);
+        var scopes = TopicScopes.For(definition, context.AppId);
+        return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency, scopes);
     }
 
     /// <inheritdoc />
@@ -84,6 +89,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ValidateTopic(request.Topic);
+        EnsureMayPublish(request.Topic);
         using var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("pubsub.publish", ActivityKind.Producer);
         activity?.SetTag("cloudruntimes.component", _componentName);
         activity?.SetTag("messaging.destination.name", request.Topic);
@@ -106,6 +112,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     public async Task<IReadOnlyList<BulkPublishFailure>> PublishBulkAsync(string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        EnsureMayPublish(topic);
         var duplicate = entries.GroupBy(e => e.EntryId).FirstOrDefault(g => g.Count() > 1 || string.IsNullOrEmpty(g.Key));
         if (duplicate is not null)
         {
@@ -132,6 +139,10 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(subscription);
         ArgumentNullException.ThrowIfNull(handler);
         ValidateTopic(subscription.Topic);
+        if (!_scopes.MaySubscribe(subscription.Topic))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not subscribe to topic {subscription.Topic} (the component's topic scoping)");
+        }
         if (subscription.MaxDeliveryAttempts < 1)
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
@@ -168,6 +179,14 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"metadata {PubSubMetadata.TtlInSeconds} must be a positive integer, got '{text}'");
         }
         return DateTimeOffset.UtcNow.AddSeconds(seconds);
+    }
+
+    private void EnsureMayPublish(string topic)
+    {
+        if (!_scopes.MayPublish(topic))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not publish to topic {topic} (the component's topic scoping)");
+        }
     }
 
     private static void ValidateTopic(string topic)

@@ -12,6 +12,7 @@ internal static class ApiErrors
         CloudRuntimesErrorCodes.StateETagMismatch => 409,
         CloudRuntimesErrorCodes.StateETagInvalid => 400,
         CloudRuntimesErrorCodes.PubSubNotFound => 404,
+        CloudRuntimesErrorCodes.PubSubForbidden => 403,
         CloudRuntimesErrorCodes.SecretStoreNotFound => 401,
         CloudRuntimesErrorCodes.ConfigurationStoreNotFound => 400,
         CloudRuntimesErrorCodes.LockStoreNotFound => 400,

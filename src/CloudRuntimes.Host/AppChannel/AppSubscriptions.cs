@@ -83,7 +83,16 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 continue;
             }
             var topicSubscription = new TopicSubscription(subscription.Topic, options.AppId, subscription.DeadLetterTopic, subscription.MaxDeliveryAttempts);
-            _handles.Add(await broker.SubscribeAsync(topicSubscription, (message, token) => DeliverAsync(subscription, message, token), cancellationToken));
+            try
+            {
+                _handles.Add(await broker.SubscribeAsync(topicSubscription, (message, token) => DeliverAsync(subscription, message, token), cancellationToken));
+            }
+            catch (CloudRuntimesException e) when (e.ErrorCode == CloudRuntimesErrorCodes.PubSubForbidden)
+            {
+                // As Dapr: a subscription the component's topic scoping does not grant is not made.
+                logger.LogWarning("subscription to {PubSub}/{Topic} ignored: {Error}", subscription.PubSubName, subscription.Topic, e.Message);
+                continue;
+            }
             logger.LogInformation("app subscribed to {PubSub}/{Topic} at {Route}", subscription.PubSubName, subscription.Topic, subscription.Route);
         }
         _ready = true;
