@@ -70,7 +70,52 @@ internal static class WorkspaceDiscovery
         }
         AddDirectory(snapshot, overlay, "schemas", ".json", DocumentKind.Schema);
         AddDirectory(snapshot, overlay, "lint", ".lua", DocumentKind.CustomLint);
+        AddOverlayDocuments(snapshot, overlay);
         return snapshot;
+    }
+
+    /// <summary>
+    /// Editor documents whose files are not on disk yet, after everything discovered (§2.1), in byte order of path:
+    /// each takes the kind and id its path would give it on disk; other paths are not workspace documents.
+    /// </summary>
+    private static void AddOverlayDocuments(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay)
+    {
+        if (overlay is null)
+        {
+            return;
+        }
+        var root = snapshot.Root!;
+        var discovered = snapshot.Documents.Select(d => d.FullPath).ToHashSet(StringComparer.Ordinal);
+        var resources = snapshot.OfKind(DocumentKind.Resource).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var unsaved = overlay.Keys
+            .Where(path => !discovered.Contains(path) && !File.Exists(path) && PathResolution.IsInside(root, path))
+            .Select(path => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .ToList();
+        unsaved.Sort(Json.Utf8Order.Instance);
+        foreach (var relative in unsaved)
+        {
+            if (KindOf(relative, resources) is { } document)
+            {
+                Add(snapshot, overlay, document.Kind, document.Id, relative, document.ResourceId);
+            }
+        }
+    }
+
+    /// <summary>The kind and id a workspace-relative path names (§2.1), or null when it is not a workspace document.</summary>
+    private static (DocumentKind Kind, string Id, string? ResourceId)? KindOf(string relative, HashSet<string> resources)
+    {
+        static string? Stem(string file, string extension) => file.Length > extension.Length && file.EndsWith(extension, StringComparison.Ordinal) ? file[..^extension.Length] : null;
+
+        return relative.Split('/') switch
+        {
+            ["qualifiers", var file] when Stem(file, ".toml") is { } id => (DocumentKind.Qualifier, id, null),
+            ["variables", var file] when Stem(file, ".toml") is { } id => (DocumentKind.Variable, id, null),
+            ["resources", var file] when Stem(file, ".toml") is { } id => (DocumentKind.Resource, id, null),
+            ["resources", var folder, var file] when Stem(folder, "-objects") is { } resource && resources.Contains(resource) && Stem(file, ".toml") is { } id => (DocumentKind.ResourceObject, id, resource),
+            ["schemas", var file] when Stem(file, ".json") is { } id => (DocumentKind.Schema, id, null),
+            ["lint", var file] when Stem(file, ".lua") is { } id => (DocumentKind.CustomLint, id, null),
+            _ => null,
+        };
     }
 
     private static void AddDirectory(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay, string directory, string extension, DocumentKind kind)
@@ -134,8 +179,14 @@ internal static class WorkspaceDiscovery
         string? error = null;
         try
         {
-            var canonical = PathResolution.Canonicalize(fullPath);
-            if (!PathResolution.IsInside(root, canonical))
+            var editorOnly = overlay is not null && !File.Exists(fullPath) ? overlay.GetValueOrDefault(fullPath) : null;
+            var canonical = editorOnly is null ? PathResolution.Canonicalize(fullPath) : fullPath;
+            if (editorOnly is not null)
+            {
+                // An editor document not on disk (yet): its text is all there is.
+                text = editorOnly;
+            }
+            else if (!PathResolution.IsInside(root, canonical))
             {
                 error = $"failed to read {relativePath}: path escapes workspace";
             }

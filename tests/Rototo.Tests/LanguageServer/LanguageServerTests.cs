@@ -83,6 +83,24 @@ public sealed class LanguageServerTests
     }
 
     [Fact]
+    public async Task An_open_document_not_yet_on_disk_is_linted_as_a_workspace_document()
+    {
+        // §2.1: LSP overlay documents not on disk come after the discovered ones; §16: each change re-lints with overlays.
+        using var workspace = Workspace();
+        await using var client = LspClient.Start(workspace.Root);
+        await client.RequestAsync("initialize", new { rootUri = new Uri(workspace.Root).AbsoluteUri, capabilities = new { } });
+        await client.NotifyAsync("initialized", new { });
+        var newUri = new Uri(Path.Combine(workspace.Root, "qualifiers", "new-one.toml")).AbsoluteUri;
+
+        var text = Qualifier.Replace("op = \"eq\"", "op = \"eqq\"", StringComparison.Ordinal);
+        await client.NotifyAsync("textDocument/didOpen", new { textDocument = new { uri = newUri, languageId = "toml", version = 1, text } });
+        var diagnostics = await client.DiagnosticsAsync(newUri, list => list.Any(d => d!["code"]!.GetValue<string>() == "rototo/qualifier-predicate-unknown-op"));
+
+        Assert.Contains(diagnostics, d => d!["code"]!.GetValue<string>() == "rototo/qualifier-predicate-unknown-op");
+        Assert.False(File.Exists(Path.Combine(workspace.Root, "qualifiers", "new-one.toml")));
+    }
+
+    [Fact]
     public async Task Failed_and_unknown_requests_are_errors_and_the_server_keeps_running()
     {
         using var workspace = Workspace();
