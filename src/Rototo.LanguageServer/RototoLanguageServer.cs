@@ -40,7 +40,7 @@ public sealed class RototoLanguageServer : IDisposable
         var formatter = new SystemTextJsonFormatter();
         formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        using var rpc = new JsonRpc(new HeaderDelimitedMessageHandler(output, new ContentLengthLimit(input), formatter));
+        using var rpc = new JsonRpc(new LspMessageHandler(output, new ContentLengthLimit(input), formatter));
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
         server._rpc = rpc;
         // A framing error (bad header, a message over 4 MiB) ends the session; say why on stderr, the LSP log channel.

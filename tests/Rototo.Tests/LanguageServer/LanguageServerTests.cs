@@ -110,7 +110,7 @@ public sealed class LanguageServerTests
         await client.RequestAsync("initialize", new { rootUri = new Uri(workspace.Root).AbsoluteUri, capabilities = new { } });
 
         var error = await Assert.ThrowsAsync<StreamJsonRpc.RemoteMethodNotFoundException>(() => client.RequestAsync("textDocument/rename", new { }));
-        Assert.Equal(-32601, (int)error.ErrorCode);
+        Assert.Equal((-32601, "method not found"), ((int)error.ErrorCode, error.Message));
 
         Assert.Null(await client.RequestAsync("shutdown", new { }));
     }
