@@ -220,7 +220,7 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
-    public async Task Invocation_by_dapr_app_id_header_takes_the_path_as_the_method_and_an_empty_method_is_400()
+    public async Task Invocation_by_dapr_app_id_header_or_by_address_and_an_empty_method_is_400()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url("echo/by-header?x=2")) { Content = Json("""{"hello":"header"}""") };
         request.Headers.Add("dapr-app-id", RuntimeProcesses.AppId);
@@ -232,6 +232,13 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         Assert.Equal("/echo/by-header", echo["path"]!.GetValue<string>());
         Assert.Equal("?x=2", echo["query"]!.GetValue<string>());
         Assert.Equal("header", echo["body"]!["hello"]!.GetValue<string>());
+
+        // A URL-encoded address in place of the app id is a non-Dapr endpoint, called directly.
+        var address = Uri.EscapeDataString(runtime.AppEndpoint.ToString().TrimEnd('/'));
+        using var direct = await Http.GetAsync(Url($"v1.0/invoke/{address}/method/echo/direct?y=3"));
+        Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
+        var directEcho = (await direct.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("/echo/direct", "?y=3"), (directEcho["path"]!.GetValue<string>(), directEcho["query"]!.GetValue<string>()));
 
         using var empty = await Http.GetAsync(Url($"v1.0/invoke/{RuntimeProcesses.AppId}/method/"));
         Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);

@@ -5,7 +5,8 @@ namespace CloudRuntimes.Host.Api;
 /// <summary>
 /// Dapr service invocation: <c>/v1.0/invoke/{app-id}/method/{method}</c> with any verb, or any path outside the API
 /// with the header <c>dapr-app-id: {app-id}</c> (the path is the method). The local app id goes to the app channel;
-/// other app ids go to the endpoints configured with <c>--app-endpoint ID=URL</c>. The target's status, headers and
+/// other app ids go to the endpoints configured with <c>--app-endpoint ID=URL</c>; a URL-encoded <c>http(s)://</c> address
+/// in place of the app id is called directly. The target's status, headers and
 /// body come back unchanged; an unknown app id is 404 <c>ERR_DIRECT_INVOKE</c>, an empty method 400.
 /// </summary>
 internal static class InvokeEndpoints
@@ -37,7 +38,10 @@ internal static class InvokeEndpoints
         {
             return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: method name not provided", 400);
         }
-        var target = app.ResolveApp(appId);
+        // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
+        var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
+            ? address
+            : app.ResolveApp(appId);
         if (target is null)
         {
             return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)", 404);
