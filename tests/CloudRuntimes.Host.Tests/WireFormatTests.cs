@@ -164,6 +164,39 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task Bulk_subscription_gets_events_as_entries_and_an_entry_answered_retry_comes_again()
+    {
+        var markers = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString("N")).ToList();
+        foreach (var (marker, index) in markers.Select((m, i) => (m, i)))
+        {
+            var retry = index == 1 ? "true" : "false";
+            using var publish = await Http.PostAsync(Url("v1.0/publish/pubsub/bulk-events"), Json($$$"""{"marker":"{{{marker}}}","retry":{{{retry}}}}"""));
+            Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+        }
+
+        List<JsonObject> entries = [];
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            entries = [.. (await runtime.ReceivedAsync()).OfType<JsonObject>().Where(r => r["kind"]!.GetValue<string>() == "bulk")
+                .SelectMany(r => r["body"]!["entries"]!.AsArray().OfType<JsonObject>())
+                .Where(e => markers.Contains(e["event"]?["data"]?["marker"]?.GetValue<string>() ?? ""))];
+            if (entries.Count >= 4)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+
+        // Each entry carries its CloudEvent; the one answered RETRY is in two requests, the others in one.
+        Assert.All(entries, e => Assert.Equal("application/cloudevents+json", e["contentType"]!.GetValue<string>()));
+        Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(e["entryId"]!.GetValue<string>())));
+        Assert.Equal([1, 2, 1], markers.Select(m => entries.Count(e => e["event"]!["data"]!["marker"]!.GetValue<string>() == m)));
+        var request = (await runtime.ReceivedAsync()).OfType<JsonObject>().First(r => r["kind"]!.GetValue<string>() == "bulk")["body"]!;
+        Assert.Equal(("com.dapr.event.sent.bulk", "bulk-events", "pubsub"), (request["type"]!.GetValue<string>(), request["topic"]!.GetValue<string>(), request["pubsubname"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Delivery_carries_the_publishers_trace_and_the_envelope_its_trace_fields()
     {
         // W3C trace context: version-traceid-parentid-flags. The delivery must stay in the publisher's trace.

@@ -41,6 +41,13 @@ app.MapGet("/dapr/subscribe", () => Results.Json(new JsonArray
     new JsonObject
     {
         ["pubsubname"] = "pubsub",
+        ["topic"] = "bulk-events",
+        ["route"] = "/bulk-events",
+        ["bulkSubscribe"] = new JsonObject { ["enabled"] = true, ["maxMessagesCount"] = 10, ["maxAwaitDurationMs"] = 200 },
+    },
+    new JsonObject
+    {
+        ["pubsubname"] = "pubsub",
         ["topic"] = "routed",
         ["routes"] = new JsonObject
         {
@@ -53,6 +60,21 @@ app.MapGet("/dapr/subscribe", () => Results.Json(new JsonArray
         },
     },
 }));
+
+// Bulk deliveries: SUCCESS for every entry, except RETRY the first time an entry's data says {"retry": true}.
+app.MapPost("/bulk-events", async (HttpRequest request) =>
+{
+    var body = await ReadAsync(request);
+    Record("bulk", "/bulk-events", body, request.Headers);
+    var statuses = new JsonArray();
+    foreach (var entry in body?["entries"]?.AsArray() ?? [])
+    {
+        var id = entry!["entryId"]!.GetValue<string>();
+        var retry = entry["event"]?["data"]?["retry"]?.GetValue<bool>() == true && attempts.AddOrUpdate(id, 1, (_, n) => n + 1) == 1;
+        statuses.Add(new JsonObject { ["entryId"] = id, ["status"] = retry ? "RETRY" : "SUCCESS" });
+    }
+    return Results.Json(new JsonObject { ["statuses"] = statuses });
+});
 
 app.MapPost("/routed/{rule}", async (HttpRequest request, string rule) =>
 {

@@ -9,8 +9,8 @@ using YamlDotNet.RepresentationModel;
 
 namespace CloudRuntimes.Host.AppChannel;
 
-/// <summary>A subscription of the app to a topic: routing rules tried in order, then the default route (null for none).</summary>
-internal sealed record AppSubscription(string PubSubName, string Topic, string? Route, IReadOnlyList<RoutingRule> Rules, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative);
+/// <summary>A subscription of the app to a topic: routing rules tried in order, then the default route (null for none); bulk when <paramref name="Bulk"/> is set.</summary>
+internal sealed record AppSubscription(string PubSubName, string Topic, string? Route, IReadOnlyList<RoutingRule> Rules, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative, BulkOptions? Bulk = null);
 
 /// <summary>
 /// Discovers the app's subscriptions (<c>GET /dapr/subscribe</c> and declarative <c>kind: Subscription</c> YAML),
@@ -23,6 +23,7 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
 {
     private const int DefaultMaxDeliveryAttempts = 5;
     private readonly List<IAsyncDisposable> _handles = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(AppSubscription, string), BulkDelivery> _bulk = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _opening = Task.CompletedTask;
     private volatile IReadOnlyList<AppSubscription> _subscriptions = [];
@@ -82,7 +83,8 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 logger.LogWarning("subscription to {Topic} ignored: {Error}", subscription.Topic, e.Message);
                 continue;
             }
-            var topicSubscription = new TopicSubscription(subscription.Topic, options.AppId, subscription.DeadLetterTopic, subscription.MaxDeliveryAttempts);
+            // A bulk subscription lets a leased batch reach the app together, to be sent in one request.
+            var topicSubscription = new TopicSubscription(subscription.Topic, options.AppId, subscription.DeadLetterTopic, subscription.MaxDeliveryAttempts, MaxConcurrentDeliveries: subscription.Bulk?.MaxMessages);
             try
             {
                 _handles.Add(await broker.SubscribeAsync(topicSubscription, (message, token) => DeliverAsync(subscription, message, token), cancellationToken));
@@ -120,6 +122,11 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         {
             logger.LogWarning("no route of the subscription to {PubSub}/{Topic} matches message {Id}; skipped", subscription.PubSubName, subscription.Topic, message.Id);
             return DeliveryStatus.Success;
+        }
+        if (subscription.Bulk is { } bulk)
+        {
+            var batcher = _bulk.GetOrAdd((subscription, route), key => new BulkDelivery(key.Item1, bulk, key.Item2, app, logger));
+            return await batcher.DeliverAsync(message, body, cancellationToken);
         }
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(Api.CloudEventEnvelope.ContentType);
@@ -226,7 +233,11 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
             var metadata = entry.FirstOrDefault(p => string.Equals(p.Key, "metadata", StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
             var attempts = metadata?["maxDeliveryAttempts"]?.GetValue<string>() is { } text && int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
             var defaultRoute = route ?? (rules.Count == 0 ? topic : null);
-            result.Add(new AppSubscription(pubsub, topic, defaultRoute is null ? null : Normalize(defaultRoute), rules, Field(entry, "deadLetterTopic"), attempts, Declarative: false));
+            var bulk = entry.FirstOrDefault(p => string.Equals(p.Key, "bulkSubscribe", StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+            result.Add(new AppSubscription(pubsub, topic, defaultRoute is null ? null : Normalize(defaultRoute), rules, Field(entry, "deadLetterTopic"), attempts, Declarative: false,
+                bulk is not null && BulkValue(bulk, "enabled") is { } enabled && enabled.ToString().Equals("true", StringComparison.OrdinalIgnoreCase)
+                    ? Bulk(BulkValue(bulk, "maxMessagesCount")?.ToString(), BulkValue(bulk, "maxAwaitDurationMs")?.ToString(), $"/dapr/subscribe: topic {topic}")
+                    : null));
         }
         return result;
     }
@@ -264,13 +275,35 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
                 {
                     throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{file}: a Subscription needs spec.pubsubname, spec.topic and spec.route (or spec.routes.default or spec.routes.rules)");
                 }
-                result.Add(new AppSubscription(pubsub, topic, route is null ? null : Normalize(route), rules, Scalar(spec, "deadLetterTopic"), DefaultMaxDeliveryAttempts, Declarative: true));
+                var bulk = Child(spec, "bulkSubscribe") as YamlMappingNode;
+                result.Add(new AppSubscription(pubsub, topic, route is null ? null : Normalize(route), rules, Scalar(spec, "deadLetterTopic"), DefaultMaxDeliveryAttempts, Declarative: true,
+                    bulk is not null && string.Equals(Scalar(bulk, "enabled"), "true", StringComparison.OrdinalIgnoreCase)
+                        ? Bulk(Scalar(bulk, "maxMessagesCount"), Scalar(bulk, "maxAwaitDurationMs"), file)
+                        : null));
             }
         }
         return result;
     }
 
     private static string Normalize(string route) => route.StartsWith('/') ? route : "/" + route;
+
+    private static JsonNode? BulkValue(JsonObject bulk, string name) =>
+        bulk.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    /// <summary>Bulk options from <c>maxMessagesCount</c> and <c>maxAwaitDurationMs</c> (Dapr's defaults when absent).</summary>
+    /// <exception cref="CloudRuntimesException">A value is not a positive integer; the message names <paramref name="where"/>.</exception>
+    private static BulkOptions Bulk(string? maxMessages, string? maxAwaitMs, string where)
+    {
+        static int? Positive(string? text) => text is null ? null : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1;
+
+        var count = Positive(maxMessages) ?? BulkOptions.DefaultMaxMessages;
+        var wait = Positive(maxAwaitMs);
+        if (count < 0 || wait < 0)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"{where}: bulkSubscribe maxMessagesCount and maxAwaitDurationMs must be positive integers");
+        }
+        return new BulkOptions(count, wait is { } ms ? TimeSpan.FromMilliseconds(ms) : BulkOptions.DefaultMaxAwait);
+    }
 
     /// <summary>A routing rule from its <c>match</c> and <c>path</c>; both are required.</summary>
     /// <exception cref="CloudRuntimesException">One is missing or the expression is not CEL; the message names <paramref name="where"/>.</exception>
