@@ -23,7 +23,7 @@ public static class SqliteComponentsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         SqliteTelemetry.Register();
         return builder.AddFactory(new ComponentFactory()
-            .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.Capabilities)
+            .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.QueryableCapabilities)
             .Add("pubsub.sqlite", (d, c) => TopicLogPubSub.For(d, c, () => new SqliteTopicLog(SqliteSession.For(d, c))))
             .Add("lock.sqlite", (d, c) => new SqliteLockStore(SqliteSession.For(d, c), c.AppId, d.Name))
             .Add("jobs.sqlite", (d, c) => new SqliteJobScheduler(SqliteSession.For(d, c), d.Name, c.LoggerFactory.CreateLogger<SqliteJobScheduler>()))

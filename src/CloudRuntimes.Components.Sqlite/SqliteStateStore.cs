@@ -1,3 +1,4 @@
+using CloudRuntimes.State;
 using CloudRuntimes.Components.State;
 using Microsoft.Data.Sqlite;
 
@@ -8,12 +9,13 @@ namespace CloudRuntimes.Components.Sqlite;
 /// per key with its value, ETag and expiry (Unix milliseconds). Every write is a transaction that is durable when
 /// the call returns; expired rows are filtered on read and purged by later writes.
 /// </summary>
-internal sealed class SqliteStateStore : StateStoreBase, IDisposable
+internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, IDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
     private static readonly IReadOnlyDictionary<string, StoredState> Empty = new Dictionary<string, StoredState>().AsReadOnly();
     private readonly SqliteSession _session;
     private readonly string _select;
+    private readonly string _scan;
     private readonly string _upsert;
     private readonly string _delete;
     private readonly string _deleteExpired;
@@ -26,6 +28,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
         var tableName = SqliteNames.Table(table, componentName);
         // The statements are built once: the session caches prepared commands by their text.
         _select = $"SELECT value, etag, expires_at FROM {tableName} WHERE key = $p0";
+        _scan = $"SELECT value, etag, expires_at, key FROM {tableName}";
         _upsert = $"INSERT INTO {tableName} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at";
         _delete = $"DELETE FROM {tableName} WHERE key = $p0";
         _deleteExpired = $"DELETE FROM {tableName} WHERE expires_at <= $p0";
@@ -34,6 +37,11 @@ internal sealed class SqliteStateStore : StateStoreBase, IDisposable
 
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         _session.RunAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
+
+    /// <summary>The query API over every row (the filter runs in this process, over each value's JSON).</summary>
+    public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
+        QueryRecordsAsync(query, async () => await _session.RunAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
+            sql => sql.Query(_scan, row => KeyValuePair.Create(row.GetString(3), ToState(row))), cancellationToken).ConfigureAwait(false));
 
     protected override Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
         _session.RunAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);

@@ -51,6 +51,9 @@ public static class CloudRuntimesErrorCodes
     /// <summary>A transaction failed and nothing of it was applied. HTTP 500.</summary>
     public const string StateTransaction = "ERR_STATE_TRANSACTION";
 
+    /// <summary>A state query failed, or the store does not support the query API. HTTP 500.</summary>
+    public const string StateQuery = "ERR_STATE_QUERY";
+
     /// <summary>No pub/sub component of that name. HTTP 404.</summary>
     public const string PubSubNotFound = "ERR_PUBSUB_NOT_FOUND";
 

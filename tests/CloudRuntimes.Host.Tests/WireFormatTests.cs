@@ -56,6 +56,26 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task State_query_answers_results_with_data_and_etag_204_when_none_and_400_when_malformed()
+    {
+        var org = "org-" + Guid.NewGuid().ToString("N");
+        (await Http.PostAsync(Url("v1.0/state/statestore"), Json($$$"""[{"key":"{{{org}}}-a","value":{"org":"{{{org}}}","n":2}},{"key":"{{{org}}}-b","value":{"org":"{{{org}}}","n":1}}]"""))).Dispose();
+
+        using var query = await Http.PostAsync(Url("v1.0-alpha1/state/statestore/query"), Json($$$"""{"filter":{"EQ":{"org":"{{{org}}}"}},"sort":[{"key":"n"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        var results = (await query.Content.ReadFromJsonAsync<JsonObject>())!["results"]!.AsArray();
+        Assert.Equal([$"{org}-b", $"{org}-a"], results.Select(r => r!["key"]!.GetValue<string>()));
+        Assert.Equal(1, results[0]!["data"]!["n"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(results[0]!["etag"]!.GetValue<string>()));
+
+        using var none = await Http.PostAsync(Url("v1.0-alpha1/state/statestore/query"), Json("""{"filter":{"EQ":{"org":"nobody"}}}"""));
+        Assert.Equal(HttpStatusCode.NoContent, none.StatusCode);
+        using var malformed = await Http.PostAsync(Url("v1.0-alpha1/state/statestore/query"), Json("""{"filter":{"LIKE":{"org":"x"}}}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("ERR_MALFORMED_REQUEST", (await malformed.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Delete_with_if_match_and_transaction_all_or_nothing()
     {
         var a = "tx-a-" + Guid.NewGuid().ToString("N");

@@ -28,7 +28,7 @@ internal static class BuiltInComponents
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddFactory(new ComponentFactory()
-            .Add("state.in-memory", (d, _) => new InMemoryStateStore(d.Name), StateStoreBase.Capabilities)
+            .Add("state.in-memory", (d, _) => new InMemoryStateStore(d.Name), StateStoreBase.QueryableCapabilities)
             .Add("pubsub.in-memory", (d, c) => TopicLogPubSub.For(d, c, () => new InMemoryTopicLog()))
             .Add("lock.in-memory", (d, _) => new InMemoryLockStore(d.Name))
             .Add("file.local", (d, c) => new LocalFileStore(d.Get("rootPath") is { Length: > 0 } root ? root : Path.Combine(c.DataDirectory, d.Name), d.Name))

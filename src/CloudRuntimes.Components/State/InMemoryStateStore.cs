@@ -1,3 +1,5 @@
+using CloudRuntimes.State;
+
 namespace CloudRuntimes.Components.State;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace CloudRuntimes.Components.State;
 /// process ends; for tests and single-process use. Supports ETags, transactions and TTL; expired items are
 /// dropped when read and by a sweep at most once a minute during writes.
 /// </summary>
-public sealed class InMemoryStateStore : StateStoreBase
+public sealed class InMemoryStateStore : StateStoreBase, IQueryableStateStore
 {
     private readonly Dictionary<string, StoredState> _items = new(StringComparer.Ordinal);
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
@@ -18,6 +20,16 @@ public sealed class InMemoryStateStore : StateStoreBase
         : base(componentName)
     {
     }
+
+    /// <inheritdoc />
+    public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
+        QueryRecordsAsync(query, () =>
+        {
+            lock (_gate)
+            {
+                return Task.FromResult<IReadOnlyList<KeyValuePair<string, StoredState>>>([.. _items]);
+            }
+        });
 
     /// <inheritdoc />
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)

@@ -18,6 +18,9 @@ public abstract class StateStoreBase : IStateStore
     /// <summary>The capabilities every store built on this class reports: <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>.</summary>
     public static IReadOnlyList<string> Capabilities { get; } = ["ETAG", "TRANSACTIONAL", "TTL"];
 
+    /// <summary>The capabilities of a store that also answers the query API (<see cref="IQueryableStateStore"/>): <c>QUERY_API</c> besides <see cref="Capabilities"/>.</summary>
+    public static IReadOnlyList<string> QueryableCapabilities { get; } = [.. Capabilities, "QUERY_API"];
+
     /// <summary>Creates the store.</summary>
     /// <param name="componentName">Component name, for messages and telemetry.</param>
     protected StateStoreBase(string componentName)
@@ -123,6 +126,33 @@ public abstract class StateStoreBase : IStateStore
             {
                 throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
             }
+        });
+    }
+
+    /// <summary>
+    /// The query API over every record <paramref name="scan"/> returns (expired ones included; they are left out here),
+    /// for a store that implements <see cref="IQueryableStateStore"/> by reading its records.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="scan">Reads every record the store holds.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for a bad token.</exception>
+    protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scan);
+        return ComponentTelemetry.TraceAsync("state", "query", ComponentName, async () =>
+        {
+            IReadOnlyList<KeyValuePair<string, StoredState>> records;
+            try
+            {
+                records = await scan().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
+            }
+            return StateQueryEvaluator.Run(query, records);
         });
     }
 

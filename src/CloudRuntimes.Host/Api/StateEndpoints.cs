@@ -4,7 +4,7 @@ using CloudRuntimes.State;
 
 namespace CloudRuntimes.Host.Api;
 
-/// <summary>Dapr state API (<c>/v1.0/state/{store}</c>): save, get, bulk get, delete, transaction.</summary>
+/// <summary>Dapr state API (<c>/v1.0/state/{store}</c>): save, get, bulk get, delete, transaction; and the query API (<c>/v1.0-alpha1/state/{store}/query</c>).</summary>
 internal static class StateEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
@@ -12,6 +12,7 @@ internal static class StateEndpoints
         routes.MapMethods("/v1.0/state/{store}", ["POST", "PUT"], SaveAsync);
         routes.MapMethods("/v1.0/state/{store}/bulk", ["POST", "PUT"], GetBulkAsync);
         routes.MapMethods("/v1.0/state/{store}/transaction", ["POST", "PUT"], TransactionAsync);
+        routes.MapMethods("/v1.0-alpha1/state/{store}/query", ["POST", "PUT"], QueryAsync);
         routes.MapGet("/v1.0/state/{store}/{**key}", GetAsync);
         routes.MapDelete("/v1.0/state/{store}/{**key}", DeleteAsync);
     }
@@ -96,6 +97,31 @@ internal static class StateEndpoints
             }
         }
         return Results.Json(results);
+    }
+
+    /// <summary>The query API (alpha): 200 <c>{"results": [{"key", "data", "etag"}], "token"?}</c>, 204 when nothing matches.</summary>
+    private static async Task<IResult> QueryAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    {
+        if (components.GetStateStore(store) is not IQueryableStateStore queryable)
+        {
+            return ApiErrors.Result(CloudRuntimesErrorCodes.StateQuery, $"state store {store} does not support the query API", 500);
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        var response = await queryable.QueryAsync(StateQuery.Parse(buffer.ToArray()), cancellationToken);
+        if (response.Results.Count == 0)
+        {
+            return Results.NoContent();
+        }
+        var body = new JsonObject
+        {
+            ["results"] = new JsonArray([.. response.Results.Select(r => (JsonNode)new JsonObject { ["key"] = r.Key, ["data"] = ParseStored(r.Data), ["etag"] = r.ETag })]),
+        };
+        if (response.Token is { } token)
+        {
+            body["token"] = token;
+        }
+        return Results.Json(body);
     }
 
     private static async Task<IResult> DeleteAsync(string store, string key, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)

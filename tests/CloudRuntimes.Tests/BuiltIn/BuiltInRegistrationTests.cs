@@ -40,7 +40,7 @@ public sealed class BuiltInRegistrationTests : IDisposable
 
         var cache = Assert.Single(components.Components, c => c.Name == "cache");
         Assert.Equal("state.in-memory", cache.Type);
-        Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL"], cache.Capabilities);
+        Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL", "QUERY_API"], cache.Capabilities);
         await components.GetFileStore("files").PutAsync("a.txt", new MemoryStream([1]));
         Assert.True(File.Exists(Path.Combine(_dir, "files", "a.txt")));
     }

@@ -9,6 +9,13 @@ public sealed class InMemoryStateConformance : StateStoreConformance
     protected override string ComponentType => "state.in-memory";
 }
 
+/// <summary><c>state.in-memory</c> against the state query suite.</summary>
+public sealed class InMemoryStateQueryConformance : StateQueryConformance
+{
+    /// <inheritdoc />
+    protected override string ComponentType => "state.in-memory";
+}
+
 /// <summary><c>pubsub.in-memory</c> against the pub/sub conformance suite.</summary>
 public sealed class InMemoryPubSubConformance : PubSubConformance
 {

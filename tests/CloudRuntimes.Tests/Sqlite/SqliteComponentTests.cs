@@ -50,7 +50,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
         var components = BuildServerDefaults();
 
         Assert.Equal(["database", "files", "lockstore", "pubsub", "scheduler", "secretstore", "statestore"], components.Components.Select(c => c.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL"], components.Components.Single(c => c.Name == "statestore").Capabilities);
+        Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL", "QUERY_API"], components.Components.Single(c => c.Name == "statestore").Capabilities);
         foreach (var name in new[] { "statestore", "pubsub", "lockstore", "scheduler", "database" })
         {
             Assert.True(File.Exists(Path.Combine(_dataDirectory, name + ".db")), $"{name}.db should exist in the data directory");

@@ -14,6 +14,16 @@ public sealed class SqliteStateConformance : StateStoreConformance
     protected override void AddFactories(CloudRuntimesBuilder builder) => builder.AddSqliteComponents();
 }
 
+/// <summary><c>state.sqlite</c> against the state query suite.</summary>
+public sealed class SqliteStateQueryConformance : StateQueryConformance
+{
+    /// <inheritdoc />
+    protected override string ComponentType => "state.sqlite";
+
+    /// <inheritdoc />
+    protected override void AddFactories(CloudRuntimesBuilder builder) => builder.AddSqliteComponents();
+}
+
 /// <summary><c>pubsub.sqlite</c> against the pub/sub conformance suite.</summary>
 public sealed class SqlitePubSubConformance : PubSubConformance
 {
