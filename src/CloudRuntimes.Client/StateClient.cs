@@ -147,6 +147,44 @@ public sealed class StateClient
         using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}/transaction", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queries a store (the state query API, alpha: <c>POST /v1.0-alpha1/state/{store}/query</c>), one page at a time.
+    /// </summary>
+    /// <param name="store">State store name; the store must answer the query API (capability <c>QUERY_API</c>).</param>
+    /// <param name="query">The query (build it with <see cref="StateQuery.Parse"/> from its JSON form).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page (items with their JSON values as UTF-8) and the next page's token, null on the last page.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_QUERY</c> when the store cannot answer, <c>ERR_MALFORMED_REQUEST</c> for a bad query, else the runtime's code.</exception>
+    public async Task<StateQueryResponse> QueryAsync(string store, StateQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var body = new JsonObject();
+        if (query.Filter is { } filter)
+        {
+            body["filter"] = JsonNode.Parse(filter.GetRawText());
+        }
+        if (query.Sort is { Count: > 0 } sort)
+        {
+            body["sort"] = new JsonArray([.. sort.Select(s => (JsonNode)new JsonObject { ["key"] = s.Key, ["order"] = s.Descending ? "DESC" : "ASC" })]);
+        }
+        if (query.Limit is not null || query.Token is not null)
+        {
+            body["page"] = new JsonObject { ["limit"] = query.Limit, ["token"] = query.Token };
+        }
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/state/{ApiTransport.Escape(store)}/query", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+        {
+            return new StateQueryResponse([], null);
+        }
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))!;
+        return new StateQueryResponse(
+            [.. (json["results"] as JsonArray ?? []).OfType<JsonObject>().Select(item => new StateQueryItem(
+                item["key"]!.GetValue<string>(),
+                JsonSerializer.SerializeToUtf8Bytes(item["data"]),
+                item["etag"]?.GetValue<string>() ?? ""))],
+            json["token"]?.GetValue<string>());
+    }
+
     private static JsonObject ItemJson(SaveStateItem item)
     {
         JsonNode? value;

@@ -71,6 +71,24 @@ public sealed class ClientTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task State_query_pages_through_the_client()
+    {
+        using var client = Client();
+        var team = "team-" + Guid.NewGuid().ToString("N");
+        await client.State.SaveAsync("statestore", [.. Enumerable.Range(1, 3).Select(i => new SaveStateItem($"{team}-{i}", System.Text.Encoding.UTF8.GetBytes($$$"""{"team":"{{{team}}}","rank":{{{i}}}}""")))]);
+        var query = StateQuery.Parse(System.Text.Encoding.UTF8.GetBytes($$$"""{"filter":{"EQ":{"team":"{{{team}}}"}},"sort":[{"key":"rank","order":"DESC"}],"page":{"limit":2}}"""));
+
+        var first = await client.State.QueryAsync("statestore", query);
+        var second = await client.State.QueryAsync("statestore", query with { Token = first.Token });
+
+        Assert.Equal([$"{team}-3", $"{team}-2"], first.Results.Select(r => r.Key));
+        Assert.Equal([$"{team}-1"], second.Results.Select(r => r.Key));
+        Assert.Null(second.Token);
+        Assert.Equal(1, System.Text.Json.JsonDocument.Parse(second.Results[0].Data).RootElement.GetProperty("rank").GetInt32());
+        Assert.Empty((await client.State.QueryAsync("statestore", StateQuery.Parse("""{"filter":{"EQ":{"team":"nobody"}}}"""u8.ToArray()))).Results);
+    }
+
+    [Fact]
     public async Task Files_database_metadata_and_health_work_through_the_client()
     {
         using var client = Client();
