@@ -80,14 +80,23 @@ internal sealed class SqliteTopicLog : ITopicLog
             return;
         }
         // Another process may move them first: the table is re-created empty for this transaction's statements then.
-        _session.Execute("""
-            BEGIN IMMEDIATE;
-            CREATE TABLE IF NOT EXISTS pubsub_messages (seq INTEGER PRIMARY KEY, topic TEXT, id TEXT, data BLOB, content_type TEXT, metadata TEXT, expires_at INTEGER);
-            INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at)
-                SELECT topic, seq, id, data, content_type, metadata, expires_at FROM pubsub_messages;
-            DROP TABLE pubsub_messages;
-            COMMIT;
-            """);
+        _session.Execute("BEGIN IMMEDIATE");
+        try
+        {
+            _session.Execute("""
+                CREATE TABLE IF NOT EXISTS pubsub_messages (seq INTEGER PRIMARY KEY, topic TEXT, id TEXT, data BLOB, content_type TEXT, metadata TEXT, expires_at INTEGER);
+                INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at)
+                    SELECT topic, seq, id, data, content_type, metadata, expires_at FROM pubsub_messages;
+                DROP TABLE pubsub_messages;
+                """);
+            _session.Execute("COMMIT");
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Nothing moved: the old table stays as it was, and the component fails to open with SQLite's reason.
+            _session.Execute("ROLLBACK");
+            throw;
+        }
     }
 
     public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken)
