@@ -6,6 +6,7 @@ var appId = new Option<string>("--app-id") { Description = "The application id",
 var port = new Option<int>("--port", "--dapr-http-port") { Description = "HTTP port of the API (0 = any free port)", DefaultValueFactory = _ => 3500 };
 var listen = new Option<string>("--listen-address") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
 var appPort = new Option<int?>("--app-port") { Description = "The app's HTTP port (enables subscriptions, invocation, bindings and jobs to the app)" };
+var appMaxConcurrency = new Option<int>("--app-max-concurrency") { Description = "Most requests in flight to the app at once (-1: no limit)", DefaultValueFactory = _ => -1 };
 var appAddress = new Option<string>("--app-channel-address") { Description = "The app's host", DefaultValueFactory = _ => "127.0.0.1" };
 var components = new Option<string?>("--components-path", "--resources-path") { Description = "Directory of Dapr component (and Subscription) YAML files; default: embedded SQLite components" };
 var data = new Option<string>("--data") { Description = "Directory for the embedded back ends", DefaultValueFactory = _ => ".cloud-runtimes" };
@@ -18,7 +19,7 @@ var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX pl
 var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints };
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -39,6 +40,7 @@ run.SetAction(async (parse, cancellationToken) =>
         ListenAddress = parse.GetValue(listen)!,
         AppPort = parse.GetValue(appPort),
         AppAddress = parse.GetValue(appAddress)!,
+        AppMaxConcurrency = parse.GetValue(appMaxConcurrency) is > 0 and var limit ? limit : null,
         ComponentsPath = parse.GetValue(components),
         DataDirectory = parse.GetValue(data)!,
         ConfigSource = parse.GetValue(configSource),

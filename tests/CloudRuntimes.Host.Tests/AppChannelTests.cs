@@ -40,6 +40,29 @@ public sealed class AppChannelTests(RuntimeProcesses runtime)
         Assert.Contains(metadata["subscriptions"]!.AsArray(), s => s!["topic"]!.GetValue<string>() == "orders");
     }
 
+    [Fact]
+    public async Task App_max_concurrency_caps_the_requests_in_flight_to_the_app()
+    {
+        var limited = await runtime.StartRuntimeAsync(Path.Combine(Path.GetTempPath(), "cr-e2e-limit-" + Guid.NewGuid().ToString("N")), runtime.AppEndpoint.Port, apiToken: null, "--app-max-concurrency", "1");
+
+        // Four invocations at once of a method that takes 300 ms: the app sees one at a time through the limited
+        // runtime, and more than one through the unlimited one (which shows the app itself would take them together).
+        async Task<int> MostInFlightAsync(Uri endpoint)
+        {
+            var gate = Guid.NewGuid().ToString("N");
+            var calls = Enumerable.Range(0, 4).Select(_ => runtime.Http.PostAsync(new Uri(endpoint, $"v1.0/invoke/{RuntimeProcesses.AppId}/method/gate/{gate}"), null));
+            foreach (var response in await Task.WhenAll(calls))
+            {
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                response.Dispose();
+            }
+            return int.Parse(await runtime.Http.GetStringAsync(new Uri(runtime.AppEndpoint, $"gate/{gate}/most")), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.Equal(1, await MostInFlightAsync(limited));
+        Assert.True(await MostInFlightAsync(runtime.RuntimeEndpoint) > 1, "the app should take several requests at once without the limit");
+    }
+
     private async Task<HttpStatusCode?> StatusAsync(Uri uri)
     {
         try

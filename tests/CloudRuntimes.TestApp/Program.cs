@@ -76,6 +76,19 @@ app.MapPost("/bulk-events", async (HttpRequest request) =>
     return Results.Json(new JsonObject { ["statuses"] = statuses });
 });
 
+// Counts requests in flight per gate id (each held 300 ms) and remembers the most seen at once.
+var inFlight = new ConcurrentDictionary<string, int>();
+var mostInFlight = new ConcurrentDictionary<string, int>();
+app.MapPost("/gate/{id}", async (string id) =>
+{
+    var now = inFlight.AddOrUpdate(id, 1, (_, n) => n + 1);
+    mostInFlight.AddOrUpdate(id, now, (_, most) => Math.Max(most, now));
+    await Task.Delay(300);
+    inFlight.AddOrUpdate(id, 0, (_, n) => n - 1);
+    return Results.Ok();
+});
+app.MapGet("/gate/{id}/most", (string id) => Results.Json(mostInFlight.GetValueOrDefault(id)));
+
 app.MapPost("/routed/{rule}", async (HttpRequest request, string rule) =>
 {
     Record("routed", "/routed/" + rule, await ReadAsync(request), request.Headers);

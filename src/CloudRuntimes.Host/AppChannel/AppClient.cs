@@ -9,7 +9,7 @@ namespace CloudRuntimes.Host.AppChannel;
 /// Calls from the runtime to apps: the local app at <c>--app-port</c> (with the app token in <c>dapr-api-token</c>)
 /// and other apps at their configured endpoints (service invocation).
 /// </summary>
-internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger<AppClient> logger)
+internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConcurrency concurrency, ILogger<AppClient> logger)
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -72,7 +72,32 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger
         {
             request.Headers.TryAddWithoutValidation(name, value);
         }
+        using var slot = await AppSlotAsync(target, cancellationToken);
         return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>Waits for a slot when the request goes to the local app and <c>--app-max-concurrency</c> is set; disposing frees it.</summary>
+    private async Task<IDisposable?> AppSlotAsync(Uri target, CancellationToken cancellationToken)
+    {
+        if (concurrency.Slots is not { } slots || target != AppBase)
+        {
+            return null;
+        }
+        await slots.WaitAsync(cancellationToken);
+        return new Slot(slots);
+    }
+
+    private sealed class Slot(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                slots.Release();
+            }
+        }
     }
 
     /// <summary>Forwards an invocation: verb, path, query, headers and body go to the target; its response comes back unchanged.</summary>
@@ -99,6 +124,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger
         {
             request.Headers.TryAddWithoutValidation("dapr-api-token", token);
         }
+        using var slot = await AppSlotAsync(target, context.RequestAborted);
         HttpResponseMessage response;
         try
         {
@@ -144,4 +170,13 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, ILogger
             }
         }
     }
+}
+
+/// <summary>The process-wide limit on requests in flight to the local app (<c>--app-max-concurrency</c>), shared by every <see cref="AppClient"/>.</summary>
+internal sealed class AppConcurrency(RuntimeOptions options) : IDisposable
+{
+    /// <summary>One slot per request allowed at once; null for no limit.</summary>
+    public SemaphoreSlim? Slots { get; } = options.AppMaxConcurrency is { } limit ? new SemaphoreSlim(limit, limit) : null;
+
+    public void Dispose() => Slots?.Dispose();
 }

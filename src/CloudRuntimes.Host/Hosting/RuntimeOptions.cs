@@ -18,6 +18,9 @@ public sealed record RuntimeOptions
     /// <summary>The app's host (<c>--app-channel-address</c>); default 127.0.0.1.</summary>
     public string AppAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>Most requests the runtime has in flight to the app at once (<c>--app-max-concurrency</c>, as Dapr); null for no limit.</summary>
+    public int? AppMaxConcurrency { get; init; }
+
     /// <summary>Directory of Dapr component YAML files (<c>--resources-path</c> / <c>--components-path</c>); null for the embedded defaults.</summary>
     public string? ComponentsPath { get; init; }
 

@@ -108,6 +108,7 @@ public static class RuntimeServer
         // The components are disposed with the host; plugins when the application stops (registered by Build).
         builder.Services.AddSingleton(_ => backEnds.GetAwaiter().GetResult().Components);
         builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
+        builder.Services.AddSingleton<AppConcurrency>();
         builder.Services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
         builder.Services.AddSingleton<AppSubscriptions>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
