@@ -14,7 +14,6 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
 {
     private const int MaxAttempts = 20;
     private static readonly RedisValue[] Fields = ["data", "etag", "exp"];
-    private static readonly IReadOnlyDictionary<string, StoredState> NothingRead = System.Collections.ObjectModel.ReadOnlyDictionary<string, StoredState>.Empty;
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
     private readonly string _prefix;

@@ -12,7 +12,6 @@ namespace CloudRuntimes.Components.Sqlite;
 internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, IDisposable
 {
     private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(1);
-    private static readonly IReadOnlyDictionary<string, StoredState> Empty = new Dictionary<string, StoredState>().AsReadOnly();
     private readonly SqliteSession _session;
     private readonly string _select;
     private readonly string _scan;
@@ -50,7 +49,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     {
         // With nothing to read, the changes are known before the connection is taken; a lone statement SQLite
         // commits atomically on its own, without the round trips of an explicit transaction.
-        var known = keys.Count == 0 ? decide(Empty) : null;
+        var known = keys.Count == 0 ? decide(NothingRead) : null;
         if (known is [var only] && DateTimeOffset.UtcNow < _nextPurge)
         {
             return _session.RunAsync(sql => Apply(sql, only), cancellationToken);

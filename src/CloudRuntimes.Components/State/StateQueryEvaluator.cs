@@ -115,7 +115,7 @@ internal static class StateQueryEvaluator
     /// <summary>Order of two numbers or two strings; <see cref="int.MinValue"/> when they cannot be ordered.</summary>
     private static int Compare(JsonElement a, JsonElement b) => (a.ValueKind, b.ValueKind) switch
     {
-        (JsonValueKind.Number, JsonValueKind.Number) => a.GetDouble().CompareTo(b.GetDouble()) is var c && c < 0 ? -1 : c,
+        (JsonValueKind.Number, JsonValueKind.Number) => a.GetDouble().CompareTo(b.GetDouble()),
         (JsonValueKind.String, JsonValueKind.String) => Math.Sign(string.CompareOrdinal(a.GetString(), b.GetString())),
         _ => int.MinValue,
     };

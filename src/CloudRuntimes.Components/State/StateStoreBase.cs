@@ -15,6 +15,9 @@ public abstract class StateStoreBase : IStateStore
 {
     private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>().AsReadOnly();
 
+    /// <summary>What <see cref="WriteAsync"/> hands to its decision when it has no keys to read: no records.</summary>
+    protected static IReadOnlyDictionary<string, StoredState> NothingRead { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, StoredState>.Empty;
+
     /// <summary>The capabilities every store built on this class reports: <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>.</summary>
     public static IReadOnlyList<string> Capabilities { get; } = ["ETAG", "TRANSACTIONAL", "TTL"];
 

@@ -72,30 +72,36 @@ internal static class CloudEventEnvelope
         return (traceParent, traceId, traceState);
     }
 
-    /// <summary>
-    /// The W3C trace-context headers to deliver an envelope with (<c>traceparent</c>, <c>tracestate</c>), taken from the
-    /// envelope so the app's handling joins the publisher's trace; empty when the envelope has none or is not JSON.
-    /// </summary>
-    public static Dictionary<string, string> TraceHeadersOf(ReadOnlyMemory<byte> envelope)
+    /// <summary>An envelope as delivered, parsed once for routing and tracing; null when it is not JSON.</summary>
+    public static JsonDocument? TryParse(ReadOnlyMemory<byte> envelope)
     {
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         try
         {
-            using var document = JsonDocument.Parse(envelope);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return headers;
-            }
-            foreach (var name in new[] { "traceparent", "tracestate" })
-            {
-                if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
-                {
-                    headers[name] = text;
-                }
-            }
+            return JsonDocument.Parse(envelope);
         }
         catch (JsonException)
         {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The W3C trace-context headers to deliver an envelope with (<c>traceparent</c>, <c>tracestate</c>), taken from the
+    /// envelope so the app's handling joins the publisher's trace; empty when the envelope has none or is not a JSON object.
+    /// </summary>
+    public static Dictionary<string, string> TraceHeadersOf(JsonElement? envelope)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (envelope is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return headers;
+        }
+        foreach (var name in new[] { "traceparent", "tracestate" })
+        {
+            if (root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text)
+            {
+                headers[name] = text;
+            }
         }
         return headers;
     }
@@ -112,16 +118,18 @@ internal static class CloudEventEnvelope
         json["topic"] = topic;
         json["pubsubname"] = pubsub;
         json["time"] ??= DateTimeOffset.UtcNow.ToString("O");
-        var (traceParent, _, traceState) = TraceOf(new Dictionary<string, string>());
-        json["traceparent"] ??= traceParent;
-        json["traceid"] ??= json["traceparent"]?.DeepClone();
-        json["tracestate"] ??= traceState;
-        foreach (var name in new[] { "traceparent", "traceid", "tracestate" })
+        var (traceParent, _, traceState) = TraceOf(System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty);
+        if (json["traceparent"] is null && traceParent is not null)
         {
-            if (json[name] is null)
-            {
-                json.Remove(name);
-            }
+            json["traceparent"] = traceParent;
+        }
+        if (json["traceid"] is null && json["traceparent"] is { } given)
+        {
+            json["traceid"] = given.DeepClone();
+        }
+        if (json["tracestate"] is null && traceState is not null)
+        {
+            json["tracestate"] = traceState;
         }
         return JsonSerializer.SerializeToUtf8Bytes(json);
     }

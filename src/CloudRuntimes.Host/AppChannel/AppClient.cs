@@ -89,15 +89,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
 
     private sealed class Slot(SemaphoreSlim slots) : IDisposable
     {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                slots.Release();
-            }
-        }
+        public void Dispose() => slots.Release();
     }
 
     /// <summary>Forwards an invocation: verb, path, query, headers and body go to the target; its response comes back unchanged.</summary>

@@ -118,7 +118,8 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         var body = message.ContentType.StartsWith(Api.CloudEventEnvelope.ContentType, StringComparison.OrdinalIgnoreCase)
             ? message.Data.ToArray()
             : Api.CloudEventEnvelope.ForRawPayload(message.Id, message.Data, message.ContentType, subscription.PubSubName, subscription.Topic);
-        if (EventRouting.RouteFor(subscription, body) is not { } route)
+        using var envelope = Api.CloudEventEnvelope.TryParse(body);
+        if (EventRouting.RouteFor(subscription, envelope?.RootElement) is not { } route)
         {
             logger.LogWarning("no route of the subscription to {PubSub}/{Topic} matches message {Id}; skipped", subscription.PubSubName, subscription.Topic, message.Id);
             return DeliveryStatus.Success;
@@ -130,7 +131,7 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         }
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(Api.CloudEventEnvelope.ContentType);
-        var trace = Api.CloudEventEnvelope.TraceHeadersOf(body);
+        var trace = Api.CloudEventEnvelope.TraceHeadersOf(envelope?.RootElement);
         using var delivery = JoinTrace(trace);
         using var response = await app.SendAsync(HttpMethod.Post, route, content, trace, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)

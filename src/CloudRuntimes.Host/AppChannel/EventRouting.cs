@@ -57,28 +57,18 @@ internal sealed class RoutingRule
 /// <summary>Chooses the app path of an event: the first routing rule that matches it, else the default route.</summary>
 internal static class EventRouting
 {
-    /// <summary>The path for <paramref name="envelope"/>, or null when no rule matches and there is no default route (Dapr skips such an event).</summary>
-    public static string? RouteFor(AppSubscription subscription, ReadOnlyMemory<byte> envelope)
+    /// <summary>
+    /// The path for an event (its parsed envelope; null when the envelope is not JSON), or null when no rule matches and
+    /// there is no default route (Dapr skips such an event).
+    /// </summary>
+    public static string? RouteFor(AppSubscription subscription, JsonElement? envelope)
     {
         if (subscription.Rules.Count == 0)
         {
             return subscription.Route;
         }
-        var variables = new Dictionary<string, object?> { ["event"] = EventOf(envelope) };
+        var variables = new Dictionary<string, object?> { ["event"] = (envelope is { } root ? ValueOf(root) : null) as Dictionary<string, object?> ?? [] };
         return subscription.Rules.FirstOrDefault(rule => rule.Matches(variables))?.Path ?? subscription.Route;
-    }
-
-    private static Dictionary<string, object?> EventOf(ReadOnlyMemory<byte> envelope)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(envelope);
-            return ValueOf(document.RootElement) as Dictionary<string, object?> ?? [];
-        }
-        catch (JsonException)
-        {
-            return [];
-        }
     }
 
     /// <summary>A JSON value as CEL sees it: map, list, int (whole numbers), double, string, bool or null.</summary>
