@@ -111,6 +111,15 @@ public static class CloudRuntimesErrorCodes
     /// <summary>Service invocation failed to reach the app. HTTP 500.</summary>
     public const string DirectInvoke = "ERR_DIRECT_INVOKE";
 
+    /// <summary>The request's <c>Host</c> is not a loopback name while the server listens on loopback (a DNS-rebinding attempt). HTTP 403.</summary>
+    public const string HostNotAllowed = "ERR_HOST_NOT_ALLOWED";
+
+    /// <summary>The request comes from a browser page of an origin the server does not allow (<c>--allowed-origins</c>). HTTP 403.</summary>
+    public const string OriginNotAllowed = "ERR_ORIGIN_NOT_ALLOWED";
+
+    /// <summary>A request body or value is larger than the server's limit for it. HTTP 413.</summary>
+    public const string PayloadTooLarge = "ERR_PAYLOAD_TOO_LARGE";
+
     /// <summary>The component does not support the operation (e.g. transactions). HTTP 500.</summary>
     public const string NotSupported = "ERR_NOT_SUPPORTED";
 }

@@ -74,7 +74,14 @@ public sealed class RuntimeProcesses : IAsyncLifetime
             args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         args.AddRange(extraArgs);
-        var environment = new Dictionary<string, string> { [SecretName] = SecretValue, ["APP_API_TOKEN"] = "app-token" };
+        // The default secret store is DATA/secrets.json; the same name in the environment must not be what it serves.
+        Directory.CreateDirectory(dataDirectory);
+        var secrets = Path.Combine(dataDirectory, "secrets.json");
+        if (!File.Exists(secrets))
+        {
+            File.WriteAllText(secrets, $$"""{"{{SecretName}}": "{{SecretValue}}"}""");
+        }
+        var environment = new Dictionary<string, string> { [SecretName] = "from-the-environment", ["APP_API_TOKEN"] = "app-token" };
         if (apiToken is not null)
         {
             environment["DAPR_API_TOKEN"] = apiToken;

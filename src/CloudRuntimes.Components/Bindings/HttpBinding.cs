@@ -7,7 +7,7 @@ namespace CloudRuntimes.Components.Bindings;
 /// <c>bindings.http</c>: an output binding that sends HTTP requests to <c>url</c> (Dapr's HTTP binding).
 /// Operations are the HTTP verbs in lower case (<c>get</c>, <c>head</c>, <c>post</c>, <c>put</c>, <c>patch</c>,
 /// <c>delete</c>, <c>options</c>, <c>trace</c>) and <c>create</c> (= <c>post</c>). Request metadata <c>path</c>
-/// is appended to the URL; every other metadata item is sent as a request header (<c>Content-Type</c> sets the
+/// is appended to the URL's path (it never leaves the URL's host: see <see cref="Http.TargetUrl"/>); every other metadata item is sent as a request header (<c>Content-Type</c> sets the
 /// body's type). The response carries the body and metadata <c>statusCode</c> plus the response headers.
 /// A status outside 2xx fails with <see cref="CloudRuntimesErrorCodes.InvokeOutputBinding"/>.
 /// </summary>
@@ -100,6 +100,14 @@ public sealed class HttpBinding : IOutputBinding, IDisposable
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
-    private Uri Target(string? path) =>
-        string.IsNullOrEmpty(path) ? _baseUrl : new Uri(_baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/'));
+    /// <summary>The base URL, or the request's <c>path</c> (with its own query after <c>?</c>, as Dapr's binding allows) under it.</summary>
+    private Uri Target(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return _baseUrl;
+        }
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? Http.TargetUrl.Under(_baseUrl, path.TrimStart('/')) : Http.TargetUrl.Under(_baseUrl, path[..query].TrimStart('/'), path[query..]);
+    }
 }

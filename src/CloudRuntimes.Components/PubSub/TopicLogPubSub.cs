@@ -174,11 +174,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         {
             return null;
         }
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"metadata {PubSubMetadata.TtlInSeconds} must be a positive integer, got '{text}'");
-        }
-        return DateTimeOffset.UtcNow.AddSeconds(seconds);
+        return DateTimeOffset.UtcNow + TimeToLive.Parse(text, allowNever: false, "publish");
     }
 
     private void EnsureMayPublish(string topic)

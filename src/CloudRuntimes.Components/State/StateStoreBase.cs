@@ -285,11 +285,7 @@ public abstract class StateStoreBase : IStateStore
         {
             return null;
         }
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < -1 || seconds == 0)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key {item.Key}: metadata {StateMetadata.TtlInSeconds} must be a positive number of seconds or -1, got '{text}'");
-        }
-        return seconds == -1 ? null : TimeSpan.FromSeconds(seconds);
+        return TimeToLive.Parse(text, allowNever: true, $"state store {ComponentName}: key {item.Key}");
     }
 
     private void ValidateKey(string key)

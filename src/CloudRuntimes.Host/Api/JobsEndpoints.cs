@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
+using CloudRuntimes.Components.Jobs;
 using CloudRuntimes.Jobs;
 
 namespace CloudRuntimes.Host.Api;
@@ -89,6 +90,7 @@ internal static class JobsEndpoints
     }
 
     /// <summary>RFC 3339 time, Go duration (<c>10s</c>, <c>1h30m</c>) or ISO 8601 duration (<c>PT10S</c>) from now.</summary>
+    /// <exception cref="FormatException">None of these, or a time past year 9999.</exception>
     internal static DateTimeOffset? Time(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -99,51 +101,15 @@ internal static class JobsEndpoints
         {
             return time;
         }
-        if (text.StartsWith('P'))
+        try
         {
-            return DateTimeOffset.UtcNow + XmlConvert.ToTimeSpan(text);
+            return DateTimeOffset.UtcNow + (text.StartsWith('P') ? XmlConvert.ToTimeSpan(text) : JobSchedule.ParseDuration(text));
         }
-        return DateTimeOffset.UtcNow + GoDuration.Parse(text);
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new FormatException($"'{text}' is out of range", e);
+        }
     }
 
     internal sealed record JobBody(string? Schedule, string? DueTime, int? Repeats, string? Ttl, JsonElement? Data);
-}
-
-/// <summary>Go-style durations: a sequence of number+unit (<c>ns</c>, <c>us</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>), e.g. <c>1h30m</c>.</summary>
-internal static class GoDuration
-{
-    public static TimeSpan Parse(string text)
-    {
-        var total = TimeSpan.Zero;
-        var i = 0;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-            if (start == i)
-            {
-                throw new FormatException($"invalid duration '{text}'");
-            }
-            var number = double.Parse(text.AsSpan(start, i - start), CultureInfo.InvariantCulture);
-            var unitStart = i;
-            while (i < text.Length && char.IsAsciiLetter(text[i]))
-            {
-                i++;
-            }
-            total += text[unitStart..i] switch
-            {
-                "h" => TimeSpan.FromHours(number),
-                "m" => TimeSpan.FromMinutes(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "us" or "µs" => TimeSpan.FromMicroseconds(number),
-                "ns" => TimeSpan.FromTicks((long)(number / 100)),
-                _ => throw new FormatException($"invalid duration '{text}'"),
-            };
-        }
-        return total;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Hosting;
@@ -9,8 +8,6 @@ namespace CloudRuntimes.Host.Api;
 internal static class MetadataEndpoints
 {
     public const string RuntimeVersion = "1.0.0";
-
-    private static readonly ConcurrentDictionary<string, string> Extended = new(StringComparer.Ordinal);
 
     public static void Map(IEndpointRouteBuilder routes)
     {
@@ -24,16 +21,18 @@ internal static class MetadataEndpoints
             lifetime.StopApplication();
             return Results.NoContent();
         });
-        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request) =>
+        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, ExtendedMetadata metadata, RuntimeOptions options, CancellationToken cancellationToken) =>
         {
-            using var reader = new StreamReader(request.Body);
-            Extended[key] = await reader.ReadToEndAsync();
+            // Read no more than the value limit allows, so an oversized value is refused without being held.
+            var buffer = new byte[options.Limits.MaxMetadataValueBytes + 1];
+            var length = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            metadata.Set(key, buffer.AsSpan(0, length));
             return Results.NoContent();
         });
-        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions) =>
+        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions, ExtendedMetadata extendedMetadata) =>
         {
             var extended = new JsonObject();
-            foreach (var (key, value) in Extended.OrderBy(e => e.Key, StringComparer.Ordinal))
+            foreach (var (key, value) in extendedMetadata.All)
             {
                 extended[key] = value;
             }

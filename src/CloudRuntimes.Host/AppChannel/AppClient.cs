@@ -1,3 +1,4 @@
+using CloudRuntimes.Components.Http;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CloudRuntimes.Configuration;
@@ -62,7 +63,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
         var target = AppBase ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.DirectInvoke, "app channel not initialized: no --app-port");
-        using var request = new HttpRequestMessage(method, new Uri(target, path)) { Content = content };
+        using var request = new HttpRequestMessage(method, TargetUrl.Under(target, path)) { Content = content };
         request.Headers.TryAddWithoutValidation("dapr-app-id", options.AppId);
         if (options.AppToken is { } token)
         {
@@ -96,7 +97,8 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     public async Task ForwardAsync(Uri target, string path, HttpContext context)
     {
         var incoming = context.Request;
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(target, path + incoming.QueryString));
+        var url = TargetUrl.Under(target, path, incoming.QueryString.Value);
+        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), url);
         if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
         {
             request.Content = new StreamContent(incoming.Body);
@@ -124,9 +126,9 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         }
         catch (HttpRequestException e)
         {
-            logger.LogWarning(e, "invocation of {Target}{Path} failed", target, path);
+            logger.LogWarning("invocation of {Url} failed: {Error}", url, e.Message);
             context.Response.StatusCode = 500;
-            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrorCodes.DirectInvoke, message = $"failed to invoke {target}{path}: {e.Message}" });
+            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrorCodes.DirectInvoke, message = $"failed to invoke {url}: {e.Message}" });
             return;
         }
         using (response)

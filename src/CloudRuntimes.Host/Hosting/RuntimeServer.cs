@@ -6,6 +6,7 @@ using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Plugins;
+using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
@@ -27,7 +28,7 @@ public static class RuntimeServer
         [JobsEndpoints.SchedulerName] = "jobs.sqlite",
         ["database"] = "database.sqlite",
         ["files"] = "file.local",
-        ["secretstore"] = "secretstores.local.env",
+        ["secretstore"] = "secretstores.local.file",
     };
 
     /// <summary>
@@ -70,6 +71,11 @@ public static class RuntimeServer
         {
             app.Lifetime.ApplicationStopped.Register(plugins.Dispose);
         }
+        app.UseMiddleware<RequestPolicyMiddleware>();
+        if (options.AllowedOrigins.Count > 0)
+        {
+            app.UseCors();
+        }
         app.UseMiddleware<ApiMiddleware>(new PluginAuthentication(options.PluginAuth ? created.Plugins : null));
         StateEndpoints.Map(app);
         PubSubEndpoints.Map(app);
@@ -97,7 +103,7 @@ public static class RuntimeServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
             kestrel.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -105,6 +111,15 @@ public static class RuntimeServer
         // Registered by a factory so that the host disposes it (flushing the console) when it is disposed.
         builder.Services.AddSingleton(_ => loggerFactory);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<RequestPolicy>();
+        builder.Services.AddSingleton<ExtendedMetadata>();
+        if (options.AllowedOrigins.Count > 0)
+        {
+            builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            {
+                (options.AllowedOrigins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins([.. options.AllowedOrigins])).AllowAnyHeader().AllowAnyMethod();
+            }));
+        }
         // The components are disposed with the host; plugins when the application stops (registered by Build).
         builder.Services.AddSingleton(_ => backEnds.GetAwaiter().GetResult().Components);
         builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
@@ -158,7 +173,12 @@ public static class RuntimeServer
         {
             foreach (var (name, type) in DefaultComponents)
             {
-                var metadata = type == "file.local" ? new Dictionary<string, string> { ["rootPath"] = Path.Combine(builder.Context.DataDirectory, "files") } : null;
+                var metadata = type switch
+                {
+                    "file.local" => new Dictionary<string, string> { ["rootPath"] = Path.Combine(builder.Context.DataDirectory, "files") },
+                    "secretstores.local.file" => new Dictionary<string, string> { ["secretsFile"] = DefaultSecretsFile(builder.Context.DataDirectory) },
+                    _ => null,
+                };
                 builder.AddComponent(name, type, metadata);
             }
         }
@@ -176,6 +196,35 @@ public static class RuntimeServer
             }
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The default secret store's file, <c>DATA/secrets.json</c> (Dapr's <c>secretstores.local.file</c> shape), created
+    /// empty (<c>{}</c>, readable by the owner only) when missing. The default store never hands out the server's own
+    /// environment.
+    /// </summary>
+    private static string DefaultSecretsFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "secrets.json");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(dataDirectory);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            try
+            {
+                using var file = new FileStream(path, options);
+                file.Write("{}"u8);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another server on the same data directory created it first.
+            }
+        }
+        return path;
     }
 
     /// <summary>
