@@ -1,4 +1,5 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Configuration;
 using Microsoft.Extensions.Logging;
 using Rototo.Refresh;
 
@@ -9,16 +10,16 @@ namespace CloudRuntimes.Components.Rototo;
 /// relative paths against the current directory), <c>refreshPeriodSeconds</c> (optional; default 30, 0 for no
 /// background refresh).
 /// </summary>
-public sealed class RototoComponentFactory : IComponentFactory
+public sealed class RototoComponentFactory : IComponentFactory<IConfigurationStore>
 {
     /// <summary>The component type name.</summary>
     public const string ConfigurationType = "configuration.rototo";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Types { get; } = [ConfigurationType];
+    public string Type => ConfigurationType;
 
     /// <inheritdoc />
-    public object Create(ComponentDefinition definition, ComponentContext context)
+    public async ValueTask<IConfigurationStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(context);
@@ -26,17 +27,17 @@ public sealed class RototoComponentFactory : IComponentFactory
         var seconds = definition.GetInt32("refreshPeriodSeconds", 30);
         if (seconds < 0)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
         var options = new RefreshOptions { Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds) };
         RefreshingWorkspace workspace;
         try
         {
-            workspace = RefreshingWorkspace.LoadAsync(source, options).GetAwaiter().GetResult();
+            workspace = await RefreshingWorkspace.LoadAsync(source, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (global::Rototo.RototoException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
         }
         return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>());
     }

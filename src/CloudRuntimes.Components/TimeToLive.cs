@@ -17,7 +17,7 @@ public static class TimeToLive
     /// <param name="allowNever">True when <c>-1</c> (no expiry) is allowed; it then parses as null.</param>
     /// <param name="where">What carries the value, for the message (e.g. <c>state store s: key k</c>).</param>
     /// <returns>The time to live, or null for <c>-1</c>.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/>: not a whole number, 0, below -1 or above <see cref="MaxSeconds"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>: not a whole number, 0, below -1 or above <see cref="MaxSeconds"/>.</exception>
     public static TimeSpan? Parse(string text, bool allowNever, string where)
     {
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var seconds))
@@ -31,7 +31,7 @@ public static class TimeToLive
                 return TimeSpan.FromSeconds(seconds);
             }
         }
-        throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
+        throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest,
             $"{where}: metadata ttlInSeconds must be a whole number of seconds from 1 to {MaxSeconds}{(allowNever ? " or -1 (never expires)" : "")}, got '{text}'");
     }
 }

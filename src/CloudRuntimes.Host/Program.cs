@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudRuntimes;
+using CloudRuntimes.Host;
 using CloudRuntimes.Host.Hosting;
 
 var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
@@ -68,15 +69,15 @@ run.SetAction(async (parse, cancellationToken) =>
         await app.RunAsync(cancellationToken);
         return 0;
     }
-    catch (CloudRuntimesException e)
+    catch (Exception e) when (e is CloudRuntimesException or IOException or UnauthorizedAccessException)
     {
+        // Start-up errors (a bad component or resource file, a busy port, an unreadable folder) are one line, no stack trace.
         await Console.Error.WriteLineAsync($"error: {e.Message}");
         return 1;
     }
-    catch (IOException e)
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
     {
-        await Console.Error.WriteLineAsync($"error: {e.Message}");
-        return 1;
+        return 0;
     }
 });
 

@@ -145,6 +145,32 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built at {path}", path);
     }
 
+    /// <summary>Runs <c>cloud-runtimes</c> with <paramref name="args"/> until it exits (killed after 30 s) and returns what it printed.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"cloud-runtimes {string.Join(' ', args)} did not exit within 30 s");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>The process of a runtime started by <see cref="StartRuntimeAsync"/>.</summary>
     public Process RuntimeProcess(Uri endpoint) => _runtimes[endpoint];
 

@@ -14,7 +14,7 @@ public static class TargetUrl
     /// <param name="path">The path, percent-encoding kept as received; one leading <c>/</c> is implied. A backslash, <c>?</c> or <c>#</c> in it is escaped.</param>
     /// <param name="query">The query string with its <c>?</c>, or null.</param>
     /// <returns>An absolute URL with <paramref name="baseUrl"/>'s scheme and authority.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/>: the path cannot be part of a URL.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>: the path cannot be part of a URL.</exception>
     public static Uri Under(Uri baseUrl, string path, string? query = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
@@ -25,7 +25,7 @@ public static class TargetUrl
         var text = authority + baseUrl.AbsolutePath.TrimEnd('/') + (safePath.StartsWith('/') ? "" : "/") + safePath + query;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || url.GetLeftPart(UriPartial.Authority) != authority)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"'{path}' is not a valid path under {authority}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"'{path}' is not a valid path under {authority}");
         }
         return url;
     }

@@ -1,5 +1,5 @@
 using Vtx.AspNetCore;
-using Vtx.Host.Lifecycle;
+using CloudRuntimes.Host.Plugins;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -9,18 +9,19 @@ namespace CloudRuntimes.Host.Api;
 /// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
 /// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
 /// </summary>
-internal sealed class ApiMiddleware(RequestDelegate next, PluginAuthentication pluginAuthentication, ILogger<ApiMiddleware> logger)
+internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginService plugins, ILogger<ApiMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var isHealthCheck = context.Request.Path.StartsWithSegments("/v1.0/healthz");
         var isApi = context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
-        if (pluginAuthentication.Plugins is { } plugins && isApi && !isHealthCheck)
+        if (options.PluginAuth && plugins.Plugins is { } host && isApi && !isHealthCheck)
         {
-            var auth = VtxGateway.Authenticate(plugins, context.Request);
+            var auth = VtxGateway.Authenticate(host, context.Request);
             if (auth.User is null)
             {
-                await ApiErrors.Result("ERR_UNAUTHORIZED", $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
+                // The plugins' chain decides the status (401 when every plugin passed).
+                await ApiErrors.Result(CloudRuntimesErrors.Unauthorized, $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
                 return;
             }
         }
@@ -50,15 +51,12 @@ internal sealed class ApiMiddleware(RequestDelegate next, PluginAuthentication p
 #pragma warning restore CA1031
         {
             logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
-            await ApiErrors.Result("ERR_INTERNAL", $"internal error: {e.Message}", 500).ExecuteAsync(context);
+            await ApiErrors.Result(CloudRuntimesErrors.Internal, $"internal error: {e.Message}").ExecuteAsync(context);
         }
     }
 
     private static Task BadRequestAsync(HttpContext context, BadHttpRequestException e) =>
         e.StatusCode == StatusCodes.Status413PayloadTooLarge
-            ? ApiErrors.Result(CloudRuntimesErrorCodes.PayloadTooLarge, e.Message, e.StatusCode).ExecuteAsync(context)
-            : ApiErrors.Result(CloudRuntimesErrorCodes.MalformedRequest, e.Message, e.StatusCode).ExecuteAsync(context);
+            ? ApiErrors.Result(CloudRuntimesErrors.PayloadTooLarge, e.Message).ExecuteAsync(context)
+            : ApiErrors.Result(CloudRuntimesErrors.MalformedRequest, e.Message, e.StatusCode).ExecuteAsync(context);
 }
-
-/// <summary>The plugin host whose <c>authenticate</c> chain guards the API (<c>--plugin-auth</c>), or null when the API is not guarded.</summary>
-internal sealed record PluginAuthentication(VtxPluginHost? Plugins);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -17,24 +16,24 @@ internal sealed class ExtendedMetadata(RuntimeOptions options)
     public IEnumerable<KeyValuePair<string, string>> All => _values.OrderBy(e => e.Key, StringComparer.Ordinal);
 
     /// <summary>Sets an attribute to a UTF-8 value.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for a key too long or one entry too many;
-    /// <see cref="CloudRuntimesErrorCodes.PayloadTooLarge"/> for a value too large. Nothing is stored then.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for a key too long or one entry too many;
+    /// <see cref="CloudRuntimesErrors.PayloadTooLarge"/> for a value too large. Nothing is stored then.</exception>
     public void Set(string key, ReadOnlySpan<byte> value)
     {
         var limits = options.Limits;
         if (key.Length > limits.MaxMetadataKeyLength)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"metadata key is {key.Length} characters long, over the limit of {limits.MaxMetadataKeyLength}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"metadata key is {key.Length} characters long, over the limit of {limits.MaxMetadataKeyLength}");
         }
         if (value.Length > limits.MaxMetadataValueBytes)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PayloadTooLarge, $"metadata {key}: the value is over the limit of {limits.MaxMetadataValueBytes} bytes");
+            throw new CloudRuntimesException(CloudRuntimesErrors.PayloadTooLarge, $"metadata {key}: the value is over the limit of {limits.MaxMetadataValueBytes} bytes");
         }
         lock (_writing)
         {
             if (!_values.ContainsKey(key) && _values.Count >= limits.MaxMetadataEntries)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"metadata {key}: the server already holds {limits.MaxMetadataEntries} metadata entries, its limit");
+                throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"metadata {key}: the server already holds {limits.MaxMetadataEntries} metadata entries, its limit");
             }
             _values[key] = Encoding.UTF8.GetString(value);
         }

@@ -10,9 +10,6 @@ namespace CloudRuntimes.Host.Api;
 /// <summary>Dapr jobs API: <c>/v1.0-alpha1/jobs/{name}</c> (and <c>/v1.0/jobs/{name}</c>) POST, GET, DELETE; jobs fire to the app at <c>/job/{name}</c>.</summary>
 internal static class JobsEndpoints
 {
-    /// <summary>The scheduler component the jobs API uses.</summary>
-    public const string SchedulerName = "jobs";
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
@@ -25,7 +22,7 @@ internal static class JobsEndpoints
 
     private static async Task<IResult> ScheduleAsync(string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        var scheduler = components.GetJobScheduler(SchedulerName);
+        var scheduler = components.GetJobScheduler(ComponentNames.Jobs);
         var (body, error) = await ApiJson.ReadAsync<JobBody>(request, cancellationToken);
         if (error is not null)
         {
@@ -39,7 +36,7 @@ internal static class JobsEndpoints
         }
         catch (FormatException e)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.JobInvalid, $"job {name}: {e.Message}");
+            return ApiErrors.Result(CloudRuntimesErrors.JobInvalid, $"job {name}: {e.Message}");
         }
         var data = body.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
         var overwrite = !string.Equals(request.Query["overwrite"], "false", StringComparison.OrdinalIgnoreCase);
@@ -49,17 +46,17 @@ internal static class JobsEndpoints
 
     private static async Task<IResult> GetAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        var job = await components.GetJobScheduler(SchedulerName).GetAsync(name, cancellationToken);
+        var job = await components.GetJobScheduler(ComponentNames.Jobs).GetAsync(name, cancellationToken);
         if (job is null)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.JobNotFound, $"job {name} not found");
+            return ApiErrors.Result(CloudRuntimesErrors.JobNotFound, $"job {name} not found");
         }
         return Results.Json(ToJson(job));
     }
 
     private static async Task<IResult> DeleteAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        await components.GetJobScheduler(SchedulerName).DeleteAsync(name, cancellationToken);
+        await components.GetJobScheduler(ComponentNames.Jobs).DeleteAsync(name, cancellationToken);
         return Results.NoContent();
     }
 

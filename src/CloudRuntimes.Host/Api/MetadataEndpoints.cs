@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using CloudRuntimes.Host.AppChannel;
-using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -13,8 +12,8 @@ internal static class MetadataEndpoints
     {
         routes.MapGet("/v1.0/healthz", (string? appid, AppSubscriptions subscriptions, RuntimeOptions options) =>
             !string.IsNullOrEmpty(appid) && appid != options.AppId
-                ? ApiErrors.Result("ERR_HEALTH_APPID_NOT_MATCH", $"app id {appid} does not match this runtime's app id {options.AppId}", 500)
-                : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result("ERR_HEALTH_NOT_READY", "runtime is not ready: the app channel is not initialised", 500));
+                ? ApiErrors.Result(CloudRuntimesErrors.HealthAppIdMismatch, $"app id {appid} does not match this runtime's app id {options.AppId}")
+                : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result(CloudRuntimesErrors.HealthNotReady, "runtime is not ready: the app channel is not initialised"));
         routes.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         routes.MapPost("/v1.0/shutdown", (IHostApplicationLifetime lifetime) =>
         {

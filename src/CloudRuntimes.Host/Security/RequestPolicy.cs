@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.Security;
 
@@ -49,17 +48,17 @@ internal sealed class RequestPolicy
     {
         if (_loopbackOnly && !string.IsNullOrEmpty(host) && !IsLoopbackHost(HostName(host)))
         {
-            return new PolicyRefusal(403, CloudRuntimesErrorCodes.HostNotAllowed,
+            return new PolicyRefusal(CloudRuntimesErrors.HostNotAllowed,
                 $"host '{host}' is not allowed: the server listens on a loopback address and answers requests for loopback hosts only");
         }
         if (!string.IsNullOrEmpty(origin) && !OriginAllowed(scheme, host, origin))
         {
-            return new PolicyRefusal(403, CloudRuntimesErrorCodes.OriginNotAllowed,
+            return new PolicyRefusal(CloudRuntimesErrors.OriginNotAllowed,
                 $"origin '{origin}' is not allowed (start the server with --allowed-origins {origin} to allow it)");
         }
         if (_tokenHash is not null && !isHealthCheck && !TokenMatches(token))
         {
-            return new PolicyRefusal(401, null, "invalid api token");
+            return new PolicyRefusal(null, "invalid api token");
         }
         return null;
     }
@@ -100,7 +99,6 @@ internal sealed class RequestPolicy
 }
 
 /// <summary>Why the <see cref="RequestPolicy"/> refused a request.</summary>
-/// <param name="Status">The HTTP status: 403 for host and origin, 401 for the token.</param>
-/// <param name="ErrorCode">The Dapr-style error code of the JSON error body; null for the token's plain-text answer (as Dapr).</param>
+/// <param name="Error">The catalogue entry of the JSON error body (403 for host and origin); null for the token's plain-text 401 answer (as Dapr).</param>
 /// <param name="Message">What was refused and why.</param>
-internal sealed record PolicyRefusal(int Status, string? ErrorCode, string Message);
+internal sealed record PolicyRefusal(CloudRuntimesError? Error, string Message);

@@ -19,12 +19,12 @@ internal sealed class RequestPolicyMiddleware(RequestDelegate next, RequestPolic
             await next(context);
             return;
         }
-        if (refusal.ErrorCode is { } code)
+        if (refusal.Error is { } error)
         {
-            await ApiErrors.Result(code, refusal.Message, refusal.Status).ExecuteAsync(context);
+            await ApiErrors.Result(error, refusal.Message).ExecuteAsync(context);
             return;
         }
-        context.Response.StatusCode = refusal.Status;
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync(refusal.Message);
     }

@@ -1,4 +1,4 @@
-namespace CloudRuntimes.Host.Hosting;
+namespace CloudRuntimes.Host;
 
 /// <summary>
 /// Every size, count and time limit the server applies to what reaches it, in one place: each entry point (HTTP API,

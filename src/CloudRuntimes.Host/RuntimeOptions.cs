@@ -1,4 +1,4 @@
-namespace CloudRuntimes.Host.Hosting;
+namespace CloudRuntimes.Host;
 
 /// <summary>Options of <c>cloud-runtimes run</c>; flag names follow <c>daprd</c> where it has a counterpart.</summary>
 public sealed record RuntimeOptions
