@@ -19,8 +19,9 @@ internal sealed class RowJsonWriter
 {
     private readonly sqlite3_stmt _statement;
     private readonly IBufferWriter<byte> _output;
-    // Each key's column and its text `"name":`, in key order.
-    private readonly (int Column, byte[] Key)[] _fields;
+    // Per key, in key order: its column and where its text — `{"name":` for the first, `,"name":` after — is in _keys.
+    private readonly (int Column, int Start, int Length)[] _fields;
+    private readonly byte[] _keys;
     private int _rows;
 
     /// <summary>Plans the object layout from the statement's column names.</summary>
@@ -39,7 +40,18 @@ internal sealed class RowJsonWriter
 
         var named = byName.Select(pair => (Column: pair.Value, Name: Encoding.UTF8.GetBytes(pair.Key))).ToArray();
         Array.Sort(named, (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
-        _fields = Array.ConvertAll(named, field => (field.Column, Key(field.Name)));
+        var keys = new ArrayBufferWriter<byte>();
+        _fields = new (int, int, int)[named.Length];
+        for (var i = 0; i < named.Length; i++)
+        {
+            var start = keys.WrittenCount;
+            keys.Write(i == 0 ? "{"u8 : ","u8);
+            SerdeString.Write(keys, named[i].Name);
+            keys.Write(":"u8);
+            _fields[i] = (named[i].Column, start, keys.WrittenCount - start);
+        }
+
+        _keys = keys.WrittenSpan.ToArray();
     }
 
     /// <summary>Opens the array: <c>[</c>.</summary>
@@ -53,16 +65,15 @@ internal sealed class RowJsonWriter
             _output.Write(","u8);
         }
 
-        _output.Write("{"u8);
-        for (var i = 0; i < _fields.Length; i++)
+        if (_fields.Length == 0)
         {
-            if (i > 0)
-            {
-                _output.Write(","u8);
-            }
+            _output.Write("{"u8);
+        }
 
-            _output.Write(_fields[i].Key);
-            WriteValue(_fields[i].Column);
+        foreach (var (column, start, length) in _fields)
+        {
+            _output.Write(_keys.AsSpan(start, length));
+            WriteValue(column);
         }
 
         _output.Write("}"u8);
@@ -95,13 +106,5 @@ internal sealed class RowJsonWriter
                 _output.Write("null"u8);
                 break;
         }
-    }
-
-    private static byte[] Key(byte[] name)
-    {
-        var key = new ArrayBufferWriter<byte>();
-        SerdeString.Write(key, name);
-        key.Write(":"u8);
-        return key.WrittenSpan.ToArray();
     }
 }
