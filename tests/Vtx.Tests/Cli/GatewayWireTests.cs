@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Vtx.Cli;
 using Vtx.Host.Lifecycle;
@@ -113,12 +112,7 @@ public sealed class GatewayWireTests(GatewayWireTests.Server server) : IClassFix
         {
             _host = new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
             _host.Load(TestPlugins.Core("wire"));
-            using (var listener = new TcpListener(IPAddress.Loopback, 0))
-            {
-                listener.Start();
-                Port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-
+            Port = HttpServerTests.FreePort();
             _app = VtxHttpServer.Create(_host, $"http://127.0.0.1:{Port}");
             await _app.StartAsync(TestContext.Current.CancellationToken);
         }

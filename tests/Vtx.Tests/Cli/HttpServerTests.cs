@@ -106,7 +106,7 @@ public sealed class HttpServerTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
