@@ -28,7 +28,7 @@ internal static class RequestTarget
     /// Splits a request target into path and query. An absolute-form target (<c>http://host/p?q</c>) loses its
     /// scheme and authority, as in <c>uri.path()</c> (<c>/</c> when it has no path); a fragment is dropped.
     /// </summary>
-    public static (string Path, string Query) Split(string target)
+    private static (string Path, string Query) Split(string target)
     {
         var fragment = target.IndexOf('#', StringComparison.Ordinal);
         if (fragment >= 0)

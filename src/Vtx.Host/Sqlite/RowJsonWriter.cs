@@ -21,7 +21,7 @@ internal sealed class RowJsonWriter
     private readonly IBufferWriter<byte> _output;
     // Per key, in key order: its column and where its text — `{"name":` for the first, `,"name":` after — is in _keys.
     private readonly (int Column, int Start, int Length)[] _fields;
-    private readonly byte[] _keys;
+    private readonly ArrayBufferWriter<byte> _keys;
     private int _rows;
 
     /// <summary>Plans the object layout from the statement's column names.</summary>
@@ -31,27 +31,35 @@ internal sealed class RowJsonWriter
     {
         _statement = statement;
         _output = output;
-        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         var count = raw.sqlite3_column_count(statement);
+        var named = new (byte[] Name, int Column)[count];
+        var size = 1;
         for (var i = 0; i < count; i++)
         {
-            byName[raw.sqlite3_column_name(statement, i).utf8_to_string()] = i;
+            named[i] = (Encoding.UTF8.GetBytes(raw.sqlite3_column_name(statement, i).utf8_to_string()), i);
+            size += named[i].Name.Length + 4;
         }
 
-        var named = byName.Select(pair => (Column: pair.Value, Name: Encoding.UTF8.GetBytes(pair.Key))).ToArray();
-        Array.Sort(named, (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
-        var keys = new ArrayBufferWriter<byte>();
-        _fields = new (int, int, int)[named.Length];
-        for (var i = 0; i < named.Length; i++)
+        // Key order; equal names by column, so that the last column of a name comes last and is the one kept.
+        Array.Sort(named, (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name) is var order and not 0 ? order : a.Column.CompareTo(b.Column));
+        _keys = new ArrayBufferWriter<byte>(size);
+        _fields = new (int, int, int)[count];
+        var kept = 0;
+        for (var i = 0; i < count; i++)
         {
-            var start = keys.WrittenCount;
-            keys.Write(i == 0 ? "{"u8 : ","u8);
-            SerdeString.Write(keys, named[i].Name);
-            keys.Write(":"u8);
-            _fields[i] = (named[i].Column, start, keys.WrittenCount - start);
+            if (i + 1 < count && named[i + 1].Name.AsSpan().SequenceEqual(named[i].Name))
+            {
+                continue;
+            }
+
+            var start = _keys.WrittenCount;
+            _keys.Write(kept == 0 ? "{"u8 : ","u8);
+            SerdeString.Write(_keys, named[i].Name);
+            _keys.Write(":"u8);
+            _fields[kept++] = (named[i].Column, start, _keys.WrittenCount - start);
         }
 
-        _keys = keys.WrittenSpan.ToArray();
+        Array.Resize(ref _fields, kept);
     }
 
     /// <summary>Opens the array: <c>[</c>.</summary>
@@ -72,7 +80,7 @@ internal sealed class RowJsonWriter
 
         foreach (var (column, start, length) in _fields)
         {
-            _output.Write(_keys.AsSpan(start, length));
+            _output.Write(_keys.WrittenSpan.Slice(start, length));
             WriteValue(column);
         }
 
