@@ -4,7 +4,7 @@ using Vtx.Host.Lifecycle;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
 using Vtx.Host.Runtime;
-using Vtx.Host.Sqlite;
+using CloudRuntimes.Components.Sqlite;
 using Vtx.Protocol;
 
 namespace Vtx.Benchmarks;
@@ -23,7 +23,7 @@ public class PluginCallBenchmarks : IDisposable
     private VtxCompiledPlugin _compiled = null!;
     private VtxPluginInstance _warm = null!;
     private VtxPluginHost _host = null!;
-    private SqliteVtxDatabase _database = null!;
+    private SqlPortDatabase _database = null!;
     private StreamIo _streamIo = null!;
     private readonly HttpRequest _copy = new("GET", "/copy", "hello");
     private readonly HttpRequest _list = new("GET", "", "");
@@ -35,7 +35,7 @@ public class PluginCallBenchmarks : IDisposable
         var plugins = Path.Combine(_folder, "plugins");
         Build(plugins);
         var notes = Path.Combine(plugins, "notes.core.wasm");
-        _database = new SqliteVtxDatabase(Path.Combine(_folder, "bench.db"));
+        _database = new SqlPortDatabase(new SqliteDatabase(Path.Combine(_folder, "bench.db")));
         _streamIo = new StreamIo(new DirectoryFileStore(_folder));
         _runtime = new VtxRuntime();
         _compiled = _runtime.Compile(PluginPackage.Load(notes));

@@ -19,7 +19,9 @@ public static class SqliteComponentsExtensions
     /// connection string; default <c>{dataDirectory}/{componentName}.db</c>) and <c>synchronous</c> (SQLite's
     /// <c>PRAGMA synchronous</c>: <c>FULL</c> by default, so an acknowledged write survives a crash of the process
     /// or the machine; <c>NORMAL</c> survives a process crash only). <c>state.sqlite</c> also takes <c>tableName</c>
-    /// (default <c>state</c>), <c>pubsub.sqlite</c> <c>concurrency</c> (see <see cref="TopicLogPubSub.For"/>). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
+    /// (default <c>state</c>), <c>pubsub.sqlite</c> <c>concurrency</c> (see <see cref="TopicLogPubSub.For"/>),
+    /// <c>database.sqlite</c> <c>statementTimeout</c> (Go duration, default 5s) and <c>maxResultBytes</c> (default 16 MiB);
+    /// <c>database.sqlite</c> also offers the synchronous <see cref="ISqlPort"/> (the VTX plugins' <c>sql</c> import). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
@@ -34,14 +36,6 @@ public static class SqliteComponentsExtensions
             .AddFactory(new JobSchedulerFactory())
             .AddFactory(new DatabaseFactory());
     }
-
-    /// <summary>
-    /// The SQLite file behind a <c>database.sqlite</c> component, so that another SQLite client (the VTX plugin host)
-    /// can work on the same database; null when <paramref name="database"/> is not one.
-    /// </summary>
-    /// <param name="database">A database component.</param>
-    /// <returns>The absolute file path, or null.</returns>
-    public static string? SqliteFilePathOf(this IDatabase database) => (database as SqliteDatabase)?.FilePath;
 
     private sealed class StateStoreFactory : IComponentFactory<IStateStore>
     {
@@ -81,7 +75,22 @@ public static class SqliteComponentsExtensions
     {
         public string Type => "database.sqlite";
 
-        public ValueTask<IDatabase> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IDatabase>(new SqliteDatabase(SqliteSession.For(definition, context), definition.Name));
+        public ValueTask<IDatabase> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
+        {
+            var file = SqliteFile.For(definition, context);
+            var maxResultBytes = definition.GetInt32("maxResultBytes", (int)SqliteDatabase.DefaultMaxResultBytes);
+            if (maxResultBytes < 1024)
+            {
+                throw definition.Invalid($"component '{definition.Name}' metadata 'maxResultBytes' must be at least 1024, got {maxResultBytes}");
+            }
+            try
+            {
+                return ValueTask.FromResult<IDatabase>(new SqliteDatabase(file, definition.Name, definition.GetDuration("statementTimeout") ?? SqliteDatabase.DefaultStatementTimeout, maxResultBytes));
+            }
+            catch (CloudRuntimesException e) when (e.InnerException is Microsoft.Data.Sqlite.SqliteException sqlite)
+            {
+                throw file.CannotOpen(definition, sqlite);
+            }
+        }
     }
 }

@@ -1,159 +1,225 @@
-using System.Globalization;
-using CloudRuntimes.Components.Composition;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using CloudRuntimes.Database;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CloudRuntimes.Components.Sqlite;
 
 /// <summary>
-/// <c>database.sqlite</c>: SQL on a SQLite file with positional parameters (<c>?</c> or <c>?NNN</c>). Parameter
-/// values may be null, bool (stored as 0/1), int, long, float, double, string or byte[]; rows come back with
-/// long, double, string, byte[] or null values. A transaction uses its own connection, so statements outside it
-/// do not see its changes until it commits; disposing it without committing rolls back.
+/// <c>database.sqlite</c>: SQL on a SQLite file (WAL), for the database API (<see cref="IDatabase"/>) and for hosts
+/// that run SQL synchronously on behalf of others (<see cref="ISqlPort"/>: the VTX plugins' <c>sql</c> import). Both
+/// run every statement through the one <see cref="SqlStatement"/> runner and <see cref="SqlGuard"/>: one statement
+/// per call, parameters bound by index (null, bool as 0/1, int, long, float, double, string, byte[]), the
+/// statement deadline (metadata <c>statementTimeout</c>, Go duration, default 5s) and the result limit (metadata
+/// <c>maxResultBytes</c>, default 16 MiB, counted while rows stream). Calls take pooled connections, so reads run
+/// side by side; a transaction holds a connection of its own, so statements outside it do not see its changes until
+/// it commits, and disposing it without committing rolls back.
 /// </summary>
-internal sealed class SqliteDatabase : IDatabase, IDisposable
+public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
 {
-    private readonly SqliteSession _session;
+    /// <summary>The default statement deadline: 5 s.</summary>
+    public static readonly TimeSpan DefaultStatementTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The default result limit: 16 MiB.</summary>
+    public const long DefaultMaxResultBytes = 16L * 1024 * 1024;
+
+    /// <summary>Connections already given the per-connection settings (pooled connections come back with them).</summary>
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+    private readonly SqliteFile _file;
     private readonly string _componentName;
 
-    public SqliteDatabase(SqliteSession session, string componentName)
+    /// <summary>
+    /// Opens (creating if needed) a SQLite database file outside a component set, e.g. for a standalone VTX plugin host.
+    /// </summary>
+    /// <param name="filePath">The SQLite file; its folder is created.</param>
+    /// <param name="statementTimeout">Longest a statement may run; default 5 s.</param>
+    /// <param name="maxResultBytes">Largest query result in bytes; default 16 MiB.</param>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.Database"/>: the file cannot be opened.</exception>
+    public SqliteDatabase(string filePath, TimeSpan? statementTimeout = null, long maxResultBytes = DefaultMaxResultBytes)
+        : this(new SqliteFile(new SqliteConnectionStringBuilder { DataSource = CreateFolder(Path.GetFullPath(filePath)) }.ToString(), "FULL"), Path.GetFileName(filePath), statementTimeout ?? DefaultStatementTimeout, maxResultBytes)
     {
-        _session = session;
-        _componentName = componentName;
     }
 
-    /// <summary>The SQLite file this database works on (the connection string's data source).</summary>
-    public string FilePath => new SqliteConnectionStringBuilder(_session.ConnectionString).DataSource;
+    internal SqliteDatabase(SqliteFile file, string componentName, TimeSpan statementTimeout, long maxResultBytes)
+    {
+        _file = file;
+        _componentName = componentName;
+        StatementTimeout = statementTimeout;
+        MaxResultBytes = maxResultBytes;
+        using var connection = Open();
+        using var wal = connection.CreateCommand();
+        wal.CommandText = "PRAGMA journal_mode=WAL";
+        wal.ExecuteNonQuery();
+    }
+
+    /// <summary>Longest a statement may run before it is interrupted.</summary>
+    public TimeSpan StatementTimeout { get; }
+
+    /// <summary>Largest query result, in bytes of its JSON text (or of its values, for <see cref="QueryAsync"/>).</summary>
+    public long MaxResultBytes { get; }
+
+    private static string CreateFolder(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
 
     /// <inheritdoc />
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => ExecuteCoreAsync(sql, parameters, cancellationToken));
-
-    private Task<long> ExecuteCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
-        _session.WithConnectionAsync(connection => Execute(connection, null, sql, parameters), cancellationToken);
+        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => Task.FromResult(Execute(sql, parameters ?? [], SqlCallOptions.Untrusted, cancellationToken)));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => QueryCoreAsync(sql, parameters, cancellationToken));
+        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => Task.FromResult<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(Query(sql, parameters ?? [], cancellationToken)));
 
-    private Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryCoreAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
-        _session.WithConnectionAsync<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(connection => Query(connection, null, sql, parameters), cancellationToken);
+    /// <inheritdoc />
+    public Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IDatabaseTransaction>(new Transaction(this, BeginConnection()));
 
-    public Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public long Execute(string sql, IReadOnlyList<object?> parameters, SqlCallOptions options, CancellationToken cancellationToken)
     {
-        var connection = SqliteSession.Open(_session.ConnectionString, _session.Synchronous);
+        using var connection = Open();
+        return Run(connection, sql, parameters, options, statement => statement.Execute(), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public void QueryJson(string sql, IReadOnlyList<object?> parameters, IBufferWriter<byte> output, SqlCallOptions options, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        WriteJson(connection, sql, parameters, output, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ISqlPortTransaction BeginTransaction() => new Transaction(this, BeginConnection());
+
+    /// <inheritdoc />
+    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_file.ConnectionString));
+
+    private List<IReadOnlyDictionary<string, object?>> Query(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+    {
+        using var connection = Open();
+        return Run(connection, sql, parameters, SqlCallOptions.Untrusted, statement => statement.ReadRows(MaxResultBytes), cancellationToken);
+    }
+
+    private void WriteJson(SqliteConnection connection, string sql, IReadOnlyList<object?> parameters, IBufferWriter<byte> output, SqlCallOptions options, CancellationToken cancellationToken)
+    {
+        using var statement = SqlStatement.Prepare(connection.Handle!, sql, parameters, options, StatementTimeout, cancellationToken);
+        statement.WriteJson(output, MaxResultBytes);
+    }
+
+    private T Run<T>(SqliteConnection connection, string sql, IReadOnlyList<object?> parameters, SqlCallOptions options, Func<SqlStatement, T> work, CancellationToken cancellationToken)
+    {
+        using var statement = SqlStatement.Prepare(connection.Handle!, sql, parameters, options, StatementTimeout, cancellationToken);
+        return work(statement);
+    }
+
+    /// <summary>A pooled connection with the component's pragmas and the guard's per-connection settings.</summary>
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_file.ConnectionString);
         try
         {
-            return Task.FromResult<IDatabaseTransaction>(new Transaction(this, connection, connection.BeginTransaction(deferred: false)));
+            connection.Open();
+            if (!_configured.TryGetValue(connection.Handle!, out _))
+            {
+                using var pragmas = connection.CreateCommand();
+                pragmas.CommandText = $"PRAGMA synchronous={_file.Synchronous}";
+                pragmas.ExecuteNonQuery();
+                SqlGuard.Configure(connection.Handle!, MaxResultBytes);
+                _configured.AddOrUpdate(connection.Handle!, this);
+            }
+            return connection;
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw Failed("BEGIN", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot open {_file.DataSource}: {e.Message}", e);
         }
     }
 
-    public void Dispose() => _session.Dispose();
-
-    private long Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql, IReadOnlyList<object?>? parameters)
+    /// <summary>A connection of its own in a write transaction (<c>BEGIN IMMEDIATE</c>, waiting for the lock up to the statement deadline).</summary>
+    private SqliteConnection BeginConnection()
     {
-        using var command = Prepare(connection, transaction, sql, parameters);
+        var connection = Open();
         try
         {
-            return command.ExecuteNonQuery();
+            raw.sqlite3_busy_timeout(connection.Handle!, (int)StatementTimeout.TotalMilliseconds);
+            using var begin = connection.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+            return connection;
         }
         catch (SqliteException e)
         {
-            throw Failed(sql, e);
+            connection.Dispose();
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot begin a transaction: {e.Message}", e);
         }
     }
 
-    private List<IReadOnlyDictionary<string, object?>> Query(SqliteConnection connection, SqliteTransaction? transaction, string sql, IReadOnlyList<object?>? parameters)
-    {
-        using var command = Prepare(connection, transaction, sql, parameters);
-        try
-        {
-            using var reader = command.ExecuteReader();
-            var rows = new List<IReadOnlyDictionary<string, object?>>();
-            while (reader.Read())
-            {
-                var row = new Dictionary<string, object?>(reader.FieldCount, StringComparer.Ordinal);
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-                rows.Add(row);
-            }
-            return rows;
-        }
-        catch (SqliteException e)
-        {
-            throw Failed(sql, e);
-        }
-    }
-
-    private SqliteCommand Prepare(SqliteConnection connection, SqliteTransaction? transaction, string sql, IReadOnlyList<object?>? parameters)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = PositionalParameters.Number(sql);
-        for (var i = 0; i < (parameters?.Count ?? 0); i++)
-        {
-            var value = parameters![i] switch
-            {
-                null => DBNull.Value,
-                bool b => b ? 1L : 0L,
-                int or long or float or double or string or byte[] => parameters[i]!,
-                var other => throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: parameter {i + 1} has unsupported type {other.GetType().Name}; use null, bool, long, double, string or byte[]"),
-            };
-            command.Parameters.AddWithValue("?" + (i + 1).ToString(CultureInfo.InvariantCulture), value);
-        }
-        return command;
-    }
-
-    private CloudRuntimesException Failed(string sql, SqliteException e) =>
-        new(CloudRuntimesErrors.Database, $"database {_componentName}: {e.Message} (statement: {(sql.Length > 200 ? sql[..200] + "…" : sql)})", e);
-
-    private sealed class Transaction(SqliteDatabase owner, SqliteConnection connection, SqliteTransaction transaction) : IDatabaseTransaction
+    /// <summary>A transaction on its own connection; both APIs' transaction objects.</summary>
+    private sealed class Transaction(SqliteDatabase owner, SqliteConnection connection) : IDatabaseTransaction, ISqlPortTransaction
     {
         private bool _finished;
 
         public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(owner.Execute(connection, Active(), sql, parameters));
+            Task.FromResult(Execute(sql, parameters ?? [], SqlCallOptions.Untrusted, cancellationToken));
 
         public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(owner.Query(connection, Active(), sql, parameters));
+            Task.FromResult<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(owner.Run(Active(), sql, parameters ?? [], SqlCallOptions.Untrusted, statement => statement.ReadRows(owner.MaxResultBytes), cancellationToken));
+
+        public long Execute(string sql, IReadOnlyList<object?> parameters, SqlCallOptions options, CancellationToken cancellationToken) =>
+            owner.Run(Active(), sql, parameters, options, statement => statement.Execute(), cancellationToken);
+
+        public void QueryJson(string sql, IReadOnlyList<object?> parameters, IBufferWriter<byte> output, SqlCallOptions options, CancellationToken cancellationToken) =>
+            owner.WriteJson(Active(), sql, parameters, output, options, cancellationToken);
 
         public Task CommitAsync(CancellationToken cancellationToken = default)
         {
-            try
-            {
-                Active().Commit();
-            }
-            catch (SqliteException e)
-            {
-                throw owner.Failed("COMMIT", e);
-            }
-            _finished = true;
+            Commit();
             return Task.CompletedTask;
         }
 
+        public void Commit() => Finish("COMMIT");
+
         public Task RollbackAsync(CancellationToken cancellationToken = default)
         {
-            Active().Rollback();
-            _finished = true;
+            Finish("ROLLBACK");
             return Task.CompletedTask;
         }
 
         public ValueTask DisposeAsync()
         {
-            transaction.Dispose();
-            connection.Dispose();
+            Dispose();
             return ValueTask.CompletedTask;
         }
 
-        private SqliteTransaction Active() =>
-            _finished ? throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: the transaction has already been committed or rolled back") : transaction;
+        public void Dispose()
+        {
+            if (!_finished)
+            {
+                Finish("ROLLBACK");
+            }
+            connection.Dispose();
+        }
+
+        private void Finish(string verb)
+        {
+            using var command = Active().CreateCommand();
+            command.CommandText = verb;
+            _finished = true;
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: {verb} failed: {e.Message}", e);
+            }
+        }
+
+        private SqliteConnection Active() =>
+            _finished ? throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: the transaction has already been committed or rolled back") : connection;
     }
 }

@@ -26,32 +26,18 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>The <c>PRAGMA synchronous</c> mode of every connection to this file.</summary>
     public string Synchronous { get; }
 
-    /// <summary>
-    /// The connection string of a SQLite component: metadata <c>connectionString</c> (a full connection string when
-    /// it contains <c>=</c>, else a file path), default <c>{dataDirectory}/{componentName}.db</c>. The folder is created.
-    /// </summary>
+    /// <summary>A session on the SQLite file of a component (<see cref="SqliteFile.For"/>).</summary>
+    /// <exception cref="CloudRuntimesException">Bad metadata, or the file cannot be opened (the message names the component and the file).</exception>
     public static SqliteSession For(ComponentDefinition definition, ComponentContext context)
     {
-        var configured = definition.Get("connectionString");
-        var builder = configured is { Length: > 0 } && configured.Contains('=', StringComparison.Ordinal)
-            ? new SqliteConnectionStringBuilder(configured)
-            : new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(configured is { Length: > 0 } ? configured : Path.Combine(context.DataDirectory, definition.Name + ".db")) };
-        if (builder.DataSource != ":memory:" && !string.IsNullOrEmpty(builder.DataSource))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(builder.DataSource))!);
-        }
-        var synchronous = (definition.Get("synchronous") is { Length: > 0 } mode ? mode : "FULL").ToUpperInvariant();
-        if (synchronous is not ("OFF" or "NORMAL" or "FULL" or "EXTRA"))
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'synchronous' must be OFF, NORMAL, FULL or EXTRA, got '{synchronous}'");
-        }
+        var file = SqliteFile.For(definition, context);
         try
         {
-            return new SqliteSession(builder.ToString(), synchronous);
+            return new SqliteSession(file.ConnectionString, file.Synchronous);
         }
         catch (SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' ({definition.Type}) cannot open SQLite database '{builder.DataSource}': {e.Message}", e);
+            throw file.CannotOpen(definition, e);
         }
     }
 

@@ -67,6 +67,17 @@ public interface ICloudRuntimesComponents
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ComponentNotFound"/>.</exception>
     IDatabase GetDatabase(string name);
 
+    /// <summary>
+    /// The component of that name when it implements <typeparamref name="T"/>: a building-block interface, or a port a
+    /// component offers besides its building block (<see cref="ISqlPort"/> of <c>database.sqlite</c>).
+    /// </summary>
+    /// <typeparam name="T">The interface.</typeparam>
+    /// <param name="name">Component name.</param>
+    /// <param name="component">The component, or null.</param>
+    /// <returns>Whether there is one.</returns>
+    bool TryGet<T>(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? component)
+        where T : class;
+
     /// <summary>A job scheduler.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The scheduler.</returns>

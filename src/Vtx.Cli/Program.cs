@@ -5,7 +5,7 @@ using Vtx.Cli;
 using Vtx.Host;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
+using CloudRuntimes.Components.Sqlite;
 
 var plugins = new Option<DirectoryInfo>("--plugins") { Description = "Folder of *.vtx / *.wasm plugins", Required = true };
 var database = new Option<FileInfo>("--database") { Description = "SQLite database file (created if missing)", DefaultValueFactory = _ => new FileInfo("vtx.db") };
@@ -26,7 +26,7 @@ root.SetAction(async (parse, cancellationToken) =>
     try
     {
         using var host = new VtxPluginHost(
-            new SqliteVtxDatabase(parse.GetValue(database)!.FullName),
+            new SqlPortDatabase(new SqliteDatabase(parse.GetValue(database)!.FullName)),
             new DirectoryFileStore(parse.GetValue(files)!.FullName),
             logger: loggers.CreateLogger<VtxPluginHost>());
         var report = host.LoadDirectory(folder.FullName);

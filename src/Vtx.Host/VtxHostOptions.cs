@@ -27,9 +27,6 @@ public sealed class VtxHostOptions
     /// <summary>Most <c>buffer</c> handles alive at once in one instance. Default 1024.</summary>
     public int MaxLiveHandles { get; set; } = 1024;
 
-    /// <summary>Largest <c>sql.query-json</c> result handed to a plugin, in UTF-8 bytes; larger results are <c>err</c>. Default 16 MiB.</summary>
-    public long MaxSqlResultBytes { get; set; } = 16L * 1024 * 1024;
-
     /// <summary>
     /// Folder for compiled modules (<c>Module.Serialize</c> output with a SHA-256 checksum, named by the SHA-256 of the
     /// core module, the Wasmtime release and the engine settings), so that a restart skips compilation; a damaged or

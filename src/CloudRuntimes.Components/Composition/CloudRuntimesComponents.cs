@@ -66,11 +66,7 @@ public sealed class CloudRuntimesComponents : ICloudRuntimesComponents, IAsyncDi
     /// <returns>Component names.</returns>
     public IReadOnlyList<string> NamesOf<T>() => [.. _byName.Where(c => c.Value is T).Select(c => c.Key)];
 
-    /// <summary>The component of that name when it implements <typeparamref name="T"/> (a building block, or a port the component offers besides).</summary>
-    /// <typeparam name="T">The interface.</typeparam>
-    /// <param name="name">Component name.</param>
-    /// <param name="component">The component, or null.</param>
-    /// <returns>Whether there is one.</returns>
+    /// <inheritdoc />
     public bool TryGet<T>(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? component)
         where T : class
     {

@@ -79,5 +79,9 @@ public sealed class ComponentHost : ICloudRuntimesComponents, IHostedService, IA
     public IJobScheduler GetJobScheduler(string name) => Built.GetJobScheduler(name);
 
     /// <inheritdoc />
+    public bool TryGet<T>(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? component)
+        where T : class => Built.TryGet(name, out component);
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => _built?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

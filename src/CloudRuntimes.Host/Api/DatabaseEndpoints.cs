@@ -7,14 +7,19 @@ namespace CloudRuntimes.Host.Api;
 /// <summary>
 /// The database building block (not in Dapr; the seed's database API) under <c>/v1.0-alpha1/database/{store}</c>:
 /// <c>POST execute</c> and <c>POST query</c> with <c>{"sql": "...", "params": [...]}</c>, and <c>POST transaction</c>
-/// with <c>{"statements": [{"sql", "params"}]}</c> applied all-or-nothing.
+/// with <c>{"statements": [{"sql", "params"}]}</c> applied all-or-nothing. Each statement passes the component's SQL
+/// guard (one statement, no attached files or extensions, no connection-changing pragmas, a deadline, a result limit);
+/// a statement still running when the server stops is interrupted. Errors name the store.
 /// </summary>
 internal static class DatabaseEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1.0-alpha1/database/{store}/execute", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        var group = routes.MapGroup("/v1.0-alpha1/database/{store}").AddEndpointFilter(NameTheStoreAsync);
+        group.MapPost("/execute", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+            var cancellationToken = stopping.Token;
             var (body, error) = await ApiJson.ReadAsync<StatementBody>(request, cancellationToken);
             if (error is not null || string.IsNullOrEmpty(body!.Sql))
             {
@@ -23,8 +28,10 @@ internal static class DatabaseEndpoints
             var rows = await components.GetDatabase(store).ExecuteAsync(body.Sql, Parameters(body.Params), cancellationToken);
             return Results.Json(new JsonObject { ["rowsAffected"] = rows });
         });
-        routes.MapPost("/v1.0-alpha1/database/{store}/query", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        group.MapPost("/query", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+            var cancellationToken = stopping.Token;
             var (body, error) = await ApiJson.ReadAsync<StatementBody>(request, cancellationToken);
             if (error is not null || string.IsNullOrEmpty(body!.Sql))
             {
@@ -33,8 +40,10 @@ internal static class DatabaseEndpoints
             var rows = await components.GetDatabase(store).QueryAsync(body.Sql, Parameters(body.Params), cancellationToken);
             return Results.Json(Rows(rows));
         });
-        routes.MapPost("/v1.0-alpha1/database/{store}/transaction", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        group.MapPost("/transaction", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+            var cancellationToken = stopping.Token;
             var (body, error) = await ApiJson.ReadAsync<TransactionBody>(request, cancellationToken);
             if (error is not null)
             {
@@ -53,6 +62,19 @@ internal static class DatabaseEndpoints
             await transaction.CommitAsync(cancellationToken);
             return Results.Json(results);
         });
+    }
+
+    /// <summary>A failure of the database names the store: <c>database STORE: engine message</c>.</summary>
+    private static async ValueTask<object?> NameTheStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (CloudRuntimesException e) when (e.Error != CloudRuntimesErrors.ComponentNotFound)
+        {
+            return ApiErrors.Result(e.Error, $"database {context.HttpContext.GetRouteValue("store")}: {e.Message}");
+        }
     }
 
     private static List<object?> Parameters(List<JsonElement>? values) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Rototo;
@@ -46,6 +47,11 @@ internal static class RuntimeComponents
                 {
                     "file.local" => new Dictionary<string, string> { ["rootPath"] = Path.Combine(builder.Context.DataDirectory, "files") },
                     "secretstores.local.file" => new Dictionary<string, string> { ["secretsFile"] = DefaultSecretsFile(builder.Context.DataDirectory) },
+                    "database.sqlite" => new Dictionary<string, string>
+                    {
+                        ["statementTimeout"] = string.Create(CultureInfo.InvariantCulture, $"{(long)options.Limits.SqlStatementTimeout.TotalMilliseconds}ms"),
+                        ["maxResultBytes"] = options.Limits.SqlMaxResultBytes.ToString(CultureInfo.InvariantCulture),
+                    },
                     _ => null,
                 };
                 builder.AddComponent(name, type, metadata);

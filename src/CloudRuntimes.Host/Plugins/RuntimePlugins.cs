@@ -1,12 +1,13 @@
-using CloudRuntimes.Components.Sqlite;
+using CloudRuntimes.Database;
 using Vtx.Host;
 using Vtx.Host.Lifecycle;
+using Vtx.Host.Ports;
 
 namespace CloudRuntimes.Host.Plugins;
 
 /// <summary>
 /// The VTX plugins of <c>--plugins DIR</c> (or the example plugins shipped beside the server): a <see cref="VtxPluginHost"/> whose <c>sql</c> import works on the
-/// server's database component (the SQLite file of <c>database.sqlite</c>) and whose <c>stream-io.open-file</c>
+/// server's database component through its SQL port (one engine and guard for the database API and plugins) and whose <c>stream-io.open-file</c>
 /// reads the server's file component. Compiled modules are kept in <c>DATA/vtx-module-cache</c>, so a restart skips compilation.
 /// </summary>
 internal static class RuntimePlugins
@@ -28,12 +29,14 @@ internal static class RuntimePlugins
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"--plugins: folder {folder} does not exist");
         }
-        var database = components.GetDatabase(options.PluginDatabase).SqliteFilePathOf()
-            ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest,
-                $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must be of type database.sqlite");
+        if (!components.TryGet<ISqlPort>(options.PluginDatabase, out var database))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.ResourceInvalid,
+                $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must exist and offer a SQL port (type database.sqlite)");
+        }
         // The host logs each plugin it loads and each file it could not load.
         var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
-        var host = new VtxPluginHost(new Vtx.Host.Sqlite.SqliteVtxDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
+        var host = new VtxPluginHost(new SqlPortDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
         try
         {
             host.LoadDirectory(folder);

@@ -67,12 +67,8 @@ internal static class HostImports
         var memory = context.Memory;
         var (sql, values) = ReadSqlArguments(memory, "sql.query-json", statement, statementLength, parameters, parameterCount);
         memory.CheckRange(result, 12, 4, "sql.query-json result pointer");
+        // The database's SQL port stops the query at its result limit while rows stream.
         var outcome = context.Sql.QueryJson(sql, values);
-        var limit = context.Options.MaxSqlResultBytes;
-        if (outcome.IsOk && Encoding.UTF8.GetByteCount(outcome.Value) is var size && size > limit)
-        {
-            outcome = WitResult<string, string>.Err($"SQL Error: the result is {size} bytes, over the host's limit of {limit} bytes");
-        }
 
         WriteStringResult(memory, result, outcome.IsOk, outcome.IsOk ? outcome.Value : outcome.Error, "sql.query-json");
     }

@@ -178,7 +178,9 @@ public sealed class VtxPluginHost : IDisposable
 
         try
         {
-            var response = plugin.Run(_database, _streamIo, Options.HandleTimeout, p => p.Handle(new HttpRequest(method, rest, query ?? "")));
+            // The call's deadline stops its host calls (SQL) as the epoch deadline stops its WebAssembly code.
+            using var deadline = new CancellationTokenSource(Options.HandleTimeout);
+            var response = plugin.Run(_database.ForCall(deadline.Token), _streamIo, Options.HandleTimeout, p => p.Handle(new HttpRequest(method, rest, query ?? "")));
             return Answer(plugin, response);
         }
         catch (VtxPluginException ex)
@@ -220,7 +222,8 @@ public sealed class VtxPluginHost : IDisposable
         ArgumentNullException.ThrowIfNull(headers);
         foreach (var plugin in Volatile.Read(ref _plugins))
         {
-            var restricted = new RestrictedImports(_database, _streamIo);
+            using var deadline = new CancellationTokenSource(Options.AuthenticateTimeout);
+            var restricted = new RestrictedImports(_database.ForCall(deadline.Token, restricted: true), _streamIo);
             WitResult<UserContext, ushort> outcome;
             try
             {
@@ -264,7 +267,8 @@ public sealed class VtxPluginHost : IDisposable
 
     private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
     {
-        var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database, _streamIo, Options.LoadTimeout,
+        using var deadline = new CancellationTokenSource(Options.LoadTimeout);
+        var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database.ForCall(deadline.Token), _streamIo, Options.LoadTimeout,
             p => (p.GetManifest(), p.GetResources(), p.GetMigrations()));
         var entrypoint = CheckManifest(source, manifest);
 
@@ -281,7 +285,7 @@ public sealed class VtxPluginHost : IDisposable
 
             // Across restarts, an id stays with the file it was installed from (by name, so the folder may move).
             _database.VerifyInstallation(manifest.Id, package is null ? source : Path.GetFileName(source));
-            var applied = _database.ApplyMigrations(manifest.Id, migrations, resources);
+            var applied = _database.ApplyMigrations(manifest.Id, migrations, resources, deadline.Token);
             var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
             Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create)]);
             _logger.LogInformation("Plugin {PluginId} {Version} loaded from {Source} at {Entrypoint}; {Applied} migration(s) applied",

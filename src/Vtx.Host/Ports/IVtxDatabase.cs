@@ -3,33 +3,38 @@ using Vtx.Protocol;
 namespace Vtx.Host.Ports;
 
 /// <summary>
-/// The database port of the VTX host: the plugins' <c>sql</c> import plus the host's
-/// per-plugin bookkeeping (schema version and owned tables, as vtx-core's
-/// <c>sys_plugin_versions</c>/<c>sys_plugin_resources</c>). The runtime server wires it to its
-/// database component; <see cref="Sqlite.SqliteVtxDatabase"/> is the standalone implementation.
-/// Implementations must be thread-safe.
+/// The database port of the VTX host: the plugins' <c>sql</c> import, one call's worth at a time (<see cref="ForCall"/>),
+/// plus the host's per-plugin bookkeeping (schema version and owned tables, as vtx-core's
+/// <c>sys_plugin_versions</c>/<c>sys_plugin_resources</c>, and the install lock <c>sys_plugin_installations</c>).
+/// <see cref="SqlPortDatabase"/> implements it on a database component's SQL port (the runtime server's
+/// <c>database</c> component). Implementations must be thread-safe.
 /// </summary>
-public interface IVtxDatabase : ISql
+public interface IVtxDatabase
 {
     /// <summary>
-    /// <c>sql.query-json</c> for the Restricted policy (during <c>authenticate</c>): a statement
-    /// that would write answers <c>err("Permission Denied")</c> without running.
+    /// The <c>sql</c> import for one plugin call: every statement is interrupted when <paramref name="deadline"/> fires
+    /// (the call's deadline), besides the database's own statement deadline; plugins may not touch the host's tables.
     /// </summary>
-    /// <param name="statement">One SQL statement with positional parameters.</param>
-    /// <param name="parameters">Values for the parameters, in order.</param>
-    /// <returns>As <see cref="ISql.QueryJson"/>.</returns>
-    WitResult<string, string> QueryJsonReadOnly(string statement, IReadOnlyList<DbValue> parameters);
+    /// <param name="deadline">The call's deadline.</param>
+    /// <param name="restricted">
+    /// True for vtx-core's Restricted policy (during <c>authenticate</c>): <c>execute</c> and a writing <c>query-json</c>
+    /// answer <c>err("Permission Denied")</c> without running.
+    /// </param>
+    /// <returns>The import.</returns>
+    ISql ForCall(CancellationToken deadline, bool restricted = false);
 
     /// <summary>
     /// Applies the migrations after the plugin's stored version, in one transaction, then records
-    /// <paramref name="resources"/> as its tables and the version as <c>migrations.Count</c>.
+    /// <paramref name="resources"/> as its tables and the version as <c>migrations.Count</c>. Migrations are the plugin's
+    /// SQL: they run under the same rules as its <c>sql</c> import.
     /// </summary>
     /// <param name="pluginId">The manifest id.</param>
     /// <param name="migrations">The full, append-only list from <c>get-migrations</c>; index = version.</param>
     /// <param name="resources">Table names from <c>get-resources</c>.</param>
+    /// <param name="deadline">Interrupts a migration that runs too long (the load deadline).</param>
     /// <returns>How many migrations ran now (0 when up to date).</returns>
     /// <exception cref="VtxPluginException"><see cref="VtxErrorCode.MigrationFailed"/>: a statement failed or the list is shorter than the stored version; nothing was changed.</exception>
-    int ApplyMigrations(string pluginId, IReadOnlyList<string> migrations, IReadOnlyList<string> resources);
+    int ApplyMigrations(string pluginId, IReadOnlyList<string> migrations, IReadOnlyList<string> resources, CancellationToken deadline);
 
     /// <summary>
     /// Locks a plugin id to where it is installed from (vtx-core's <c>sys_plugin_installations</c>): the first load

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Vtx.Cli;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 using Vtx.Tests.Host;
 
 namespace Vtx.Tests.Cli;
@@ -110,7 +109,7 @@ public sealed class GatewayWireTests(GatewayWireTests.Server server) : IClassFix
 
         public async ValueTask InitializeAsync()
         {
-            _host = new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
+            _host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
             _host.Load(TestPlugins.Core("wire"));
             Port = HttpServerTests.FreePort();
             _app = VtxHttpServer.Create(_host, $"http://127.0.0.1:{Port}");

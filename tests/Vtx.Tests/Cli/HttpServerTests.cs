@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Vtx.Cli;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 using Vtx.Tests.Host;
 
 namespace Vtx.Tests.Cli;
@@ -24,7 +23,7 @@ public sealed class HttpServerTests : IAsyncLifetime
         var notes = TestPlugins.Core("notes");
         var files = Directory.CreateDirectory(_folder.File("files")).FullName;
         await File.WriteAllTextAsync(Path.Combine(files, FileId + ".txt"), "0123456789", TestContext.Current.CancellationToken);
-        _host = new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(files), RuntimeFixture.Options);
+        _host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(files), RuntimeFixture.Options);
         _host.Load(notes);
         _host.Load(TestPlugins.Core("gate"));
         _host.Load(TestPlugins.Core("evil"));

@@ -21,7 +21,7 @@ public sealed class MisbehavingPluginTests(RuntimeFixture fixture) : IClassFixtu
     {
         var plugin = fixture.Runtime.Compile(Vtx.Host.Packaging.PluginPackage.Load(TestPlugins.Core("evil")));
 
-        using (var instance = plugin.CreateInstance("evil", fixture.Database, fixture.StreamIo, TimeSpan.FromSeconds(1)))
+        using (var instance = plugin.CreateInstance("evil", fixture.Database.Sql(), fixture.StreamIo, TimeSpan.FromSeconds(1)))
         {
             var error = Assert.Throws<VtxPluginException>(() => instance.Handle(new HttpRequest("GET", path, "")));
             Assert.Equal(code, error.Code);
@@ -30,7 +30,7 @@ public sealed class MisbehavingPluginTests(RuntimeFixture fixture) : IClassFixtu
             Assert.Throws<VtxPluginException>(() => instance.GetManifest());
         }
 
-        using var next = plugin.CreateInstance("evil", fixture.Database, fixture.StreamIo, TimeSpan.FromSeconds(5));
+        using var next = plugin.CreateInstance("evil", fixture.Database.Sql(), fixture.StreamIo, TimeSpan.FromSeconds(5));
         var ok = next.Handle(new HttpRequest("GET", "/ok", ""));
         Assert.Equal(200, ok.Status);
         Assert.Equal("fine", RuntimeFixture.BodyText(ok));

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 using Wasmtime;
 
 namespace Vtx.Tests.Host;
@@ -148,7 +147,7 @@ public sealed class ModuleCacheTests : IDisposable
     {
         var options = RuntimeFixture.Options;
         options.ModuleCacheDirectory = cache ?? Cache;
-        return new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.File("files")), options,
+        return new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.File("files")), options,
             new Logger<VtxPluginHost>(new SingleLoggerFactory(_logger)));
     }
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 using Vtx.Protocol;
 
 namespace Vtx.Tests.Host;
@@ -89,10 +88,18 @@ public sealed class NodeOracleTests : IDisposable
         var snapshot = _folder.File("oracle.db");
         var files = Directory.CreateDirectory(_folder.File("files")).FullName;
         File.WriteAllText(Path.Combine(files, FileId + ".txt"), "file body");
-        var database = new SqliteVtxDatabase(path);
+        var database = TestDatabase.Open(path);
         database.ApplyMigrations("notes", ["CREATE TABLE notes(id INTEGER PRIMARY KEY, title TEXT NOT NULL, score REAL)", "ALTER TABLE notes ADD COLUMN tag TEXT"], ["notes"]);
         Assert.True(database.Execute("INSERT INTO notes(title, score, tag) VALUES (?, ?, ?)", [new DbValue.Text("seed"), new DbValue.Real(2.5), new DbValue.Text("t")]).IsOk);
-        Assert.True(database.Execute("VACUUM INTO ?", [new DbValue.Text(snapshot)]).IsOk);
+        // The snapshot is the test's own step (plugins may not VACUUM INTO), taken with SQLite directly.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = "VACUUM INTO $snapshot";
+            vacuum.Parameters.AddWithValue("$snapshot", snapshot);
+            vacuum.ExecuteNonQuery();
+        }
         return (path, snapshot, files);
     }
 
@@ -115,7 +122,7 @@ public sealed class NodeOracleTests : IDisposable
 
     private static List<string> RunHost(string component, string databasePath, string files, string script)
     {
-        using var host = new VtxPluginHost(new SqliteVtxDatabase(databasePath), new DirectoryFileStore(files), RuntimeFixture.Options);
+        using var host = new VtxPluginHost(TestDatabase.Open(databasePath), new DirectoryFileStore(files), RuntimeFixture.Options);
         var entrypoint = host.Load(component).Manifest.Entrypoint;
 
         // get-* calls are not routed by the host; they run on a fresh instance of their own.
@@ -124,7 +131,7 @@ public sealed class NodeOracleTests : IDisposable
         var results = new List<string>();
         foreach (var step in JsonDocument.Parse(script).RootElement.EnumerateArray())
         {
-            using var instance = plugin.CreateInstance("p", new SqliteVtxDatabase(databasePath), new StreamIo(new DirectoryFileStore(files)), TimeSpan.FromSeconds(1));
+            using var instance = plugin.CreateInstance("p", TestDatabase.Open(databasePath).Sql(), new StreamIo(new DirectoryFileStore(files)), TimeSpan.FromSeconds(1));
             results.Add(step.GetProperty("export").GetString() switch
             {
                 "get-manifest" => Manifest(instance.GetManifest()),

@@ -117,7 +117,7 @@ public sealed class PackagingTests(RuntimeFixture fixture) : IClassFixture<Runti
 
     private string Observe(PluginPackage package)
     {
-        using var instance = fixture.Runtime.Compile(package).CreateInstance("p", fixture.Database, fixture.StreamIo, TimeSpan.FromSeconds(1));
+        using var instance = fixture.Runtime.Compile(package).CreateInstance("p", fixture.Database.Sql(), fixture.StreamIo, TimeSpan.FromSeconds(1));
         var lines = new List<string>
         {
             instance.GetManifest().ToString(),
@@ -127,7 +127,7 @@ public sealed class PackagingTests(RuntimeFixture fixture) : IClassFixture<Runti
         };
         foreach (var path in new[] { "/copy", "/whoami", "/ok", "/missing" })
         {
-            using var call = fixture.Runtime.Compile(package).CreateInstance("p", fixture.Database, fixture.StreamIo, TimeSpan.FromSeconds(1));
+            using var call = fixture.Runtime.Compile(package).CreateInstance("p", fixture.Database.Sql(), fixture.StreamIo, TimeSpan.FromSeconds(1));
             lines.Add(path + " " + Outcome(() =>
             {
                 var response = call.Handle(new HttpRequest("GET", path, "xyz"));

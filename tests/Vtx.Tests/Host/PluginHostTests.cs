@@ -3,7 +3,6 @@ using Vtx.Host;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 
 namespace Vtx.Tests.Host;
 
@@ -50,9 +49,8 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal(0, again.MigrationsApplied);
         Assert.Equal(2, again.SchemaVersion);
-        var database = new SqliteVtxDatabase(DatabasePath);
-        Assert.Equal("""[{"version":2}]""", database.QueryJson("SELECT version FROM sys_plugin_versions WHERE plugin_name = ?", [new Vtx.Protocol.DbValue.Text("notes")]).Value);
-        Assert.Equal("""[{"resource_name":"notes","resource_type":"TABLE"}]""", database.QueryJson("SELECT resource_type, resource_name FROM sys_plugin_resources", []).Value);
+        Assert.Equal("""[{"version":2}]""", TestDatabase.HostQueryJson(DatabasePath, "SELECT version FROM sys_plugin_versions WHERE plugin_name = ?", "notes"));
+        Assert.Equal("""[{"resource_name":"notes","resource_type":"TABLE"}]""", TestDatabase.HostQueryJson(DatabasePath, "SELECT resource_type, resource_name FROM sys_plugin_resources"));
     }
 
     [Fact]
@@ -68,7 +66,7 @@ public sealed class PluginHostTests : IDisposable
         var info = second.AddPlugin("grow", (_, io) => new EchoPlugin("grow", "/grow", ["CREATE TABLE t(a)", "ALTER TABLE t ADD COLUMN b"], io));
 
         Assert.Equal(1, info.MigrationsApplied);
-        Assert.Equal("[]", new SqliteVtxDatabase(DatabasePath).QueryJson("SELECT a, b FROM t", []).Value);
+        Assert.Equal("[]", TestDatabase.Sql(DatabasePath).QueryJson("SELECT a, b FROM t", []).Value);
     }
 
     [Fact]
@@ -85,7 +83,7 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal(VtxErrorCode.Conflict, error.Code);
         Assert.Contains("installed from notes-plugin", error.Message, StringComparison.Ordinal);
-        Assert.Equal("""[{"a":1}]""", new SqliteVtxDatabase(DatabasePath).QueryJson("SELECT a FROM notes_t", []).Value);
+        Assert.Equal("""[{"a":1}]""", TestDatabase.Sql(DatabasePath).QueryJson("SELECT a FROM notes_t", []).Value);
     }
 
     [Fact]
@@ -113,7 +111,7 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal(VtxErrorCode.MigrationFailed, error.Code);
         Assert.Contains("migration 2 of 2", error.Message, StringComparison.Ordinal);
-        var database = new SqliteVtxDatabase(DatabasePath);
+        var database = TestDatabase.Open(DatabasePath);
         Assert.Equal("no such table: kept", database.QueryJson("SELECT * FROM kept", []).Error);
         Assert.Equal(0, database.GetSchemaVersion("bad"));
         Assert.Empty(host.Plugins);
@@ -213,7 +211,7 @@ public sealed class PluginHostTests : IDisposable
     public void A_failing_plugin_request_is_500_with_a_logged_reason_and_the_next_request_succeeds()
     {
         var logger = new ListLogger();
-        using var host = new VtxPluginHost(new SqliteVtxDatabase(DatabasePath), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options,
+        using var host = new VtxPluginHost(TestDatabase.Open(DatabasePath), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options,
             new Microsoft.Extensions.Logging.Logger<VtxPluginHost>(new SingleLoggerFactory(logger)));
         host.Load(TestPlugins.Core("evil"));
 
@@ -272,14 +270,14 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Equal("Permission Denied", probe.User!.Username);
         Assert.Equal("file denied", probe.User.Metadata);
-        Assert.Equal("no such table: probe", new SqliteVtxDatabase(DatabasePath).QueryJson("SELECT * FROM probe", []).Error);
+        Assert.Equal("no such table: probe", TestDatabase.Sql(DatabasePath).QueryJson("SELECT * FROM probe", []).Error);
     }
 
     [Fact]
     public void Authenticate_may_read_but_not_write_through_query_json()
     {
         using var host = NewHost();
-        var database = new SqliteVtxDatabase(DatabasePath);
+        var database = TestDatabase.Open(DatabasePath);
         database.Execute("CREATE TABLE users(name TEXT)", []);
         database.Execute("INSERT INTO users VALUES (?)", [new Vtx.Protocol.DbValue.Text("ann")]);
         host.AddPlugin("probe", (sql, _) => new SqlProbePlugin(sql));
@@ -301,7 +299,7 @@ public sealed class PluginHostTests : IDisposable
 
         Assert.Empty(host.Plugins);
         Assert.Equal(404, host.Handle("GET", "/notes", "").Status);
-        var database = new SqliteVtxDatabase(DatabasePath);
+        var database = TestDatabase.Open(DatabasePath);
         Assert.Equal("no such table: notes", database.QueryJson("SELECT * FROM notes", []).Error);
         Assert.Equal(0, database.GetSchemaVersion("notes"));
     }
@@ -320,7 +318,7 @@ public sealed class PluginHostTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private VtxPluginHost NewHost() =>
-        new(new SqliteVtxDatabase(DatabasePath), new DirectoryFileStore(_folder.File("files")), RuntimeFixture.Options);
+        new(TestDatabase.Open(DatabasePath), new DirectoryFileStore(_folder.File("files")), RuntimeFixture.Options);
 
     private static string Text(VtxHttpResult result)
     {

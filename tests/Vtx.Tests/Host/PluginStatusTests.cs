@@ -1,7 +1,6 @@
 using System.Globalization;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 
 namespace Vtx.Tests.Host;
 
@@ -18,7 +17,7 @@ public sealed class PluginStatusTests : IDisposable
 
     public PluginStatusTests()
     {
-        _host = new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
+        _host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
         _host.Load(TestPlugins.Core("wire"));
     }
 

@@ -3,7 +3,6 @@ using Vtx.Host;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
 using Vtx.Host.Runtime;
-using Vtx.Host.Sqlite;
 using Vtx.Protocol;
 
 namespace Vtx.Tests.Host;
@@ -16,7 +15,7 @@ public sealed class RuntimeFixture : IDisposable
     public RuntimeFixture()
     {
         Runtime = new VtxRuntime(Options);
-        Database = new SqliteVtxDatabase(_folder.File("vtx.db"));
+        Database = TestDatabase.Open(_folder.File("vtx.db"));
         Directory.CreateDirectory(FilesFolder);
         StreamIo = new StreamIo(new DirectoryFileStore(FilesFolder));
     }
@@ -32,14 +31,14 @@ public sealed class RuntimeFixture : IDisposable
 
     public VtxRuntime Runtime { get; }
 
-    public SqliteVtxDatabase Database { get; }
+    public SqlPortDatabase Database { get; }
 
     public StreamIo StreamIo { get; }
 
     public string FilesFolder => _folder.File("files");
 
     public VtxPluginInstance Instantiate(string path) =>
-        Runtime.Compile(PluginPackage.Load(path)).CreateInstance(Path.GetFileName(path), Database, StreamIo, TimeSpan.FromSeconds(5));
+        Runtime.Compile(PluginPackage.Load(path)).CreateInstance(Path.GetFileName(path), Database.Sql(), StreamIo, TimeSpan.FromSeconds(5));
 
     public static string BodyText(HttpResponse response)
     {

@@ -1,8 +1,8 @@
+using CloudRuntimes.Components.Sqlite;
 using Vtx.Host;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
 using Vtx.Host.Runtime;
-using Vtx.Host.Sqlite;
 using Vtx.Protocol;
 
 namespace Vtx.Tests.Host;
@@ -24,18 +24,18 @@ public sealed class SandboxLimitTests : IDisposable
     }
 
     [Fact]
-    public void Query_results_over_the_limit_come_back_as_sql_errors()
+    public void Query_results_over_the_database_limit_come_back_as_sql_errors()
     {
-        var database = new SqliteVtxDatabase(_folder.File("vtx.db"));
+        // The result limit is the database component's (maxResultBytes), counted while rows stream.
+        var database = new SqlPortDatabase(new SqliteDatabase(_folder.File("vtx.db"), maxResultBytes: 1024));
         database.ApplyMigrations("notes", ["CREATE TABLE notes(id INTEGER PRIMARY KEY, title TEXT NOT NULL, score REAL, tag TEXT)"], ["notes"]);
-        database.Execute("INSERT INTO notes(title) VALUES (?)", [new DbValue.Text("a fairly long title")]);
-        using var notes = Instantiate(new VtxHostOptions { MaxSqlResultBytes = 20 });
+        database.Execute("INSERT INTO notes(title) VALUES (?), (?)", [new DbValue.Text(new string('t', 600)), new DbValue.Text(new string('u', 600))]);
+        using var notes = Instantiate(new VtxHostOptions(), database);
 
         var response = notes.Handle(new HttpRequest("GET", "", ""));
 
-        // [{"id":1,"score":null,"tag":null,"title":"a fairly long title"}] is 64 bytes.
         Assert.Equal(500, response.Status);
-        Assert.Equal("SQL Error: the result is 64 bytes, over the host's limit of 20 bytes", RuntimeFixture.BodyText(response));
+        Assert.Equal("the result is larger than the limit of 1024 bytes; the query was stopped", RuntimeFixture.BodyText(response));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class SandboxLimitTests : IDisposable
     [Fact]
     public void Concurrent_requests_each_get_their_own_instance()
     {
-        using var host = new Vtx.Host.Lifecycle.VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path));
+        using var host = new Vtx.Host.Lifecycle.VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path));
         host.Load(TestPlugins.Core("notes"));
 
         var bodies = new string[16];
@@ -68,11 +68,11 @@ public sealed class SandboxLimitTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private VtxPluginInstance Instantiate(VtxHostOptions options)
+    private VtxPluginInstance Instantiate(VtxHostOptions options, SqlPortDatabase? database = null)
     {
         var runtime = new VtxRuntime(options);
-        var database = new SqliteVtxDatabase(_folder.File("vtx.db"));
+        database ??= TestDatabase.Open(_folder.File("vtx.db"));
         return runtime.Compile(PluginPackage.Load(TestPlugins.Core("notes")))
-            .CreateInstance("notes", database, new StreamIo(new DirectoryFileStore(_folder.Path)), TimeSpan.FromSeconds(1));
+            .CreateInstance("notes", database.Sql(), new StreamIo(new DirectoryFileStore(_folder.Path)), TimeSpan.FromSeconds(1));
     }
 }

@@ -16,7 +16,7 @@ public sealed class WasiTests : IDisposable
     {
         using var runtime = new VtxRuntime(RuntimeFixture.Options, _logger);
         using var plugin = runtime.Compile(PluginPackage.Load(TestPlugins.Core("wasi-hello")))
-            .CreateInstance("wasi-hello", _fixture.Database, _fixture.StreamIo, TimeSpan.FromSeconds(1));
+            .CreateInstance("wasi-hello", _fixture.Database.Sql(), _fixture.StreamIo, TimeSpan.FromSeconds(1));
 
         var response = plugin.Handle(new HttpRequest("GET", "/x", ""));
 
@@ -29,7 +29,7 @@ public sealed class WasiTests : IDisposable
     public void Wasi_component_with_the_preview1_adapter_runs_its_main_module()
     {
         var package = PluginPackage.Load(TestPlugins.Component("wasi-hello"));
-        using var plugin = _fixture.Runtime.Compile(package).CreateInstance("wasi-hello", _fixture.Database, _fixture.StreamIo, TimeSpan.FromSeconds(1));
+        using var plugin = _fixture.Runtime.Compile(package).CreateInstance("wasi-hello", _fixture.Database.Sql(), _fixture.StreamIo, TimeSpan.FromSeconds(1));
 
         Assert.True(_fixture.Runtime.Compile(package).UsesWasi);
         Assert.Equal("wasi-hello", plugin.GetManifest().Id);

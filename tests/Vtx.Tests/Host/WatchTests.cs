@@ -1,6 +1,5 @@
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
-using Vtx.Host.Sqlite;
 
 namespace Vtx.Tests.Host;
 
@@ -14,7 +13,7 @@ public sealed class WatchTests : IDisposable
     {
         var plugins = Directory.CreateDirectory(_folder.File("plugins")).FullName;
         var file = Path.Combine(plugins, "plugin.wasm");
-        using var host = new VtxPluginHost(new SqliteVtxDatabase(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
+        using var host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
         using var watch = host.Watch(plugins);
 
         File.Copy(TestPlugins.Core("notes"), file);

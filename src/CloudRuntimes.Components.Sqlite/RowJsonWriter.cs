@@ -4,7 +4,7 @@ using System.Text;
 using SerdeJsonCompat;
 using SQLitePCL;
 
-namespace Vtx.Host.Sqlite;
+namespace CloudRuntimes.Components.Sqlite;
 
 /// <summary>
 /// Writes the rows of a prepared statement, one <see cref="WriteRow"/> per step, as vtx-core's <c>query-json</c>
