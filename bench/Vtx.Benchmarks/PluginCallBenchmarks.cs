@@ -108,7 +108,7 @@ public class PluginCallBenchmarks : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private VtxPluginInstance NewInstance() => _compiled.CreateInstance("notes", _database, _streamIo, TimeSpan.FromSeconds(5));
+    private VtxPluginInstance NewInstance() => _compiled.CreateInstance("notes", _database.ForCall(CancellationToken.None), _streamIo, TimeSpan.FromSeconds(5));
 
     private static void Build(string output)
     {
