@@ -5,7 +5,7 @@
 // Usage: CloudRuntimes.CrashProbe <state|pubsub> <component type> <data directory> [redisHost]
 using System.Globalization;
 using System.Text;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
@@ -20,7 +20,7 @@ if (args.Length < 3)
 var metadata = args.Length > 3 ? new Dictionary<string, string> { ["redisHost"] = args[3] } : null;
 var builder = new CloudRuntimesBuilder("durability", args[2]).AddSqliteComponents().AddRedisComponents();
 builder.AddComponent("under-test", args[1], metadata);
-var components = builder.Build();
+var components = await builder.BuildAsync();
 Console.Out.Flush();
 for (var n = 1; ; n++)
 {

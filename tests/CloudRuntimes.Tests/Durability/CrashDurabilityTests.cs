@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
@@ -36,7 +36,7 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
     public async Task Every_acknowledged_save_is_readable_after_the_process_is_killed(string type)
     {
         var acknowledged = await RunAndKillAsync("state", type);
-        await using var components = Build(type);
+        await using var components = await BuildAsync(type);
         var store = components.GetStateStore("under-test");
 
         var items = await store.GetBulkAsync([.. Enumerable.Range(1, acknowledged).Select(n => $"item-{n}")]);
@@ -50,7 +50,7 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
     public async Task Every_acknowledged_publish_is_delivered_after_the_process_is_killed(string type)
     {
         var acknowledged = await RunAndKillAsync("pubsub", type);
-        await using var components = Build(type);
+        await using var components = await BuildAsync(type);
         var received = new ConcurrentDictionary<int, byte>();
 
         await using var subscription = await components.GetPubSub("under-test").SubscribeAsync(new TopicSubscription("durable"), (m, _) =>
@@ -63,11 +63,11 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
             () => $"all {acknowledged} acknowledged messages; missing: {string.Join(",", Enumerable.Range(1, acknowledged).Where(n => !received.ContainsKey(n)).Take(20))}");
     }
 
-    private CloudRuntimesComponents Build(string type)
+    private async Task<CloudRuntimesComponents> BuildAsync(string type)
     {
         var builder = new CloudRuntimesBuilder("durability", _dataDirectory).AddSqliteComponents().AddRedisComponents();
         builder.AddComponent("under-test", type, type.EndsWith(".redis", StringComparison.Ordinal) ? redis.Metadata : null);
-        return builder.Build();
+        return await builder.BuildAsync();
     }
 
     /// <summary>Starts the probe, waits for <see cref="KillAfterAcks"/> acknowledgements, kills it, and returns the last acknowledged number.</summary>
