@@ -8,7 +8,9 @@ namespace CloudRuntimes.Components.Rototo;
 /// <summary>
 /// Creates <c>configuration.rototo</c> components. Metadata: <c>source</c> (required: a rototo workspace source,
 /// relative paths against the current directory), <c>refreshPeriodSeconds</c> (optional; default 30, 0 for no
-/// background refresh).
+/// background refresh). The workspace is loaded and refreshed by <see cref="RefreshingWorkspace"/> with rototo's
+/// default source limits (<see cref="global::Rototo.Sources.WorkspaceSourceOptions"/>), exactly as the
+/// <c>rototo</c> command stages it; refresh failures are logged as warnings with the source and the reason.
 /// </summary>
 public sealed class RototoComponentFactory : IComponentFactory<IConfigurationStore>
 {
@@ -29,7 +31,12 @@ public sealed class RototoComponentFactory : IComponentFactory<IConfigurationSto
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
-        var options = new RefreshOptions { Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds) };
+        // Refresh failures (bad TOML, lint errors, a source over the limits) are logged as warnings naming the source.
+        var options = new RefreshOptions
+        {
+            Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds),
+            Logger = context.LoggerFactory.CreateLogger<RototoConfigurationStore>(),
+        };
         RefreshingWorkspace workspace;
         try
         {

@@ -138,6 +138,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>The built server, <c>CloudRuntimes.Host.dll</c>, for tests that start it themselves.</summary>
+    public static string HostAssembly => Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll");
+
     private static string Built(string project, string assembly)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;

@@ -43,6 +43,31 @@ internal static class PathResolution
         return current;
     }
 
+    /// <summary>
+    /// Checks a workspace file the way discovery reads it (§2.1): its canonical path must stay inside
+    /// <paramref name="root"/> (<c>path escapes workspace</c>) and be a regular file (a FIFO or a device is refused
+    /// without being opened, which could wait forever).
+    /// </summary>
+    /// <param name="root">The canonical workspace root.</param>
+    /// <param name="path">The file, below <paramref name="root"/> before links are followed.</param>
+    /// <returns>The file's canonical path.</returns>
+    /// <exception cref="IOException">The reason, worded for <c>failed to read {path}: {reason}</c>.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be examined.</exception>
+    public static string ContainedFile(string root, string path)
+    {
+        var canonical = Canonicalize(path);
+        if (!IsInside(root, canonical))
+        {
+            throw new IOException("path escapes workspace");
+        }
+        var kind = FileKinds.Of(canonical, followLinks: false);
+        if (kind != FileKind.Regular)
+        {
+            throw new IOException($"not a regular file ({FileKinds.Describe(kind)})");
+        }
+        return canonical;
+    }
+
     /// <summary>True when <paramref name="candidate"/> is <paramref name="root"/> or below it (both canonical).</summary>
     public static bool IsInside(string root, string candidate)
     {

@@ -180,18 +180,14 @@ internal static class WorkspaceDiscovery
         try
         {
             var editorOnly = overlay is not null && !File.Exists(fullPath) ? overlay.GetValueOrDefault(fullPath) : null;
-            var canonical = editorOnly is null ? PathResolution.Canonicalize(fullPath) : fullPath;
             if (editorOnly is not null)
             {
                 // An editor document not on disk (yet): its text is all there is.
                 text = editorOnly;
             }
-            else if (!PathResolution.IsInside(root, canonical))
-            {
-                error = $"failed to read {relativePath}: path escapes workspace";
-            }
             else
             {
+                var canonical = PathResolution.ContainedFile(root, fullPath);
                 text = overlay is not null && overlay.TryGetValue(fullPath, out var unsaved) ? unsaved : File.ReadAllText(canonical);
             }
         }

@@ -18,7 +18,7 @@ internal static class WorkspaceLayering
         LoadAsync(source, null, new Context(options, snapshotLocal, []), cancellationToken);
 
     /// <summary>The <c>extends</c> entries of the manifest in <paramref name="root"/>; none when it has no manifest.</summary>
-    /// <exception cref="RototoException">The manifest does not parse, or <c>extends</c> is invalid (§3.1 messages).</exception>
+    /// <exception cref="RototoException">The manifest leaves the workspace, is not a regular file or does not parse, or <c>extends</c> is invalid (§3.1 messages).</exception>
     public static IReadOnlyList<string> ReadExtends(string root)
     {
         var path = Path.Combine(root, WorkspaceSnapshot.ManifestFileName);
@@ -26,7 +26,16 @@ internal static class WorkspaceLayering
         {
             return [];
         }
-        var manifest = TomlParser.Parse(File.ReadAllText(path), out var error);
+        string text;
+        try
+        {
+            text = File.ReadAllText(PathResolution.ContainedFile(PathResolution.Canonicalize(root), path));
+        }
+        catch (IOException e)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, $"failed to read workspace manifest {path}: {e.Message}", e);
+        }
+        var manifest = TomlParser.Parse(text, out var error);
         if (error is not null)
         {
             throw new RototoException(RototoErrorCode.Workspace, $"failed to parse workspace manifest {path}: {error.Message}");
@@ -122,12 +131,13 @@ internal static class WorkspaceLayering
             var target = Path.Combine(projection.Path, "workspace");
             var layers = new List<StagedLayer>();
             var immutable = true;
+            var budget = new StagingBudget(context.Options, "layer");
             foreach (var parentSource in extends)
             {
                 var parent = await LoadAsync(parentSource, declaring, context, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    DirectoryTree.Copy(parent.Root, target, skipRootManifest: true, "layer");
+                    DirectoryTree.Copy(parent.Root, target, skipRootManifest: true, budget);
                     immutable &= parent.Immutable;
                     layers.AddRange(parent.Layers);
                 }
@@ -136,7 +146,7 @@ internal static class WorkspaceLayering
                     parent.Release();
                 }
             }
-            DirectoryTree.Copy(staged.Root, target, skipRootManifest: false, "layer");
+            DirectoryTree.Copy(staged.Root, target, skipRootManifest: false, budget);
             immutable &= staged.Immutable;
             layers.AddRange(staged.Layers);
             return new StagedWorkspace(child, PathResolution.Canonicalize(target), immutable)

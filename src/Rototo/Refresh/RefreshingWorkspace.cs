@@ -258,7 +258,9 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             RaiseChanged(previous, next);
             return Outcome(RefreshOutcome.Refreshed, activity, Source);
         }
-        catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
+#pragma warning disable CA1031 // Any failure of a refresh (a bug included) is recorded and logged; the last good workspace stays.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
         {
             var status = Update(s => s with { Refreshing = false, ConsecutiveFailures = s.ConsecutiveFailures + 1, LastError = e.Message });
             RototoTelemetry.RefreshOutcomes.Add(1, new KeyValuePair<string, object?>("outcome", "failed"), new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, Source));

@@ -1,14 +1,17 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Rototo.Sources;
 
 /// <summary>
 /// Unpacks a downloaded workspace archive (gzip-compressed tar, or zip) into a directory, refusing anything unsafe
 /// (§12.3): more than <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/> entries, more than
-/// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/> of file content, absolute paths or <c>..</c>, links whose
-/// target leaves the root, and entries other than files, directories and links. Links that stay inside are
-/// not created (rototo skips them).
+/// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/> of entry data (tar extended headers included, counted before
+/// they are read: <see cref="TarHeaderGuard"/>), absolute paths or <c>..</c>, links whose target leaves the root,
+/// entries other than files, directories and links, and zip entries whose data does not match their declared size
+/// and CRC-32 (a zip reader stops at the declared size, so longer data would otherwise be cut off silently). Links
+/// that stay inside are not created (rototo skips them).
 /// </summary>
 internal static class ArchiveExtractor
 {
@@ -17,7 +20,14 @@ internal static class ArchiveExtractor
     private const int UnixRegularFile = 0x8000;
     private const int UnixSymbolicLink = 0xA000;
 
-    public static void Extract(string archive, string target, WorkspaceSourceOptions options)
+    /// <summary>Longest link target read from a zip entry (a path, PATH_MAX on Linux).</summary>
+    private const int MaxLinkTarget = 4096;
+
+    /// <param name="archive">The downloaded archive file.</param>
+    /// <param name="target">The folder to unpack into.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="source">The source string, naming the archive in messages about extended headers.</param>
+    public static void Extract(string archive, string target, WorkspaceSourceOptions options, string source)
     {
         Directory.CreateDirectory(target);
         using var file = File.OpenRead(archive);
@@ -29,7 +39,7 @@ internal static class ArchiveExtractor
             if (read >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
             {
                 using var gzip = new GZipStream(file, CompressionMode.Decompress);
-                ExtractTar(gzip, target, options);
+                ExtractTar(gzip, target, options, source);
             }
             else if (read >= 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K')
             {
@@ -50,10 +60,11 @@ internal static class ArchiveExtractor
         }
     }
 
-    private static void ExtractTar(Stream stream, string target, WorkspaceSourceOptions options)
+    private static void ExtractTar(Stream stream, string target, WorkspaceSourceOptions options, string source)
     {
-        using var reader = new TarReader(stream);
-        var budget = new Budget(options);
+        var budget = new StagingBudget(options, "archive");
+        using var guard = new TarHeaderGuard(stream, budget, source);
+        using var reader = new TarReader(guard);
         while (reader.GetNextEntry() is { } entry)
         {
             budget.CountEntry();
@@ -61,6 +72,7 @@ internal static class ArchiveExtractor
             {
                 continue;
             }
+            guard.EntryData(entry.Length);
             var path = entry.Name;
             CheckPath(path);
             switch (entry.EntryType)
@@ -69,8 +81,7 @@ internal static class ArchiveExtractor
                     Directory.CreateDirectory(Destination(target, path));
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    budget.AddFile(entry.Length);
-                    WriteFile(target, path, entry.DataStream, entry.Length, budget);
+                    WriteFile(target, path, entry.DataStream, entry.Length, budget, null);
                     break;
                 case TarEntryType.SymbolicLink:
                     CheckLink(path, Combine(Parent(path), entry.LinkName), entry.LinkName);
@@ -87,7 +98,7 @@ internal static class ArchiveExtractor
     private static void ExtractZip(Stream stream, string target, WorkspaceSourceOptions options)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        var budget = new Budget(options);
+        var budget = new StagingBudget(options, "archive");
         foreach (var entry in zip.Entries)
         {
             budget.CountEntry();
@@ -100,21 +111,34 @@ internal static class ArchiveExtractor
             }
             else if (type == UnixSymbolicLink)
             {
-                using var reader = new StreamReader(entry.Open());
-                var link = reader.ReadToEnd();
+                budget.AddBytes(entry.Length);
+                var link = LinkTarget(entry, path);
                 CheckLink(path, Combine(Parent(path), link), link);
             }
             else if (type is 0 or UnixRegularFile)
             {
-                budget.AddFile(entry.Length);
+                budget.AddBytes(entry.Length);
                 using var data = entry.Open();
-                WriteFile(target, path, data, entry.Length, budget);
+                WriteFile(target, path, data, entry.Length, budget, entry.Crc32);
             }
             else
             {
                 throw Error($"workspace archive contains unsupported entry type at: {path}");
             }
         }
+    }
+
+    /// <summary>A zip link entry's target: its data, at most <see cref="MaxLinkTarget"/> bytes.</summary>
+    private static string LinkTarget(ZipArchiveEntry entry, string path)
+    {
+        using var data = entry.Open();
+        var buffer = new byte[MaxLinkTarget + 1];
+        var read = data.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read > MaxLinkTarget)
+        {
+            throw Error($"workspace archive contains a link whose target is too long: {path}");
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
     private static void CheckPath(string path)
@@ -144,7 +168,8 @@ internal static class ArchiveExtractor
         }
     }
 
-    private static void WriteFile(string target, string path, Stream? data, long declared, Budget budget)
+    /// <summary>Writes one file's data; <paramref name="crc32"/>, when given (zip), must match what was written.</summary>
+    private static void WriteFile(string target, string path, Stream? data, long declared, StagingBudget budget, uint? crc32)
     {
         var destination = Destination(target, path);
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
@@ -154,10 +179,15 @@ internal static class ArchiveExtractor
             return;
         }
         // Never trust a declared size: stop as soon as more bytes arrive than were declared.
-        var written = BoundedCopy.Copy(data, output, declared, () => budget.TooLarge());
+        var checksum = crc32 is null ? null : new Crc32();
+        var written = BoundedCopy.Copy(data, output, declared, () => budget.TooLarge(), checksum is null ? null : checksum.Append);
         if (written != declared)
         {
             throw Error($"failed to read workspace archive: entry {path} is shorter than declared");
+        }
+        if (checksum is not null && checksum.GetCurrentHashAsUInt32() != crc32)
+        {
+            throw Error($"failed to read workspace archive: entry {path} does not match its declared size and CRC-32");
         }
     }
 
@@ -181,31 +211,4 @@ internal static class ArchiveExtractor
     private static string Combine(string directory, string relative) => directory.Length == 0 ? relative : $"{directory}/{relative}";
 
     private static RototoException Error(string message) => new(RototoErrorCode.Source, message);
-
-    /// <summary>Counts entries and file bytes against the limits.</summary>
-    private sealed class Budget(WorkspaceSourceOptions options)
-    {
-        private long _entries;
-        private long _bytes;
-
-        public void CountEntry()
-        {
-            if (++_entries > options.MaxArchiveEntries)
-            {
-                throw Error($"workspace archive contains too many entries: exceeded limit of {options.MaxArchiveEntries}");
-            }
-        }
-
-        public void AddFile(long size)
-        {
-            _bytes += size;
-            if (size < 0 || _bytes > options.MaxUnpackedBytes)
-            {
-                throw TooLarge();
-            }
-        }
-
-        public RototoException TooLarge() =>
-            Error($"workspace archive decompressed content is too large: exceeded limit of {options.MaxUnpackedBytes} bytes");
-    }
 }

@@ -53,7 +53,7 @@ internal static class ArchiveSource
             }
 
             var extracted = Path.Combine(directory.Path, "extract");
-            ArchiveExtractor.Extract(archive, extracted, options);
+            ArchiveExtractor.Extract(archive, extracted, options, source.Original);
             File.Delete(archive);
             var root = source.Subdirectory is { } subdirectory
                 ? SelectSubdirectory(extracted, subdirectory, source.Original)

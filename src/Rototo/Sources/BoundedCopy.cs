@@ -6,8 +6,13 @@ internal static class BoundedCopy
     private const int BufferSize = 81920;
 
     /// <summary>Copies at most <paramref name="limit"/> bytes; throws <paramref name="tooLarge"/>() when the source has more.</summary>
+    /// <param name="from">The source.</param>
+    /// <param name="to">The destination.</param>
+    /// <param name="limit">The most bytes accepted.</param>
+    /// <param name="tooLarge">The error when the source has more.</param>
+    /// <param name="observe">Sees every chunk copied (a checksum), or null.</param>
     /// <returns>The number of bytes copied.</returns>
-    public static long Copy(Stream from, Stream to, long limit, Func<Exception> tooLarge)
+    public static long Copy(Stream from, Stream to, long limit, Func<Exception> tooLarge, Action<ReadOnlySpan<byte>>? observe = null)
     {
         var buffer = new byte[BufferSize];
         long total = 0;
@@ -20,6 +25,7 @@ internal static class BoundedCopy
                 throw tooLarge();
             }
             to.Write(buffer, 0, read);
+            observe?.Invoke(buffer.AsSpan(0, read));
         }
         return total;
     }

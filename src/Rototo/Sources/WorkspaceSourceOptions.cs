@@ -1,8 +1,12 @@
 namespace Rototo.Sources;
 
 /// <summary>
-/// How remote workspace sources are fetched (§12.4 <c>SourceOptions</c>). Defaults are rototo's: git timeout 60 s,
-/// HTTP timeout 30 s, archives up to 50 MiB downloaded, 200 MiB unpacked and 10,000 entries, no token.
+/// How workspace sources are staged (§12.4 <c>SourceOptions</c>): the one place that holds the limits every entry point
+/// applies (the library's loads, <c>RefreshingWorkspace</c>, the <c>rototo</c> command, the hosting extension and the
+/// runtime server's <c>configuration.rototo</c> component). Defaults are rototo's: git timeout 60 s, HTTP timeout
+/// 30 s, archives up to 50 MiB downloaded, 200 MiB unpacked and 10,000 entries, no token. The unpacked and entry
+/// limits also bound the copies made of local workspaces (a refreshing workspace's snapshot, an <c>extends</c>
+/// projection).
 /// </summary>
 public sealed record WorkspaceSourceOptions
 {
@@ -18,10 +22,13 @@ public sealed record WorkspaceSourceOptions
     /// <summary>Largest archive download in bytes (Content-Length or streamed); default 50 MiB.</summary>
     public long MaxArchiveBytes { get; init; } = 50L * 1024 * 1024;
 
-    /// <summary>Largest sum of regular file sizes in an archive, in bytes; default 200 MiB.</summary>
+    /// <summary>
+    /// Largest sum of entry data in an archive, in bytes, tar extended headers (PAX, GNU long names) included; also the
+    /// largest sum of file sizes in a local snapshot or an <c>extends</c> projection; default 200 MiB.
+    /// </summary>
     public long MaxUnpackedBytes { get; init; } = 200L * 1024 * 1024;
 
-    /// <summary>Most entries an archive may hold; default 10,000.</summary>
+    /// <summary>Most entries an archive may hold, and most entries (files, folders, links) a local snapshot or an <c>extends</c> projection may copy; default 10,000.</summary>
     public int MaxArchiveEntries { get; init; } = 10_000;
 
     /// <summary>

@@ -52,7 +52,7 @@ public static class WorkspaceSources
                 try
                 {
                     var root = Path.Combine(snapshot.Path, "workspace");
-                    DirectoryTree.Copy(canonical, root, skipRootManifest: false, "snapshot");
+                    DirectoryTree.Copy(canonical, root, skipRootManifest: false, new StagingBudget(options, "snapshot"));
                     return new StagedWorkspace(source, root, Immutable: false) { Owned = [snapshot] };
                 }
                 catch

@@ -96,18 +96,6 @@ public sealed class CustomLintRegistrationTests
     }
 
     [Fact]
-    public void Long_call_into_the_string_library_is_cut_off_by_the_outer_timeout()
-    {
-        // An anchored pattern with three lazy wildcards backtracks about 1200^3 / 6 times inside one C call,
-        // where the instruction hook never runs; the pass is abandoned after the (shortened) outer timeout.
-        using var workspace = new TempWorkspace().Write("lint/slow.lua", "function register(lint)\n  string.find(string.rep('a', 1200), '^.-.-.-b')\nend\n");
-        var lint = Rototo.Lint.Linter.Run(Rototo.Discovery.WorkspaceDiscovery.Discover(workspace.Root), TimeSpan.FromMilliseconds(100));
-
-        var diagnostic = Assert.Single(lint.Diagnostics);
-        Assert.Equal(("rototo/custom-lint-failed", LintStage.Register, "custom lint registration exceeded execution timeout"), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
-    }
-
-    [Fact]
     public void Pass_running_past_the_outer_timeout_is_abandoned()
     {
         using var release = new ManualResetEventSlim();

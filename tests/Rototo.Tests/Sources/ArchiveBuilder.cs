@@ -25,15 +25,22 @@ internal sealed class ArchiveBuilder
     public ArchiveBuilder MessageWorkspace(string message, string folder = "") =>
         File(folder + "rototo-workspace.toml", "schema_version = 1\n").File(folder + "variables/message.toml", GitRepository.MessageVariable(message));
 
-    public byte[] TarGz()
+    /// <summary>A gzip-compressed tar; PAX (an extended header before each entry) unless another format is asked for.</summary>
+    public byte[] TarGz(TarEntryFormat format = TarEntryFormat.Pax)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
-        using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
+        using (var tar = new TarWriter(gzip, format, leaveOpen: true))
         {
             foreach (var (type, name, data, link) in _entries)
             {
-                var entry = new PaxTarEntry(type, name);
+                TarEntry entry = format switch
+                {
+                    TarEntryFormat.Ustar => new UstarTarEntry(type, name),
+                    TarEntryFormat.Gnu => new GnuTarEntry(type, name),
+                    TarEntryFormat.V7 => new V7TarEntry(type, name),
+                    _ => new PaxTarEntry(type, name),
+                };
                 if (link is not null)
                 {
                     entry.LinkName = link;

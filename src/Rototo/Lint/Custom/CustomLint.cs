@@ -7,14 +7,11 @@ namespace Rototo.Lint.Custom;
 
 /// <summary>
 /// The custom Lua lint of a workspace (§10): the register pass over <c>lint/*.lua</c> and the handler runs of each
-/// stage. Every Lua pass runs in a fresh <see cref="LuaVm"/> on <see cref="LuaWorkers"/> with a 2 s outer timeout, so
-/// a script that escapes the in-VM limits (a long C call) is abandoned rather than waited for.
+/// stage. Every Lua pass runs in a fresh <see cref="LuaVm"/> on <see cref="LuaWorkers"/> with an outer timeout
+/// (<see cref="LuaLimits.OuterTimeout"/>): a pass still running then is reported as timed out and cancelled.
 /// </summary>
 internal sealed class CustomLint
 {
-    /// <summary>Outer timeout of one Lua pass (§10.1).</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
-
     private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
 
@@ -25,10 +22,10 @@ internal sealed class CustomLint
 
     /// <summary>The register stage (§10.2): loads every Lua file, validates its registrations, reports problems.</summary>
     /// <param name="context">The lint so far.</param>
-    /// <param name="timeout">Outer timeout of each Lua pass; <see cref="DefaultTimeout"/> unless a test shortens it.</param>
+    /// <param name="timeout">Outer timeout of each Lua pass; <see cref="LuaLimits.OuterTimeout"/> unless a test shortens it.</param>
     public static CustomLint Register(LintContext context, TimeSpan? timeout = null)
     {
-        var lint = new CustomLint(timeout ?? DefaultTimeout);
+        var lint = new CustomLint(timeout ?? LuaLimits.OuterTimeout);
         var rules = new Dictionary<string, LintRuleInfo>(StringComparer.Ordinal);
         var files = new List<(WorkspaceDocument Document, LuaJob<PassResult<IReadOnlyList<LuaRegistration>>>? Job)>();
         foreach (var document in context.Snapshot.OfKind(DocumentKind.CustomLint))

@@ -7,35 +7,43 @@ namespace Rototo.Lint.Custom;
 
 /// <summary>
 /// One fresh, sandboxed Lua 5.4 VM for one custom lint pass (§10.1): base, table, string, utf8 and math only;
-/// 16 MiB of memory through a counting allocator; the instruction and time limits enforced by a Lua-side
-/// count hook (sandbox.lua). The host only ever calls the sandbox's driver function with numbers, light userdata
-/// and functions loaded by <c>lua_load</c>, so no Lua error can unwind through a managed frame.
+/// <see cref="LuaLimits.MemoryBytes"/> of memory through a counting allocator; the instruction and time limits enforced
+/// by a Lua-side count hook (sandbox.lua) that asks the host whether the pass's time is up or it was cancelled
+/// (<see cref="Cancel"/>); long C calls bounded by <see cref="LuaCallGuard"/>. The host only ever calls the sandbox's
+/// driver function with numbers, light userdata and functions loaded by <c>lua_load</c>, so no Lua error can unwind
+/// through a managed frame.
 /// </summary>
 internal sealed class LuaVm : IDisposable
 {
-    /// <summary>Memory limit of one VM in bytes (§10.1).</summary>
-    public const long MemoryLimit = 16 * 1024 * 1024;
-
     private const int DriverIndex = 1;
     private const int OpRunChunk = 1;
     private const int OpRegister = 2;
     private const int OpHandler = 3;
 
+    // The limit block shared with the allocator and the guards: bytes in use, byte limit, deadline (a Stopwatch timestamp).
+    private const int UsedOffset = 0;
+    private const int LimitOffset = sizeof(long);
+    private const int DeadlineOffset = 2 * sizeof(long);
+    private const int BlockSize = 3 * sizeof(long);
+
     /// <summary>sandbox.lua compiled once; our own bytecode is the only binary chunk a VM ever loads.</summary>
     private static readonly byte[] Sandbox = CompileSandbox();
     private static readonly LuaAlloc Allocator = Allocate;
-    private static readonly LuaFunction Clock = SecondsNow;
+    private static readonly LuaFunction ExpiredFunction = LuaCallGuard.Expired;
+    private static readonly LuaFunction GuardFunction = LuaCallGuard.Guard;
 
-    private readonly IntPtr _budget;
+    private readonly Lock _gate = new();
+    private readonly IntPtr _block;
     private readonly Lua _lua;
+    private bool _disposed;
 
     private LuaVm()
     {
-        // [0] = bytes in use, [1] = limit.
-        _budget = Marshal.AllocHGlobal(2 * sizeof(long));
-        Marshal.WriteInt64(_budget, 0);
-        Marshal.WriteInt64(_budget, sizeof(long), MemoryLimit);
-        _lua = new Lua(Allocator, _budget) { Encoding = Encoding.UTF8 };
+        _block = Marshal.AllocHGlobal(BlockSize);
+        Marshal.WriteInt64(_block, UsedOffset, 0);
+        Marshal.WriteInt64(_block, LimitOffset, LuaLimits.MemoryBytes);
+        Marshal.WriteInt64(_block, DeadlineOffset, Stopwatch.GetTimestamp() + (long)(LuaLimits.Time.TotalSeconds * Stopwatch.Frequency));
+        _lua = new Lua(Allocator, _block) { Encoding = Encoding.UTF8 };
         // The libraries of §10.1, plus debug for the sandbox's hook (removed before any script runs).
         _lua.OpenBasicLibrary();
         _lua.OpenTableLibrary();
@@ -44,7 +52,9 @@ internal sealed class LuaVm : IDisposable
         _lua.OpenMathLibrary();
         _lua.OpenDebugLibrary();
         _lua.SetTop(0);
-        _lua.Register("__rototo_clock", Clock);
+        Register("__rototo_expired", ExpiredFunction);
+        Register("__rototo_guard", GuardFunction);
+        LuaJob.Current?.Attach(this);
     }
 
     /// <summary>Creates a VM and runs the sandbox and then <paramref name="script"/> in it.</summary>
@@ -61,7 +71,13 @@ internal sealed class LuaVm : IDisposable
 
     private string? Prepare(byte[] script, string chunkName)
     {
-        if (_lua.LoadBuffer(Sandbox, "=sandbox", "b") != LuaStatus.OK || _lua.PCall(0, 1, 0) != LuaStatus.OK)
+        if (_lua.LoadBuffer(Sandbox, "=sandbox", "b") != LuaStatus.OK)
+        {
+            return "custom lint sandbox could not start: " + TopString();
+        }
+        _lua.PushInteger(LuaLimits.Instructions);
+        _lua.PushInteger(LuaLimits.CheckEvery);
+        if (_lua.PCall(2, 1, 0) != LuaStatus.OK)
         {
             return "custom lint sandbox could not start: " + TopString();
         }
@@ -166,10 +182,37 @@ internal sealed class LuaVm : IDisposable
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
+    /// <summary>Ends the pass at the VM's next limit check: from then on the sandbox sees its time as up. Safe from any thread.</summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                Marshal.WriteInt64(_block, DeadlineOffset, 0);
+            }
+        }
+    }
+
+    /// <summary>True once the deadline in a VM's limit block has passed (or was cleared by <see cref="Cancel"/>).</summary>
+    internal static bool IsExpired(IntPtr block) => Stopwatch.GetTimestamp() > Marshal.ReadInt64(block, DeadlineOffset);
+
     public void Dispose()
     {
         _lua.Dispose();
-        Marshal.FreeHGlobal(_budget);
+        lock (_gate)
+        {
+            _disposed = true;
+            Marshal.FreeHGlobal(_block);
+        }
+    }
+
+    /// <summary>Sets a global C function whose upvalue is this VM's limit block.</summary>
+    private void Register(string name, LuaFunction function)
+    {
+        _lua.PushLightUserData(_block);
+        _lua.PushCClosure(function, 1);
+        _lua.SetGlobal(name);
     }
 
     private static byte[] CompileSandbox()
@@ -199,19 +242,19 @@ internal sealed class LuaVm : IDisposable
     /// <summary>lua_Alloc with a byte budget; returning null makes Lua raise "not enough memory" itself.</summary>
     private static IntPtr Allocate(IntPtr ud, IntPtr ptr, UIntPtr osize, UIntPtr nsize)
     {
-        var used = Marshal.ReadInt64(ud);
+        var used = Marshal.ReadInt64(ud, UsedOffset);
         var oldSize = ptr == IntPtr.Zero ? 0L : (long)osize;
         if (nsize == UIntPtr.Zero)
         {
             if (ptr != IntPtr.Zero)
             {
                 Marshal.FreeHGlobal(ptr);
-                Marshal.WriteInt64(ud, used - oldSize);
+                Marshal.WriteInt64(ud, UsedOffset, used - oldSize);
             }
             return IntPtr.Zero;
         }
         var delta = (long)nsize - oldSize;
-        if (delta > 0 && used + delta > Marshal.ReadInt64(ud, sizeof(long)))
+        if (delta > 0 && used + delta > Marshal.ReadInt64(ud, LimitOffset))
         {
             return IntPtr.Zero;
         }
@@ -224,15 +267,8 @@ internal sealed class LuaVm : IDisposable
         {
             return IntPtr.Zero;
         }
-        Marshal.WriteInt64(ud, used + delta);
+        Marshal.WriteInt64(ud, UsedOffset, used + delta);
         return block;
-    }
-
-    /// <summary><c>__rototo_clock()</c>: monotonic seconds, read by the sandbox's time limit.</summary>
-    private static int SecondsNow(IntPtr state)
-    {
-        Lua.FromIntPtr(state).PushNumber(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency);
-        return 1;
     }
 }
 

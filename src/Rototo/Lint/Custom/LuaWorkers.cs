@@ -5,8 +5,9 @@ namespace Rototo.Lint.Custom;
 
 /// <summary>
 /// Dedicated background threads that run Lua passes, one per processor, so that lint can run passes in parallel and
-/// never waits longer than the outer timeout (§10.1) for one: a pass still running after the timeout is abandoned on
-/// its thread (Lua cannot be interrupted inside a long C call) and a new thread takes that thread's place. Dedicated
+/// never waits longer than the outer timeout (§10.1) for one. A pass still running after the timeout is abandoned:
+/// its VM is cancelled (<see cref="LuaVm.Cancel"/>, which stops it at its next limit check, within a bounded call),
+/// a new thread takes its place at once, and the old thread ends when the cancelled pass has unwound. Dedicated
 /// threads keep blocked waits off the .NET thread pool.
 /// </summary>
 internal static class LuaWorkers
@@ -29,15 +30,18 @@ internal static class LuaWorkers
         return job;
     }
 
-    /// <summary>Called when a running job timed out: its thread is lost, so another one joins.</summary>
-    internal static void ReplaceStuckWorker() => StartWorker();
+    /// <summary>Called when a running job was abandoned: its thread ends after the job, so another one joins now.</summary>
+    internal static void ReplaceAbandonedWorker() => StartWorker();
 
     private static void StartWorker() =>
         new Thread(() =>
         {
             foreach (var job in Queue.GetConsumingEnumerable())
             {
-                job.Run();
+                if (!job.Run())
+                {
+                    return; // abandoned: a replacement thread already serves the queue
+                }
             }
         })
         { IsBackground = true, Name = "rototo-lua-lint" }.Start();
@@ -46,28 +50,72 @@ internal static class LuaWorkers
 /// <summary>A Lua pass queued on <see cref="LuaWorkers"/>.</summary>
 internal abstract class LuaJob
 {
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _startedAt;
+    private const int Running = 0;
+    private const int Finished = 1;
+    private const int Abandoned = 2;
 
-    /// <summary>Runs the job on the current worker thread.</summary>
-    public void Run()
+    [ThreadStatic]
+    private static LuaJob? t_current;
+
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private long _startedAt;
+    private int _state = Running;
+    private LuaVm? _vm;
+
+    /// <summary>The job running on this thread, if any: a <see cref="LuaVm"/> created by it attaches itself.</summary>
+    public static LuaJob? Current => t_current;
+
+    /// <summary>Runs the job on the current worker thread; false when it was abandoned while it ran.</summary>
+    public bool Run()
     {
         Volatile.Write(ref _startedAt, Stopwatch.GetTimestamp());
-        Execute();
+        t_current = this;
+        try
+        {
+            Execute();
+        }
+        finally
+        {
+            t_current = null;
+        }
+        var abandoned = Interlocked.CompareExchange(ref _state, Finished, Running) == Abandoned;
         _done.SetResult();
+        return !abandoned;
+    }
+
+    /// <summary>Records the VM the job runs in, so that abandoning the job cancels it.</summary>
+    public void Attach(LuaVm vm)
+    {
+        lock (_gate)
+        {
+            _vm = vm;
+            if (Volatile.Read(ref _state) == Abandoned)
+            {
+                vm.Cancel();
+            }
+        }
     }
 
     protected abstract void Execute();
 
-    /// <summary>Waits until the job finished, or until it has run for <paramref name="timeout"/> (time in the queue does not count); true when it finished.</summary>
+    /// <summary>
+    /// Waits until the job finished, or until it has run for <paramref name="timeout"/> (time in the queue does not
+    /// count); true when it finished. A job that runs out of time is abandoned: its VM is cancelled and its thread replaced.
+    /// </summary>
     protected bool WaitFinished(TimeSpan timeout)
     {
         while (!_done.Task.Wait(TimeSpan.FromMilliseconds(100)))
         {
             var started = Volatile.Read(ref _startedAt);
-            if (started != 0 && Stopwatch.GetElapsedTime(started) > timeout)
+            if (started != 0 && Stopwatch.GetElapsedTime(started) > timeout
+                && Interlocked.CompareExchange(ref _state, Abandoned, Running) == Running)
             {
-                LuaWorkers.ReplaceStuckWorker();
+                lock (_gate)
+                {
+                    _vm?.Cancel();
+                }
+                LuaWorkers.ReplaceAbandonedWorker();
                 return false;
             }
         }

@@ -1,25 +1,32 @@
 -- The sandbox of a custom lint VM (rototo.md §10.1). Runs first in every fresh VM, with all standard
 -- libraries open, and returns one driver function that the host calls with an operation number; the host
 -- never pushes strings or reads fields itself, so every allocation happens inside protected calls.
-local clock = __rototo_clock
-local sethook = debug.sethook
-local rawpcall, rawxpcall, error, type, tostring, select = pcall, xpcall, error, type, tostring, select
-local rawget, rawlen = rawget, rawlen
-local G = _G
+-- The host passes the limits (LuaLimits.cs) and provides two functions: expired() is true once the pass's
+-- time is up or the pass was cancelled; guard(op, ...) says whether a call into C may run (LuaCallGuard.cs).
+local MAX_INSTRUCTIONS, CHECK_EVERY = ...
+local expired, guard = __rototo_expired, __rototo_guard
+local sethook, metatable_of = debug.sethook, debug.getmetatable
+local rawpcall, rawxpcall, error, type, tostring, tonumber, select = pcall, xpcall, error, type, tostring, tonumber, select
+local rawget, rawlen, tointeger = rawget, rawlen, math.tointeger
+local G, string, table = _G, string, table
 local ipairs = ipairs
 
 local LIMIT = "custom lint exceeded Lua execution limits"
-local MAX_INSTRUCTIONS, HOOK_EVERY, MAX_SECONDS = 1000000, 1000, 2
-local started, counted, exceeded = clock(), 0, false
+local counted, exceeded = 0, false
+
+local function exceed()
+  exceeded = true
+  error(LIMIT, 0)
+end
 
 local function hook()
   if not exceeded then
-    counted = counted + HOOK_EVERY
-    exceeded = counted > MAX_INSTRUCTIONS or clock() - started > MAX_SECONDS
+    counted = counted + CHECK_EVERY
+    exceeded = counted > MAX_INSTRUCTIONS or expired()
   end
   if exceeded then error(LIMIT, 0) end
 end
-sethook(hook, "", HOOK_EVERY)
+sethook(hook, "", CHECK_EVERY)
 
 -- Once the limits are exceeded, no protected call may swallow the error (the libraries are base, table,
 -- string, utf8 and math, so pcall and xpcall are the only ways to catch it).
@@ -30,7 +37,70 @@ end
 pcall = function(...) return rethrow(rawpcall(...)) end
 xpcall = function(...) return rethrow(rawxpcall(...)) end
 
-for _, name in ipairs({ "os", "io", "package", "require", "dofile", "loadfile", "load", "collectgarbage", "debug", "coroutine", "__rototo_clock" }) do
+-- A C function runs to its end: neither the hook nor a cancellation reaches inside it. Those that can loop
+-- for long ask guard() first. Each wrapper calls the library function through a local of the same name, so
+-- argument errors read as they would without the wrapper ("bad argument #1 to 'find'").
+local function through(...) return ... end
+do
+  local find, match, gmatch, gsub, rep = string.find, string.match, string.gmatch, string.gsub, string.rep
+  -- The pattern matcher backtracks inside one call: refused when its worst case is over the per-call budget.
+  string.find = function(...)
+    if not guard(1, ...) then exceed() end
+    return through(find(...))
+  end
+  string.match = function(...)
+    if not guard(2, ...) then exceed() end
+    return through(match(...))
+  end
+  string.gmatch = function(...)
+    if not guard(3, ...) then exceed() end
+    return through(gmatch(...))
+  end
+  string.gsub = function(...)
+    if not guard(4, ...) then exceed() end
+    return through(gsub(...))
+  end
+  -- Repeating an empty string with an empty separator loops n times to build "": answered here.
+  string.rep = function(...)
+    local s, n, sep = ...
+    if s == "" and (sep == nil or sep == "") and tointeger(tonumber(n)) then return "" end
+    return through(rep(...))
+  end
+end
+do
+  local move, insert, remove, setmetatable = table.move, table.insert, table.remove, setmetatable
+  -- A border (#t) can be huge without the elements existing (t[1], t[2], t[4], ..., t[2^40]), and shifting
+  -- it is a loop in C, as is moving a huge range.
+  local function length(t)
+    if type(t) ~= "table" then return 0 end
+    local mt = metatable_of(t)
+    if mt ~= nil and rawget(mt, "__len") ~= nil then return #t end
+    return rawlen(t)
+  end
+  table.move = function(...)
+    if not guard(5, ...) then exceed() end
+    return through(move(...))
+  end
+  table.insert = function(...)
+    if select("#", ...) == 3 and not guard(0, length((...))) then exceed() end
+    return through(insert(...))
+  end
+  table.remove = function(...)
+    if select("#", ...) >= 2 and not guard(0, length((...))) then exceed() end
+    return through(remove(...))
+  end
+  -- Finalizers run with hooks switched off (during collection and when the VM closes), out of reach of
+  -- every limit: a table can never be marked for finalization.
+  G.setmetatable = function(...)
+    local _, mt = ...
+    if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+      error("bad argument #2 to 'setmetatable' (__gc metamethods are not allowed in custom lint)", 2)
+    end
+    return through(setmetatable(...))
+  end
+end
+
+for _, name in ipairs({ "os", "io", "package", "require", "dofile", "loadfile", "load", "collectgarbage", "debug", "coroutine", "__rototo_expired", "__rototo_guard" }) do
   G[name] = nil
 end
 -- print would write into the host's standard output (the LSP's JSON-RPC stream): output is discarded.

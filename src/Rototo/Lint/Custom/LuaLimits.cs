@@ -1,0 +1,37 @@
+namespace Rototo.Lint.Custom;
+
+/// <summary>
+/// Every limit of a custom lint pass (§10.1), in one place: the VM (<see cref="LuaVm"/>), the sandbox
+/// (<c>sandbox.lua</c>, which receives them when it starts), the call guards (<see cref="LuaCallGuard"/>) and the
+/// outer timeout (<see cref="CustomLint"/>) all read them here.
+/// </summary>
+internal static class LuaLimits
+{
+    /// <summary>Memory of one VM in bytes (§10.1: 16 MiB).</summary>
+    public const long MemoryBytes = 16 * 1024 * 1024;
+
+    /// <summary>Instructions one pass may run (§10.1: 1,000,000).</summary>
+    public const long Instructions = 1_000_000;
+
+    /// <summary>
+    /// How many instructions run between two checks of the limits. rototo checks every 1,000; checking every 100
+    /// counts the same total but notices an expired time limit or a cancelled pass ten times sooner.
+    /// </summary>
+    public const int CheckEvery = 100;
+
+    /// <summary>Time one pass may run inside the VM (§10.1: 2 s).</summary>
+    public static readonly TimeSpan Time = TimeSpan.FromSeconds(2);
+
+    /// <summary>Outer timeout of one pass, queueing excluded (§10.1: 2 s).</summary>
+    public static readonly TimeSpan OuterTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Most work one call into the string or table library may do, in steps of the pattern matcher (about a
+    /// nanosecond each): such a call runs in C, where neither the instruction hook nor a cancellation reaches it, so a
+    /// call whose worst case is larger is refused before it starts. 2.5 × 10⁸ steps take a few tenths of a second.
+    /// </summary>
+    public const double CallSteps = 2.5e8;
+
+    /// <summary>Pattern-matcher steps one element moved by <c>table.move</c>, <c>table.insert</c> or <c>table.remove</c> costs.</summary>
+    public const double StepsPerElement = 32;
+}

@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// One runtime server process (<c>cloud-runtimes run</c>) started with the arguments and environment a test chooses,
+/// its standard output and error collected line by line; killed on dispose.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ServerProcess(Process process, Uri endpoint)
+    {
+        _process = process;
+        Endpoint = endpoint;
+    }
+
+    public Uri Endpoint { get; }
+
+    public Process Process => _process;
+
+    /// <summary>Everything written to standard output and error so far.</summary>
+    public string Output => string.Join('\n', _lines);
+
+    /// <summary>Starts <c>run --port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
+    public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var port = RuntimeProcesses.FreePort();
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
+        server._process.OutputDataReceived += (_, e) => server.Collect(e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Waits until <c>/v1.0/healthz</c> answers; fails with the output when the process exits first.</summary>
+    public async Task WaitHealthyAsync(HttpClient http)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Endpoint, "v1.0/healthz"));
+                if ((int)response.StatusCode < 500)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            Assert.False(_process.HasExited || DateTime.UtcNow > deadline, $"the server did not come up:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until a line of output contains every one of <paramref name="parts"/>; returns it.</summary>
+    public async Task<string> WaitForLineAsync(TimeSpan timeout, params string[] parts)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var line = _lines.FirstOrDefault(l => parts.All(p => l.Contains(p, StringComparison.Ordinal)));
+            if (line is not null)
+            {
+                return line;
+            }
+            Assert.False(DateTime.UtcNow > deadline, $"no output line contains [{string.Join(", ", parts)}] after {timeout}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the output (all lines) contains every one of <paramref name="parts"/>.</summary>
+    public async Task WaitForOutputAsync(TimeSpan timeout, params string[] parts)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!parts.All(p => Output.Contains(p, StringComparison.Ordinal)))
+        {
+            Assert.False(DateTime.UtcNow > deadline, $"the output does not contain [{string.Join(", ", parts)}] after {timeout}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the server was still running after {timeout}:\n{Output}");
+        }
+        _process.WaitForExit(); // the output is complete only after this
+        return _process.ExitCode;
+    }
+
+    /// <summary>CPU time (user and system) the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
+    /// <summary>Ends the process at once (SIGKILL): nothing of it runs, no exit handler.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+    }
+}
