@@ -7,7 +7,8 @@ namespace CloudRuntimes.Components.Rototo;
 /// <summary>
 /// Creates <c>configuration.rototo</c> components. Metadata: <c>source</c> (required: a rototo workspace source,
 /// relative paths against the current directory), <c>refreshPeriodSeconds</c> (optional; default 30, 0 for no
-/// background refresh).
+/// background refresh), <c>defaultContext</c> (optional JSON object: the context every request's context is merged
+/// over; without it, the workspace's <c>contexts/default.json</c> when present).
 /// </summary>
 public sealed class RototoComponentFactory : IComponentFactory
 {
@@ -28,6 +29,15 @@ public sealed class RototoComponentFactory : IComponentFactory
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
+        System.Text.Json.Nodes.JsonObject? defaultContext;
+        try
+        {
+            defaultContext = RototoConfigurationStore.ParseDefaultContext(definition.Get("defaultContext"), $"component '{definition.Name}' metadata 'defaultContext'");
+        }
+        catch (global::Rototo.RototoException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, e.Message, e);
+        }
         var options = new RefreshOptions { Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds) };
         RefreshingWorkspace workspace;
         try
@@ -38,7 +48,7 @@ public sealed class RototoComponentFactory : IComponentFactory
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
         }
-        return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>());
+        return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>(), defaultContext);
     }
 }
 

@@ -9,15 +9,7 @@ namespace Rototo.Cli.Output;
 /// </summary>
 internal static class ContextArguments
 {
-    public static ResolveContext Build(IReadOnlyList<string> parts)
-    {
-        var merged = new JsonObject();
-        foreach (var part in parts)
-        {
-            Merge(merged, Parse(part));
-        }
-        return ResolveContext.From(merged);
-    }
+    public static ResolveContext Build(IReadOnlyList<string> parts) => ResolveContext.Merge(parts.Select(Parse));
 
     private static JsonObject Parse(string part)
     {
@@ -98,19 +90,4 @@ internal static class ContextArguments
     }
 
     /// <summary>Objects merge recursively; any other value replaces.</summary>
-    private static void Merge(JsonObject target, JsonObject source)
-    {
-        foreach (var (key, value) in source.ToList())
-        {
-            source.Remove(key);
-            if (value is JsonObject incoming && target[key] is JsonObject existing)
-            {
-                Merge(existing, incoming);
-            }
-            else
-            {
-                target[key] = value;
-            }
-        }
-    }
 }
