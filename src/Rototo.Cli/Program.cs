@@ -27,6 +27,7 @@ namespace Rototo.Cli
             root.Subcommands.Add(InspectCommand.Create(cli));
             root.Subcommands.Add(ShowCommand.Create(cli));
             root.Subcommands.Add(InitCommand.Create(cli));
+            root.Subcommands.Add(FixturesCommand.Create(cli));
             root.Subcommands.Add(LspCommand.Create());
 
             // @file is a context file (§6), not a response file.

@@ -88,6 +88,4 @@ internal static class ContextArguments
         }
         return node as JsonObject ?? throw new RototoException(RototoErrorCode.InvalidContext, "context JSON must be an object");
     }
-
-    /// <summary>Objects merge recursively; any other value replaces.</summary>
 }
