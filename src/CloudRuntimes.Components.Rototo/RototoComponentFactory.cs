@@ -29,7 +29,7 @@ public sealed class RototoComponentFactory : IComponentFactory
         {
             throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
-        System.Text.Json.Nodes.JsonObject? defaultContext;
+        global::Rototo.ResolveContext? defaultContext;
         try
         {
             defaultContext = RototoConfigurationStore.ParseDefaultContext(definition.Get("defaultContext"), $"component '{definition.Name}' metadata 'defaultContext'");

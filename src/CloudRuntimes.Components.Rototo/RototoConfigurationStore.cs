@@ -36,9 +36,9 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
     private readonly RefreshingWorkspace _workspace;
     private readonly string _name;
     private readonly ILogger _logger;
-    private readonly JsonObject? _defaultContext;
+    private readonly ResolveContext? _defaultContext;
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
-    private (Workspace Workspace, JsonObject? Context)? _workspaceDefault;
+    private WorkspaceDefault? _workspaceDefault;
 
     /// <summary>Creates the store over a refreshing workspace (disposed with the store).</summary>
     /// <param name="workspace">The workspace.</param>
@@ -46,7 +46,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
     /// <param name="logger">Logger.</param>
     /// <param name="defaultContext">The default context (lowest layer of every request's context); null to use the
     /// workspace's <see cref="DefaultContextFile"/> when it exists.</param>
-    public RototoConfigurationStore(RefreshingWorkspace workspace, string name, ILogger logger, JsonObject? defaultContext = null)
+    public RototoConfigurationStore(RefreshingWorkspace workspace, string name, ILogger logger, ResolveContext? defaultContext = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         _workspace = workspace;
@@ -112,12 +112,13 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
     }
 
     /// <summary>Builds a context from the default context and request metadata (see the class remarks).</summary>
-    internal static ResolveContext ContextFrom(JsonObject? defaults, IReadOnlyDictionary<string, string>? metadata)
+    internal static ResolveContext ContextFrom(ResolveContext? defaults, IReadOnlyDictionary<string, string>? metadata)
     {
         var layers = new List<JsonObject>();
         if (defaults is not null)
         {
-            layers.Add(defaults);
+            // A fresh node over the immutable default: concurrent requests never share a mutable JsonObject.
+            layers.Add(JsonObject.Create(defaults.Root)!);
         }
         if (metadata is not null && metadata.TryGetValue(ContextMetadataKey, out var json) && !string.IsNullOrWhiteSpace(json))
         {
@@ -149,7 +150,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
 
     /// <summary>Parses a default context (component metadata or file); null for blank text.</summary>
     /// <exception cref="RototoException">Not a JSON object.</exception>
-    internal static JsonObject? ParseDefaultContext(string? json, string what)
+    internal static ResolveContext? ParseDefaultContext(string? json, string what)
     {
         if (string.IsNullOrWhiteSpace(json))
         {
@@ -157,7 +158,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         }
         try
         {
-            return ResolveContext.FromJson(json).Root.Deserialize<JsonObject>();
+            return ResolveContext.FromJson(json);
         }
         catch (RototoException e)
         {
@@ -166,21 +167,24 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
     }
 
     /// <summary>The default context for resolutions on <paramref name="workspace"/>: the metadata one, else its file (read once per workspace).</summary>
-    private JsonObject? DefaultContext(Workspace workspace)
+    private ResolveContext? DefaultContext(Workspace workspace)
     {
         if (_defaultContext is not null)
         {
             return _defaultContext;
         }
-        if (_workspaceDefault is { } cached && ReferenceEquals(cached.Workspace, workspace))
+        if (Volatile.Read(ref _workspaceDefault) is { } cached && ReferenceEquals(cached.Workspace, workspace))
         {
             return cached.Context;
         }
         var path = Path.Combine(workspace.Root, DefaultContextFile);
         var context = File.Exists(path) ? ParseDefaultContext(File.ReadAllText(path), $"default context {DefaultContextFile}") : null;
-        _workspaceDefault = (workspace, context);
+        Volatile.Write(ref _workspaceDefault, new WorkspaceDefault(workspace, context));
         return context;
     }
+
+    /// <summary>The default context read from a workspace's file, remembered for that workspace (a refresh brings a new one).</summary>
+    private sealed record WorkspaceDefault(Workspace Workspace, ResolveContext? Context);
 
     private static JsonNode? ParseValue(string raw)
     {
