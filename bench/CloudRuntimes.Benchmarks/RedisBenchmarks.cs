@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Lock;
 using CloudRuntimes.PubSub;
@@ -47,7 +47,7 @@ public class RedisBenchmarks
         var metadata = new Dictionary<string, string> { ["redisHost"] = host };
         var builder = new CloudRuntimesBuilder("bench-" + _run).AddRedisComponents();
         builder.AddComponent("state", "state.redis", metadata).AddComponent("pubsub", "pubsub.redis", metadata).AddComponent("locks", "lock.redis", metadata);
-        _components = builder.Build();
+        _components = await builder.BuildAsync();
         _state = _components.GetStateStore("state");
         _pubsub = _components.GetPubSub("pubsub");
         _locks = _components.GetLockStore("locks");

@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.Lock;
 using CloudRuntimes.PubSub;
@@ -41,7 +41,7 @@ public class SqliteBenchmarks
     {
         var builder = new CloudRuntimesBuilder("bench", _directory).AddSqliteComponents();
         builder.AddComponent("state", "state.sqlite").AddComponent("pubsub", "pubsub.sqlite").AddComponent("locks", "lock.sqlite");
-        _components = builder.Build();
+        _components = await builder.BuildAsync();
         _state = _components.GetStateStore("state");
         _pubsub = _components.GetPubSub("pubsub");
         _locks = _components.GetLockStore("locks");

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.State;
 
@@ -26,7 +26,7 @@ internal sealed class InProcessOperations : IAsyncDisposable
     public static async Task<InProcessOperations> CreateAsync()
     {
         var data = Path.Combine(Path.GetTempPath(), "cr-load-inproc-" + Guid.NewGuid().ToString("N"));
-        var components = new CloudRuntimesBuilder(RuntimeProcess.AppId, data).AddSqliteComponents().AddComponent(HttpOperations.Store, "state.sqlite").Build();
+        var components = await new CloudRuntimesBuilder(RuntimeProcess.AppId, data).AddSqliteComponents().AddComponent(HttpOperations.Store, "state.sqlite").BuildAsync();
         var operations = new InProcessOperations(components, data);
         await operations._store.SaveAsync([new SaveStateItem(HttpOperations.PresavedKey, HttpOperations.PresavedValue)]);
         return operations;

@@ -50,7 +50,7 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
         }
         catch (HttpRequestException e)
         {
-            throw new CloudRuntimesException("ERR_RUNTIME_UNAVAILABLE", $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.RuntimeUnavailable, $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
         }
         return response;
     }
@@ -69,7 +69,7 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
             var (code, message) = ParseError(text);
             code ??= $"ERR_HTTP_{(int)response.StatusCode}";
             code = mapCode?.Invoke(response.StatusCode, code) ?? code;
-            throw new CloudRuntimesException(code, $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
+            throw new CloudRuntimesException(CloudRuntimesError.FromWire(code, (int)response.StatusCode), $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class ConfigurationClient
     {
         using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}/subscribe{Query(keys, metadata)}", null, cancellationToken).ConfigureAwait(false);
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        return json?["id"]?.GetValue<string>() ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.ConfigurationSubscribe, "the runtime returned no subscription id");
+        return json?["id"]?.GetValue<string>() ?? throw new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscribe, "the runtime returned no subscription id");
     }
 
     /// <summary>Ends a subscription.</summary>

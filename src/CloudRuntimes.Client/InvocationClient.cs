@@ -62,7 +62,7 @@ public sealed class InvocationClient
         var response = await InvokeMethodAsync(new InvocationRequest(appId, method, httpVerb, JsonSerializer.SerializeToUtf8Bytes(body, JsonSerializerOptions.Web), "application/json"), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is < 200 or >= 300)
         {
-            throw new CloudRuntimesException($"ERR_INVOKE_{response.StatusCode}", $"{appId}/{method} answered {response.StatusCode}: {System.Text.Encoding.UTF8.GetString(response.Body.Span)}");
+            throw new CloudRuntimesException(CloudRuntimesError.FromWire($"ERR_INVOKE_{response.StatusCode}", response.StatusCode), $"{appId}/{method} answered {response.StatusCode}: {System.Text.Encoding.UTF8.GetString(response.Body.Span)}");
         }
         return response.Body.Length == 0 ? default : JsonSerializer.Deserialize<TResponse>(response.Body.Span, JsonSerializerOptions.Web);
     }

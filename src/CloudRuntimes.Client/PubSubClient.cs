@@ -76,7 +76,7 @@ public sealed class PubSubClient
             {
                 return [.. failed.OfType<JsonObject>().Select(f => new BulkPublishFailure(f["entryId"]!.GetValue<string>(), f["error"]?.GetValue<string>() ?? ""))];
             }
-            throw new CloudRuntimesException(json?["errorCode"]?.GetValue<string>() ?? CloudRuntimesErrorCodes.PubSubPublish, json?["message"]?.GetValue<string>() ?? $"bulk publish failed with {(int)response.StatusCode}");
+            throw new CloudRuntimesException(CloudRuntimesError.FromWire(json?["errorCode"]?.GetValue<string>() ?? CloudRuntimesErrors.PubSubPublish.Code, (int)response.StatusCode), json?["message"]?.GetValue<string>() ?? $"bulk publish failed with {(int)response.StatusCode}");
         }
     }
 }

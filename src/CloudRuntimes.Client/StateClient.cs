@@ -226,7 +226,7 @@ public sealed class StateClient
         return json;
     }
 
-    private static string Conflict(HttpStatusCode status, string code) => status == HttpStatusCode.Conflict ? CloudRuntimesErrorCodes.StateETagMismatch : code;
+    private static string Conflict(HttpStatusCode status, string code) => status == HttpStatusCode.Conflict ? CloudRuntimesErrors.StateETagMismatch.Code : code;
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

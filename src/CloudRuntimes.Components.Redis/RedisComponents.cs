@@ -1,7 +1,9 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.PubSub;
 using CloudRuntimes.Components.State;
-using Microsoft.Extensions.Logging;
+using CloudRuntimes.Lock;
+using CloudRuntimes.PubSub;
+using CloudRuntimes.State;
 
 namespace CloudRuntimes.Components.Redis;
 
@@ -19,25 +21,53 @@ public static class RedisComponentsExtensions
     public static CloudRuntimesBuilder AddRedisComponents(this CloudRuntimesBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddFactory(new ComponentFactory()
-            .Add("state.redis", (d, c) =>
+        return builder
+            .AddFactory(new StateStoreFactory())
+            .AddFactory(new PubSubFactory())
+            .AddFactory(new LockStoreFactory());
+    }
+
+    private sealed class StateStoreFactory : IComponentFactory<IStateStore>
+    {
+        public string Type => "state.redis";
+
+        public IReadOnlyList<string> Capabilities(ComponentDefinition definition) => StateStoreBase.Capabilities;
+
+        public async ValueTask<IStateStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
+        {
+            var (connection, database) = await RedisConnection.ConnectAsync(definition).ConfigureAwait(false);
+            return new RedisStateStore(connection, database, definition.Get("keyPrefix") is { Length: > 0 } prefix ? prefix : context.AppId, definition.Name);
+        }
+    }
+
+    private sealed class PubSubFactory : IComponentFactory<IPubSub>
+    {
+        public string Type => "pubsub.redis";
+
+        public async ValueTask<IPubSub> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
+        {
+            var maxLength = definition.GetInt32("maxLenApprox", 0);
+            var (connection, database) = await RedisConnection.ConnectAsync(definition).ConfigureAwait(false);
+            try
             {
-                var (connection, database) = RedisConnection.Connect(d);
-                return new RedisStateStore(connection, database, d.Get("keyPrefix") is { Length: > 0 } prefix ? prefix : c.AppId, d.Name);
-            }, StateStoreBase.Capabilities)
-            .Add("pubsub.redis", (d, c) =>
+                return TopicLogPubSub.For(definition, context, () => new RedisStreamTopicLog(connection, database, context.AppId, maxLength > 0 ? maxLength : null));
+            }
+            catch
             {
-                var maxLength = d.GetInt32("maxLenApprox", 0);
-                return TopicLogPubSub.For(d, c, () =>
-                {
-                    var (connection, database) = RedisConnection.Connect(d);
-                    return new RedisStreamTopicLog(connection, database, c.AppId, maxLength > 0 ? maxLength : null);
-                });
-            })
-            .Add("lock.redis", (d, c) =>
-            {
-                var (connection, database) = RedisConnection.Connect(d);
-                return new RedisLockStore(connection, database, c.AppId, d.Name);
-            }));
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private sealed class LockStoreFactory : IComponentFactory<ILockStore>
+    {
+        public string Type => "lock.redis";
+
+        public async ValueTask<ILockStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
+        {
+            var (connection, database) = await RedisConnection.ConnectAsync(definition).ConfigureAwait(false);
+            return new RedisLockStore(connection, database, context.AppId, definition.Name);
+        }
     }
 }

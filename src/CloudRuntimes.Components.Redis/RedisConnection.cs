@@ -1,4 +1,3 @@
-using CloudRuntimes.Components.Hosting;
 using StackExchange.Redis;
 
 namespace CloudRuntimes.Components.Redis;
@@ -10,7 +9,7 @@ namespace CloudRuntimes.Components.Redis;
 /// </summary>
 internal static class RedisConnection
 {
-    public static (ConnectionMultiplexer Connection, IDatabase Database) Connect(ComponentDefinition definition)
+    public static async Task<(ConnectionMultiplexer Connection, IDatabase Database)> ConnectAsync(ComponentDefinition definition)
     {
         var options = new ConfigurationOptions
         {
@@ -24,12 +23,12 @@ internal static class RedisConnection
         };
         try
         {
-            var connection = ConnectionMultiplexer.Connect(options);
+            var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
             return (connection, connection.GetDatabase(definition.GetInt32("redisDB", 0)));
         }
         catch (RedisException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({definition.Type}) cannot connect to Redis at {definition.Get("redisHost")}: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.ResourceInvalid, $"{definition.SourceFile}{(definition.SourceFile is null ? "" : ": ")}component '{definition.Name}' ({definition.Type}) cannot connect to Redis at {definition.Get("redisHost")}: {e.Message}", e);
         }
     }
 }

@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Lock;
 using CloudRuntimes.Lock;
 using StackExchange.Redis;
@@ -45,7 +45,7 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
         }
     }
 
@@ -63,7 +63,7 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
         }
     }
 

@@ -66,7 +66,7 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
             }
             if (attempt == MaxAttempts)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateSave, $"state store {ComponentName}: keys {string.Join(", ", keys)} kept changing under concurrent writers; gave up after {MaxAttempts} attempts");
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateSave, $"state store {ComponentName}: keys {string.Join(", ", keys)} kept changing under concurrent writers; gave up after {MaxAttempts} attempts");
             }
         }
     }

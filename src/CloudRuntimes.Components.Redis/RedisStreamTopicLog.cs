@@ -86,6 +86,7 @@ internal sealed class RedisStreamTopicLog : ITopicLog
 
     private readonly ConnectionMultiplexer _connection;
     private readonly IDatabase _database;
+    private readonly string _consumerPrefix;
     private readonly string _consumer;
     private readonly int? _maxLength;
 
@@ -93,7 +94,8 @@ internal sealed class RedisStreamTopicLog : ITopicLog
     {
         _connection = connection;
         _database = database;
-        _consumer = $"{appId}-{Guid.NewGuid():N}";
+        _consumerPrefix = appId + "|";
+        _consumer = _consumerPrefix + ProcessIdentity.Current;
         _maxLength = maxLength;
     }
 
@@ -110,6 +112,10 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         await _database.StreamAddAsync(topic, fields, maxLength: _maxLength, useApproximateMaxLength: _maxLength is not null).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Creates the group when it does not exist; entries pending on a consumer of this app whose process is gone (killed on
+    /// this machine: <see cref="ProcessIdentity.IsGone"/>) become available at once instead of when their lease ends.
+    /// </summary>
     public async Task JoinAsync(string topic, string group, CancellationToken cancellationToken)
     {
         try
@@ -118,6 +124,25 @@ internal sealed class RedisStreamTopicLog : ITopicLog
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
+            await ReleaseGoneConsumersAsync(topic, group).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReleaseGoneConsumersAsync(string topic, string group)
+    {
+        var pending = await _database.StreamPendingAsync(topic, group).ConfigureAwait(false);
+        foreach (var consumer in pending.Consumers)
+        {
+            var name = consumer.Name.ToString();
+            if (!name.StartsWith(_consumerPrefix, StringComparison.Ordinal) || !ProcessIdentity.IsGone(name[_consumerPrefix.Length..]))
+            {
+                continue;
+            }
+            var entries = await _database.StreamPendingMessagesAsync(topic, group, consumer.PendingMessageCount, name).ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                await _database.HashSetAsync(AvailabilityKey(topic, group), entry.MessageId, 0).ConfigureAwait(false);
+            }
         }
     }
 

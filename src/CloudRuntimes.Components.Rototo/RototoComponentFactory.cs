@@ -1,4 +1,5 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Configuration;
 using Microsoft.Extensions.Logging;
 using Rototo.Refresh;
 
@@ -10,16 +11,16 @@ namespace CloudRuntimes.Components.Rototo;
 /// background refresh), <c>defaultContext</c> (optional JSON object: the context every request's context is merged
 /// over; without it, the workspace's <c>contexts/default.json</c> when present).
 /// </summary>
-public sealed class RototoComponentFactory : IComponentFactory
+public sealed class RototoComponentFactory : IComponentFactory<IConfigurationStore>
 {
     /// <summary>The component type name.</summary>
     public const string ConfigurationType = "configuration.rototo";
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Types { get; } = [ConfigurationType];
+    public string Type => ConfigurationType;
 
     /// <inheritdoc />
-    public object Create(ComponentDefinition definition, ComponentContext context)
+    public async ValueTask<IConfigurationStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(context);
@@ -27,7 +28,7 @@ public sealed class RototoComponentFactory : IComponentFactory
         var seconds = definition.GetInt32("refreshPeriodSeconds", 30);
         if (seconds < 0)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
         global::Rototo.ResolveContext? defaultContext;
         try
@@ -42,11 +43,11 @@ public sealed class RototoComponentFactory : IComponentFactory
         RefreshingWorkspace workspace;
         try
         {
-            workspace = RefreshingWorkspace.LoadAsync(source, options).GetAwaiter().GetResult();
+            workspace = await RefreshingWorkspace.LoadAsync(source, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (global::Rototo.RototoException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
         }
         return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>(), defaultContext);
     }

@@ -69,7 +69,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         catch (RototoException e)
         {
             return Task.FromException<IReadOnlyDictionary<string, ConfigurationItem>>(
-                new CloudRuntimesException(CloudRuntimesErrorCodes.ConfigurationGet, $"configuration store {_name}: {e.Message}", e));
+                new CloudRuntimesException(CloudRuntimesErrors.ConfigurationGet, $"configuration store {_name}: {e.Message}", e));
         }
     }
 
@@ -89,7 +89,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         }
         catch (RototoException e)
         {
-            return Task.FromException<string>(new CloudRuntimesException(CloudRuntimesErrorCodes.ConfigurationSubscribe, $"configuration store {_name}: {e.Message}", e));
+            return Task.FromException<string>(new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscribe, $"configuration store {_name}: {e.Message}", e));
         }
     }
 

@@ -1,6 +1,11 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.PubSub;
 using CloudRuntimes.Components.State;
+using CloudRuntimes.Database;
+using CloudRuntimes.Jobs;
+using CloudRuntimes.Lock;
+using CloudRuntimes.PubSub;
+using CloudRuntimes.State;
 using Microsoft.Extensions.Logging;
 
 namespace CloudRuntimes.Components.Sqlite;
@@ -22,12 +27,12 @@ public static class SqliteComponentsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         SqliteTelemetry.Register();
-        return builder.AddFactory(new ComponentFactory()
-            .Add("state.sqlite", (d, c) => new SqliteStateStore(SqliteSession.For(d, c), d.Get("tableName") is { Length: > 0 } table ? table : "state", d.Name), StateStoreBase.QueryableCapabilities)
-            .Add("pubsub.sqlite", (d, c) => TopicLogPubSub.For(d, c, () => new SqliteTopicLog(SqliteSession.For(d, c))))
-            .Add("lock.sqlite", (d, c) => new SqliteLockStore(SqliteSession.For(d, c), c.AppId, d.Name))
-            .Add("jobs.sqlite", (d, c) => new SqliteJobScheduler(SqliteSession.For(d, c), d.Name, c.LoggerFactory.CreateLogger<SqliteJobScheduler>()))
-            .Add("database.sqlite", (d, c) => new SqliteDatabase(SqliteSession.For(d, c), d.Name)));
+        return builder
+            .AddFactory(new StateStoreFactory())
+            .AddFactory(new PubSubFactory())
+            .AddFactory(new LockStoreFactory())
+            .AddFactory(new JobSchedulerFactory())
+            .AddFactory(new DatabaseFactory());
     }
 
     /// <summary>
@@ -36,5 +41,47 @@ public static class SqliteComponentsExtensions
     /// </summary>
     /// <param name="database">A database component.</param>
     /// <returns>The absolute file path, or null.</returns>
-    public static string? SqliteFilePathOf(this CloudRuntimes.Database.IDatabase database) => (database as SqliteDatabase)?.FilePath;
+    public static string? SqliteFilePathOf(this IDatabase database) => (database as SqliteDatabase)?.FilePath;
+
+    private sealed class StateStoreFactory : IComponentFactory<IStateStore>
+    {
+        public string Type => "state.sqlite";
+
+        public IReadOnlyList<string> Capabilities(ComponentDefinition definition) => StateStoreBase.QueryableCapabilities;
+
+        public ValueTask<IStateStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IStateStore>(new SqliteStateStore(SqliteSession.For(definition, context), definition.Get("tableName") is { Length: > 0 } table ? table : "state", definition.Name));
+    }
+
+    private sealed class PubSubFactory : IComponentFactory<IPubSub>
+    {
+        public string Type => "pubsub.sqlite";
+
+        public ValueTask<IPubSub> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IPubSub>(TopicLogPubSub.For(definition, context, () => new SqliteTopicLog(SqliteSession.For(definition, context))));
+    }
+
+    private sealed class LockStoreFactory : IComponentFactory<ILockStore>
+    {
+        public string Type => "lock.sqlite";
+
+        public ValueTask<ILockStore> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<ILockStore>(new SqliteLockStore(SqliteSession.For(definition, context), context.AppId, definition.Name));
+    }
+
+    private sealed class JobSchedulerFactory : IComponentFactory<IJobScheduler>
+    {
+        public string Type => "jobs.sqlite";
+
+        public ValueTask<IJobScheduler> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IJobScheduler>(new SqliteJobScheduler(SqliteSession.For(definition, context), definition.Name, context.LoggerFactory.CreateLogger<SqliteJobScheduler>()));
+    }
+
+    private sealed class DatabaseFactory : IComponentFactory<IDatabase>
+    {
+        public string Type => "database.sqlite";
+
+        public ValueTask<IDatabase> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IDatabase>(new SqliteDatabase(SqliteSession.For(definition, context), definition.Name));
+    }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Database;
 using Microsoft.Data.Sqlite;
 
@@ -105,7 +105,7 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
                 null => DBNull.Value,
                 bool b => b ? 1L : 0L,
                 int or long or float or double or string or byte[] => parameters[i]!,
-                var other => throw new CloudRuntimesException(CloudRuntimesErrorCodes.Database, $"database {_componentName}: parameter {i + 1} has unsupported type {other.GetType().Name}; use null, bool, long, double, string or byte[]"),
+                var other => throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: parameter {i + 1} has unsupported type {other.GetType().Name}; use null, bool, long, double, string or byte[]"),
             };
             command.Parameters.AddWithValue("?" + (i + 1).ToString(CultureInfo.InvariantCulture), value);
         }
@@ -113,7 +113,7 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
     }
 
     private CloudRuntimesException Failed(string sql, SqliteException e) =>
-        new(CloudRuntimesErrorCodes.Database, $"database {_componentName}: {e.Message} (statement: {(sql.Length > 200 ? sql[..200] + "…" : sql)})", e);
+        new(CloudRuntimesErrors.Database, $"database {_componentName}: {e.Message} (statement: {(sql.Length > 200 ? sql[..200] + "…" : sql)})", e);
 
     private sealed class Transaction(SqliteDatabase owner, SqliteConnection connection, SqliteTransaction transaction) : IDatabaseTransaction
     {
@@ -154,6 +154,6 @@ internal sealed class SqliteDatabase : IDatabase, IDisposable
         }
 
         private SqliteTransaction Active() =>
-            _finished ? throw new CloudRuntimesException(CloudRuntimesErrorCodes.Database, $"database {owner._componentName}: the transaction has already been committed or rolled back") : transaction;
+            _finished ? throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: the transaction has already been committed or rolled back") : transaction;
     }
 }

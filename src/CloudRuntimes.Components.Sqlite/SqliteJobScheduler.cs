@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Jobs;
 using CloudRuntimes.Jobs;
 using Microsoft.Data.Sqlite;
@@ -181,5 +181,5 @@ internal sealed class SqliteJobScheduler : IJobScheduler, IAsyncDisposable
         r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
         (byte[])r.GetValue(5));
 
-    private CloudRuntimesException Invalid(string message) => new(CloudRuntimesErrorCodes.JobInvalid, $"jobs {_componentName}: {message}");
+    private CloudRuntimesException Invalid(string message) => new(CloudRuntimesErrors.JobInvalid, $"jobs {_componentName}: {message}");
 }

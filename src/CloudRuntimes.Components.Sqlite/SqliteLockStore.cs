@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Lock;
 using CloudRuntimes.Lock;
 
@@ -42,7 +42,7 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
         }
     }
 

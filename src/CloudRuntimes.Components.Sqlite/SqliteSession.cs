@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using Microsoft.Data.Sqlite;
 
 namespace CloudRuntimes.Components.Sqlite;
@@ -43,7 +43,7 @@ internal sealed class SqliteSession : IDisposable
         var synchronous = (definition.Get("synchronous") is { Length: > 0 } mode ? mode : "FULL").ToUpperInvariant();
         if (synchronous is not ("OFF" or "NORMAL" or "FULL" or "EXTRA"))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'synchronous' must be OFF, NORMAL, FULL or EXTRA, got '{synchronous}'");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'synchronous' must be OFF, NORMAL, FULL or EXTRA, got '{synchronous}'");
         }
         try
         {
@@ -51,7 +51,7 @@ internal sealed class SqliteSession : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' ({definition.Type}) cannot open SQLite database '{builder.DataSource}': {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' ({definition.Type}) cannot open SQLite database '{builder.DataSource}': {e.Message}", e);
         }
     }
 

@@ -64,9 +64,20 @@ internal sealed class SqliteTopicLog : ITopicLog
                 leased INTEGER NOT NULL DEFAULT -1,
                 attempts INTEGER NOT NULL DEFAULT 0,
                 available_at INTEGER NOT NULL DEFAULT 0,
+                owner TEXT NULL,
                 PRIMARY KEY (topic, consumer_group));
             """);
         MoveFirstLayout();
+        AddLeaseOwners();
+    }
+
+    /// <summary>Files written before leases named their holder get the <c>owner</c> column (null: a lease of unknown holder, which runs out).</summary>
+    private void AddLeaseOwners()
+    {
+        if (_session.ExecuteScalar("SELECT 1 FROM pragma_table_info('pubsub_cursors') WHERE name = 'owner'") is null)
+        {
+            _session.Execute("ALTER TABLE pubsub_cursors ADD COLUMN owner TEXT NULL");
+        }
     }
 
     /// <summary>
@@ -193,15 +204,16 @@ internal sealed class SqliteTopicLog : ITopicLog
             {
                 Acknowledge(sql, topic, group, sequence);
             }
-            if (sql.QueryFirst("SELECT acknowledged, leased, attempts, available_at FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
-                r => new Cursor(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3)), topic, group) is not { } cursor)
+            if (sql.QueryFirst("SELECT acknowledged, leased, attempts, available_at, owner FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1",
+                r => new Cursor(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), r.GetInt64(3), r.IsDBNull(4) ? null : r.GetString(4)), topic, group) is not { } cursor)
             {
                 return [];
             }
             // Messages past the acknowledged cursor are never deleted, so a lease range means its first message is still there.
             var releasedAgain = cursor.LeasedThrough > cursor.Acknowledged;
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            if (releasedAgain && now < cursor.AvailableAt)
+            // A lease whose holder is gone (a killed process of this machine) is over at once; any other runs its course.
+            if (releasedAgain && now < cursor.AvailableAt && !(cursor.Owner != ProcessIdentity.Current && ProcessIdentity.IsGone(cursor.Owner)))
             {
                 return [];
             }
@@ -212,8 +224,8 @@ internal sealed class SqliteTopicLog : ITopicLog
                 return [];
             }
             var attempts = releasedAgain ? cursor.Attempts + 1 : 1;
-            sql.Execute("UPDATE pubsub_cursors SET leased = $p2, attempts = $p3, available_at = $p4 WHERE topic = $p0 AND consumer_group = $p1",
-                topic, group, messages[^1].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds);
+            sql.Execute("UPDATE pubsub_cursors SET leased = $p2, attempts = $p3, available_at = $p4, owner = $p5 WHERE topic = $p0 AND consumer_group = $p1",
+                topic, group, messages[^1].Seq, attempts, now + (long)leaseDuration.TotalMilliseconds, ProcessIdentity.Current);
             return [.. messages.Select((m, i) => new LeasedMessage(m.Message, i == 0 ? attempts : 1, m.Seq.ToString(CultureInfo.InvariantCulture)))];
         }, cancellationToken, Bookkeeping);
     }
@@ -231,7 +243,7 @@ internal sealed class SqliteTopicLog : ITopicLog
     /// <summary>Moves the group's cursor to a message under its lease and deletes what every group of the topic has acknowledged.</summary>
     private static int Acknowledge(SqliteSession.Statements sql, string topic, string group, long sequence)
     {
-        var updated = sql.Execute($"UPDATE pubsub_cursors SET acknowledged = $p2, leased = -1, attempts = 0 WHERE {IsLeased}", topic, group, sequence);
+        var updated = sql.Execute($"UPDATE pubsub_cursors SET acknowledged = $p2, leased = -1, attempts = 0, owner = NULL WHERE {IsLeased}", topic, group, sequence);
         if (updated > 0)
         {
             sql.Execute("DELETE FROM pubsub_log WHERE topic = $p0 AND seq <= (SELECT MIN(acknowledged) FROM pubsub_cursors WHERE topic = $p0)", topic);
@@ -248,7 +260,7 @@ internal sealed class SqliteTopicLog : ITopicLog
         }
         // Every earlier message of the topic was in this lease before it, so sequence - 1 is a valid acknowledged cursor.
         return _session.InTransactionAsync(sql => sql.Execute(
-            $"UPDATE pubsub_cursors SET acknowledged = $p2 - 1, leased = $p2, attempts = $p3, available_at = $p4 WHERE {IsLeased}",
+            $"UPDATE pubsub_cursors SET acknowledged = $p2 - 1, leased = $p2, attempts = $p3, available_at = $p4, owner = NULL WHERE {IsLeased}",
             topic, group, sequence, message.DeliveryAttempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken, Bookkeeping);
     }
 
@@ -282,5 +294,5 @@ internal sealed class SqliteTopicLog : ITopicLog
 /// <summary>An append waiting for the writer; <see cref="Stored"/> completes when it is durable.</summary>
 internal sealed record PendingAppend(string Topic, StoredMessage Message, TaskCompletionSource Stored);
 
-/// <summary>A consumer group's cursor row.</summary>
-internal sealed record Cursor(long Acknowledged, long LeasedThrough, int Attempts, long AvailableAt);
+/// <summary>A consumer group's cursor: acknowledged through, leased through, attempts of the first leased message, when the lease or retry delay ends, and who holds the lease (null: released, or of unknown holder).</summary>
+internal sealed record Cursor(long Acknowledged, long LeasedThrough, int Attempts, long AvailableAt, string? Owner);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudRuntimes;
+using CloudRuntimes.Host;
 using CloudRuntimes.Host.Hosting;
 
 var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
@@ -12,14 +13,17 @@ var components = new Option<string?>("--components-path", "--resources-path") { 
 var data = new Option<string>("--data") { Description = "Directory for the embedded back ends", DefaultValueFactory = _ => ".cloud-runtimes" };
 var configSource = new Option<string?>("--config-source") { Description = "A rototo workspace source served as the configuration store 'config'" };
 var maxBody = new Option<int>("--max-body-size") { Description = "Largest request body in MiB", DefaultValueFactory = _ => 4 };
+var sqlTimeout = new Option<double>("--sql-timeout") { Description = "Longest a SQL statement (database API, plugins) may run, in seconds", DefaultValueFactory = _ => 5 };
+var sqlMaxResult = new Option<int>("--sql-max-result") { Description = "Largest SQL query result in MiB (database API, plugins)", DefaultValueFactory = _ => 16 };
 var logLevel = new Option<string>("--log-level") { Description = "Log level: debug, info, warn or error", DefaultValueFactory = _ => "info" };
 logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
 var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as JSON, one object a line" };
 var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX plugins (*.wasm, *.vtx) served under their entrypoints" };
 var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
+var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints };
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -46,8 +50,14 @@ run.SetAction(async (parse, cancellationToken) =>
         ConfigSource = parse.GetValue(configSource),
         ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null,
         AppToken = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } appToken ? appToken : null,
-        MaxRequestBodySize = parse.GetValue(maxBody) * 1024L * 1024L,
+        Limits = new RuntimeLimits
+        {
+            MaxRequestBodySize = parse.GetValue(maxBody) * 1024L * 1024L,
+            SqlStatementTimeout = TimeSpan.FromSeconds(parse.GetValue(sqlTimeout)),
+            SqlMaxResultBytes = parse.GetValue(sqlMaxResult) * 1024L * 1024L,
+        },
         AppEndpoints = appEndpoints,
+        AllowedOrigins = (parse.GetValue(allowedOrigins) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         LogLevel = parse.GetValue(logLevel) switch { "debug" => LogLevel.Debug, "warn" => LogLevel.Warning, "error" => LogLevel.Error, _ => LogLevel.Information },
         LogAsJson = parse.GetValue(logAsJson),
         PluginsPath = parse.GetValue(plugins),
@@ -59,15 +69,15 @@ run.SetAction(async (parse, cancellationToken) =>
         await app.RunAsync(cancellationToken);
         return 0;
     }
-    catch (CloudRuntimesException e)
+    catch (Exception e) when (e is CloudRuntimesException or IOException or UnauthorizedAccessException)
     {
+        // Start-up errors (a bad component or resource file, a busy port, an unreadable folder) are one line, no stack trace.
         await Console.Error.WriteLineAsync($"error: {e.Message}");
         return 1;
     }
-    catch (IOException e)
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
     {
-        await Console.Error.WriteLineAsync($"error: {e.Message}");
-        return 1;
+        return 0;
     }
 });
 

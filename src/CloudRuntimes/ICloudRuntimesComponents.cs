@@ -19,31 +19,31 @@ public interface ICloudRuntimesComponents
     /// <summary>A state store.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateStoreNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateStoreNotFound"/>.</exception>
     IStateStore GetStateStore(string name);
 
     /// <summary>A pub/sub broker.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The broker.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.PubSubNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.PubSubNotFound"/>.</exception>
     IPubSub GetPubSub(string name);
 
     /// <summary>A configuration store.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ConfigurationStoreNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>.</exception>
     IConfigurationStore GetConfigurationStore(string name);
 
     /// <summary>A secret store.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.SecretStoreNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.SecretStoreNotFound"/>.</exception>
     ISecretStore GetSecretStore(string name);
 
     /// <summary>An output binding.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The binding.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ComponentNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ComponentNotFound"/>.</exception>
     IOutputBinding GetOutputBinding(string name);
 
     /// <summary>Input bindings by component name.</summary>
@@ -52,25 +52,25 @@ public interface ICloudRuntimesComponents
     /// <summary>A lock store.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.LockStoreNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.LockStoreNotFound"/>.</exception>
     ILockStore GetLockStore(string name);
 
     /// <summary>A file store.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The store.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ComponentNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ComponentNotFound"/>.</exception>
     IFileStore GetFileStore(string name);
 
     /// <summary>A database.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The database.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ComponentNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ComponentNotFound"/>.</exception>
     IDatabase GetDatabase(string name);
 
     /// <summary>A job scheduler.</summary>
     /// <param name="name">Component name.</param>
     /// <returns>The scheduler.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ComponentNotFound"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ComponentNotFound"/>.</exception>
     IJobScheduler GetJobScheduler(string name);
 }
 

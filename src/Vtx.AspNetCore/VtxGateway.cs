@@ -6,7 +6,8 @@ namespace Vtx.AspNetCore;
 
 /// <summary>
 /// Turns ASP.NET Core requests into plugin calls of a <see cref="VtxPluginHost"/> and plugin answers into HTTP
-/// responses, as vtx-core's gateway does (spec <c>vtx-plugins.md</c> §A.3, §A.6): memory buffers are served as
+/// responses, as vtx-core's gateway does (spec <c>vtx-plugins.md</c> §A.3, §A.6): routing and the plugin see the
+/// raw request path and query, as the client sent them (no percent-decoding); memory buffers are served as
 /// <c>application/json</c>, file buffers with their media type and HTTP range support on 200; a status-only answer
 /// has an empty body; host errors are <c>{"error": "..."}</c> with the host's status.
 /// </summary>
@@ -20,9 +21,8 @@ public static class VtxGateway
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        var query = request.QueryString.HasValue ? request.QueryString.Value![1..] : "";
-        var result = host.Handle(request.Method, request.Path.Value ?? "/", query);
+        var (path, query) = RequestTarget.Read(context);
+        var result = host.Handle(context.Request.Method, path, query);
         if (result.Error is not null)
         {
             await Results.Json(new { error = result.Error }, statusCode: result.Status).ExecuteAsync(context).ConfigureAwait(false);

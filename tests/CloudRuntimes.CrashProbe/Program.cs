@@ -1,11 +1,13 @@
 // A child process for the durability tests: it builds one component, then saves state items or publishes
 // messages in a loop, printing "ack <n>" after each call that returned. The test kills it (SIGKILL) at some point
-// and checks, from its own process, that every acknowledged item is there.
+// and checks, from its own process, that every acknowledged item is there. In "hold" mode it subscribes to the topic
+// "held" instead, prints "held <data>" when a message reaches its handler and never finishes handling it, so the
+// test can kill it while it holds the message's lease.
 //
-// Usage: CloudRuntimes.CrashProbe <state|pubsub> <component type> <data directory> [redisHost]
+// Usage: CloudRuntimes.CrashProbe <state|pubsub|hold> <component type> <data directory> [redisHost]
 using System.Globalization;
 using System.Text;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
@@ -13,15 +15,26 @@ using CloudRuntimes.State;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub> <component type> <data directory> [redisHost]");
+    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub|hold> <component type> <data directory> [redisHost]");
     return 2;
 }
 
 var metadata = args.Length > 3 ? new Dictionary<string, string> { ["redisHost"] = args[3] } : null;
 var builder = new CloudRuntimesBuilder("durability", args[2]).AddSqliteComponents().AddRedisComponents();
 builder.AddComponent("under-test", args[1], metadata);
-var components = builder.Build();
+var components = await builder.BuildAsync();
 Console.Out.Flush();
+if (args[0] == "hold")
+{
+    await using var subscription = await components.GetPubSub("under-test").SubscribeAsync(new TopicSubscription("held"), async (message, _) =>
+    {
+        Console.WriteLine("held " + Encoding.UTF8.GetString(message.Data.Span));
+        Console.Out.Flush();
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
+        return DeliveryStatus.Success;
+    });
+    await Task.Delay(Timeout.Infinite, CancellationToken.None);
+}
 for (var n = 1; ; n++)
 {
     var text = n.ToString(CultureInfo.InvariantCulture);

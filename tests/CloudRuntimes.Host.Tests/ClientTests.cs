@@ -27,7 +27,7 @@ public sealed class ClientTests(RuntimeProcesses runtime)
         var item = await client.State.GetAsync("statestore", key);
         Assert.NotNull(item);
         var conflict = await Assert.ThrowsAsync<CloudRuntimesException>(() => client.State.SaveValueAsync("statestore", key, new Order("o-1", 3), etag: item.ETag + "x"));
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, conflict.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, conflict.ErrorCode);
 
         await client.State.ExecuteTransactionAsync("statestore",
         [
@@ -67,7 +67,7 @@ public sealed class ClientTests(RuntimeProcesses runtime)
         Assert.Equal(UnlockStatus.LockDoesNotExist, await client.Lock.UnlockAsync("lockstore", new UnlockRequest(resource, "me")));
 
         var notFound = await Assert.ThrowsAsync<CloudRuntimesException>(() => client.Bindings.InvokeAsync("no-such-binding", new BindingRequest("create", "{}"u8.ToArray())));
-        Assert.Equal(CloudRuntimesErrorCodes.InvokeOutputBinding, notFound.ErrorCode); // as Dapr answers any output binding failure
+        Assert.Equal(CloudRuntimesErrors.InvokeOutputBinding.Code, notFound.ErrorCode); // as Dapr answers any output binding failure
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ClientTests(RuntimeProcesses runtime)
         Assert.Contains(await client.File.ListAsync("files", "client/"), f => f.Name == name && f.Size == 3);
         await client.File.DeleteAsync("files", name);
         var gone = await Assert.ThrowsAsync<CloudRuntimesException>(() => client.File.GetAsync("files", name));
-        Assert.Equal(CloudRuntimesErrorCodes.FileNotFound, gone.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FileNotFound.Code, gone.ErrorCode);
 
         var table = "c" + Guid.NewGuid().ToString("N");
         await client.Database.ExecuteAsync("database", $"CREATE TABLE {table} (v REAL)");

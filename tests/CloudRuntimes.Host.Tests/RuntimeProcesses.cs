@@ -74,7 +74,14 @@ public sealed class RuntimeProcesses : IAsyncLifetime
             args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
         args.AddRange(extraArgs);
-        var environment = new Dictionary<string, string> { [SecretName] = SecretValue, ["APP_API_TOKEN"] = "app-token" };
+        // The default secret store is DATA/secrets.json; the same name in the environment must not be what it serves.
+        Directory.CreateDirectory(dataDirectory);
+        var secrets = Path.Combine(dataDirectory, "secrets.json");
+        if (!File.Exists(secrets))
+        {
+            File.WriteAllText(secrets, $$"""{"{{SecretName}}": "{{SecretValue}}"}""");
+        }
+        var environment = new Dictionary<string, string> { [SecretName] = "from-the-environment", ["APP_API_TOKEN"] = "app-token" };
         if (apiToken is not null)
         {
             environment["DAPR_API_TOKEN"] = apiToken;
@@ -136,6 +143,32 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", assembly);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built at {path}", path);
+    }
+
+    /// <summary>Runs <c>cloud-runtimes</c> with <paramref name="args"/> until it exits (killed after 30 s) and returns what it printed.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"cloud-runtimes {string.Join(' ', args)} did not exit within 30 s");
+        }
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     /// <summary>The process of a runtime started by <see cref="StartRuntimeAsync"/>.</summary>

@@ -170,6 +170,15 @@ app.MapPost("/ticks", async (HttpRequest request) =>
     return Results.Ok();
 });
 
+// Any other request is recorded with its raw target (path and query exactly as it arrived), so tests can check
+// where the runtime sent a request whose path was hostile.
+app.MapFallback("{**path}", async (HttpContext context) =>
+{
+    var target = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget;
+    Record("other", target, await ReadAsync(context.Request), context.Request.Headers);
+    return Results.Ok();
+});
+
 app.MapGet("/received", () => Results.Json(new JsonArray([.. received.Select(r => (JsonNode)r.DeepClone())])));
 
 app.Run();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CloudRuntimes.Bindings;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Jobs;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +25,7 @@ public sealed class CronBinding : IInputBinding, IAsyncDisposable
     /// <param name="componentName">Component name.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="time">Clock; null for the system clock.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for an invalid schedule.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for an invalid schedule.</exception>
     public CronBinding(string schedule, string componentName, ILogger logger, TimeProvider? time = null)
     {
         try
@@ -34,7 +34,7 @@ public sealed class CronBinding : IInputBinding, IAsyncDisposable
         }
         catch (FormatException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{componentName}' (bindings.cron) metadata 'schedule': {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{componentName}' (bindings.cron) metadata 'schedule': {e.Message}", e);
         }
         _scheduleText = schedule;
         _componentName = componentName;

@@ -7,9 +7,9 @@ namespace CloudRuntimes.Components.Bindings;
 /// <c>bindings.http</c>: an output binding that sends HTTP requests to <c>url</c> (Dapr's HTTP binding).
 /// Operations are the HTTP verbs in lower case (<c>get</c>, <c>head</c>, <c>post</c>, <c>put</c>, <c>patch</c>,
 /// <c>delete</c>, <c>options</c>, <c>trace</c>) and <c>create</c> (= <c>post</c>). Request metadata <c>path</c>
-/// is appended to the URL; every other metadata item is sent as a request header (<c>Content-Type</c> sets the
+/// is appended to the URL's path (it never leaves the URL's host: see <see cref="Http.TargetUrl"/>); every other metadata item is sent as a request header (<c>Content-Type</c> sets the
 /// body's type). The response carries the body and metadata <c>statusCode</c> plus the response headers.
-/// A status outside 2xx fails with <see cref="CloudRuntimesErrorCodes.InvokeOutputBinding"/>.
+/// A status outside 2xx fails with <see cref="CloudRuntimesErrors.InvokeOutputBinding"/>.
 /// </summary>
 public sealed class HttpBinding : IOutputBinding, IDisposable
 {
@@ -34,12 +34,12 @@ public sealed class HttpBinding : IOutputBinding, IDisposable
     /// <param name="url">The base URL (absolute http or https).</param>
     /// <param name="componentName">Component name.</param>
     /// <param name="timeout">Response timeout; null for 100 s.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for a URL that is not absolute http(s).</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for a URL that is not absolute http(s).</exception>
     public HttpBinding(string url, string componentName, TimeSpan? timeout = null)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{componentName}' (bindings.http) metadata 'url' must be an absolute http(s) URL, got '{url}'");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{componentName}' (bindings.http) metadata 'url' must be an absolute http(s) URL, got '{url}'");
         }
         _baseUrl = parsed;
         _componentName = componentName;
@@ -55,7 +55,7 @@ public sealed class HttpBinding : IOutputBinding, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         if (!Verbs.TryGetValue(request.Operation, out var verb))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.NotSupported, $"http binding {_componentName}: operation '{request.Operation}' is not supported; use one of {string.Join(", ", Operations)}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.NotSupported, $"http binding {_componentName}: operation '{request.Operation}' is not supported; use one of {string.Join(", ", Operations)}");
         }
         var metadata = request.Metadata ?? new Dictionary<string, string>();
         using var message = new HttpRequestMessage(verb, Target(metadata.GetValueOrDefault("path")));
@@ -84,7 +84,7 @@ public sealed class HttpBinding : IOutputBinding, IDisposable
             var status = (int)response.StatusCode;
             if (status is < 200 or > 299)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.InvokeOutputBinding, $"http binding {_componentName}: {verb} {message.RequestUri} answered {status}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}");
+                throw new CloudRuntimesException(CloudRuntimesErrors.InvokeOutputBinding, $"http binding {_componentName}: {verb} {message.RequestUri} answered {status}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 500)))}");
             }
             var responseMetadata = response.Headers.Concat(response.Content.Headers)
                 .ToDictionary(h => h.Key, h => string.Join(", ", h.Value), StringComparer.OrdinalIgnoreCase);
@@ -93,13 +93,21 @@ public sealed class HttpBinding : IOutputBinding, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.InvokeOutputBinding, $"http binding {_componentName}: {verb} {message.RequestUri} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.InvokeOutputBinding, $"http binding {_componentName}: {verb} {message.RequestUri} failed: {e.Message}", e);
         }
     }
 
     /// <inheritdoc />
     public void Dispose() => _client.Dispose();
 
-    private Uri Target(string? path) =>
-        string.IsNullOrEmpty(path) ? _baseUrl : new Uri(_baseUrl.AbsoluteUri.TrimEnd('/') + "/" + path.TrimStart('/'));
+    /// <summary>The base URL, or the request's <c>path</c> (with its own query after <c>?</c>, as Dapr's binding allows) under it.</summary>
+    private Uri Target(string? path)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return _baseUrl;
+        }
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? Http.TargetUrl.Under(_baseUrl, path.TrimStart('/')) : Http.TargetUrl.Under(_baseUrl, path[..query].TrimStart('/'), path[query..]);
+    }
 }

@@ -59,12 +59,12 @@ public sealed class LocalStorageBinding : IOutputBinding
                 await _files.DeleteAsync(RequireFileName(metadata), cancellationToken).ConfigureAwait(false);
                 return new BindingResponse(null, new Dictionary<string, string>());
             default:
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.NotSupported, $"localstorage binding {_componentName}: operation '{request.Operation}' is not supported; use one of {string.Join(", ", Operations)}");
+                throw new CloudRuntimesException(CloudRuntimesErrors.NotSupported, $"localstorage binding {_componentName}: operation '{request.Operation}' is not supported; use one of {string.Join(", ", Operations)}");
         }
     }
 
     private string RequireFileName(IReadOnlyDictionary<string, string> metadata) =>
         metadata.GetValueOrDefault(FileNameKey) is { Length: > 0 } name
             ? name
-            : throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"localstorage binding {_componentName}: metadata '{FileNameKey}' is required");
+            : throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"localstorage binding {_componentName}: metadata '{FileNameKey}' is required");
 }

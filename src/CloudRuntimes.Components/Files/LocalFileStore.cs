@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Files;
 
 namespace CloudRuntimes.Components.Files;
@@ -7,7 +7,7 @@ namespace CloudRuntimes.Components.Files;
 /// <c>file.local</c>: a file store in a directory of the local file system. Names are relative '/'-separated
 /// paths confined to the root: absolute names, <c>..</c> segments and symbolic links whose target lies outside
 /// the root (at any depth, followed the way the operating system would) are refused with
-/// <see cref="CloudRuntimesErrorCodes.FilePathInvalid"/>. Writes go to a temporary file that is renamed into
+/// <see cref="CloudRuntimesErrors.FilePathInvalid"/>. Writes go to a temporary file that is renamed into
 /// place, so a failed or cancelled put leaves no partial file.
 /// </summary>
 public sealed class LocalFileStore : IFileStore
@@ -52,7 +52,7 @@ public sealed class LocalFileStore : IFileStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.File, $"file store {_componentName}: writing {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: writing {name} failed: {e.Message}", e);
         }
         finally
         {
@@ -73,11 +73,11 @@ public sealed class LocalFileStore : IFileStore
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.FileNotFound, $"file store {_componentName}: {name} does not exist", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.FileNotFound, $"file store {_componentName}: {name} does not exist", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.File, $"file store {_componentName}: reading {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: reading {name} failed: {e.Message}", e);
         }
     }
 
@@ -124,7 +124,7 @@ public sealed class LocalFileStore : IFileStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.File, $"file store {_componentName}: deleting {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: deleting {name} failed: {e.Message}", e);
         }
         return Task.FromResult(true);
     }
@@ -135,7 +135,7 @@ public sealed class LocalFileStore : IFileStore
     /// </summary>
     /// <param name="name">The file name.</param>
     /// <returns>The absolute path, every link on it resolved.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.FilePathInvalid"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.FilePathInvalid"/>.</exception>
     public string Resolve(string name)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Contains('\0', StringComparison.Ordinal))
@@ -189,5 +189,5 @@ public sealed class LocalFileStore : IFileStore
     private static FileEntry Entry(string name, FileInfo info) => new(name, info.Length, info.LastWriteTimeUtc);
 
     private CloudRuntimesException Invalid(string name, string why) =>
-        new(CloudRuntimesErrorCodes.FilePathInvalid, $"file store {_componentName}: name '{name}' is refused: {why}");
+        new(CloudRuntimesErrors.FilePathInvalid, $"file store {_componentName}: name '{name}' is refused: {why}");
 }

@@ -50,10 +50,13 @@ public sealed partial class JobSchedule
     public DateTimeOffset? NextAfter(DateTimeOffset after) =>
         _cron is null ? after + _period : _cron.GetNextOccurrence(after, TimeZoneInfo.Utc);
 
+    /// <summary>The longest duration accepted: Go's, 2^63 - 1 nanoseconds (about 292 years).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromTicks(long.MaxValue / 100);
+
     /// <summary>Parses a Go duration (<c>300ms</c>, <c>1.5h</c>, <c>2h45m</c>); units ns, us, µs, ms, s, m, h.</summary>
     /// <param name="text">The duration text.</param>
     /// <returns>The positive duration.</returns>
-    /// <exception cref="FormatException">Not a positive Go duration.</exception>
+    /// <exception cref="FormatException">Not a positive Go duration, or longer than <see cref="MaxDuration"/>.</exception>
     public static TimeSpan ParseDuration(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -75,6 +78,10 @@ public sealed partial class JobSchedule
                 "us" or "µs" => TimeSpan.TicksPerMicrosecond,
                 _ => 0.01,
             };
+        }
+        if (ticks > MaxDuration.Ticks)
+        {
+            throw new FormatException($"duration '{text}' is out of range (at most {MaxDuration.TotalHours:0}h, as Go's durations)");
         }
         return ticks >= 1 ? TimeSpan.FromTicks((long)ticks) : throw new FormatException($"duration '{text}' must be positive");
     }

@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Components.Lock;

@@ -8,21 +8,21 @@ public static class LockRequests
     /// <summary>Checks a try-lock request: resource and owner non-empty, expiry positive.</summary>
     /// <param name="request">The request.</param>
     /// <param name="componentName">Component name for the message.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> naming the field.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> naming the field.</exception>
     public static void Validate(TryLockRequest request, string componentName)
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request.ResourceId, request.LockOwner, componentName);
         if (request.ExpiryInSeconds <= 0)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"lock store {componentName}: expiryInSeconds must be positive, got {request.ExpiryInSeconds}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"lock store {componentName}: expiryInSeconds must be positive, got {request.ExpiryInSeconds}");
         }
     }
 
     /// <summary>Checks an unlock request: resource and owner non-empty.</summary>
     /// <param name="request">The request.</param>
     /// <param name="componentName">Component name for the message.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> naming the field.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> naming the field.</exception>
     public static void Validate(UnlockRequest request, string componentName)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -39,11 +39,11 @@ public static class LockRequests
     {
         if (string.IsNullOrEmpty(resourceId))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"lock store {componentName}: resourceId is empty");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"lock store {componentName}: resourceId is empty");
         }
         if (string.IsNullOrEmpty(owner))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"lock store {componentName}: lockOwner is empty");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"lock store {componentName}: lockOwner is empty");
         }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.PubSub;
 using CloudRuntimes.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -78,7 +78,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         var concurrency = definition.GetInt32("concurrency", 1);
         if (concurrency < 1)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata 'concurrency' must be at least 1, got {concurrency}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'concurrency' must be at least 1, got {concurrency}");
         }
         var scopes = TopicScopes.For(definition, context.AppId);
         return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency, scopes);
@@ -101,7 +101,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {request.Topic} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {request.Topic} failed: {e.Message}", e);
         }
         CloudRuntimesTelemetry.Operations.Add(1, new("block", "pubsub"), new("operation", "publish"), new("component", _componentName));
         Signal(request.Topic).Set();
@@ -116,7 +116,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         var duplicate = entries.GroupBy(e => e.EntryId).FirstOrDefault(g => g.Count() > 1 || string.IsNullOrEmpty(g.Key));
         if (duplicate is not null)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"bulk publish entry ids must be unique and non-empty: '{duplicate.Key}'");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"bulk publish entry ids must be unique and non-empty: '{duplicate.Key}'");
         }
         var failures = new List<BulkPublishFailure>();
         foreach (var entry in entries)
@@ -141,15 +141,15 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         ValidateTopic(subscription.Topic);
         if (!_scopes.MaySubscribe(subscription.Topic))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not subscribe to topic {subscription.Topic} (the component's topic scoping)");
+            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not subscribe to topic {subscription.Topic} (the component's topic scoping)");
         }
         if (subscription.MaxDeliveryAttempts < 1)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"subscription to {subscription.Topic}: MaxDeliveryAttempts must be at least 1");
         }
         if (subscription.MaxConcurrentDeliveries < 1)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"subscription to {subscription.Topic}: MaxConcurrentDeliveries must be at least 1");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"subscription to {subscription.Topic}: MaxConcurrentDeliveries must be at least 1");
         }
         await _log.JoinAsync(subscription.Topic, subscription.ConsumerGroup ?? _defaultGroup, cancellationToken).ConfigureAwait(false);
         var subscriber = new Subscriber(this, subscription, handler);
@@ -174,18 +174,14 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
         {
             return null;
         }
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"metadata {PubSubMetadata.TtlInSeconds} must be a positive integer, got '{text}'");
-        }
-        return DateTimeOffset.UtcNow.AddSeconds(seconds);
+        return DateTimeOffset.UtcNow + TimeToLive.Parse(text, allowNever: false, "publish");
     }
 
     private void EnsureMayPublish(string topic)
     {
         if (!_scopes.MayPublish(topic))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not publish to topic {topic} (the component's topic scoping)");
+            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubForbidden, $"pub/sub {_componentName}: app {_defaultGroup} may not publish to topic {topic} (the component's topic scoping)");
         }
     }
 
@@ -193,7 +189,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     {
         if (string.IsNullOrEmpty(topic))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, "topic name is empty");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "topic name is empty");
         }
     }
 

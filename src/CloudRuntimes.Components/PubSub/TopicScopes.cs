@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 
 namespace CloudRuntimes.Components.PubSub;
 
@@ -67,7 +67,7 @@ public sealed class TopicScopes
             var separator = entry.IndexOf('=', StringComparison.Ordinal);
             if (separator <= 0)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{definition.Name}' metadata '{key}': '{entry}' is not app=topic1,topic2");
+                throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata '{key}': '{entry}' is not app=topic1,topic2");
             }
             if (entry[..separator].Trim() == appId)
             {

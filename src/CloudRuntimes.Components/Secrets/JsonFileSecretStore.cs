@@ -18,7 +18,7 @@ public sealed class JsonFileSecretStore : ISecretStore
     /// <param name="nestedSeparator">Separator of nested key paths.</param>
     /// <param name="multiValued">Group secrets by top-level key.</param>
     /// <param name="componentName">Component name, for messages.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> naming the file when it is missing or not a JSON object.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> naming the file when it is missing or not a JSON object.</exception>
     public JsonFileSecretStore(string path, string nestedSeparator, bool multiValued, string componentName)
     {
         JsonElement root;
@@ -29,11 +29,11 @@ public sealed class JsonFileSecretStore : ISecretStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{componentName}' (secretstores.local.file): cannot read secrets file {path}: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{componentName}' (secretstores.local.file): cannot read secrets file {path}: {e.Message}", e);
         }
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{componentName}' (secretstores.local.file): secrets file {path} must hold a JSON object");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{componentName}' (secretstores.local.file): secrets file {path} must hold a JSON object");
         }
         _secrets = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
         if (multiValued)

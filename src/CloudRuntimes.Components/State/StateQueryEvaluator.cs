@@ -17,7 +17,7 @@ internal static class StateQueryEvaluator
         var offset = 0;
         if (query.Token is { } token && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state query: page token '{token}' was not given by this store");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state query: page token '{token}' was not given by this store");
         }
         var now = DateTimeOffset.UtcNow;
         var matches = new List<(string Key, StoredState State, JsonElement Value)>();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.State;
 
 namespace CloudRuntimes.Components.State;
@@ -103,7 +103,7 @@ public abstract class StateStoreBase : IStateStore
     {
         ArgumentNullException.ThrowIfNull(items);
         var operations = items.Select(StateOperation.ForUpsert).ToList();
-        return ApplyEachAsync(operations, "save", CloudRuntimesErrorCodes.StateSave, cancellationToken);
+        return ApplyEachAsync(operations, "save", CloudRuntimesErrors.StateSave, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -111,7 +111,7 @@ public abstract class StateStoreBase : IStateStore
     {
         ArgumentNullException.ThrowIfNull(items);
         var operations = items.Select(StateOperation.ForDelete).ToList();
-        return ApplyEachAsync(operations, "delete", CloudRuntimesErrorCodes.StateDelete, cancellationToken);
+        return ApplyEachAsync(operations, "delete", CloudRuntimesErrors.StateDelete, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -127,7 +127,7 @@ public abstract class StateStoreBase : IStateStore
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
             }
         });
     }
@@ -139,7 +139,7 @@ public abstract class StateStoreBase : IStateStore
     /// <param name="query">The query.</param>
     /// <param name="scan">Reads every record the store holds.</param>
     /// <returns>The page.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for a bad token.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token.</exception>
     protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -153,7 +153,7 @@ public abstract class StateStoreBase : IStateStore
             }
             catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
             }
             return StateQueryEvaluator.Run(query, records);
         });
@@ -173,7 +173,7 @@ public abstract class StateStoreBase : IStateStore
         });
 
     private CloudRuntimesException ReadFailed(string keys, Exception error) =>
-        new(CloudRuntimesErrorCodes.StateGet, $"state store {ComponentName}: reading {keys} failed: {error.Message}", error);
+        new(CloudRuntimesErrors.StateGet, $"state store {ComponentName}: reading {keys} failed: {error.Message}", error);
 
     private static IReadOnlyDictionary<string, StoredState> WithoutExpired(IReadOnlyDictionary<string, StoredState> stored)
     {
@@ -188,13 +188,13 @@ public abstract class StateStoreBase : IStateStore
         return stored;
     }
 
-    private Task ApplyEachAsync(List<StateOperation> operations, string operation, string failureCode, CancellationToken cancellationToken)
+    private Task ApplyEachAsync(List<StateOperation> operations, string operation, CloudRuntimesError failureCode, CancellationToken cancellationToken)
     {
         var planned = Validate(operations);
         return ComponentTelemetry.TraceAsync("state", operation, ComponentName, () => ApplyEachCoreAsync(planned, operation, failureCode, cancellationToken));
     }
 
-    private async Task ApplyEachCoreAsync(List<PlannedOperation> planned, string operation, string failureCode, CancellationToken cancellationToken)
+    private async Task ApplyEachCoreAsync(List<PlannedOperation> planned, string operation, CloudRuntimesError failureCode, CancellationToken cancellationToken)
     {
         var failures = new List<(string Key, Exception Error)>();
         foreach (var item in planned)
@@ -212,7 +212,7 @@ public abstract class StateStoreBase : IStateStore
         {
             return;
         }
-        var code = failures.All(f => f.Error is CloudRuntimesException { ErrorCode: CloudRuntimesErrorCodes.StateETagMismatch }) ? CloudRuntimesErrorCodes.StateETagMismatch : failureCode;
+        var code = failures.All(f => f.Error is CloudRuntimesException failure && failure.Error == CloudRuntimesErrors.StateETagMismatch) ? CloudRuntimesErrors.StateETagMismatch : failureCode;
         var reasons = failures.Select(f => f.Error is CloudRuntimesException ? f.Error.Message : $"state store {ComponentName}: key {f.Key}: {f.Error.Message}");
         throw new CloudRuntimesException(code, $"{operation} failed for {failures.Count} of {planned.Count} item(s): {string.Join("; ", reasons)}", failures[0].Error);
     }
@@ -239,7 +239,7 @@ public abstract class StateStoreBase : IStateStore
             }
             else
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: an operation has neither an upsert nor a delete");
+                throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: an operation has neither an upsert nor a delete");
             }
         }
         return planned;
@@ -255,14 +255,14 @@ public abstract class StateStoreBase : IStateStore
             view.TryGetValue(operation.Key, out var existing);
             if (!string.IsNullOrEmpty(operation.ETag) && existing?.ETag != operation.ETag)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateETagMismatch,
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateETagMismatch,
                     existing is null
                         ? $"state store {ComponentName}: ETag '{operation.ETag}' given for key {operation.Key}, which does not exist"
                         : $"state store {ComponentName}: ETag '{operation.ETag}' does not match the current ETag of key {operation.Key}");
             }
             if (string.IsNullOrEmpty(operation.ETag) && operation.Concurrency == StateConcurrency.FirstWrite && existing is not null && !operation.IsDelete)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrorCodes.StateETagMismatch, $"state store {ComponentName}: first-write: key {operation.Key} already exists and no ETag was given");
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateETagMismatch, $"state store {ComponentName}: first-write: key {operation.Key} already exists and no ETag was given");
             }
             if (operation.IsDelete)
             {
@@ -285,22 +285,18 @@ public abstract class StateStoreBase : IStateStore
         {
             return null;
         }
-        if (!long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < -1 || seconds == 0)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key {item.Key}: metadata {StateMetadata.TtlInSeconds} must be a positive number of seconds or -1, got '{text}'");
-        }
-        return seconds == -1 ? null : TimeSpan.FromSeconds(seconds);
+        return TimeToLive.Parse(text, allowNever: true, $"state store {ComponentName}: key {item.Key}");
     }
 
     private void ValidateKey(string key)
     {
         if (string.IsNullOrEmpty(key))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key is empty");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: key is empty");
         }
         if (key.Contains("||", StringComparison.Ordinal))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"state store {ComponentName}: key '{key}' must not contain '||'");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: key '{key}' must not contain '||'");
         }
     }
 

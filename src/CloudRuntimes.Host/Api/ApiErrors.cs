@@ -2,32 +2,14 @@ using System.Text.Json.Nodes;
 
 namespace CloudRuntimes.Host.Api;
 
-/// <summary>Dapr's error responses: <c>{"errorCode": "ERR_...", "message": "..."}</c> with Dapr's HTTP status per code.</summary>
+/// <summary>Dapr's error responses: <c>{"errorCode": "ERR_...", "message": "..."}</c> with the status of the error catalogue (<see cref="CloudRuntimesErrors"/>).</summary>
 internal static class ApiErrors
 {
-    public static int StatusOf(string errorCode) => errorCode switch
-    {
-        CloudRuntimesErrorCodes.MalformedRequest => 400,
-        CloudRuntimesErrorCodes.StateStoreNotFound => 400,
-        CloudRuntimesErrorCodes.StateETagMismatch => 409,
-        CloudRuntimesErrorCodes.StateETagInvalid => 400,
-        CloudRuntimesErrorCodes.PubSubNotFound => 404,
-        CloudRuntimesErrorCodes.PubSubForbidden => 403,
-        CloudRuntimesErrorCodes.SecretStoreNotFound => 401,
-        CloudRuntimesErrorCodes.ConfigurationStoreNotFound => 400,
-        CloudRuntimesErrorCodes.LockStoreNotFound => 400,
-        CloudRuntimesErrorCodes.ComponentNotFound => 404,
-        CloudRuntimesErrorCodes.FilePathInvalid => 400,
-        CloudRuntimesErrorCodes.FileNotFound => 404,
-        CloudRuntimesErrorCodes.JobInvalid => 400,
-        CloudRuntimesErrorCodes.JobNotFound => 404,
-        _ => 500,
-    };
+    /// <summary>The error body with the entry's HTTP status, or <paramref name="status"/> where the status comes from elsewhere (a plugin's answer, Kestrel's).</summary>
+    public static IResult Result(CloudRuntimesError error, string message, int? status = null) =>
+        Results.Json(new JsonObject { ["errorCode"] = error.Code, ["message"] = message }, statusCode: status ?? error.HttpStatus);
 
-    public static IResult Result(string errorCode, string message, int? status = null) =>
-        Results.Json(new JsonObject { ["errorCode"] = errorCode, ["message"] = message }, statusCode: status ?? StatusOf(errorCode));
+    public static IResult Result(CloudRuntimesException error) => Result(error.Error, error.Message);
 
-    public static IResult Result(CloudRuntimesException error) => Result(error.ErrorCode, error.Message);
-
-    public static IResult Malformed(string message) => Result(CloudRuntimesErrorCodes.MalformedRequest, message);
+    public static IResult Malformed(string message) => Result(CloudRuntimesErrors.MalformedRequest, message);
 }

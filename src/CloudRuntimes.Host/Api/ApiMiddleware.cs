@@ -1,34 +1,27 @@
-using CloudRuntimes.Host.Hosting;
 using Vtx.AspNetCore;
-using Vtx.Host.Lifecycle;
+using CloudRuntimes.Host.Plugins;
 
 namespace CloudRuntimes.Host.Api;
 
 /// <summary>
-/// Cross-cutting API rules: the <c>dapr-api-token</c> check and, with <c>--plugin-auth</c>, the plugins' <c>authenticate</c>
-/// chain (both except health checks); errors as Dapr error bodies —
+/// Cross-cutting API rules (after the <see cref="Security.RequestPolicy"/>): with <c>--plugin-auth</c>, the plugins'
+/// <c>authenticate</c> chain (except health checks); errors as Dapr error bodies —
 /// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
 /// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
 /// </summary>
-internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginAuthentication pluginAuthentication, ILogger<ApiMiddleware> logger)
+internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginService plugins, ILogger<ApiMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
         var isHealthCheck = context.Request.Path.StartsWithSegments("/v1.0/healthz");
-        if (options.ApiToken is { } token && !isHealthCheck && context.Request.Headers["dapr-api-token"] != token)
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            context.Response.ContentType = "text/plain";
-            await context.Response.WriteAsync("invalid api token");
-            return;
-        }
         var isApi = context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
-        if (pluginAuthentication.Plugins is { } plugins && isApi && !isHealthCheck)
+        if (options.PluginAuth && plugins.Plugins is { } host && isApi && !isHealthCheck)
         {
-            var auth = VtxGateway.Authenticate(plugins, context.Request);
+            var auth = VtxGateway.Authenticate(host, context.Request);
             if (auth.User is null)
             {
-                await ApiErrors.Result("ERR_UNAUTHORIZED", $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
+                // The plugins' chain decides the status (401 when every plugin passed).
+                await ApiErrors.Result(CloudRuntimesErrors.Unauthorized, $"no plugin authenticated the request (status {auth.Status})", auth.Status).ExecuteAsync(context);
                 return;
             }
         }
@@ -36,13 +29,18 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
         {
             await next(context);
         }
+        catch (CloudRuntimesException e) when (!context.Response.HasStarted && e.InnerException is BadHttpRequestException bad)
+        {
+            // A component failed because the request body could not be read (too large, cut off): the request's failure.
+            await BadRequestAsync(context, bad);
+        }
         catch (CloudRuntimesException e) when (!context.Response.HasStarted)
         {
             await ApiErrors.Result(e).ExecuteAsync(context);
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
-            await ApiErrors.Result(CloudRuntimesErrorCodes.MalformedRequest, e.Message, e.StatusCode).ExecuteAsync(context);
+            await BadRequestAsync(context, e);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -53,10 +51,12 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
 #pragma warning restore CA1031
         {
             logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
-            await ApiErrors.Result("ERR_INTERNAL", $"internal error: {e.Message}", 500).ExecuteAsync(context);
+            await ApiErrors.Result(CloudRuntimesErrors.Internal, $"internal error: {e.Message}").ExecuteAsync(context);
         }
     }
-}
 
-/// <summary>The plugin host whose <c>authenticate</c> chain guards the API (<c>--plugin-auth</c>), or null when the API is not guarded.</summary>
-internal sealed record PluginAuthentication(VtxPluginHost? Plugins);
+    private static Task BadRequestAsync(HttpContext context, BadHttpRequestException e) =>
+        e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? ApiErrors.Result(CloudRuntimesErrors.PayloadTooLarge, e.Message).ExecuteAsync(context)
+            : ApiErrors.Result(CloudRuntimesErrors.MalformedRequest, e.Message, e.StatusCode).ExecuteAsync(context);
+}

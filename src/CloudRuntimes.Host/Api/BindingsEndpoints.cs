@@ -33,7 +33,7 @@ internal static class BindingsEndpoints
             catch (CloudRuntimesException e)
             {
                 // Dapr answers every failure of an output binding (unknown binding or operation included) the same way.
-                return ApiErrors.Result(CloudRuntimesErrorCodes.InvokeOutputBinding, e.Message, 500);
+                return ApiErrors.Result(CloudRuntimesErrors.InvokeOutputBinding, e.Message);
             }
             RequestMetadata.WriteHeaders(response, result.Metadata);
             return result.Data is { Length: > 0 } bytes ? Results.Bytes(bytes.ToArray(), "application/json") : Results.NoContent();

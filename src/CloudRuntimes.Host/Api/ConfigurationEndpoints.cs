@@ -40,15 +40,15 @@ internal static class ConfigurationEndpoints
         return items.Count == 0 ? Results.NoContent() : Results.Json(ToJson(items));
     }
 
-    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, AppClient app, CancellationToken cancellationToken)
+    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, AppClient app, ILogger<AppClient> logger, CancellationToken cancellationToken)
     {
         var configuration = components.GetConfigurationStore(store);
         if (!app.Configured)
         {
-            return ApiErrors.Result("ERR_APP_CHANNEL_NIL", "app channel not initialized: start the runtime with --app-port to receive configuration updates", 500);
+            return ApiErrors.Result(CloudRuntimesErrors.AppChannelNil, "app channel not initialized: start the runtime with --app-port to receive configuration updates");
         }
         var keys = request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!).ToList();
-        var id = await configuration.SubscribeAsync(keys, RequestMetadata.From(request), (update, token) => app.SendConfigurationUpdateAsync(store, update, token), cancellationToken);
+        var id = await configuration.SubscribeAsync(keys, RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(app, store, update, logger, token), cancellationToken);
         return Results.Json(new JsonObject { ["id"] = id });
     }
 

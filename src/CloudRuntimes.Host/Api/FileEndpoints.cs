@@ -44,7 +44,7 @@ internal static class FileEndpoints
         routes.MapDelete("/v1.0-alpha1/files/{store}/{**name}", async (string store, string name, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
             await components.GetFileStore(store).DeleteAsync(FileName(name), cancellationToken)
                 ? Results.NoContent()
-                : ApiErrors.Result(CloudRuntimesErrorCodes.FileNotFound, $"file {FileName(name)} not found in {store}"));
+                : ApiErrors.Result(CloudRuntimesErrors.FileNotFound, $"file {FileName(name)} not found in {store}"));
     }
 
     private static string FileName(string routeValue) => routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);

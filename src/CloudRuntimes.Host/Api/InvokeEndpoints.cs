@@ -36,7 +36,7 @@ internal static class InvokeEndpoints
     {
         if (string.IsNullOrEmpty(method))
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: method name not provided", 400);
+            return ApiErrors.Result(CloudRuntimesErrors.DirectInvokeNoMethod, $"failed to invoke, id: {appId}, err: method name not provided");
         }
         // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
         var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
@@ -44,7 +44,7 @@ internal static class InvokeEndpoints
             : app.ResolveApp(appId);
         if (target is null)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.DirectInvoke, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)", 404);
+            return ApiErrors.Result(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)");
         }
         await app.ForwardAsync(target, "/" + method, context);
         return Results.Empty;

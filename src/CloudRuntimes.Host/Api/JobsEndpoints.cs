@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
+using CloudRuntimes.Components.Jobs;
 using CloudRuntimes.Jobs;
 
 namespace CloudRuntimes.Host.Api;
@@ -9,9 +10,6 @@ namespace CloudRuntimes.Host.Api;
 /// <summary>Dapr jobs API: <c>/v1.0-alpha1/jobs/{name}</c> (and <c>/v1.0/jobs/{name}</c>) POST, GET, DELETE; jobs fire to the app at <c>/job/{name}</c>.</summary>
 internal static class JobsEndpoints
 {
-    /// <summary>The scheduler component the jobs API uses.</summary>
-    public const string SchedulerName = "jobs";
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
@@ -24,7 +22,7 @@ internal static class JobsEndpoints
 
     private static async Task<IResult> ScheduleAsync(string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        var scheduler = components.GetJobScheduler(SchedulerName);
+        var scheduler = components.GetJobScheduler(ComponentNames.Jobs);
         var (body, error) = await ApiJson.ReadAsync<JobBody>(request, cancellationToken);
         if (error is not null)
         {
@@ -38,7 +36,7 @@ internal static class JobsEndpoints
         }
         catch (FormatException e)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.JobInvalid, $"job {name}: {e.Message}");
+            return ApiErrors.Result(CloudRuntimesErrors.JobInvalid, $"job {name}: {e.Message}");
         }
         var data = body.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
         var overwrite = !string.Equals(request.Query["overwrite"], "false", StringComparison.OrdinalIgnoreCase);
@@ -48,17 +46,17 @@ internal static class JobsEndpoints
 
     private static async Task<IResult> GetAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        var job = await components.GetJobScheduler(SchedulerName).GetAsync(name, cancellationToken);
+        var job = await components.GetJobScheduler(ComponentNames.Jobs).GetAsync(name, cancellationToken);
         if (job is null)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.JobNotFound, $"job {name} not found");
+            return ApiErrors.Result(CloudRuntimesErrors.JobNotFound, $"job {name} not found");
         }
         return Results.Json(ToJson(job));
     }
 
     private static async Task<IResult> DeleteAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
     {
-        await components.GetJobScheduler(SchedulerName).DeleteAsync(name, cancellationToken);
+        await components.GetJobScheduler(ComponentNames.Jobs).DeleteAsync(name, cancellationToken);
         return Results.NoContent();
     }
 
@@ -89,6 +87,7 @@ internal static class JobsEndpoints
     }
 
     /// <summary>RFC 3339 time, Go duration (<c>10s</c>, <c>1h30m</c>) or ISO 8601 duration (<c>PT10S</c>) from now.</summary>
+    /// <exception cref="FormatException">None of these, or a time past year 9999.</exception>
     internal static DateTimeOffset? Time(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -99,51 +98,15 @@ internal static class JobsEndpoints
         {
             return time;
         }
-        if (text.StartsWith('P'))
+        try
         {
-            return DateTimeOffset.UtcNow + XmlConvert.ToTimeSpan(text);
+            return DateTimeOffset.UtcNow + (text.StartsWith('P') ? XmlConvert.ToTimeSpan(text) : JobSchedule.ParseDuration(text));
         }
-        return DateTimeOffset.UtcNow + GoDuration.Parse(text);
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            throw new FormatException($"'{text}' is out of range", e);
+        }
     }
 
     internal sealed record JobBody(string? Schedule, string? DueTime, int? Repeats, string? Ttl, JsonElement? Data);
-}
-
-/// <summary>Go-style durations: a sequence of number+unit (<c>ns</c>, <c>us</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>), e.g. <c>1h30m</c>.</summary>
-internal static class GoDuration
-{
-    public static TimeSpan Parse(string text)
-    {
-        var total = TimeSpan.Zero;
-        var i = 0;
-        while (i < text.Length)
-        {
-            var start = i;
-            while (i < text.Length && (char.IsAsciiDigit(text[i]) || text[i] == '.'))
-            {
-                i++;
-            }
-            if (start == i)
-            {
-                throw new FormatException($"invalid duration '{text}'");
-            }
-            var number = double.Parse(text.AsSpan(start, i - start), CultureInfo.InvariantCulture);
-            var unitStart = i;
-            while (i < text.Length && char.IsAsciiLetter(text[i]))
-            {
-                i++;
-            }
-            total += text[unitStart..i] switch
-            {
-                "h" => TimeSpan.FromHours(number),
-                "m" => TimeSpan.FromMinutes(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "us" or "µs" => TimeSpan.FromMicroseconds(number),
-                "ns" => TimeSpan.FromTicks((long)(number / 100)),
-                _ => throw new FormatException($"invalid duration '{text}'"),
-            };
-        }
-        return total;
-    }
 }

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Host.AppChannel;
-using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -10,30 +8,30 @@ internal static class MetadataEndpoints
 {
     public const string RuntimeVersion = "1.0.0";
 
-    private static readonly ConcurrentDictionary<string, string> Extended = new(StringComparer.Ordinal);
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1.0/healthz", (string? appid, AppSubscriptions subscriptions, RuntimeOptions options) =>
             !string.IsNullOrEmpty(appid) && appid != options.AppId
-                ? ApiErrors.Result("ERR_HEALTH_APPID_NOT_MATCH", $"app id {appid} does not match this runtime's app id {options.AppId}", 500)
-                : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result("ERR_HEALTH_NOT_READY", "runtime is not ready: the app channel is not initialised", 500));
+                ? ApiErrors.Result(CloudRuntimesErrors.HealthAppIdMismatch, $"app id {appid} does not match this runtime's app id {options.AppId}")
+                : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result(CloudRuntimesErrors.HealthNotReady, "runtime is not ready: the app channel is not initialised"));
         routes.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         routes.MapPost("/v1.0/shutdown", (IHostApplicationLifetime lifetime) =>
         {
             lifetime.StopApplication();
             return Results.NoContent();
         });
-        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request) =>
+        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, ExtendedMetadata metadata, RuntimeOptions options, CancellationToken cancellationToken) =>
         {
-            using var reader = new StreamReader(request.Body);
-            Extended[key] = await reader.ReadToEndAsync();
+            // Read no more than the value limit allows, so an oversized value is refused without being held.
+            var buffer = new byte[options.Limits.MaxMetadataValueBytes + 1];
+            var length = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+            metadata.Set(key, buffer.AsSpan(0, length));
             return Results.NoContent();
         });
-        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions) =>
+        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions, ExtendedMetadata extendedMetadata) =>
         {
             var extended = new JsonObject();
-            foreach (var (key, value) in Extended.OrderBy(e => e.Key, StringComparer.Ordinal))
+            foreach (var (key, value) in extendedMetadata.All)
             {
                 extended[key] = value;
             }

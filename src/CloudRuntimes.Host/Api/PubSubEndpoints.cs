@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudRuntimes.Host.Hosting;
+using CloudRuntimes.Host.Events;
 using CloudRuntimes.PubSub;
 
 namespace CloudRuntimes.Host.Api;
@@ -20,7 +20,7 @@ internal static class PubSubEndpoints
         var broker = components.GetPubSub(pubsub);
         if (string.IsNullOrEmpty(topic))
         {
-            return ApiErrors.Result("ERR_TOPIC_NAME_EMPTY", "topic is empty", 404);
+            return ApiErrors.Result(CloudRuntimesErrors.TopicNameEmpty, "topic is empty");
         }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
@@ -40,7 +40,7 @@ internal static class PubSubEndpoints
         var broker = components.GetPubSub(pubsub);
         if (string.IsNullOrEmpty(topic))
         {
-            return ApiErrors.Result("ERR_TOPIC_NAME_EMPTY", "topic is empty", 404);
+            return ApiErrors.Result(CloudRuntimesErrors.TopicNameEmpty, "topic is empty");
         }
         var (entries, error) = await ApiJson.ReadAsync<List<BulkEntryBody>>(request, cancellationToken);
         if (error is not null)
@@ -77,7 +77,7 @@ internal static class PubSubEndpoints
         return Results.Json(new JsonObject
         {
             ["failedEntries"] = new JsonArray([.. failures.Select(f => (JsonNode)new JsonObject { ["entryId"] = f.EntryId, ["error"] = f.Error })]),
-            ["errorCode"] = CloudRuntimesErrorCodes.PubSubPublish,
+            ["errorCode"] = CloudRuntimesErrors.PubSubPublish.Code,
         }, statusCode: 500);
     }
 

@@ -41,10 +41,10 @@ internal static class StateEndpoints
             {
                 await stateStore.SaveAsync(saves, cancellationToken);
             }
-            catch (CloudRuntimesException e) when (e.ErrorCode == CloudRuntimesErrorCodes.StateETagMismatch)
+            catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
             {
                 // Dapr answers an ETag mismatch on save with 409 and ERR_STATE_SAVE.
-                return ApiErrors.Result(CloudRuntimesErrorCodes.StateSave, e.Message, 409);
+                return ApiErrors.Result(CloudRuntimesErrors.StateSaveConflict, e.Message);
             }
         }
         return Results.NoContent();
@@ -104,7 +104,7 @@ internal static class StateEndpoints
     {
         if (components.GetStateStore(store) is not IQueryableStateStore queryable)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.StateQuery, $"state store {store} does not support the query API", 500);
+            return ApiErrors.Result(CloudRuntimesErrors.StateQuery, $"state store {store} does not support the query API");
         }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
@@ -132,9 +132,9 @@ internal static class StateEndpoints
         {
             await stateStore.DeleteAsync([new DeleteStateItem(key, etag, Concurrency(request.Query["concurrency"]), RequestMetadata.From(request))], cancellationToken);
         }
-        catch (CloudRuntimesException e) when (e.ErrorCode == CloudRuntimesErrorCodes.StateETagMismatch)
+        catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
         {
-            return ApiErrors.Result(CloudRuntimesErrorCodes.StateDelete, e.Message, 409);
+            return ApiErrors.Result(CloudRuntimesErrors.StateDeleteConflict, e.Message);
         }
         return Results.NoContent();
     }
@@ -166,7 +166,7 @@ internal static class StateEndpoints
                     operations.Add(StateOperation.ForDelete(new DeleteStateItem(item.Key, item.ETag, Concurrency(item.Options?.Concurrency), metadata)));
                     break;
                 default:
-                    return ApiErrors.Result("ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {operation.Operation} not supported", 400);
+                    return ApiErrors.Result(CloudRuntimesErrors.StateOperationNotSupported, $"operation type {operation.Operation} not supported");
             }
         }
         if (operations.Count > 0)
@@ -175,9 +175,9 @@ internal static class StateEndpoints
             {
                 await stateStore.ExecuteTransactionAsync(operations, requestMetadata, cancellationToken);
             }
-            catch (CloudRuntimesException e) when (e.ErrorCode == CloudRuntimesErrorCodes.StateETagMismatch)
+            catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
             {
-                return ApiErrors.Result(CloudRuntimesErrorCodes.StateTransaction, e.Message, 500);
+                return ApiErrors.Result(CloudRuntimesErrors.StateTransaction, e.Message);
             }
         }
         return Results.NoContent();

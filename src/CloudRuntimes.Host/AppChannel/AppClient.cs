@@ -1,7 +1,5 @@
+using CloudRuntimes.Components.Http;
 using System.Net.Http.Headers;
-using System.Text.Json;
-using CloudRuntimes.Configuration;
-using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.AppChannel;
 
@@ -61,8 +59,8 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     /// <summary>Sends a request to the local app.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
     {
-        var target = AppBase ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.DirectInvoke, "app channel not initialized: no --app-port");
-        using var request = new HttpRequestMessage(method, new Uri(target, path)) { Content = content };
+        var target = AppBase ?? throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvoke, "app channel not initialized: no --app-port");
+        using var request = new HttpRequestMessage(method, TargetUrl.Under(target, path)) { Content = content };
         request.Headers.TryAddWithoutValidation("dapr-app-id", options.AppId);
         if (options.AppToken is { } token)
         {
@@ -96,7 +94,8 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     public async Task ForwardAsync(Uri target, string path, HttpContext context)
     {
         var incoming = context.Request;
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(target, path + incoming.QueryString));
+        var url = TargetUrl.Under(target, path, incoming.QueryString.Value);
+        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), url);
         if (incoming.ContentLength > 0 || incoming.Headers.TransferEncoding.Count > 0)
         {
             request.Content = new StreamContent(incoming.Body);
@@ -124,9 +123,9 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         }
         catch (HttpRequestException e)
         {
-            logger.LogWarning(e, "invocation of {Target}{Path} failed", target, path);
+            logger.LogWarning("invocation of {Url} failed: {Error}", url, e.Message);
             context.Response.StatusCode = 500;
-            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrorCodes.DirectInvoke, message = $"failed to invoke {target}{path}: {e.Message}" });
+            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrors.DirectInvoke, message = $"failed to invoke {url}: {e.Message}" });
             return;
         }
         using (response)
@@ -140,26 +139,6 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
                 }
             }
             await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
-        }
-    }
-
-    /// <summary>POSTs a configuration update to <c>/configuration/{store}/{key}</c> once per changed key (as Dapr).</summary>
-    public async Task SendConfigurationUpdateAsync(string store, ConfigurationUpdate update, CancellationToken cancellationToken)
-    {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            id = update.SubscriptionId,
-            items = Api.ConfigurationEndpoints.ToJson(update.Items),
-        });
-        foreach (var key in update.Items.Keys)
-        {
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            using var response = await SendAsync(HttpMethod.Post, $"/configuration/{Uri.EscapeDataString(store)}/{Uri.EscapeDataString(key)}", content, null, cancellationToken);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogWarning("app answered {Status} to the configuration update of {Store}/{Key}", (int)response.StatusCode, store, key);
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using CloudRuntimes.Host.Api;
+using CloudRuntimes.Components;
 
 namespace CloudRuntimes.Host.AppChannel;
 
@@ -61,9 +61,9 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
                 }
             }, cancellationToken));
         }
-        if (components.Components.Any(c => c.Name == JobsEndpoints.SchedulerName))
+        if (components.Components.Any(c => c.Name == ComponentNames.Jobs))
         {
-            _handles.Add(await components.GetJobScheduler(JobsEndpoints.SchedulerName).RunAsync(async (job, token) =>
+            _handles.Add(await components.GetJobScheduler(ComponentNames.Jobs).RunAsync(async (job, token) =>
             {
                 using var content = new ByteArrayContent(job.Data.ToArray());
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -82,10 +82,7 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
     {
         await _stopping.CancelAsync();
         await _opening;
-        foreach (var handle in _handles)
-        {
-            await handle.DisposeAsync();
-        }
+        await AsyncDisposal.DisposeAllAsync(_handles);
         _handles.Clear();
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudRuntimes.Host.Events;
 using CloudRuntimes.PubSub;
 
 namespace CloudRuntimes.Host.AppChannel;
@@ -105,7 +106,7 @@ internal sealed class BulkDelivery(AppSubscription subscription, BulkOptions opt
                 ["entryId"] = entry.Message.Id,
                 ["event"] = JsonNode.Parse(entry.Envelope),
                 ["metadata"] = new JsonObject([.. entry.Message.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
-                ["contentType"] = Api.CloudEventEnvelope.ContentType,
+                ["contentType"] = CloudEventEnvelope.ContentType,
             });
         }
         var body = new JsonObject

@@ -36,7 +36,7 @@ internal sealed class RoutingRule
         }
         catch (CelException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"routing rule '{match}' is not a valid CEL expression: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"routing rule '{match}' is not a valid CEL expression: {e.Message}", e);
         }
     }
 

@@ -1,76 +1,47 @@
-using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
-using CloudRuntimes.Components.Redis;
-using CloudRuntimes.Components.Rototo;
-using CloudRuntimes.Components.Sqlite;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Plugins;
+using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Vtx.AspNetCore;
-using Vtx.Host.Lifecycle;
 
 namespace CloudRuntimes.Host.Hosting;
 
-/// <summary>Builds the runtime server: components, the Dapr-shaped HTTP API, the app channel and telemetry.</summary>
+/// <summary>
+/// The runtime server as a .NET generic host: <see cref="AddCloudRuntimesServer"/> composes the services, and
+/// <see cref="Build"/> puts them behind Kestrel with Dapr's HTTP API. Hosted services start in order before the server
+/// listens — the components (<see cref="ComponentHost"/>), then the plugins, then the app channel (subscriptions,
+/// input bindings and jobs, which open in the background once the app's port is open) — so a bad component, resource
+/// or plugin fails the start with its message, and a request never finds them missing.
+/// </summary>
 public static class RuntimeServer
 {
-    /// <summary>Names of the embedded default components (used when no components directory is given).</summary>
-    public static readonly IReadOnlyDictionary<string, string> DefaultComponents = new Dictionary<string, string>
-    {
-        ["statestore"] = "state.sqlite",
-        ["pubsub"] = "pubsub.sqlite",
-        ["lockstore"] = "lock.sqlite",
-        [JobsEndpoints.SchedulerName] = "jobs.sqlite",
-        ["database"] = "database.sqlite",
-        ["files"] = "file.local",
-        ["secretstore"] = "secretstores.local.env",
-    };
-
-    /// <summary>
-    /// Creates the server application (not started). The slow part of start-up, creating the components (SQLite files,
-    /// the rototo workspace's load and lint) and loading the plugins, runs on another thread while the web host is built;
-    /// this method returns once both are done, so configuration errors fail here, not at the first request.
-    /// </summary>
+    /// <summary>Creates the server application (not started); start it with <c>RunAsync</c>, which fails with the first start-up error.</summary>
     /// <param name="options">Runtime options.</param>
     /// <param name="args">Extra host arguments (configuration sources).</param>
-    /// <returns>The application; run it with <c>RunAsync</c>.</returns>
-    /// <exception cref="CloudRuntimesException">A component cannot be created (the message names it and its file), or the plugins cannot be loaded.</exception>
+    /// <returns>The application.</returns>
     public static WebApplication Build(RuntimeOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // The logger factory comes first: the components and plugins log through it while the web host is still being built.
-        var loggerFactory = LoggerFactory.Create(logging => ConfigureLogging(logging, options));
-        var backEnds = Task.Run(() => CreateBackEnds(options, loggerFactory));
-        WebApplication app;
-        try
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            app = BuildHost(options, args, loggerFactory, backEnds);
-        }
-        catch
+            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
+            kestrel.AddServerHeader = false;
+        });
+        ConfigureLogging(builder.Logging, options);
+        builder.Services.AddCloudRuntimesServer(options);
+        var app = builder.Build();
+        app.UseMiddleware<RequestPolicyMiddleware>();
+        if (options.AllowedOrigins.Count > 0)
         {
-            backEnds.ContinueWith(created => created.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            loggerFactory.Dispose();
-            throw;
+            app.UseCors();
         }
-        RuntimeBackEnds created;
-        try
-        {
-            created = backEnds.GetAwaiter().GetResult();
-        }
-        catch
-        {
-            ((IDisposable)app).Dispose();
-            throw;
-        }
-        if (created.Plugins is { } plugins)
-        {
-            app.Lifetime.ApplicationStopped.Register(plugins.Dispose);
-        }
-        app.UseMiddleware<ApiMiddleware>(new PluginAuthentication(options.PluginAuth ? created.Plugins : null));
+        app.UseMiddleware<ApiMiddleware>();
         StateEndpoints.Map(app);
         PubSubEndpoints.Map(app);
         SecretsEndpoints.Map(app);
@@ -82,110 +53,51 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
-        if (created.Plugins is { } gateway)
+        if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
-            app.MapFallback(context => VtxGateway.HandleAsync(gateway, context));
+            app.MapFallback(context => VtxGateway.HandleAsync(context.RequestServices.GetRequiredService<PluginService>().Plugins!, context));
         }
         return app;
     }
 
-    /// <summary>The web host: Kestrel, logging through <paramref name="loggerFactory"/>, the components of <paramref name="backEnds"/> as services, the app channel and telemetry.</summary>
-    private static WebApplication BuildHost(RuntimeOptions options, string[]? args, ILoggerFactory loggerFactory, Task<RuntimeBackEnds> backEnds)
-    {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
-            kestrel.AddServerHeader = false;
-        });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Logging.ClearProviders();
-        // Registered by a factory so that the host disposes it (flushing the console) when it is disposed.
-        builder.Services.AddSingleton(_ => loggerFactory);
-        builder.Services.AddSingleton(options);
-        // The components are disposed with the host; plugins when the application stops (registered by Build).
-        builder.Services.AddSingleton(_ => backEnds.GetAwaiter().GetResult().Components);
-        builder.Services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
-        builder.Services.AddSingleton<AppConcurrency>();
-        builder.Services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
-        builder.Services.AddSingleton<AppSubscriptions>();
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
-        builder.Services.AddHostedService<AppTriggers>();
-        AddTelemetry(builder);
-        return builder.Build();
-    }
-
-    /// <summary>Creates the components, then loads the plugins on them (the example plugins with the embedded defaults); disposes the components when the plugins fail.</summary>
-    private static RuntimeBackEnds CreateBackEnds(RuntimeOptions options, ILoggerFactory loggerFactory)
-    {
-        var components = CreateComponents(options, loggerFactory);
-        try
-        {
-            var pluginsPath = options.PluginsPath ?? ShippedExample(options, "plugins");
-            return new RuntimeBackEnds(components, pluginsPath is null ? null : RuntimePlugins.Load(pluginsPath, options, components, loggerFactory));
-        }
-        catch
-        {
-            components.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-    }
-
-    /// <summary>The components and the plugin host (null without plugins) the server serves.</summary>
-    private sealed record RuntimeBackEnds(CloudRuntimesComponents Components, VtxPluginHost? Plugins) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            Plugins?.Dispose();
-            await Components.DisposeAsync();
-        }
-    }
-
-    /// <summary>Builds the components: a components directory, or the embedded SQLite/file/env defaults under the data directory.</summary>
-    internal static CloudRuntimesComponents CreateComponents(RuntimeOptions options, ILoggerFactory loggerFactory)
-    {
-        var builder = new CloudRuntimesBuilder(options.AppId, options.DataDirectory, loggerFactory)
-            .AddSqliteComponents()
-            .AddRedisComponents()
-            .AddRototoComponents();
-        if (options.ComponentsPath is { } path)
-        {
-            builder.AddComponentsFrom(path);
-        }
-        else
-        {
-            foreach (var (name, type) in DefaultComponents)
-            {
-                var metadata = type == "file.local" ? new Dictionary<string, string> { ["rootPath"] = Path.Combine(builder.Context.DataDirectory, "files") } : null;
-                builder.AddComponent(name, type, metadata);
-            }
-        }
-        if (!builder.HasComponent("config"))
-        {
-            if (options.ConfigSource is { } source)
-            {
-                builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = source });
-            }
-            else if (ShippedExample(options, "storefront") is { } example)
-            {
-                // The shipped example is part of the installation and never changes: reloading it every refresh
-                // period (a local folder cannot be probed, so each refresh is a full load) would only churn memory.
-                builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = example, ["refreshPeriodSeconds"] = "0" });
-            }
-        }
-        return builder.Build();
-    }
-
     /// <summary>
-    /// With the embedded defaults (no components path), an example shipped beside the server: <c>storefront</c>, the
-    /// rototo workspace served as <c>config</c>, and <c>plugins</c>, the VTX plugins served under their entrypoints.
+    /// Adds the runtime's services: options, limits and the request policy; the components (a <see cref="ComponentHost"/>
+    /// over <see cref="RuntimeComponents.Builder"/>); the plugins; the app channel; telemetry. Hosted services start in
+    /// that order.
     /// </summary>
-    private static string? ShippedExample(RuntimeOptions options, string name)
+    /// <param name="services">The service collection.</param>
+    /// <param name="options">Runtime options.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddCloudRuntimesServer(this IServiceCollection services, RuntimeOptions options)
     {
-        var example = Path.Combine(AppContext.BaseDirectory, "examples", name);
-        return options.ComponentsPath is null && Directory.Exists(example) ? example : null;
+        ArgumentNullException.ThrowIfNull(options);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(options);
+        services.AddSingleton<RequestPolicy>();
+        services.AddSingleton<ExtendedMetadata>();
+        services.AddSingleton<RuntimeResourceFiles>();
+        if (options.AllowedOrigins.Count > 0)
+        {
+            services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+                (options.AllowedOrigins.Contains("*") ? policy.AllowAnyOrigin() : policy.WithOrigins([.. options.AllowedOrigins])).AllowAnyHeader().AllowAnyMethod()));
+        }
+
+        services.AddSingleton(provider => new ComponentHost(() =>
+            RuntimeComponents.Builder(options, provider.GetRequiredService<RuntimeResourceFiles>(), provider.GetRequiredService<ILoggerFactory>())));
+        services.AddHostedService(provider => provider.GetRequiredService<ComponentHost>());
+        services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<ComponentHost>());
+
+        services.AddSingleton<PluginService>();
+        services.AddHostedService(provider => provider.GetRequiredService<PluginService>());
+
+        services.AddSingleton<AppConcurrency>();
+        services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
+        services.AddSingleton<AppSubscriptions>();
+        services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
+        services.AddHostedService<AppTriggers>();
+        AddTelemetry(services);
+        return services;
     }
 
     /// <summary>Logs at <see cref="RuntimeOptions.LogLevel"/> for the runtime, warnings and up for the framework; one JSON object a line with <c>--log-as-json</c>.</summary>
@@ -208,11 +120,13 @@ public static class RuntimeServer
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
+        // A failed start is reported once, as one line, by the command (`error: ...`), not again with a stack trace.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
-    private static void AddTelemetry(WebApplicationBuilder builder)
+    private static void AddTelemetry(IServiceCollection services)
     {
-        var telemetry = builder.Services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .WithTracing(tracing => tracing.AddSource(CloudRuntimesTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(CloudRuntimesTelemetry.Name).AddAspNetCoreInstrumentation());
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))

@@ -21,7 +21,7 @@ internal sealed class FileComponentPort(IFileStore files) : IVtxFileStore
         {
             stream = files.GetAsync(id).GetAwaiter().GetResult();
         }
-        catch (CloudRuntimesException e) when (e.ErrorCode is CloudRuntimesErrorCodes.FileNotFound or CloudRuntimesErrorCodes.FilePathInvalid)
+        catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.FileNotFound || e.Error == CloudRuntimesErrors.FilePathInvalid)
         {
             return null;
         }

@@ -1,5 +1,4 @@
 using CloudRuntimes.Components.Sqlite;
-using CloudRuntimes.Host.Hosting;
 using Vtx.Host;
 using Vtx.Host.Lifecycle;
 
@@ -27,10 +26,10 @@ internal static class RuntimePlugins
         var folder = Path.GetFullPath(pluginsPath);
         if (!Directory.Exists(folder))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"--plugins: folder {folder} does not exist");
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"--plugins: folder {folder} does not exist");
         }
         var database = components.GetDatabase(options.PluginDatabase).SqliteFilePathOf()
-            ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
+            ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest,
                 $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must be of type database.sqlite");
         // The host logs each plugin it loads and each file it could not load.
         var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
@@ -43,7 +42,7 @@ internal static class RuntimePlugins
         catch (VtxPluginException e)
         {
             host.Dispose();
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"--plugins: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"--plugins: {e.Message}", e);
         }
     }
 }

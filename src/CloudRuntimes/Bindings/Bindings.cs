@@ -10,7 +10,7 @@ public interface IOutputBinding
     /// <param name="request">Operation, data and metadata.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response data (null for none) and metadata.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.InvokeOutputBinding"/>, or <see cref="CloudRuntimesErrorCodes.NotSupported"/> for an unknown operation.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.InvokeOutputBinding"/>, or <see cref="CloudRuntimesErrors.NotSupported"/> for an unknown operation.</exception>
     Task<BindingResponse> InvokeAsync(BindingRequest request, CancellationToken cancellationToken = default);
 }
 

@@ -8,7 +8,7 @@ public interface IConfigurationStore
     /// <param name="metadata">Request metadata (for a rototo store: the resolution context).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The items found, by key; missing keys are absent.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.ConfigurationGet"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationGet"/>.</exception>
     Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
 
     /// <summary>Subscribes to changes of keys; the handler receives the changed items.</summary>

@@ -13,7 +13,7 @@ public interface IDatabase
     /// <param name="parameters">Positional parameter values.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Rows affected.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.Database"/> with the engine's message.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.Database"/> with the engine's message.</exception>
     Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs a query.</summary>
@@ -21,7 +21,7 @@ public interface IDatabase
     /// <param name="parameters">Positional parameter values.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The rows.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.Database"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.Database"/>.</exception>
     Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Starts a transaction; disposing it without <see cref="IDatabaseTransaction.CommitAsync"/> rolls back.</summary>

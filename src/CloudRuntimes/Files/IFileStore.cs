@@ -3,7 +3,7 @@ namespace CloudRuntimes.Files;
 /// <summary>
 /// A file/blob store (Layotto file API; served under <c>/v1.0-alpha1/files/{store}</c>). Names are relative
 /// '/'-separated paths; a name that is absolute, contains <c>..</c> segments or escapes the store through a
-/// link is refused with <see cref="CloudRuntimesErrorCodes.FilePathInvalid"/>.
+/// link is refused with <see cref="CloudRuntimesErrors.FilePathInvalid"/>.
 /// </summary>
 public interface IFileStore
 {
@@ -13,14 +13,14 @@ public interface IFileStore
     /// <param name="metadata">Request metadata.</param>
     /// <param name="cancellationToken">Cancels the call; a partially written file is not left behind.</param>
     /// <returns>A task that completes when the file is stored.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.FilePathInvalid"/> or <see cref="CloudRuntimesErrorCodes.File"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.FilePathInvalid"/> or <see cref="CloudRuntimesErrors.File"/>.</exception>
     Task PutAsync(string name, Stream content, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a file for reading.</summary>
     /// <param name="name">The file name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A readable stream the caller disposes.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.FileNotFound"/>, <see cref="CloudRuntimesErrorCodes.FilePathInvalid"/> or <see cref="CloudRuntimesErrorCodes.File"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.FileNotFound"/>, <see cref="CloudRuntimesErrors.FilePathInvalid"/> or <see cref="CloudRuntimesErrors.File"/>.</exception>
     Task<Stream> GetAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Lists files whose names start with <paramref name="prefix"/>, recursively, sorted by name.</summary>

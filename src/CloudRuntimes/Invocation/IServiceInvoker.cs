@@ -7,7 +7,7 @@ public interface IServiceInvoker
     /// <param name="request">Target app, method, verb, query, headers and body.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The target's response.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.DirectInvoke"/> when the app cannot be reached.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvoke"/> when the app cannot be reached.</exception>
     Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken = default);
 }
 

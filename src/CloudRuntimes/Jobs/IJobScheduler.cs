@@ -12,7 +12,7 @@ public interface IJobScheduler
     /// <param name="overwrite">Replace an existing job of the same name (default true, as Dapr's HTTP API).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the job is stored.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.JobInvalid"/> for a job with neither schedule nor due time or an invalid schedule.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.JobInvalid"/> for a job with neither schedule nor due time or an invalid schedule.</exception>
     Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a job.</summary>

@@ -10,7 +10,7 @@ public interface ILockStore
     /// <param name="request">Resource, owner and expiry.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when acquired; false when held (by anyone, including the same owner).</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for an empty resource or owner or an expiry ≤ 0; <see cref="CloudRuntimesErrorCodes.TryLock"/> on back-end failure.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for an empty resource or owner or an expiry ≤ 0; <see cref="CloudRuntimesErrors.TryLock"/> on back-end failure.</exception>
     Task<bool> TryLockAsync(TryLockRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Releases a lock held by <see cref="UnlockRequest.LockOwner"/>.</summary>

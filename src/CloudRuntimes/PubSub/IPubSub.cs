@@ -13,7 +13,7 @@ public interface IPubSub
     /// <param name="request">Topic, data, content type and metadata.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The message id (the CloudEvent id when the data is an envelope, else a generated id).</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.PubSubPublish"/>; the message was not stored.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.PubSubPublish"/>; the message was not stored.</exception>
     Task<string> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Publishes several messages to one topic; each entry succeeds or fails on its own.</summary>

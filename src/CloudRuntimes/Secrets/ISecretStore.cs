@@ -8,7 +8,7 @@ public interface ISecretStore
     /// <param name="metadata">Request metadata.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The secret's key/value map, or null when there is no such secret.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.SecretGet"/> on back-end failure.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.SecretGet"/> on back-end failure.</exception>
     Task<IReadOnlyDictionary<string, string>?> GetAsync(string name, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads every secret.</summary>

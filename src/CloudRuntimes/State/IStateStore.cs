@@ -15,7 +15,7 @@ public interface IStateStore
     /// <param name="options">Consistency hint and metadata; null for defaults.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The item, or null when the key does not exist (or expired).</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateGet"/> on back-end failure.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateGet"/> on back-end failure.</exception>
     Task<StateItem?> GetAsync(string key, GetStateOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads several keys; missing keys come back as items with no value.</summary>
@@ -31,20 +31,20 @@ public interface IStateStore
     /// </summary>
     /// <param name="items">Items to save.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateETagMismatch"/> when an ETag does not match or first-write finds an existing key; <see cref="CloudRuntimesErrorCodes.StateSave"/> otherwise.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateETagMismatch"/> when an ETag does not match or first-write finds an existing key; <see cref="CloudRuntimesErrors.StateSave"/> otherwise.</exception>
     Task SaveAsync(IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes keys; deleting a missing key succeeds unless an ETag was given.</summary>
     /// <param name="items">Keys to delete, each with an optional ETag.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateETagMismatch"/> or <see cref="CloudRuntimesErrorCodes.StateDelete"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateETagMismatch"/> or <see cref="CloudRuntimesErrors.StateDelete"/>.</exception>
     Task DeleteAsync(IReadOnlyList<DeleteStateItem> items, CancellationToken cancellationToken = default);
 
     /// <summary>Applies upserts and deletes in order, atomically: all or nothing.</summary>
     /// <param name="operations">The operations, applied in order.</param>
     /// <param name="metadata">Request metadata.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateTransaction"/> (nothing applied), or <see cref="CloudRuntimesErrorCodes.NotSupported"/> when the store is not transactional.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateTransaction"/> (nothing applied), or <see cref="CloudRuntimesErrors.NotSupported"/> when the store is not transactional.</exception>
     Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
 }
 

@@ -12,7 +12,7 @@ public interface IQueryableStateStore : IStateStore
     /// <param name="query">The query.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One page of results and the token of the next page (null on the last page).</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.StateQuery"/> when the query fails; <see cref="CloudRuntimesErrorCodes.MalformedRequest"/> for a bad paging token.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when the query fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad paging token.</exception>
     Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default);
 }
 
@@ -32,7 +32,7 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
     /// <summary>Reads a query from its JSON form, checking its shape.</summary>
     /// <param name="json">The query document.</param>
     /// <returns>The query.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/>, saying what is wrong where.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>, saying what is wrong where.</exception>
     public static StateQuery Parse(ReadOnlyMemory<byte> json)
     {
         JsonElement root;
@@ -117,7 +117,7 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
         }
     }
 
-    private static CloudRuntimesException Malformed(string message) => new(CloudRuntimesErrorCodes.MalformedRequest, "state query: " + message);
+    private static CloudRuntimesException Malformed(string message) => new(CloudRuntimesErrors.MalformedRequest, "state query: " + message);
 }
 
 /// <summary>A sort key of a state query.</summary>

@@ -16,8 +16,9 @@ namespace Vtx.Host.Lifecycle;
 /// transaction; a duplicate id or entrypoint is refused, except that loading the same file
 /// again replaces the plugin it held (a reload); across restarts an id stays locked to the file
 /// name it was installed from until it is uninstalled.</item>
-/// <item>Routing: the plugin whose <c>entrypoint</c> is the longest prefix of the path ending on a
-/// <c>/</c> boundary; it gets the rest of the path and the raw query.</item>
+/// <item>Routing: the plugin whose <c>entrypoint</c> is the longest prefix of the raw (not percent-decoded)
+/// path ending on a <c>/</c> boundary; it gets the rest of that path and the raw query.</item>
+/// <item>Answers: a 1xx status or one outside 100–999 fails the request (500); 204, 205 and 304 carry no body.</item>
 /// <item>Every call gets a fresh instance; a plugin that traps, times out or breaks the ABI fails
 /// only that call (500, logged with the reason).</item>
 /// <item>authenticate: plugins in load order under the Restricted policy (no <c>sql.execute</c>,
@@ -158,9 +159,13 @@ public sealed class VtxPluginHost : IDisposable
 
     /// <summary>Routes one HTTP request to the plugin whose entrypoint matches and runs its <c>handle</c> in a fresh instance.</summary>
     /// <param name="method">HTTP method, e.g. <c>GET</c>.</param>
-    /// <param name="path">The request path, e.g. <c>/notes/add</c>.</param>
+    /// <param name="path">The request path as sent, not percent-decoded (vtx-core routes on and passes <c>uri.path()</c>), e.g. <c>/notes/add</c>.</param>
     /// <param name="query">The raw query string without <c>?</c>; empty when none.</param>
-    /// <returns>The plugin's status and body; 404 when no plugin matches; 500 when the plugin failed (reason logged).</returns>
+    /// <returns>
+    /// The plugin's status and body; 404 when no plugin matches; 500 when the plugin failed or answered a status that
+    /// cannot end a request (1xx, or outside 100–999; reason logged). A 204, 205 or 304 answer never has a body
+    /// (the plugin's is dropped).
+    /// </returns>
     public VtxHttpResult Handle(string method, string path, string query)
     {
         ArgumentNullException.ThrowIfNull(method);
@@ -174,20 +179,37 @@ public sealed class VtxPluginHost : IDisposable
         try
         {
             var response = plugin.Run(_database, _streamIo, Options.HandleTimeout, p => p.Handle(new HttpRequest(method, rest, query ?? "")));
-            if (response.Status is < 100 or > 999)
-            {
-                response.Body?.Dispose();
-                _logger.LogWarning("Plugin {PluginId} answered invalid HTTP status {Status}", plugin.Id, response.Status);
-                return new VtxHttpResult(500, null, plugin.Id, "Plugin execution failed");
-            }
-
-            return new VtxHttpResult(response.Status, response.Body, plugin.Id, null);
+            return Answer(plugin, response);
         }
         catch (VtxPluginException ex)
         {
             _logger.LogError("Request {Method} {Path} failed in plugin {PluginId}: {Code}: {Reason}", method, path, plugin.Id, ex.Code, ex.Message);
             return new VtxHttpResult(500, null, plugin.Id, "Plugin execution failed");
         }
+    }
+
+    /// <summary>
+    /// Makes the plugin's answer a final HTTP response: a 1xx status (interim, including 101 without an upgrade)
+    /// or a number outside 100–999 is a failed request; 204, 205 and 304 never carry a body.
+    /// </summary>
+    private VtxHttpResult Answer(LoadedPlugin plugin, HttpResponse response)
+    {
+        if (response.Status is < 200 or > 999)
+        {
+            response.Body?.Dispose();
+            _logger.LogWarning("Plugin {PluginId} answered HTTP status {Status}, which cannot end a request (1xx is interim; a status has three digits)",
+                plugin.Id, response.Status);
+            return new VtxHttpResult(500, null, plugin.Id, "Plugin execution failed");
+        }
+
+        if (response.Body is { } body && response.Status is 204 or 205 or 304)
+        {
+            body.Dispose();
+            _logger.LogDebug("Plugin {PluginId} answered {Status} with a body; the body is dropped", plugin.Id, response.Status);
+            return new VtxHttpResult(response.Status, null, plugin.Id, null);
+        }
+
+        return new VtxHttpResult(response.Status, response.Body, plugin.Id, null);
     }
 
     /// <summary>Runs the <c>authenticate</c> chain over the loaded plugins, in load order.</summary>

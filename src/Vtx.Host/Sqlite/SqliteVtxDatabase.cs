@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Vtx.Host.Ports;
@@ -12,15 +12,13 @@ namespace Vtx.Host.Sqlite;
 /// <see cref="IVtxDatabase"/> on one SQLite file (WAL mode), with vtx-core's semantics:
 /// parameters bind by position (<c>?</c>, <c>?N</c>, <c>:name</c>, <c>$name</c> alike), the count
 /// must match, one statement per call, <c>execute</c> errors read <c>"SQL Error: …"</c>, and
-/// <c>query-json</c> rows are JSON objects (BLOB as <c>"&lt;BLOB&gt;"</c>, non-finite REAL as
-/// <c>null</c>, duplicate column names: the last wins). Bookkeeping lives in
+/// <c>query-json</c> rows are JSON objects printed as serde_json prints them (see <see cref="RowJsonWriter"/>:
+/// keys in UTF-8 byte order, the last of duplicate column names wins, BLOB as <c>"&lt;BLOB&gt;"</c>, non-finite
+/// REAL as <c>null</c>). Bookkeeping lives in
 /// <c>sys_plugin_versions</c>, <c>sys_plugin_resources</c> and <c>sys_plugin_installations</c>. Thread-safe (a pooled connection per call).
 /// </summary>
 public sealed class SqliteVtxDatabase : IVtxDatabase
 {
-    // Like serde_json: non-ASCII text and <, >, & are written as they are.
-    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     private readonly string _connectionString;
 
     /// <summary>Opens (creating if needed) the database file and its bookkeeping tables.</summary>
@@ -82,36 +80,22 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
             return WitResult<string, string>.Err("Permission Denied");
         }
 
-        var columns = Enumerable.Range(0, raw.sqlite3_column_count(stmt)).Select(i => raw.sqlite3_column_name(stmt, i).utf8_to_string()).ToArray();
-        var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, JsonOptions))
+        var json = new ArrayBufferWriter<byte>();
+        var rows = new RowJsonWriter(stmt, json);
+        rows.WriteStart();
+        int rc;
+        while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
         {
-            json.WriteStartArray();
-            int rc;
-            while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
-            {
-                json.WriteStartObject();
-                for (var i = 0; i < columns.Length; i++)
-                {
-                    if (Array.LastIndexOf(columns, columns[i]) == i)
-                    {
-                        json.WritePropertyName(columns[i]);
-                        WriteColumn(json, stmt, i);
-                    }
-                }
-
-                json.WriteEndObject();
-            }
-
-            if (rc != raw.SQLITE_DONE)
-            {
-                return WitResult<string, string>.Err(raw.sqlite3_errmsg(db).utf8_to_string());
-            }
-
-            json.WriteEndArray();
+            rows.WriteRow();
         }
 
-        return WitResult<string, string>.Ok(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        if (rc != raw.SQLITE_DONE)
+        {
+            return WitResult<string, string>.Err(raw.sqlite3_errmsg(db).utf8_to_string());
+        }
+
+        rows.WriteEnd();
+        return WitResult<string, string>.Ok(Encoding.UTF8.GetString(json.WrittenSpan));
     }
 
     /// <inheritdoc/>
@@ -267,37 +251,6 @@ public sealed class SqliteVtxDatabase : IVtxDatabase
         }
 
         return stmt;
-    }
-
-    private static void WriteColumn(Utf8JsonWriter json, sqlite3_stmt stmt, int column)
-    {
-        switch (raw.sqlite3_column_type(stmt, column))
-        {
-            case raw.SQLITE_INTEGER:
-                json.WriteNumberValue(raw.sqlite3_column_int64(stmt, column));
-                break;
-            case raw.SQLITE_FLOAT:
-                var value = raw.sqlite3_column_double(stmt, column);
-                if (double.IsFinite(value))
-                {
-                    json.WriteNumberValue(value);
-                }
-                else
-                {
-                    json.WriteNullValue();
-                }
-
-                break;
-            case raw.SQLITE_TEXT:
-                json.WriteStringValue(raw.sqlite3_column_text(stmt, column).utf8_to_string());
-                break;
-            case raw.SQLITE_BLOB:
-                json.WriteStringValue("<BLOB>");
-                break;
-            default:
-                json.WriteNullValue();
-                break;
-        }
     }
 
     private static int ReadVersion(SqliteConnection connection, string pluginId, SqliteTransaction? transaction = null)

@@ -13,9 +13,9 @@ public interface ISql
     /// <param name="statement">One SQL statement with positional parameters.</param>
     /// <param name="parameters">Values for the parameters, in order.</param>
     /// <returns>
-    /// <c>ok(json)</c> with a JSON array of one object per row (keys = column names; INTEGER and
-    /// REAL as numbers, non-finite as <c>null</c>, TEXT as strings, BLOB as <c>"&lt;BLOB&gt;"</c>),
-    /// or <c>err(message)</c>.
+    /// <c>ok(json)</c> with a JSON array of one object per row, as vtx-core's serde_json prints it (keys = column
+    /// names in UTF-8 byte order, the last of duplicate names winning; INTEGER and REAL as numbers, non-finite as
+    /// <c>null</c>, TEXT as strings, BLOB as <c>"&lt;BLOB&gt;"</c>), or <c>err(message)</c>.
     /// </returns>
     WitResult<string, string> QueryJson(string statement, IReadOnlyList<DbValue> parameters);
 }

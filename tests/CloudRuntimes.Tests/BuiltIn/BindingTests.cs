@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CloudRuntimes.Bindings;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Tests.Conformance;
 
 namespace CloudRuntimes.Tests.BuiltIn;
@@ -16,7 +16,7 @@ public sealed class BindingTests
     {
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent("ticker", "bindings.cron", new Dictionary<string, string> { ["schedule"] = "@every 300ms" });
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
         var events = new ConcurrentQueue<BindingEvent>();
 
         var reader = await components.InputBindings["ticker"].ReadAsync((e, _) => { events.Enqueue(e); return Task.CompletedTask; });
@@ -35,7 +35,7 @@ public sealed class BindingTests
     {
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent("ticker", "bindings.cron", new Dictionary<string, string> { ["schedule"] = "@every 200ms" });
-        var components = builder.Build();
+        var components = await builder.BuildAsync();
         var events = 0;
         await components.InputBindings["ticker"].ReadAsync((_, _) => { Interlocked.Increment(ref events); return Task.CompletedTask; });
         await Eventually.HoldsAsync(() => Volatile.Read(ref events) >= 1, TimeSpan.FromSeconds(10), "a first cron event");
@@ -48,12 +48,12 @@ public sealed class BindingTests
     }
 
     [Fact]
-    public void Cron_binding_with_an_invalid_schedule_fails_naming_the_component()
+    public async Task Cron_binding_with_an_invalid_schedule_fails_naming_the_component()
     {
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent("ticker", "bindings.cron", new Dictionary<string, string> { ["schedule"] = "every minute" });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Contains("'ticker'", error.Message, StringComparison.Ordinal);
         Assert.Contains("schedule", error.Message, StringComparison.Ordinal);
@@ -63,7 +63,7 @@ public sealed class BindingTests
     public async Task Http_binding_sends_verb_path_headers_and_body_and_returns_the_response()
     {
         using var server = new RecordingServer(HttpStatusCode.Created, "{\"ok\":true}");
-        await using var components = HttpBindingTo(server.Url);
+        await using var components = await HttpBindingToAsync(server.Url);
 
         var response = await components.GetOutputBinding("api").InvokeAsync(new BindingRequest("post", Encoding.UTF8.GetBytes("{\"n\":1}"),
             new Dictionary<string, string> { ["path"] = "/orders/7", ["X-Trace"] = "abc", ["Content-Type"] = "application/json" }));
@@ -82,11 +82,11 @@ public sealed class BindingTests
     public async Task Http_binding_fails_on_a_status_outside_2xx()
     {
         using var server = new RecordingServer(HttpStatusCode.InternalServerError, "boom");
-        await using var components = HttpBindingTo(server.Url);
+        await using var components = await HttpBindingToAsync(server.Url);
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => components.GetOutputBinding("api").InvokeAsync(new BindingRequest("get", ReadOnlyMemory<byte>.Empty)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.InvokeOutputBinding, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.InvokeOutputBinding.Code, error.ErrorCode);
         Assert.Contains("500", error.Message, StringComparison.Ordinal);
     }
 
@@ -99,20 +99,20 @@ public sealed class BindingTests
             probe.Start();
             port = ((IPEndPoint)probe.LocalEndpoint).Port;
         }
-        await using var components = HttpBindingTo($"http://127.0.0.1:{port}/");
+        await using var components = await HttpBindingToAsync($"http://127.0.0.1:{port}/");
 
         var unknown = await Assert.ThrowsAsync<CloudRuntimesException>(() => components.GetOutputBinding("api").InvokeAsync(new BindingRequest("launch", ReadOnlyMemory<byte>.Empty)));
         var unreachable = await Assert.ThrowsAsync<CloudRuntimesException>(() => components.GetOutputBinding("api").InvokeAsync(new BindingRequest("get", ReadOnlyMemory<byte>.Empty)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.NotSupported, unknown.ErrorCode);
-        Assert.Equal(CloudRuntimesErrorCodes.InvokeOutputBinding, unreachable.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.NotSupported.Code, unknown.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.InvokeOutputBinding.Code, unreachable.ErrorCode);
     }
 
-    private static Components.CloudRuntimesComponents HttpBindingTo(string url)
+    private static async Task<Components.Composition.CloudRuntimesComponents> HttpBindingToAsync(string url)
     {
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent("api", "bindings.http", new Dictionary<string, string> { ["url"] = url, ["responseTimeout"] = "10s" });
-        return builder.Build();
+        return await builder.BuildAsync();
     }
 
     /// <summary>A real HttpListener on a free 127.0.0.1 port under <c>/base/</c> that records requests and answers with a fixed response.</summary>

@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 
 namespace CloudRuntimes.Tests.BuiltIn;
 
@@ -36,7 +36,7 @@ public sealed class BuiltInRegistrationTests : IDisposable
             """);
         var builder = new CloudRuntimesBuilder("app", _dir).AddComponentsFrom(_dir);
 
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
 
         var cache = Assert.Single(components.Components, c => c.Name == "cache");
         Assert.Equal("state.in-memory", cache.Type);
@@ -48,27 +48,27 @@ public sealed class BuiltInRegistrationTests : IDisposable
     [Theory]
     [InlineData("0")]
     [InlineData("many")]
-    public void Pubsub_concurrency_that_is_not_a_positive_integer_names_the_component_and_the_key(string value)
+    public async Task Pubsub_concurrency_that_is_not_a_positive_integer_names_the_component_and_the_key(string value)
     {
         var builder = new CloudRuntimesBuilder("app", _dir);
         builder.AddComponent("events", "pubsub.in-memory", new Dictionary<string, string> { ["concurrency"] = value });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.ResourceInvalid.Code, error.ErrorCode);
         Assert.Contains("'events'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'concurrency'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Missing_required_metadata_names_the_component_and_the_key()
+    public async Task Missing_required_metadata_names_the_component_and_the_key()
     {
         var builder = new CloudRuntimesBuilder("app", _dir);
         builder.AddComponent("secrets", "secretstores.local.file");
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.ResourceInvalid.Code, error.ErrorCode);
         Assert.Contains("'secrets'", error.Message, StringComparison.Ordinal);
         Assert.Contains("secretsFile", error.Message, StringComparison.Ordinal);
     }
@@ -78,7 +78,7 @@ public sealed class BuiltInRegistrationTests : IDisposable
     {
         var builder = new CloudRuntimesBuilder("app", _dir);
         builder.AddComponent("files", "file.local");
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
 
         await components.GetFileStore("files").PutAsync("x/y.txt", new MemoryStream([1, 2]));
 

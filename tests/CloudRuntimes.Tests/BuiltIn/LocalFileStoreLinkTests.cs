@@ -31,8 +31,8 @@ public sealed class LocalFileStoreLinkTests : IDisposable
         var read = await Assert.ThrowsAsync<CloudRuntimesException>(() => _store.GetAsync("escape/secret.txt"));
         var write = await Assert.ThrowsAsync<CloudRuntimesException>(() => _store.PutAsync("escape/new.txt", new MemoryStream([1])));
 
-        Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, read.ErrorCode);
-        Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, write.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, read.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, write.ErrorCode);
         Assert.False(File.Exists(Path.Combine(_outside, "new.txt")));
     }
 
@@ -44,8 +44,8 @@ public sealed class LocalFileStoreLinkTests : IDisposable
         var write = await Assert.ThrowsAsync<CloudRuntimesException>(() => _store.PutAsync("passwd", new MemoryStream([1])));
         var delete = await Assert.ThrowsAsync<CloudRuntimesException>(() => _store.DeleteAsync("passwd"));
 
-        Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, write.ErrorCode);
-        Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, delete.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, write.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, delete.ErrorCode);
         Assert.Equal("outside data", File.ReadAllText(Path.Combine(_outside, "secret.txt")));
     }
 
@@ -57,7 +57,7 @@ public sealed class LocalFileStoreLinkTests : IDisposable
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => _store.GetAsync("inner/up/secret.txt"));
 
-        Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, error.ErrorCode);
     }
 
     [Fact]

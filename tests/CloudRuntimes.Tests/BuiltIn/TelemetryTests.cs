@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.State;
 using CloudRuntimes.Telemetry;
 
@@ -36,7 +36,7 @@ public sealed class TelemetryTests
         meterListener.Start();
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent(component, "state.in-memory");
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
         var store = components.GetStateStore(component);
         using var parent = new ActivitySource("test-caller").StartActivity("request") ?? new Activity("request").Start();
 
@@ -56,7 +56,7 @@ public sealed class TelemetryTests
         using var listener = ListenForSpans(component, spans);
         var builder = new CloudRuntimesBuilder("app", Path.GetTempPath());
         builder.AddComponent(component, "lock.in-memory");
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
         var locks = components.GetLockStore(component);
 
         await locks.TryLockAsync(new Lock.TryLockRequest("r", "o", 10));

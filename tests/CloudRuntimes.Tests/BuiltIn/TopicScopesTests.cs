@@ -1,6 +1,6 @@
 using System.Text;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.PubSub;
 
 namespace CloudRuntimes.Tests.BuiltIn;
@@ -21,9 +21,9 @@ public sealed class TopicScopesTests : IAsyncDisposable
         }
     }
 
-    private IPubSub PubSubFor(string appId, Dictionary<string, string> metadata)
+    private async Task<IPubSub> PubSubForAsync(string appId, Dictionary<string, string> metadata)
     {
-        var components = new CloudRuntimesBuilder(appId, Path.GetTempPath()).AddComponent("pubsub", "pubsub.in-memory", metadata).Build();
+        var components = await new CloudRuntimesBuilder(appId, Path.GetTempPath()).AddComponent("pubsub", "pubsub.in-memory", metadata).BuildAsync();
         _built.Add(components);
         return components.GetPubSub("pubsub");
     }
@@ -64,18 +64,18 @@ public sealed class TopicScopesTests : IAsyncDisposable
     [InlineData("app4", "topic2", true)]
     public async Task Publishing_scopes_grant_each_listed_app_exactly_its_topics(string appId, string topic, bool allowed)
     {
-        var pubsub = PubSubFor(appId, new() { ["publishingScopes"] = "app1=topic1;app2=topic2,topic3;app3=" });
+        var pubsub = await PubSubForAsync(appId, new() { ["publishingScopes"] = "app1=topic1;app2=topic2,topic3;app3=" });
 
-        Assert.Equal(allowed ? null : CloudRuntimesErrorCodes.PubSubForbidden, await PublishErrorAsync(pubsub, topic));
+        Assert.Equal(allowed ? null : CloudRuntimesErrors.PubSubForbidden.Code, await PublishErrorAsync(pubsub, topic));
     }
 
     [Fact]
     public async Task Subscription_scopes_restrict_subscribing_and_leave_publishing_alone()
     {
-        var pubsub = PubSubFor("app1", new() { ["subscriptionScopes"] = "app1=topic1" });
+        var pubsub = await PubSubForAsync("app1", new() { ["subscriptionScopes"] = "app1=topic1" });
 
         Assert.Null(await SubscribeErrorAsync(pubsub, "topic1"));
-        Assert.Equal(CloudRuntimesErrorCodes.PubSubForbidden, await SubscribeErrorAsync(pubsub, "topic2"));
+        Assert.Equal(CloudRuntimesErrors.PubSubForbidden.Code, await SubscribeErrorAsync(pubsub, "topic2"));
         Assert.Null(await PublishErrorAsync(pubsub, "topic2"));
     }
 
@@ -83,22 +83,22 @@ public sealed class TopicScopesTests : IAsyncDisposable
     public async Task Allowed_topics_bound_every_app_and_protected_topics_need_a_grant()
     {
         var metadata = new Dictionary<string, string> { ["allowedTopics"] = "topic1,topic2,topic3", ["protectedTopics"] = "topic3", ["publishingScopes"] = "app1=topic3" };
-        var granted = PubSubFor("app1", metadata);
-        var other = PubSubFor("app2", metadata);
+        var granted = await PubSubForAsync("app1", metadata);
+        var other = await PubSubForAsync("app2", metadata);
 
-        Assert.Equal(CloudRuntimesErrorCodes.PubSubForbidden, await PublishErrorAsync(other, "topic4"));
+        Assert.Equal(CloudRuntimesErrors.PubSubForbidden.Code, await PublishErrorAsync(other, "topic4"));
         Assert.Null(await PublishErrorAsync(other, "topic1"));
-        Assert.Equal(CloudRuntimesErrorCodes.PubSubForbidden, await PublishErrorAsync(other, "topic3"));
+        Assert.Equal(CloudRuntimesErrors.PubSubForbidden.Code, await PublishErrorAsync(other, "topic3"));
         Assert.Null(await PublishErrorAsync(granted, "topic3"));
-        Assert.Equal(CloudRuntimesErrorCodes.PubSubForbidden, await SubscribeErrorAsync(other, "topic3"));
+        Assert.Equal(CloudRuntimesErrors.PubSubForbidden.Code, await SubscribeErrorAsync(other, "topic3"));
     }
 
     [Fact]
-    public void Malformed_scope_names_the_component_and_the_key()
+    public async Task Malformed_scope_names_the_component_and_the_key()
     {
         var builder = new CloudRuntimesBuilder("app1", Path.GetTempPath()).AddComponent("events", "pubsub.in-memory", new Dictionary<string, string> { ["publishingScopes"] = "app1" });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Contains("'events'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'publishingScopes'", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 
 namespace CloudRuntimes.Tests.Conformance;
 
@@ -54,25 +54,24 @@ public abstract class ComponentConformance<T> : IAsyncLifetime where T : class
 
     /// <summary>Builds another instance of the same component definition (same back end, same files).</summary>
     /// <returns>The new instance; disposed with the test.</returns>
-    protected T OpenAnother()
+    protected async Task<T> OpenAnotherAsync()
     {
         var builder = new CloudRuntimesBuilder("conformance", DataDirectory);
         AddFactories(builder);
         builder.AddComponent(ComponentName, ComponentType, Metadata);
-        var components = builder.Build();
+        var components = await builder.BuildAsync();
         _built.Add(components);
         return Resolve(components, ComponentName);
     }
 
     /// <inheritdoc />
-    public virtual ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
         if (SkipReason is null)
         {
-            _component = OpenAnother();
+            _component = await OpenAnotherAsync();
         }
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Stops what a test started (subscriptions, runs) before the components are disposed.</summary>

@@ -1,4 +1,5 @@
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Database;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -6,7 +7,7 @@ namespace CloudRuntimes.Tests.Conformance;
 /// <summary>
 /// The database conformance suite: positional parameters bound as values (never spliced into SQL), every value
 /// type round-tripping, transactions committing or rolling back as a whole, and failures reported with
-/// <see cref="CloudRuntimesErrorCodes.Database"/>.
+/// <see cref="CloudRuntimesErrors.Database"/>.
 /// </summary>
 public abstract class DatabaseConformance : ComponentConformance<IDatabase>
 {
@@ -80,7 +81,7 @@ public abstract class DatabaseConformance : ComponentConformance<IDatabase>
         {
             await transaction.ExecuteAsync("UPDATE items SET name = ? WHERE id = ?", ["changed", 1L]);
             var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => transaction.ExecuteAsync("INSERT INTO items (id, name) VALUES (1, 'duplicate id')"));
-            Assert.Equal(CloudRuntimesErrorCodes.Database, error.ErrorCode);
+            Assert.Equal(CloudRuntimesErrors.Database.Code, error.ErrorCode);
         }
 
         Assert.Equal("original", Assert.Single(await Db.QueryAsync("SELECT name FROM items"))["name"]);
@@ -91,7 +92,7 @@ public abstract class DatabaseConformance : ComponentConformance<IDatabase>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Db.QueryAsync("SELEC nonsense"));
 
-        Assert.Equal(CloudRuntimesErrorCodes.Database, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.Database.Code, error.ErrorCode);
         Assert.Contains("syntax error", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -102,6 +103,6 @@ public abstract class DatabaseConformance : ComponentConformance<IDatabase>
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Db.ExecuteAsync("INSERT INTO items (id, note) VALUES (1, ?)", [new object()]));
 
-        Assert.Equal(CloudRuntimesErrorCodes.Database, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.Database.Code, error.ErrorCode);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Files;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -72,7 +73,7 @@ public abstract class FileStoreConformance : ComponentConformance<IFileStore>
         Assert.True(await Files.DeleteAsync("tmp.txt"));
         Assert.False(await Files.DeleteAsync("tmp.txt"));
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Files.GetAsync("tmp.txt"));
-        Assert.Equal(CloudRuntimesErrorCodes.FileNotFound, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.FileNotFound.Code, error.ErrorCode);
     }
 
     [Theory]
@@ -87,7 +88,7 @@ public abstract class FileStoreConformance : ComponentConformance<IFileStore>
         var get = await Assert.ThrowsAsync<CloudRuntimesException>(() => Files.GetAsync(name));
         var delete = await Assert.ThrowsAsync<CloudRuntimesException>(() => Files.DeleteAsync(name));
 
-        Assert.All([put, get, delete], e => Assert.Equal(CloudRuntimesErrorCodes.FilePathInvalid, e.ErrorCode));
+        Assert.All([put, get, delete], e => Assert.Equal(CloudRuntimesErrors.FilePathInvalid.Code, e.ErrorCode));
         Assert.Empty(await Files.ListAsync());
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Jobs;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -99,7 +100,7 @@ public abstract class JobSchedulerConformance : ComponentConformance<IJobSchedul
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Jobs.ScheduleAsync(new Job("unique", "@every 1h", null, null, null, Encoding.UTF8.GetBytes("second")), overwrite: false));
         await Jobs.ScheduleAsync(new Job("unique", "@every 2h", null, null, null, Encoding.UTF8.GetBytes("third")));
 
-        Assert.Equal(CloudRuntimesErrorCodes.JobInvalid, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.JobInvalid.Code, error.ErrorCode);
         Assert.Equal("@every 2h", (await Jobs.GetAsync("unique"))!.Schedule);
     }
 
@@ -112,7 +113,7 @@ public abstract class JobSchedulerConformance : ComponentConformance<IJobSchedul
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Jobs.ScheduleAsync(new Job("bad", schedule, null, null, null, ReadOnlyMemory<byte>.Empty)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.JobInvalid, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.JobInvalid.Code, error.ErrorCode);
         Assert.Null(await Jobs.GetAsync("bad"));
     }
 }

@@ -1,4 +1,5 @@
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -67,6 +68,6 @@ public abstract class LockStoreConformance : ComponentConformance<ILockStore>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Locks.TryLockAsync(new TryLockRequest(resource, owner, expiry)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using CloudRuntimes.Bindings;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 
 namespace CloudRuntimes.Tests.Conformance;
 
@@ -44,6 +45,6 @@ public abstract class OutputBindingConformance : ComponentConformance<IOutputBin
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Binding.InvokeAsync(new BindingRequest("explode", ReadOnlyMemory<byte>.Empty)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.NotSupported, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.NotSupported.Code, error.ErrorCode);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.PubSub;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -290,7 +291,7 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
         var duplicate = await Assert.ThrowsAsync<CloudRuntimesException>(() => PubSub.PublishBulkAsync(Topic("bulk"), [new BulkPublishEntry("x", new byte[1]), new BulkPublishEntry("x", new byte[1])]));
 
         Assert.Empty(failures);
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, duplicate.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, duplicate.ErrorCode);
         await Eventually.HoldsAsync(() => received.Count >= 5, Wait, "five bulk entries");
         Assert.Equal(["entry-1", "entry-2", "entry-3", "entry-4", "entry-5"], received);
     }
@@ -390,6 +391,6 @@ public abstract class PubSubConformance : ComponentConformance<IPubSub>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => PubSub.PublishAsync(new PublishRequest("", new byte[1])));
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
     }
 }

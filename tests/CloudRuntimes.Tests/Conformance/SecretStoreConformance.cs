@@ -1,4 +1,5 @@
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Secrets;
 
 namespace CloudRuntimes.Tests.Conformance;

@@ -1,5 +1,6 @@
 using System.Text;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.State;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -73,7 +74,7 @@ public abstract class StateQueryConformance : ComponentConformance<IQueryableSta
     {
         var error = Assert.Throws<CloudRuntimesException>(() => StateQuery.Parse(Utf8("""{"filter":{"LIKE":{"state":"C%"}}}""")));
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
         Assert.Contains("LIKE", error.Message, StringComparison.Ordinal);
     }
 }

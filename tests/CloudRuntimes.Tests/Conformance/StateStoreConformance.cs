@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CloudRuntimes.Components;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.State;
 
 namespace CloudRuntimes.Tests.Conformance;
@@ -76,7 +77,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(new SaveStateItem("a||b", Utf8("1"))));
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(new SaveStateItem(Key("e"), Utf8("v3"), first)));
 
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
         Assert.Equal("v2", Encoding.UTF8.GetString((await Store.GetAsync(Key("e")))!.Value.Span));
     }
 
@@ -137,7 +138,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(new SaveStateItem(Key("absent"), Utf8("v"), "1")));
 
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
         Assert.Null(await Store.GetAsync(Key("absent")));
     }
 
@@ -152,7 +153,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
             new SaveStateItem(Key("bad"), Utf8("new"), "stale-etag"),
         ]));
 
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
         Assert.Contains(Key("bad"), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Key("ok"), error.Message, StringComparison.Ordinal);
         Assert.Equal("new", Encoding.UTF8.GetString((await Store.GetAsync(Key("ok")))!.Value.Span));
@@ -168,7 +169,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
         var etag = (await Store.GetAsync(Key("d")))!.ETag;
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.DeleteAsync(Key("d"), "stale-etag"));
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
         Assert.NotNull(await Store.GetAsync(Key("d")));
 
         await Store.DeleteAsync(Key("d"), etag);
@@ -184,8 +185,8 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(item with { Value = Utf8("second") }));
         var emptyEtag = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(item with { Value = Utf8("second"), ETag = "" }));
 
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, emptyEtag.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, emptyEtag.ErrorCode);
         Assert.Equal("first", Encoding.UTF8.GetString((await Store.GetAsync(Key("fw")))!.Value.Span));
     }
 
@@ -200,7 +201,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(new SaveStateItem(Key("fwe"), Utf8("v3"), e1, StateConcurrency.FirstWrite)));
 
         Assert.NotEqual(e1, e2);
-        Assert.Equal(CloudRuntimesErrorCodes.StateETagMismatch, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateETagMismatch.Code, error.ErrorCode);
     }
 
     [Fact]
@@ -240,7 +241,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
             StateOperation.ForUpsert(new SaveStateItem(Key("b"), Utf8("b1"), "stale-etag")),
         ]));
 
-        Assert.Equal(CloudRuntimesErrorCodes.StateTransaction, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.StateTransaction.Code, error.ErrorCode);
         Assert.Equal("a0", Encoding.UTF8.GetString((await Store.GetAsync(Key("a")))!.Value.Span));
         Assert.Equal("b0", Encoding.UTF8.GetString((await Store.GetAsync(Key("b")))!.Value.Span));
         Assert.Null(await Store.GetAsync(Key("c")));
@@ -280,7 +281,7 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.SaveAsync(new SaveStateItem(Key("bad-ttl"), Utf8("v"), Metadata: Ttl(ttl))));
 
-        Assert.Equal(CloudRuntimesErrorCodes.MalformedRequest, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
         Assert.Null(await Store.GetAsync(Key("bad-ttl")));
     }
 }

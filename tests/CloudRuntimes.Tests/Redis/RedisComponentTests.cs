@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.State;
 using CloudRuntimes.Tests.Support;
@@ -20,7 +20,7 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
         builder.AddComponent("default", "state.redis", redis.Metadata)
             .AddComponent("none", "state.redis", new Dictionary<string, string>(redis.Metadata) { ["keyPrefix"] = "none" })
             .AddComponent("custom", "state.redis", new Dictionary<string, string>(redis.Metadata) { ["keyPrefix"] = "shared" });
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
         var key = Guid.NewGuid().ToString("N");
 
         await components.GetStateStore("default").SaveAsync(new SaveStateItem(key, Encoding.UTF8.GetBytes("a")));
@@ -40,7 +40,7 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
         Assert.SkipWhen(redis.SkipReason is not null, redis.SkipReason ?? "");
         var builder = new CloudRuntimesBuilder("checkout").AddRedisComponents();
         builder.AddComponent("pubsub", "pubsub.redis", redis.Metadata);
-        await using var components = builder.Build();
+        await using var components = await builder.BuildAsync();
         var pubsub = components.GetPubSub("pubsub");
         var topic = "trim-" + Guid.NewGuid().ToString("N");
         await using var raw = await ConnectionMultiplexer.ConnectAsync(redis.Host);
@@ -70,7 +70,7 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
     }
 
     [Fact]
-    public void Unreachable_redis_fails_naming_the_component_and_the_host()
+    public async Task Unreachable_redis_fails_naming_the_component_and_the_host()
     {
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
@@ -81,7 +81,7 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
         var builder = new CloudRuntimesBuilder("app").AddRedisComponents();
         builder.AddComponent("cache", "state.redis", new Dictionary<string, string> { ["redisHost"] = $"127.0.0.1:{port}", ["dialTimeout"] = "1s" });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Contains("'cache'", error.Message, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);

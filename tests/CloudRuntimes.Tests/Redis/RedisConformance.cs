@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Tests.Conformance;
 using CloudRuntimes.Tests.Support;

@@ -1,5 +1,5 @@
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Rototo;
 using CloudRuntimes.Configuration;
 
@@ -27,7 +27,7 @@ public sealed class RototoConfigurationStoreTests : IAsyncLifetime
 
         var builder = new CloudRuntimesBuilder("test-app").AddRototoComponents();
         builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = _root, ["refreshPeriodSeconds"] = "0" });
-        _components = builder.Build();
+        _components = await builder.BuildAsync();
         await Task.CompletedTask;
     }
 
@@ -75,7 +75,7 @@ public sealed class RototoConfigurationStoreTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.GetAsync(["limit"]));
 
-        Assert.Equal(CloudRuntimesErrorCodes.ConfigurationGet, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.ConfigurationGet.Code, error.ErrorCode);
         Assert.Contains("missing resolve context attribute: user.tier required by qualifier://premium", error.Message, StringComparison.Ordinal);
     }
 
@@ -115,12 +115,12 @@ public sealed class RototoConfigurationStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Component_with_a_missing_workspace_fails_to_build_naming_the_component()
+    public async Task Component_with_a_missing_workspace_fails_to_build_naming_the_component()
     {
         var builder = new CloudRuntimesBuilder("test-app").AddRototoComponents();
         builder.AddComponent("broken", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = Path.Combine(_root, "nope") });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Contains("component 'broken' (configuration.rototo) cannot load workspace", error.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,6 @@
 using System.Text;
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
 using CloudRuntimes.State;
@@ -26,7 +26,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    private CloudRuntimesComponents BuildServerDefaults(bool track = true)
+    private async Task<CloudRuntimesComponents> BuildServerDefaultsAsync(bool track = true)
     {
         var builder = new CloudRuntimesBuilder("orders", _dataDirectory).AddSqliteComponents();
         builder.AddComponent("statestore", "state.sqlite")
@@ -36,7 +36,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
             .AddComponent("database", "database.sqlite")
             .AddComponent("files", "file.local")
             .AddComponent("secretstore", "secretstores.local.env");
-        var components = builder.Build();
+        var components = await builder.BuildAsync();
         if (track)
         {
             _built.Add(components);
@@ -45,9 +45,9 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Server_default_components_build_with_files_under_the_data_directory()
+    public async Task Server_default_components_build_with_files_under_the_data_directory()
     {
-        var components = BuildServerDefaults();
+        var components = await BuildServerDefaultsAsync();
 
         Assert.Equal(["database", "files", "lockstore", "pubsub", "scheduler", "secretstore", "statestore"], components.Components.Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["ETAG", "TRANSACTIONAL", "TTL", "QUERY_API"], components.Components.Single(c => c.Name == "statestore").Capabilities);
@@ -58,9 +58,9 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Sqlite_memory_gauge_reports_the_memory_of_the_open_connections()
+    public async Task Sqlite_memory_gauge_reports_the_memory_of_the_open_connections()
     {
-        BuildServerDefaults();
+        await BuildServerDefaultsAsync();
         long? reported = null;
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -82,11 +82,11 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     [Fact]
     public async Task Saved_state_survives_dropping_the_component_without_disposing()
     {
-        var first = BuildServerDefaults(track: false);
+        var first = await BuildServerDefaultsAsync(track: false);
         await first.GetStateStore("statestore").SaveAsync(new SaveStateItem("order-1", Encoding.UTF8.GetBytes("{\"total\":42}")));
         // The first instance is dropped here: never disposed, its connection never closed cleanly.
 
-        var second = BuildServerDefaults();
+        var second = await BuildServerDefaultsAsync();
         var item = await second.GetStateStore("statestore").GetAsync("order-1");
 
         Assert.Equal("{\"total\":42}", Encoding.UTF8.GetString(item!.Value.Span));
@@ -95,10 +95,10 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     [Fact]
     public async Task Published_message_survives_dropping_the_component_and_is_delivered_after_restart()
     {
-        var first = BuildServerDefaults(track: false);
+        var first = await BuildServerDefaultsAsync(track: false);
         await first.GetPubSub("pubsub").PublishAsync(new PublishRequest("orders", Encoding.UTF8.GetBytes("created"), "text/plain"));
 
-        var second = BuildServerDefaults();
+        var second = await BuildServerDefaultsAsync();
         var received = new TaskCompletionSource<string>();
         await using var subscription = await second.GetPubSub("pubsub").SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
         {
@@ -112,7 +112,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     [Fact]
     public async Task Unacknowledged_message_is_redelivered_after_restart_and_acknowledged_one_is_not()
     {
-        var first = BuildServerDefaults();
+        var first = await BuildServerDefaultsAsync();
         var pubsub = first.GetPubSub("pubsub");
         await pubsub.PublishAsync(new PublishRequest("jobs", Encoding.UTF8.GetBytes("done"), "text/plain"));
         await pubsub.PublishAsync(new PublishRequest("jobs", Encoding.UTF8.GetBytes("pending"), "text/plain"));
@@ -131,7 +131,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
         await first.DisposeAsync();
         _built.Remove(first);
 
-        var second = BuildServerDefaults();
+        var second = await BuildServerDefaultsAsync();
         var received = new List<string>();
         var got = new TaskCompletionSource();
         await using var again = await second.GetPubSub("pubsub").SubscribeAsync(new TopicSubscription("jobs"), (m, _) =>
@@ -152,7 +152,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     [Fact]
     public async Task Sequence_numbers_are_not_reused_once_every_message_is_acknowledged_and_deleted()
     {
-        var pubsub = BuildServerDefaults().GetPubSub("pubsub");
+        var pubsub = (await BuildServerDefaultsAsync()).GetPubSub("pubsub");
         var first = new TaskCompletionSource<string>();
         var subscription = await pubsub.SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
         {
@@ -199,7 +199,7 @@ public sealed class SqliteComponentTests : IAsyncDisposable
             command.ExecuteNonQuery();
         }
 
-        var pubsub = BuildServerDefaults().GetPubSub("pubsub");
+        var pubsub = (await BuildServerDefaultsAsync()).GetPubSub("pubsub");
         var received = new List<(string Id, string Data)>();
         var three = new TaskCompletionSource();
         await using var subscription = await pubsub.SubscribeAsync(new TopicSubscription("orders"), (m, _) =>
@@ -223,21 +223,21 @@ public sealed class SqliteComponentTests : IAsyncDisposable
     [Fact]
     public async Task Jobs_survive_a_restart()
     {
-        var first = BuildServerDefaults(track: false);
+        var first = await BuildServerDefaultsAsync(track: false);
         await first.GetJobScheduler("scheduler").ScheduleAsync(new Jobs.Job("nightly", "@daily", null, null, null, Encoding.UTF8.GetBytes("x")));
 
-        var second = BuildServerDefaults();
+        var second = await BuildServerDefaultsAsync();
 
         Assert.Equal("@daily", (await second.GetJobScheduler("scheduler").GetAsync("nightly"))!.Schedule);
     }
 
     [Fact]
-    public void Table_name_that_is_not_an_identifier_is_rejected()
+    public async Task Table_name_that_is_not_an_identifier_is_rejected()
     {
         var builder = new CloudRuntimesBuilder("orders", _dataDirectory).AddSqliteComponents();
         builder.AddComponent("statestore", "state.sqlite", new Dictionary<string, string> { ["tableName"] = "state; DROP TABLE x" });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Contains("tableName", error.Message, StringComparison.Ordinal);
     }

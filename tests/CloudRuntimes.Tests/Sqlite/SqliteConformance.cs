@@ -1,4 +1,4 @@
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.Tests.Conformance;
 

@@ -45,7 +45,7 @@ public sealed class HttpServerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("{\"inserted\":1}", await created.Content.ReadAsStringAsync(ct));
         Assert.Equal("application/json", listed.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("""[{"id":1,"title":"tea","score":1.5,"tag":null}]""", await listed.Content.ReadAsStringAsync(ct));
+        Assert.Equal("""[{"id":1,"score":1.5,"tag":null,"title":"tea"}]""", await listed.Content.ReadAsStringAsync(ct));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class HttpServerTests : IAsyncLifetime
         _folder.Dispose();
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -46,6 +46,21 @@ public sealed class NodeOracleTests : IDisposable
              {"export":"handle","method":"GET","path":"/whoami","query":""}]
             """
         },
+        {
+            // query-json text (the oracle prints its rows as serde_json does) and raw paths handed over unchanged.
+            "wire", """
+            [{"export":"get-manifest"},
+             {"export":"handle","method":"GET","path":"/json","query":"floats"},
+             {"export":"handle","method":"GET","path":"/json","query":"integers"},
+             {"export":"handle","method":"GET","path":"/json","query":"strings"},
+             {"export":"handle","method":"GET","path":"/json","query":"keys"},
+             {"export":"handle","method":"GET","path":"/json","query":"lossy"},
+             {"export":"handle","method":"GET","path":"/json","query":"kinds"},
+             {"export":"handle","method":"GET","path":"/json","query":"rows"},
+             {"export":"handle","method":"GET","path":"/json","query":"empty"},
+             {"export":"handle","method":"GET","path":"/a%20b/%C3%A9/x%2Fy","query":"q=%20a+b"}]
+            """
+        },
     };
 
     [Theory]

@@ -52,7 +52,7 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal(2, again.SchemaVersion);
         var database = new SqliteVtxDatabase(DatabasePath);
         Assert.Equal("""[{"version":2}]""", database.QueryJson("SELECT version FROM sys_plugin_versions WHERE plugin_name = ?", [new Vtx.Protocol.DbValue.Text("notes")]).Value);
-        Assert.Equal("""[{"resource_type":"TABLE","resource_name":"notes"}]""", database.QueryJson("SELECT resource_type, resource_name FROM sys_plugin_resources", []).Value);
+        Assert.Equal("""[{"resource_name":"notes","resource_type":"TABLE"}]""", database.QueryJson("SELECT resource_type, resource_name FROM sys_plugin_resources", []).Value);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class PluginHostTests : IDisposable
         Assert.Equal(201, created.Status);
         Assert.Equal("{\"inserted\":1}", Text(created));
         Assert.Equal("application/json", listed.Body!.ContentType);
-        Assert.Equal("""[{"id":1,"title":"milk","score":1.5,"tag":null}]""", Text(listed));
+        Assert.Equal("""[{"id":1,"score":1.5,"tag":null,"title":"milk"}]""", Text(listed));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class SandboxLimitTests : IDisposable
 
         var response = notes.Handle(new HttpRequest("GET", "", ""));
 
-        // [{"id":1,"title":"a fairly long title","score":null,"tag":null}] is 64 bytes.
+        // [{"id":1,"score":null,"tag":null,"title":"a fairly long title"}] is 64 bytes.
         Assert.Equal(500, response.Status);
         Assert.Equal("SQL Error: the result is 64 bytes, over the host's limit of 20 bytes", RuntimeFixture.BodyText(response));
     }

@@ -7,6 +7,7 @@
 //          | {"export":"get-manifest"} | {"export":"get-migrations"} | {"export":"get-resources"}]
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import initSqlJs from 'sql.js';
+import { Buffer as Bytes } from 'node:buffer';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,18 +63,50 @@ const sql = {
     const rows = [];
     while (stmt.step()) {
       const columns = stmt.getColumnNames();
-      const values = stmt.get();
-      const row = {};
-      columns.forEach((name, i) => {
-        const v = values[i];
-        row[name] = v instanceof Uint8Array ? '<BLOB>' : (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
-      });
+      // useBigInt: INTEGER comes back as a BigInt, REAL as a number, so the two stay apart.
+      const values = stmt.get(null, { useBigInt: true });
+      const row = new Map();
+      columns.forEach((name, i) => row.set(name, values[i]));
       rows.push(row);
     }
     stmt.free();
-    return JSON.stringify(rows);
+    return '[' + rows.map(serdeObject).join(',') + ']';
   },
 };
+
+// The text serde_json::to_string gives for vtx-core's rows, written from serde_json's documented behaviour:
+// a serde_json::Map is a BTreeMap (keys in UTF-8 byte order, a later duplicate column replacing an earlier one);
+// i64 in decimal; f64 as ryu prints it, non-finite as null; strings escaped only for '"', '\\' and U+0000-U+001F
+// (JSON.stringify escapes exactly those, in the same forms, for well-formed text); BLOB as "<BLOB>".
+const utf8 = new TextEncoder();
+function serdeObject(row) {
+  const keys = [...row.keys()].sort((a, b) => Bytes.compare(utf8.encode(a), utf8.encode(b)));
+  return '{' + keys.map((k) => JSON.stringify(k) + ':' + serdeValue(row.get(k))).join(',') + '}';
+}
+
+function serdeValue(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return serdeFloat(v);
+  if (v instanceof Uint8Array) return '"<BLOB>"';
+  return JSON.stringify(v);
+}
+
+// ryu's layout: shortest round-trip digits d1d2…dn with value 0.d1…dn × 10^kk; positional when -5 < kk <= 16
+// (at least one digit after the point), else d1.d2…dn e(kk-1).
+function serdeFloat(x) {
+  if (!Number.isFinite(x)) return 'null';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, exponent] = Math.abs(x).toExponential().split('e');
+  const digits = mantissa.replace('.', '');
+  const kk = Number(exponent) + 1;
+  const n = digits.length;
+  const sign = x < 0 ? '-' : '';
+  if (n <= kk && kk <= 16) return sign + digits + '0'.repeat(kk - n) + '.0';
+  if (0 < kk && kk <= 16) return sign + digits.slice(0, kk) + '.' + digits.slice(kk);
+  if (-5 < kk && kk <= 0) return sign + '0.' + '0'.repeat(-kk) + digits;
+  return sign + digits[0] + (n > 1 ? '.' + digits.slice(1) : '') + 'e' + (kk - 1);
+}
 
 const streamIo = {
   Buffer,

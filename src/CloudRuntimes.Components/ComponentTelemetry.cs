@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using CloudRuntimes.Telemetry;
 
-namespace CloudRuntimes.Components.Hosting;
+namespace CloudRuntimes.Components;
 
 /// <summary>
 /// How components report an operation on the <see cref="CloudRuntimesTelemetry"/> sources: a span named

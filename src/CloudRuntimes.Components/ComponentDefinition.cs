@@ -1,4 +1,4 @@
-namespace CloudRuntimes.Components.Hosting;
+namespace CloudRuntimes.Components;
 
 /// <summary>
 /// A component as a Dapr component file declares it (<c>apiVersion: dapr.io/v1alpha1</c>, <c>kind: Component</c>):
@@ -34,14 +34,21 @@ public sealed record ComponentDefinition(
     public string? Get(string key) =>
         Metadata.TryGetValue(key, out var value) ? value : Metadata.FirstOrDefault(m => string.Equals(m.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
 
+    /// <summary>The error of a bad definition: <see cref="CloudRuntimesErrors.ResourceInvalid"/>, the message prefixed with the source file (<c>FILE: message</c>) when there is one.</summary>
+    /// <param name="message">What is wrong, naming the component and the metadata item.</param>
+    /// <param name="innerException">The failure behind it, if any.</param>
+    /// <returns>The exception to throw.</returns>
+    public CloudRuntimesException Invalid(string message, Exception? innerException = null) =>
+        Resources.ResourceLoader.Invalid(SourceFile, message, innerException);
+
     /// <summary>A required metadata value.</summary>
     /// <param name="key">The metadata name.</param>
     /// <returns>The value.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrorCodes.MalformedRequest"/> naming the component, file and key when it is missing.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResourceInvalid"/> naming the component and key when it is missing.</exception>
     public string Require(string key) =>
         Get(key) is { Length: > 0 } value
             ? value
-            : throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' ({Type}{(SourceFile is null ? "" : $", {SourceFile}")}) needs metadata '{key}'");
+            : throw Invalid($"component '{Name}' ({Type}) needs metadata '{key}'");
 
     /// <summary>An integer metadata value with a default.</summary>
     /// <param name="key">The metadata name.</param>
@@ -52,7 +59,7 @@ public sealed record ComponentDefinition(
     {
         null or "" => defaultValue,
         var text when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
-        var text => throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}' must be an integer, got '{text}'"),
+        var text => throw Invalid($"component '{Name}' metadata '{key}' must be an integer, got '{text}'"),
     };
 
     /// <summary>A boolean metadata value (<c>true</c>/<c>false</c>, any case) with a default.</summary>
@@ -64,7 +71,7 @@ public sealed record ComponentDefinition(
     {
         null or "" => defaultValue,
         var text when bool.TryParse(text, out var value) => value,
-        var text => throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}' must be true or false, got '{text}'"),
+        var text => throw Invalid($"component '{Name}' metadata '{key}' must be true or false, got '{text}'"),
     };
 
     /// <summary>A duration metadata value in Go syntax (<c>30s</c>, <c>1m30s</c>, <c>250ms</c>), or null when absent.</summary>
@@ -84,7 +91,7 @@ public sealed record ComponentDefinition(
         }
         catch (FormatException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, $"component '{Name}' metadata '{key}': {e.Message}", e);
+            throw Invalid($"component '{Name}' metadata '{key}': {e.Message}", e);
         }
     }
 }
@@ -94,28 +101,3 @@ public sealed record ComponentDefinition(
 /// <param name="Name">The secret name.</param>
 /// <param name="Key">The key within the secret.</param>
 public sealed record SecretKeyReference(string? Store, string Name, string Key);
-
-/// <summary>Creates component instances of one or more component types.</summary>
-public interface IComponentFactory
-{
-    /// <summary>The component types this factory creates, e.g. <c>state.sqlite</c>.</summary>
-    IReadOnlyList<string> Types { get; }
-
-    /// <summary>Creates a component.</summary>
-    /// <param name="definition">The component definition.</param>
-    /// <param name="context">App id, data directory and logging.</param>
-    /// <returns>An object implementing one building-block interface (and <see cref="IAsyncDisposable"/> when it holds resources).</returns>
-    /// <exception cref="CloudRuntimesException">The definition is invalid (missing or bad metadata).</exception>
-    object Create(ComponentDefinition definition, ComponentContext context);
-
-    /// <summary>Capabilities to report for a component of this type (e.g. <c>ETAG</c>, <c>TRANSACTIONAL</c>, <c>TTL</c>).</summary>
-    /// <param name="definition">The component definition.</param>
-    /// <returns>The capabilities.</returns>
-    IReadOnlyList<string> Capabilities(ComponentDefinition definition) => [];
-}
-
-/// <summary>What a component factory gets besides the definition.</summary>
-/// <param name="AppId">The application id (Dapr <c>--app-id</c>); used as the default consumer group and key prefix.</param>
-/// <param name="DataDirectory">Where embedded back ends keep their files (default <c>./.cloud-runtimes</c>).</param>
-/// <param name="LoggerFactory">Logging.</param>
-public sealed record ComponentContext(string AppId, string DataDirectory, Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory);

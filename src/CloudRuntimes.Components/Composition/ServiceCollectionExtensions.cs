@@ -1,14 +1,15 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CloudRuntimes.Components.Hosting;
+namespace CloudRuntimes.Components.Composition;
 
 /// <summary>Registers Cloud Runtimes components in a service collection, for in-process use without a server.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ICloudRuntimesComponents"/> (and <see cref="CloudRuntimesComponents"/>) as a singleton built
-    /// from <paramref name="configure"/>; the container disposes the components.
+    /// Adds the components as part of the host: a <see cref="ComponentHost"/> hosted service builds them when the host
+    /// starts (a bad component fails the start), and <see cref="ICloudRuntimesComponents"/> resolves to them
+    /// (usable once the host has started); the container disposes them.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="appId">The application id.</param>
@@ -18,13 +19,14 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddSingleton(provider =>
+        services.AddSingleton(provider => new ComponentHost(() =>
         {
             var builder = new CloudRuntimesBuilder(appId, loggerFactory: provider.GetService<ILoggerFactory>());
             configure(builder);
-            return builder.Build();
-        });
-        services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<CloudRuntimesComponents>());
+            return builder;
+        }));
+        services.AddHostedService(provider => provider.GetRequiredService<ComponentHost>());
+        services.AddSingleton<ICloudRuntimesComponents>(provider => provider.GetRequiredService<ComponentHost>());
         return services;
     }
 }

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 
-namespace CloudRuntimes.Host.Api;
+namespace CloudRuntimes.Host.Events;
 
 /// <summary>
 /// The CloudEvents 1.0 envelope Dapr wraps published data in (via the CNCF CloudEvents SDK): <c>id</c>,

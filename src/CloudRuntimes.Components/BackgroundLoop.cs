@@ -1,4 +1,4 @@
-namespace CloudRuntimes.Components.Hosting;
+namespace CloudRuntimes.Components;
 
 /// <summary>
 /// A loop running on the thread pool until disposed: the handle that input bindings, job runners and similar

@@ -1,4 +1,4 @@
-namespace CloudRuntimes.Host.Hosting;
+namespace CloudRuntimes.Host;
 
 /// <summary>Options of <c>cloud-runtimes run</c>; flag names follow <c>daprd</c> where it has a counterpart.</summary>
 public sealed record RuntimeOptions
@@ -33,14 +33,21 @@ public sealed record RuntimeOptions
     /// </summary>
     public string? ConfigSource { get; init; }
 
+    /// <summary>
+    /// Origins whose browser requests the server accepts besides its own (<c>--allowed-origins</c>, Dapr's flag, comma
+    /// separated, e.g. <c>https://app.example:8443</c>; <c>*</c> for any). Default: none, so a web page from elsewhere
+    /// cannot drive the API. Allowed origins also get CORS answers to their preflight requests.
+    /// </summary>
+    public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
+
     /// <summary>API token every request must carry in <c>dapr-api-token</c> (env <c>DAPR_API_TOKEN</c>); null for none.</summary>
     public string? ApiToken { get; init; }
 
     /// <summary>Token sent to the app in <c>dapr-api-token</c> (env <c>APP_API_TOKEN</c>); null for none.</summary>
     public string? AppToken { get; init; }
 
-    /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c>, default 4 MiB as Dapr).</summary>
-    public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
+    /// <summary>The limits every entry point applies (request bodies, metadata, SQL).</summary>
+    public RuntimeLimits Limits { get; init; } = new();
 
     /// <summary>A folder of VTX plugins (<c>*.wasm</c>, <c>*.vtx</c>) served under their entrypoints (<c>--plugins</c>); null for none.</summary>
     public string? PluginsPath { get; init; }

@@ -1,15 +1,20 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace Rototo.Json;
+namespace SerdeJsonCompat;
 
 /// <summary>
-/// Formats an f64 exactly as serde_json prints it: shortest round-trip digits, positional notation with at
-/// least one fractional digit when the decimal exponent lies in [-5, 16), scientific notation otherwise
-/// (<c>1e16</c>, <c>1e-6</c>, <c>1.2345e20</c>). Non-finite values print as <c>null</c> (§4.4).
+/// Formats an f64 exactly as serde_json prints it (through the <c>ryu</c> crate): shortest round-trip digits,
+/// positional notation with at least one fractional digit when the decimal exponent lies in [-5, 16), scientific
+/// notation otherwise (<c>1.0</c>, <c>0.00001</c>, <c>1e16</c>, <c>1e-6</c>, <c>1.2345e20</c>, <c>-0.0</c>).
+/// Non-finite values print as <c>null</c>, as serde_json writes them.
 /// </summary>
-internal static class SerdeFloat
+public static class SerdeFloat
 {
+    /// <summary>The JSON text of <paramref name="value"/> as serde_json prints an f64.</summary>
+    /// <param name="value">Any double.</param>
+    /// <returns>ASCII text such as <c>1.0</c>, <c>1e21</c> or <c>null</c> (NaN, infinities).</returns>
     public static string Format(double value)
     {
         if (!double.IsFinite(value))
@@ -80,5 +85,17 @@ internal static class SerdeFloat
             builder.Append('e').Append((kk - 1).ToString(CultureInfo.InvariantCulture));
         }
         return builder.ToString();
+    }
+
+    /// <summary>Appends <see cref="Format"/>'s text to <paramref name="output"/> as UTF-8.</summary>
+    /// <param name="output">Where the bytes go.</param>
+    /// <param name="value">Any double.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="output"/> is null.</exception>
+    public static void Write(IBufferWriter<byte> output, double value)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var text = Format(value);
+        var written = Encoding.ASCII.GetBytes(text, output.GetSpan(text.Length));
+        output.Advance(written);
     }
 }

@@ -1,0 +1,30 @@
+namespace CloudRuntimes.Host;
+
+/// <summary>
+/// Every size, count and time limit the server applies to what reaches it, in one place: each entry point (HTTP API,
+/// plugins, the metadata store, SQL through the database component) reads its limit from here. Defaults suit a sidecar;
+/// the flags in brackets change them. See <c>docs/security.md</c>.
+/// </summary>
+public sealed record RuntimeLimits
+{
+    /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c> in MiB; default 4 MiB, as Dapr). A larger body is 413.</summary>
+    public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
+    public int MaxMetadataEntries { get; init; } = 64;
+
+    /// <summary>Longest extended-metadata key in characters; default 256. A longer key is 400.</summary>
+    public int MaxMetadataKeyLength { get; init; } = 256;
+
+    /// <summary>Largest extended-metadata value in bytes; default 16 KiB. A larger value is 413.</summary>
+    public int MaxMetadataValueBytes { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Longest a SQL statement may run (database API, plugins' <c>sql</c> import) before it is interrupted
+    /// (<c>--sql-timeout</c> in seconds; default 5 s).
+    /// </summary>
+    public TimeSpan SqlStatementTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest SQL query result, counted in bytes of its JSON while rows stream (<c>--sql-max-result</c> in MiB; default 16 MiB).</summary>
+    public long SqlMaxResultBytes { get; init; } = 16L * 1024 * 1024;
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// A server that cannot start says why in one line, <c>error: FILE: ...</c> for a bad resource file, and exits 1:
+/// no stack trace, nothing else on stderr (docs/security.md, docs/runtime.md).
+/// </summary>
+public sealed class StartupErrorTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-startup-" + Guid.NewGuid().ToString("N"));
+
+    public StartupErrorTests() => Directory.CreateDirectory(_root);
+
+    public static TheoryData<string, string, string> BadResources => new()
+    {
+        {
+            "duplicate",
+            """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.in-memory
+              version: v1
+            ---
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.in-memory
+              version: v1
+            """,
+            "component 'statestore' is defined twice"
+        },
+        { "not-yaml", "kind: Component\nmetadata: [oops", "invalid YAML at line" },
+        { "no-type", "kind: Component\nmetadata:\n  name: x\nspec:\n  version: v1\n", "component 'x' has no spec.type" },
+        { "unknown-type", "kind: Component\nmetadata:\n  name: x\nspec:\n  type: state.nowhere\n", "component 'x' has unknown type 'state.nowhere'" },
+        { "bad-metadata", "kind: Component\nmetadata:\n  name: q\nspec:\n  type: pubsub.in-memory\n  metadata:\n  - name: concurrency\n    value: many\n", "component 'q' metadata 'concurrency'" },
+        { "missing-metadata", "kind: Component\nmetadata:\n  name: s\nspec:\n  type: secretstores.local.file\n", "component 's' (secretstores.local.file) needs metadata 'secretsFile'" },
+        { "missing-secret-store", "kind: Component\nmetadata:\n  name: b\nauth:\n  secretStore: vault\nspec:\n  type: bindings.http\n  metadata:\n  - name: url\n    secretKeyRef:\n      name: u\n", "refers to secret store 'vault', which is not defined" },
+        { "subscription-without-topic", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  routes:\n    default: /x\n", "Subscription 's' needs spec.pubsubname, spec.topic" },
+        { "subscription-bad-rule", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  routes:\n    rules:\n    - match: 'event.type =='\n      path: /x\n", "routing rule 'event.type ==' is not a valid CEL expression" },
+        { "subscription-bad-bulk", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  route: /x\n  bulkSubscribe:\n    enabled: true\n    maxMessagesCount: -3\n", "bulkSubscribe maxMessagesCount and maxAwaitDurationMs must be positive integers" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadResources))]
+    public async Task A_bad_resource_file_is_one_error_line_naming_the_file_and_exit_1(string name, string yaml, string reason)
+    {
+        var resources = Path.Combine(_root, name);
+        Directory.CreateDirectory(resources);
+        var file = Path.Combine(resources, "bad.yaml");
+        await File.WriteAllTextAsync(file, yaml);
+
+        var (exitCode, _, stderr) = await RuntimeProcesses.RunToExitAsync("run", "--port", "0", "--data", Path.Combine(_root, name + "-data"), "--resources-path", resources);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {file}: ", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_busy_port_is_one_error_line_and_exit_1()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, _, stderr) = await RuntimeProcesses.RunToExitAsync("run", "--port", port, "--data", Path.Combine(_root, "busy-data"));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", line);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
