@@ -37,7 +37,7 @@ public sealed class RototoComponentFactory : IComponentFactory<IConfigurationSto
         }
         catch (global::Rototo.RototoException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest, e.Message, e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, e.Message, e);
         }
         var options = new RefreshOptions { Period = seconds == 0 ? null : TimeSpan.FromSeconds(seconds) };
         RefreshingWorkspace workspace;

@@ -1,5 +1,5 @@
 using CloudRuntimes.Components;
-using CloudRuntimes.Components.Hosting;
+using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Rototo;
 using CloudRuntimes.Configuration;
 
@@ -10,7 +10,7 @@ namespace CloudRuntimes.Tests.Rototo;
 /// <c>contexts/default.json</c>) merged under each request's context, and per-key failures left out of the answer as
 /// Dapr leaves out a key its store does not have.
 /// </summary>
-public sealed class RototoDefaultContextTests : IDisposable
+public sealed class RototoDefaultContextTests : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-rototo-default-" + Guid.NewGuid().ToString("N"));
     private readonly List<CloudRuntimesComponents> _built = [];
@@ -25,11 +25,11 @@ public sealed class RototoDefaultContextTests : IDisposable
         Write("variables/plain.toml", "schema_version = 1\ntype = \"string\"\n[values]\nonly = \"always\"\n[resolve]\ndefault = \"only\"\n");
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         foreach (var components in _built)
         {
-            components.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            await components.DisposeAsync();
         }
         Directory.Delete(_root, recursive: true);
     }
@@ -37,7 +37,7 @@ public sealed class RototoDefaultContextTests : IDisposable
     [Fact]
     public async Task A_request_without_metadata_resolves_with_the_default_context()
     {
-        var store = Store("""{"user":{"tier":"premium"},"request":{"country":"US"}}""");
+        var store = await StoreAsync("""{"user":{"tier":"premium"},"request":{"country":"US"}}""");
 
         var items = await store.GetAsync(["limit", "shipping"]);
 
@@ -47,7 +47,7 @@ public sealed class RototoDefaultContextTests : IDisposable
     [Fact]
     public async Task The_request_context_is_merged_over_the_default()
     {
-        var store = Store("""{"user":{"tier":"premium"},"request":{"country":"US"}}""");
+        var store = await StoreAsync("""{"user":{"tier":"premium"},"request":{"country":"US"}}""");
 
         var byPath = await store.GetAsync(["limit", "shipping"], new Dictionary<string, string> { ["context.user.tier"] = "free" });
         var byJson = await store.GetAsync(["limit", "shipping"], new Dictionary<string, string> { ["context"] = """{"request":{"country":"DE"}}""" });
@@ -60,7 +60,7 @@ public sealed class RototoDefaultContextTests : IDisposable
     public async Task The_workspace_default_context_file_is_used_without_metadata()
     {
         Write("contexts/default.json", """{"user":{"tier":"free"},"request":{"country":"FR"}}""");
-        var store = Store(null);
+        var store = await StoreAsync(null);
 
         var items = await store.GetAsync(["limit", "shipping"]);
 
@@ -70,7 +70,7 @@ public sealed class RototoDefaultContextTests : IDisposable
     [Fact]
     public async Task A_key_that_cannot_resolve_is_left_out_while_others_resolve()
     {
-        var store = Store(null);
+        var store = await StoreAsync(null);
 
         var some = await store.GetAsync(["limit", "plain"]);
         var all = await store.GetAsync([]);
@@ -82,26 +82,26 @@ public sealed class RototoDefaultContextTests : IDisposable
     [Fact]
     public async Task When_no_key_resolves_the_first_failure_is_the_error()
     {
-        var store = Store(null);
+        var store = await StoreAsync(null);
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => store.GetAsync(["limit", "shipping"]));
 
-        Assert.Equal(CloudRuntimesErrorCodes.ConfigurationGet, error.ErrorCode);
+        Assert.Equal(CloudRuntimesErrors.ConfigurationGet.Code, error.ErrorCode);
         Assert.Equal("configuration store config: missing resolve context attribute: user.tier required by qualifier://premium", error.Message);
     }
 
     [Fact]
-    public void A_default_context_that_is_not_an_object_fails_the_component_naming_it()
+    public async Task A_default_context_that_is_not_an_object_fails_the_component_naming_it()
     {
         var builder = new CloudRuntimesBuilder("test-app").AddRototoComponents();
         builder.AddComponent("config", RototoComponentFactory.ConfigurationType, new Dictionary<string, string> { ["source"] = _root, ["refreshPeriodSeconds"] = "0", ["defaultContext"] = "[1]" });
 
-        var error = Assert.Throws<CloudRuntimesException>(() => builder.Build());
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => builder.BuildAsync());
 
         Assert.Equal("component 'config' metadata 'defaultContext' must be a JSON object: resolve context must be a JSON object", error.Message);
     }
 
-    private IConfigurationStore Store(string? defaultContext)
+    private async Task<IConfigurationStore> StoreAsync(string? defaultContext)
     {
         var metadata = new Dictionary<string, string> { ["source"] = _root, ["refreshPeriodSeconds"] = "0" };
         if (defaultContext is not null)
@@ -110,7 +110,7 @@ public sealed class RototoDefaultContextTests : IDisposable
         }
         var builder = new CloudRuntimesBuilder("test-app").AddRototoComponents();
         builder.AddComponent("config", RototoComponentFactory.ConfigurationType, metadata);
-        var components = builder.Build();
+        var components = await builder.BuildAsync();
         _built.Add(components);
         return components.GetConfigurationStore("config");
     }
