@@ -8,9 +8,11 @@ namespace CloudRuntimes.Components.Rototo;
 /// <summary>
 /// Creates <c>configuration.rototo</c> components. Metadata: <c>source</c> (required: a rototo workspace source,
 /// relative paths against the current directory), <c>refreshPeriodSeconds</c> (optional; default 30, 0 for no
-/// background refresh). The workspace is loaded and refreshed by <see cref="RefreshingWorkspace"/> with rototo's
-/// default source limits (<see cref="global::Rototo.Sources.WorkspaceSourceOptions"/>), exactly as the
-/// <c>rototo</c> command stages it; refresh failures are logged as warnings with the source and the reason.
+/// background refresh), <c>defaultContext</c> (optional JSON object: the context every request's context is merged
+/// over; without it, the workspace's <c>contexts/default.json</c> when present). The workspace is loaded and refreshed
+/// by <see cref="RefreshingWorkspace"/> with rototo's default source limits
+/// (<see cref="global::Rototo.Sources.WorkspaceSourceOptions"/>), exactly as the <c>rototo</c> command stages it;
+/// refresh failures are logged as warnings with the source and the reason.
 /// </summary>
 public sealed class RototoComponentFactory : IComponentFactory<IConfigurationStore>
 {
@@ -31,6 +33,15 @@ public sealed class RototoComponentFactory : IComponentFactory<IConfigurationSto
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'refreshPeriodSeconds' must not be negative");
         }
+        global::Rototo.ResolveContext? defaultContext;
+        try
+        {
+            defaultContext = RototoConfigurationStore.ParseDefaultContext(definition.Get("defaultContext"), $"component '{definition.Name}' metadata 'defaultContext'");
+        }
+        catch (global::Rototo.RototoException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, e.Message, e);
+        }
         // Refresh failures (bad TOML, lint errors, a source over the limits) are logged as warnings naming the source.
         var options = new RefreshOptions
         {
@@ -46,7 +57,7 @@ public sealed class RototoComponentFactory : IComponentFactory<IConfigurationSto
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' ({ConfigurationType}) cannot load workspace '{source}': {e.Message}", e);
         }
-        return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>());
+        return new RototoConfigurationStore(workspace, definition.Name, context.LoggerFactory.CreateLogger<RototoConfigurationStore>(), defaultContext);
     }
 }
 

@@ -13,33 +13,46 @@ namespace CloudRuntimes.Components.Rototo;
 /// <summary>
 /// <c>configuration.rototo</c>: a configuration store whose keys are the variables of a rototo workspace
 /// (Dapr configuration API, <c>/v1.0/configuration/{store}</c>). Getting keys resolves those variables with a
-/// context built from request metadata: <c>context</c> holds a JSON object, and each <c>context.&lt;path&gt;</c>
-/// item sets one attribute (its value parsed as JSON, else taken as a string). Item values are the resolved
-/// value (strings as they are, other values as compact JSON); the version changes when the value changes;
-/// item metadata carries <c>valueKey</c>. Subscribers are notified when a refresh changes a subscribed key's value.
+/// context merged from three layers, later ones winning (objects merge, other values replace): the store's
+/// <em>default context</em> (the component's <c>defaultContext</c> metadata, else the workspace's
+/// <c>contexts/default.json</c> when it has one), the request metadata <c>context</c> (a JSON object), and each
+/// request metadata item <c>context.&lt;path&gt;</c>, which sets one attribute (its value parsed as JSON, else taken
+/// as a string). A missing attribute stays an error, as in rototo. Item values are the resolved value (strings as
+/// they are, other values as compact JSON); the version changes when the value changes; item metadata carries
+/// <c>valueKey</c>. A key that cannot be resolved while others can is left out of the answer, as Dapr leaves out a
+/// key its store does not have; when no requested key resolves, the first failure is the error. Subscribers are
+/// notified when a refresh changes a subscribed key's value.
 /// </summary>
 public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDisposable
 {
     /// <summary>Metadata key holding the whole resolve context as a JSON object.</summary>
     public const string ContextMetadataKey = "context";
 
+    /// <summary>The workspace file that holds the default context when the component's metadata gives none.</summary>
+    public const string DefaultContextFile = "contexts/default.json";
+
     private const string ContextPathPrefix = "context.";
 
     private readonly RefreshingWorkspace _workspace;
     private readonly string _name;
     private readonly ILogger _logger;
+    private readonly ResolveContext? _defaultContext;
     private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+    private WorkspaceDefault? _workspaceDefault;
 
     /// <summary>Creates the store over a refreshing workspace (disposed with the store).</summary>
     /// <param name="workspace">The workspace.</param>
     /// <param name="name">Component name for messages.</param>
     /// <param name="logger">Logger.</param>
-    public RototoConfigurationStore(RefreshingWorkspace workspace, string name, ILogger logger)
+    /// <param name="defaultContext">The default context (lowest layer of every request's context); null to use the
+    /// workspace's <see cref="DefaultContextFile"/> when it exists.</param>
+    public RototoConfigurationStore(RefreshingWorkspace workspace, string name, ILogger logger, ResolveContext? defaultContext = null)
     {
         ArgumentNullException.ThrowIfNull(workspace);
         _workspace = workspace;
         _name = name;
         _logger = logger;
+        _defaultContext = defaultContext;
         _workspace.Changed += OnChanged;
     }
 
@@ -49,8 +62,9 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         ArgumentNullException.ThrowIfNull(keys);
         try
         {
-            var context = ContextFrom(metadata);
-            return Task.FromResult<IReadOnlyDictionary<string, ConfigurationItem>>(Resolve(_workspace.Current, keys, context));
+            var workspace = _workspace.Current;
+            var context = ContextFrom(DefaultContext(workspace), metadata);
+            return Task.FromResult<IReadOnlyDictionary<string, ConfigurationItem>>(Resolve(workspace, keys, context));
         }
         catch (RototoException e)
         {
@@ -66,9 +80,10 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         ArgumentNullException.ThrowIfNull(handler);
         try
         {
-            var context = ContextFrom(metadata);
+            var workspace = _workspace.Current;
+            var context = ContextFrom(DefaultContext(workspace), metadata);
             var id = Guid.NewGuid().ToString();
-            var current = Resolve(_workspace.Current, keys, context);
+            var current = Resolve(workspace, keys, context);
             _subscriptions[id] = new Subscription(id, keys, context, handler, current);
             return Task.FromResult(id);
         }
@@ -96,26 +111,28 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         await _workspace.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Builds a context from request metadata (see the class remarks).</summary>
-    internal static ResolveContext ContextFrom(IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>Builds a context from the default context and request metadata (see the class remarks).</summary>
+    internal static ResolveContext ContextFrom(ResolveContext? defaults, IReadOnlyDictionary<string, string>? metadata)
     {
-        var root = new JsonObject();
-        if (metadata is null)
+        var layers = new List<JsonObject>();
+        if (defaults is not null)
         {
-            return ResolveContext.From(root);
+            // A fresh node over the immutable default: concurrent requests never share a mutable JsonObject.
+            layers.Add(JsonObject.Create(defaults.Root)!);
         }
-        if (metadata.TryGetValue(ContextMetadataKey, out var json) && !string.IsNullOrWhiteSpace(json))
+        if (metadata is not null && metadata.TryGetValue(ContextMetadataKey, out var json) && !string.IsNullOrWhiteSpace(json))
         {
-            root = ResolveContext.FromJson(json).Root.Deserialize<JsonObject>()!;
+            layers.Add(ResolveContext.FromJson(json).Root.Deserialize<JsonObject>()!);
         }
-        foreach (var (key, raw) in metadata.Where(m => m.Key.StartsWith(ContextPathPrefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
+        var paths = new JsonObject();
+        foreach (var (key, raw) in (metadata ?? new Dictionary<string, string>()).Where(m => m.Key.StartsWith(ContextPathPrefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))
         {
             var segments = key[ContextPathPrefix.Length..].Split('.');
             if (segments.Any(s => s.Length == 0))
             {
                 throw new RototoException(RototoErrorCode.InvalidContext, $"invalid context path: {key[ContextPathPrefix.Length..]}");
             }
-            var target = root;
+            var target = paths;
             foreach (var segment in segments[..^1])
             {
                 if (target[segment] is not JsonObject next)
@@ -127,8 +144,47 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
             }
             target[segments[^1]] = ParseValue(raw);
         }
-        return ResolveContext.From(root);
+        layers.Add(paths);
+        return ResolveContext.Merge(layers);
     }
+
+    /// <summary>Parses a default context (component metadata or file); null for blank text.</summary>
+    /// <exception cref="RototoException">Not a JSON object.</exception>
+    internal static ResolveContext? ParseDefaultContext(string? json, string what)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+        try
+        {
+            return ResolveContext.FromJson(json);
+        }
+        catch (RototoException e)
+        {
+            throw new RototoException(RototoErrorCode.InvalidContext, $"{what} must be a JSON object: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The default context for resolutions on <paramref name="workspace"/>: the metadata one, else its file (read once per workspace).</summary>
+    private ResolveContext? DefaultContext(Workspace workspace)
+    {
+        if (_defaultContext is not null)
+        {
+            return _defaultContext;
+        }
+        if (Volatile.Read(ref _workspaceDefault) is { } cached && ReferenceEquals(cached.Workspace, workspace))
+        {
+            return cached.Context;
+        }
+        var path = Path.Combine(workspace.Root, DefaultContextFile);
+        var context = File.Exists(path) ? ParseDefaultContext(File.ReadAllText(path), $"default context {DefaultContextFile}") : null;
+        Volatile.Write(ref _workspaceDefault, new WorkspaceDefault(workspace, context));
+        return context;
+    }
+
+    /// <summary>The default context read from a workspace's file, remembered for that workspace (a refresh brings a new one).</summary>
+    private sealed record WorkspaceDefault(Workspace Workspace, ResolveContext? Context);
 
     private static JsonNode? ParseValue(string raw)
     {
@@ -142,18 +198,35 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         }
     }
 
-    private static Dictionary<string, ConfigurationItem> Resolve(Workspace workspace, IReadOnlyList<string> keys, ResolveContext context)
+    /// <summary>
+    /// Resolves the keys (every variable when none is given). Unknown keys are absent; a key whose resolution fails is
+    /// absent too when another key resolved, so one bad key does not hide the others; when none resolved, the first
+    /// failure is thrown.
+    /// </summary>
+    private Dictionary<string, ConfigurationItem> Resolve(Workspace workspace, IReadOnlyList<string> keys, ResolveContext context)
     {
         var ids = keys.Count == 0 ? workspace.Inspection.Variables.Select(v => v.Id) : keys;
         var items = new Dictionary<string, ConfigurationItem>(StringComparer.Ordinal);
+        RototoException? firstFailure = null;
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
             if (!workspace.Inspection.Variables.Any(v => v.Id == id))
             {
                 continue;
             }
-            var resolution = workspace.ResolveVariable(id, context);
-            items[id] = ToItem(resolution);
+            try
+            {
+                items[id] = ToItem(workspace.ResolveVariable(id, context));
+            }
+            catch (RototoException e)
+            {
+                firstFailure ??= e;
+                _logger.LogDebug("configuration store {Store}: key {Key} not resolved: {Error}", _name, id, e.Message);
+            }
+        }
+        if (items.Count == 0 && firstFailure is not null)
+        {
+            throw firstFailure;
         }
         return items;
     }

@@ -27,7 +27,10 @@ namespace Rototo.Cli
             root.Subcommands.Add(InspectCommand.Create(cli));
             root.Subcommands.Add(ShowCommand.Create(cli));
             root.Subcommands.Add(InitCommand.Create(cli));
+            root.Subcommands.Add(FixturesCommand.Create(cli));
+            root.Subcommands.Add(DocsCommand.Create(cli));
             root.Subcommands.Add(LspCommand.Create());
+            root.Subcommands.Add(CompletionsCommand.Create(cli, root));
 
             // @file is a context file (§6), not a response file.
             var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -89,6 +89,39 @@ public sealed class ResolveContext
         return From(element);
     }
 
+    /// <summary>
+    /// Merges context layers left to right as rototo merges repeated <c>--context</c> parts (§6): objects merge
+    /// recursively, any other value replaces what an earlier layer had at that key.
+    /// </summary>
+    /// <param name="layers">The layers, lowest precedence first (e.g. a default context, then a request's context).</param>
+    /// <returns>The merged context.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="layers"/> is null.</exception>
+    public static ResolveContext Merge(IEnumerable<JsonObject> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var merged = new JsonObject();
+        foreach (var layer in layers)
+        {
+            MergeInto(merged, layer);
+        }
+        return From(merged);
+    }
+
+    private static void MergeInto(JsonObject target, JsonObject source)
+    {
+        foreach (var (key, value) in source)
+        {
+            if (value is JsonObject incoming && target[key] is JsonObject existing)
+            {
+                MergeInto(existing, incoming);
+            }
+            else
+            {
+                target[key] = value?.DeepClone();
+            }
+        }
+    }
+
     internal bool IsValidatedBy(object model) => ReferenceEquals(Volatile.Read(ref _validation)?.Model, model);
 
     /// <summary>Remembers that <paramref name="model"/> validated this context, with the context's attribute values by slot.</summary>

@@ -127,9 +127,10 @@ public sealed class Workspace
         {
             return;
         }
-        if (runtime.ContextSchema?.FirstError(context.Root) is { } error)
+        if (runtime.ContextSchema?.Violation(context.Root) is { } error)
         {
-            throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error}");
+            var location = error.Path.Length == 0 ? null : $"context {error.Path}";
+            throw new RototoException(RototoErrorCode.InvalidContext, $"resolve context does not match schema: {error.Message}", location);
         }
         context.MarkValidatedBy(runtime, runtime.IndexContext(context.Root));
     }

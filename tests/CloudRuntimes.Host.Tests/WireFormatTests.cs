@@ -311,11 +311,11 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         Assert.Equal("dhl", JsonNode.Parse(items["shipping-policy"]!["value"]!.GetValue<string>())!["carrier"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(items["shipping-policy"]!["version"]!.GetValue<string>()));
 
-        using var missing = await Http.GetAsync(Url("v1.0/configuration/config?key=checkout-banner"));
-        Assert.Equal(HttpStatusCode.InternalServerError, missing.StatusCode);
-        var error = (await missing.Content.ReadFromJsonAsync<JsonObject>())!;
+        using var invalid = await Http.GetAsync(Url("v1.0/configuration/config?key=checkout-banner&metadata.context.user.tier=gold"));
+        Assert.Equal(HttpStatusCode.InternalServerError, invalid.StatusCode);
+        var error = (await invalid.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("ERR_CONFIGURATION_GET", error["errorCode"]!.GetValue<string>());
-        Assert.Contains("missing resolve context attribute: user.tier required by qualifier://premium-members", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("resolve context does not match schema: \"gold\" is not one of [\"free\",\"plus\",\"premium\"]", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,6 +73,7 @@ internal static class InspectCommand
     {
         List<LintDiagnostic> DiagnosticsOf(WorkspaceDocument document) => [.. lint.Diagnostics.Where(d => d.Location.Path == document.RelativePath)];
         JsonArray Diagnostics(IEnumerable<LintDiagnostic> diagnostics) => new([.. diagnostics.Select(d => (JsonNode)d.ToJson())]);
+        var graph = new InspectGraph(snapshot);
 
         var variables = new JsonArray();
         foreach (var document in selection.Documents(snapshot, DocumentKind.Variable).Where(d => d.Toml is not null))
@@ -84,12 +85,14 @@ internal static class InspectCommand
                 ["uri"] = $"variable://{document.Id}",
                 ["path"] = document.RelativePath,
                 ["type_source"] = TypeSource(view),
-                ["values"] = new JsonArray([.. (view.Values?.Entries ?? []).Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["origin"] = "inline", ["value"] = Json.SerdeJson.Value(e.Value.ToJson()) })]),
+                ["values"] = new JsonArray([.. (view.Values?.Entries ?? []).OrderBy(e => e.Key, Json.Utf8Order.Instance)
+                    .Select(e => (JsonNode)new JsonObject { ["key"] = e.Key, ["origin"] = "inline", ["value"] = Json.SerdeJson.Value(e.Value.ToJson()) })]),
                 ["resolve"] = new JsonObject
                 {
                     ["default_value"] = view.Default,
                     ["rules"] = new JsonArray([.. view.Rules.Select(r => (JsonNode)new JsonObject { ["index"] = r.Index, ["qualifier"] = r.Qualifier, ["value"] = r.Value })]),
                 },
+                ["dependencies"] = graph.VariableDependencies(view),
                 ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
             };
             if (context is not null && runtime is not null && selection.Chosen is not null)
@@ -113,6 +116,8 @@ internal static class InspectCommand
                 ["uri"] = $"qualifier://{document.Id}",
                 ["path"] = document.RelativePath,
                 ["predicates"] = new JsonArray([.. view.Predicates.Select(p => (JsonNode)Predicate(p))]),
+                ["dependencies"] = graph.QualifierDependencies(view),
+                ["consumers"] = graph.QualifierConsumers(document.Id),
                 ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
             };
             if (traces is not null && traces.TryGetValue(document.Id, out var trace))
@@ -122,15 +127,22 @@ internal static class InspectCommand
             qualifiers.Add(item);
         }
 
-        var resources = new JsonArray([.. selection.Documents(snapshot, DocumentKind.Resource).Select(document => (JsonNode)new JsonObject
+        var resources = new JsonArray([.. selection.Documents(snapshot, DocumentKind.Resource).Select(document =>
         {
-            ["id"] = document.Id,
-            ["uri"] = $"resource://{document.Id}",
-            ["path"] = document.RelativePath,
-            ["schema"] = document.Toml is null ? null : new ResourceView(document).Schema,
-            ["objects"] = new JsonArray([.. snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == document.Id && o.Toml is not null)
-                .Select(o => (JsonNode)new JsonObject { ["key"] = o.Id, ["value"] = Json.SerdeJson.Value(o.Toml!.ToJson()) })]),
-            ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
+            var view = document.Toml is null ? null : new ResourceView(document);
+            return (JsonNode)new JsonObject
+            {
+                ["id"] = document.Id,
+                ["uri"] = $"resource://{document.Id}",
+                ["path"] = document.RelativePath,
+                // The schema reference as the workspace path it resolves to (§3.4: resolved against resources/, normalized).
+                ["schema"] = view is null ? null : view.SchemaPath ?? view.Schema,
+                ["objects"] = new JsonArray([.. snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == document.Id && o.Toml is not null)
+                    .Select(o => (JsonNode)new JsonObject { ["key"] = o.Id, ["value"] = Json.SerdeJson.Value(o.Toml!.ToJson()) })]),
+                ["dependencies"] = view is null ? EmptyDependencies() : graph.ResourceDependencies(view),
+                ["consumers"] = graph.ResourceConsumers(document.Id),
+                ["diagnostics"] = Diagnostics(DiagnosticsOf(document)),
+            };
         })]);
 
         var schemas = new JsonArray([.. (selection.Chosen is null ? snapshot.OfKind(DocumentKind.Schema) : []).Select(document =>
@@ -141,6 +153,7 @@ internal static class InspectCommand
             {
                 item["error"] = status.Item2;
             }
+            item["consumers"] = graph.SchemaConsumers(document.RelativePath);
             item["diagnostics"] = Diagnostics(DiagnosticsOf(document));
             return (JsonNode)item;
         })]);
@@ -161,6 +174,8 @@ internal static class InspectCommand
             ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)CustomLintView.Linter(d.Id, d.RelativePath, lint.CustomRegistrations))]),
         };
     }
+
+    private static JsonObject EmptyDependencies() => new() { ["qualifiers"] = new JsonArray(), ["context_paths"] = new JsonArray(), ["schemas"] = new JsonArray(), ["resources"] = new JsonArray() };
 
     private static JsonObject Predicate(PredicateView predicate)
     {

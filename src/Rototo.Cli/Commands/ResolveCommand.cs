@@ -57,7 +57,7 @@ internal static class ResolveCommand
     }
 
     /// <summary>Explicit ids are checked first, then ordered by workspace order (§8.2).</summary>
-    private static List<string> Select(IReadOnlyList<string> requested, IReadOnlyList<string> workspaceOrder, string kind)
+    internal static List<string> Select(IReadOnlyList<string> requested, IReadOnlyList<string> workspaceOrder, string kind)
     {
         var known = workspaceOrder.ToHashSet(StringComparer.Ordinal);
         foreach (var id in requested)

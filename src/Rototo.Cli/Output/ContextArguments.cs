@@ -9,15 +9,7 @@ namespace Rototo.Cli.Output;
 /// </summary>
 internal static class ContextArguments
 {
-    public static ResolveContext Build(IReadOnlyList<string> parts)
-    {
-        var merged = new JsonObject();
-        foreach (var part in parts)
-        {
-            Merge(merged, Parse(part));
-        }
-        return ResolveContext.From(merged);
-    }
+    public static ResolveContext Build(IReadOnlyList<string> parts) => ResolveContext.Merge(parts.Select(Parse));
 
     private static JsonObject Parse(string part)
     {
@@ -95,22 +87,5 @@ internal static class ContextArguments
             throw new RototoException(RototoErrorCode.InvalidContext, $"failed to parse context JSON: {e.Message}", e);
         }
         return node as JsonObject ?? throw new RototoException(RototoErrorCode.InvalidContext, "context JSON must be an object");
-    }
-
-    /// <summary>Objects merge recursively; any other value replaces.</summary>
-    private static void Merge(JsonObject target, JsonObject source)
-    {
-        foreach (var (key, value) in source.ToList())
-        {
-            source.Remove(key);
-            if (value is JsonObject incoming && target[key] is JsonObject existing)
-            {
-                Merge(existing, incoming);
-            }
-            else
-            {
-                target[key] = value;
-            }
-        }
     }
 }

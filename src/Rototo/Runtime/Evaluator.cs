@@ -129,7 +129,8 @@ internal static class Evaluator
         return true;
     }
 
-    private static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket)
+    /// <summary>Whether <paramref name="predicate"/> holds for <paramref name="actual"/> (§4.3); <paramref name="bucket"/> is the bucket of a bucket predicate.</summary>
+    internal static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket)
     {
         bucket = 0;
         switch (predicate.Operator)

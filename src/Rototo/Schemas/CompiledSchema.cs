@@ -1,179 +1,105 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using NJsonSchema;
-using NJsonSchema.Validation;
+using Json.Schema;
 
 namespace Rototo.Schemas;
 
-/// <summary>A JSON Schema that compiled, ready to validate values (NJsonSchema underneath).</summary>
-internal sealed class CompiledSchema(JsonSchema schema, JsonElement source)
+/// <summary>A JSON Schema that compiled, ready to validate values (JsonSchema.Net underneath, spec §3.5).</summary>
+internal sealed class CompiledSchema
 {
+    private static readonly EvaluationOptions Check = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions Explain = new() { OutputFormat = OutputFormat.Hierarchical };
+
+    private readonly JsonSchema _schema;
+    private readonly SchemaDocuments _documents;
+
+    public CompiledSchema(JsonSchema schema, JsonElement source, SchemaDocuments documents)
+    {
+        _schema = schema;
+        Source = source;
+        _documents = documents;
+    }
+
     /// <summary>The schema document as JSON.</summary>
-    public JsonElement Source { get; } = source;
+    public JsonElement Source { get; }
 
     /// <summary>
-    /// Validates <paramref name="value"/>; returns the first error's text, or null when valid. <c>format</c> is an
-    /// annotation, not an assertion (rototo's default for drafts 2019-09 and 2020-12, spec §3.5): no format is checked.
+    /// Validates <paramref name="value"/>; returns the first error's text in rototo's wording (jsonschema-rs), or null
+    /// when valid. <c>format</c> is an annotation, not an assertion (rototo's default for drafts 2019-09 and 2020-12).
     /// </summary>
-    public string? FirstError(JsonElement value)
+    public string? FirstError(JsonElement value) => Violation(value)?.Message;
+
+    /// <summary>Like <see cref="FirstError"/>, with the JSON Pointer of the offending value.</summary>
+    public SchemaViolation? Violation(JsonElement value)
     {
-        var validator = new JsonSchemaValidator(new JsonSchemaValidatorSettings { FormatValidators = [] });
-        var errors = validator.Validate(value.GetRawText(), schema, SchemaType.JsonSchema);
-        var first = errors.FirstOrDefault();
-        return first is null ? null : SchemaErrorText.Describe(first, value);
+        if (_schema.Evaluate(value, Check).IsValid)
+        {
+            return null;
+        }
+        return SchemaErrorText.First(_schema.Evaluate(value, Explain), value, _documents) ?? new SchemaViolation("value does not match the schema", "");
     }
 }
 
 /// <summary>
-/// Compiles schemas: a structural check of the schema against the JSON Schema vocabulary (so that
-/// <c>"type": "not-a-type"</c> is invalid, as meta-schema validation makes it in rototo), then NJsonSchema.
+/// Compiles schemas as rototo's engine does (§3.5): the draft comes from <c>$schema</c> (Draft 6, 7, 2019-09, 2020-12),
+/// <b>Draft 2020-12 by default</b>; the schema must pass its draft's meta-schema (so <c>"type": "not-a-type"</c> and,
+/// in 2020-12, <c>"exclusiveMinimum": true</c> are invalid); no remote <c>$ref</c> is fetched.
 /// </summary>
 internal static class SchemaCompiler
 {
-    private static readonly HashSet<string> TypeNames = ["null", "boolean", "object", "array", "number", "string", "integer"];
-    private static readonly string[] SchemaKeywords = ["additionalProperties", "additionalItems", "not", "contains", "propertyNames", "if", "then", "else", "unevaluatedProperties", "unevaluatedItems"];
-    private static readonly string[] SchemaMapKeywords = ["properties", "patternProperties", "definitions", "$defs", "dependentSchemas"];
-    private static readonly string[] SchemaListKeywords = ["allOf", "anyOf", "oneOf", "prefixItems"];
-    private static readonly string[] NumberKeywords = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
-    private static readonly string[] CountKeywords = ["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains"];
+    private static readonly EvaluationOptions MetaCheck = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions MetaExplain = new() { OutputFormat = OutputFormat.Hierarchical };
 
+    /// <summary>Compiles <paramref name="json"/>; on failure <paramref name="error"/> is the reason (rototo's wording where it has one).</summary>
     public static bool TryCompile(JsonElement json, out CompiledSchema? compiled, out string? error)
     {
         compiled = null;
-        error = Check(json, "");
-        if (error is not null)
+        if (json.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
         {
+            error = $"{Rototo.Json.SerdeJson.Compact(json)} is not of types \"boolean\", \"object\"";
+            return false;
+        }
+        var (dialect, meta) = Draft(json);
+        if (meta is null)
+        {
+            error = $"unsupported JSON Schema draft: {Rototo.Json.SerdeJson.Compact(json.GetProperty("$schema"))}";
+            return false;
+        }
+        if (!meta.Evaluate(json, MetaCheck).IsValid)
+        {
+            error = SchemaErrorText.First(meta.Evaluate(json, MetaExplain), json, SchemaDocuments.MetaSchemas)?.Message ?? "schema does not match its meta-schema";
             return false;
         }
         try
         {
-            var text = json.ValueKind == JsonValueKind.True ? "{}" : json.ValueKind == JsonValueKind.False ? "{\"not\":{}}" : json.GetRawText();
-            var schema = JsonSchema.FromJsonAsync(text).GetAwaiter().GetResult();
-            compiled = new CompiledSchema(schema, json);
+            // A registry per schema: an $id never leaks into (or collides in) the process-wide registry.
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = dialect };
+            var schema = JsonSchema.Build(json, options, SchemaDocuments.LocalBase);
+            compiled = new CompiledSchema(schema, json, SchemaDocuments.For(json, schema.BaseUri));
+            error = null;
             return true;
         }
-        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or Newtonsoft.Json.JsonException or ArgumentException)
+        catch (Exception e) when (e is JsonSchemaException or RefResolutionException or ArgumentException or FormatException or InvalidOperationException or JsonException)
         {
             error = e.Message;
             return false;
         }
     }
 
-    private static string? Check(JsonElement schema, string path)
+    /// <summary>The dialect and meta-schema named by <c>$schema</c>; Draft 2020-12 when absent; null meta-schema when unsupported.</summary>
+    private static (Dialect Dialect, JsonSchema? Meta) Draft(JsonElement json)
     {
-        if (schema.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("$schema", out var declared))
         {
-            return null;
+            return (Dialect.Draft202012, MetaSchemas.Draft202012);
         }
-        if (schema.ValueKind != JsonValueKind.Object)
+        var id = declared.ValueKind == JsonValueKind.String ? declared.GetString()!.TrimEnd('#') : "";
+        return id switch
         {
-            return $"{Render(schema)} is not of types \"boolean\", \"object\"";
-        }
-        if (schema.TryGetProperty("type", out var type))
-        {
-            var names = type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().ToList() : [type];
-            foreach (var name in names)
-            {
-                if (name.ValueKind != JsonValueKind.String || !TypeNames.Contains(name.GetString()!))
-                {
-                    return $"{Render(type)} is not valid under any of the schemas listed in the 'anyOf' keyword";
-                }
-            }
-        }
-        foreach (var keyword in SchemaKeywords)
-        {
-            if (schema.TryGetProperty(keyword, out var sub) && Check(sub, $"{path}/{keyword}") is { } error)
-            {
-                return error;
-            }
-        }
-        if (schema.TryGetProperty("items", out var items))
-        {
-            var list = items.ValueKind == JsonValueKind.Array ? items.EnumerateArray().ToList() : [items];
-            foreach (var item in list)
-            {
-                if (Check(item, path + "/items") is { } error)
-                {
-                    return error;
-                }
-            }
-        }
-        foreach (var keyword in SchemaMapKeywords)
-        {
-            if (!schema.TryGetProperty(keyword, out var map))
-            {
-                continue;
-            }
-            if (map.ValueKind != JsonValueKind.Object)
-            {
-                return $"{Render(map)} is not of type \"object\"";
-            }
-            foreach (var property in map.EnumerateObject())
-            {
-                if (Check(property.Value, $"{path}/{keyword}/{property.Name}") is { } error)
-                {
-                    return error;
-                }
-            }
-        }
-        foreach (var keyword in SchemaListKeywords)
-        {
-            if (!schema.TryGetProperty(keyword, out var list))
-            {
-                continue;
-            }
-            if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
-            {
-                return $"{Render(list)} is not of type \"array\" with at least one item";
-            }
-            foreach (var item in list.EnumerateArray())
-            {
-                if (Check(item, $"{path}/{keyword}") is { } error)
-                {
-                    return error;
-                }
-            }
-        }
-        if (schema.TryGetProperty("required", out var required) &&
-            (required.ValueKind != JsonValueKind.Array || required.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String)))
-        {
-            return $"{Render(required)} is not of type \"array\" of strings";
-        }
-        if (schema.TryGetProperty("enum", out var enumeration) && enumeration.ValueKind != JsonValueKind.Array)
-        {
-            return $"{Render(enumeration)} is not of type \"array\"";
-        }
-        foreach (var keyword in NumberKeywords)
-        {
-            if (schema.TryGetProperty(keyword, out var number) && number.ValueKind != JsonValueKind.Number && !(keyword.StartsWith("exclusive", StringComparison.Ordinal) && number.ValueKind is JsonValueKind.True or JsonValueKind.False))
-            {
-                return $"{Render(number)} is not of type \"number\"";
-            }
-        }
-        foreach (var keyword in CountKeywords)
-        {
-            if (schema.TryGetProperty(keyword, out var count) && (count.ValueKind != JsonValueKind.Number || !count.TryGetInt64(out var n) || n < 0))
-            {
-                return $"{Render(count)} is not a non-negative integer";
-            }
-        }
-        if (schema.TryGetProperty("pattern", out var pattern))
-        {
-            if (pattern.ValueKind != JsonValueKind.String)
-            {
-                return $"{Render(pattern)} is not of type \"string\"";
-            }
-            try
-            {
-                _ = new Regex(pattern.GetString()!, RegexOptions.ECMAScript, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException)
-            {
-                return $"{Render(pattern)} is not a \"regex\"";
-            }
-        }
-        return null;
+            "https://json-schema.org/draft/2020-12/schema" => (Dialect.Draft202012, MetaSchemas.Draft202012),
+            "https://json-schema.org/draft/2019-09/schema" => (Dialect.Draft201909, MetaSchemas.Draft201909),
+            "http://json-schema.org/draft-07/schema" => (Dialect.Draft07, MetaSchemas.Draft7),
+            "http://json-schema.org/draft-06/schema" => (Dialect.Draft06, MetaSchemas.Draft6),
+            _ => (Dialect.Draft202012, null),
+        };
     }
-
-    private static string Render(JsonElement value) => Json.SerdeJson.Compact(value);
 }

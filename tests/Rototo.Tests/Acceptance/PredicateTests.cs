@@ -42,6 +42,38 @@ public sealed class PredicateTests
         Assert.Equal(expected, result.Value);
     }
 
+    [Theory]
+    [InlineData("eq", "9223372036854775807", false)]
+    [InlineData("neq", "9223372036854775807", true)]
+    [InlineData("gt", "9223372036854775807", true)]
+    [InlineData("lte", "-1", false)]
+    [InlineData("eq", "1.8446744073709552e19", false)]
+    [InlineData("neq", "1.8446744073709552e19", true)]
+    [InlineData("not_in", "[1, 9223372036854775807]", true)]
+    public void Integers_beyond_i64_compare_exactly_through_a_context_schema(string op, string valueToml, bool expected)
+    {
+        // §4.3: u64 values are numbers like any other (TOML operands are i64); a u64 that does not convert to f64 exactly has no
+        // ordering with a float, so eq is false and neq true.
+        using var workspace = new TempWorkspace()
+            .Write("schemas/context.schema.json", """{"type":"object","properties":{"n":{"type":"integer"}}}""")
+            .Qualifier("q", ("n", op, valueToml));
+        var loaded = Compiled.Open(workspace.Root);
+
+        var result = loaded.ResolveQualifier("q", ResolveContext.FromJson("""{"n":18446744073709551615}"""));
+
+        Assert.Equal(expected, result.Value);
+    }
+
+    [Fact]
+    public void A_u64_context_value_buckets_by_its_decimal_digits()
+    {
+        // FNV-1a 64 of "s:18446744073709551615" mod 10000 = 8041 (computed by hand from §4.4).
+        using var workspace = new TempWorkspace()
+            .Write("qualifiers/q.toml", "schema_version = 1\n\n[[predicate]]\nattribute = \"n\"\nop = \"bucket\"\nsalt = \"s\"\nrange = [8041, 8042]\n");
+
+        Assert.True(Compiled.Open(workspace.Root).ResolveQualifier("q", ResolveContext.FromJson("""{"n":18446744073709551615}""")).Value);
+    }
+
     [Fact]
     public void Missing_compare_attribute_is_an_error_naming_the_qualifier()
     {

@@ -69,7 +69,7 @@ public sealed class CustomLintRegistrationTests
     [InlineData("function register(lint) lint:on(1, 2, 3) end", "custom lint registration failed: lint:on expects a single registration table")]
     [InlineData("function register(lint) lint:on{ stage = 'value', entity = 'value', handler = 'h' } end", "custom lint registration failed: registration must contain rule metadata")]
     [InlineData("function register(lint) lint:on{ stage = 'value', entity = 'value', handler = '', rule = {} } end", "custom lint registration failed: registration must contain handler")]
-    [InlineData("function register(lint) lint:on{ stage = 'value', entity = 'value', handler = 'h', rule = { id = 'a/b', title = 't' } } end", "custom lint registration failed: registration must contain rule.help")]
+    [InlineData("function register(lint) lint:on{ stage = 'value', entity = 'value', handler = 'h', rule = { id = 'a/b', title = 't' } } end", "custom lint registration failed: registration must contain help")]
     [InlineData("this is not lua", "failed to execute custom lint: [string \"lint/x.lua\"]")]
     public void Broken_register_contract_is_one_custom_lint_failed(string script, string message)
     {

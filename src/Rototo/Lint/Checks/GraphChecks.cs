@@ -115,10 +115,7 @@ internal static class GraphChecks
                         new RelatedInformation(LintContext.At(document, variable.DefaultNode), $"resolve default value: {value}"));
                 }
             }
-            if (variable.IsResourceBacked)
-            {
-                continue;
-            }
+            // Inline values of a resource-backed variable (themselves disallowed) are reported like any other (§9.4).
             var used = variable.Rules.Select(r => r.Value).Append(variable.Default).Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
             foreach (var entry in variable.Values?.Entries ?? [])
             {

@@ -115,7 +115,8 @@ internal static class ReferenceChecks
             {
                 if (resourceIds.Contains(resource))
                 {
-                    keys = context.Snapshot.OfKind(DocumentKind.ResourceObject).Where(o => o.ResourceId == resource).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+                    // Only parsed objects exist for references: an object whose file failed to parse is unknown (§9.1).
+                    keys = context.Parsed(DocumentKind.ResourceObject).Where(o => o.ResourceId == resource).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
                     noun = "resource object";
                 }
             }

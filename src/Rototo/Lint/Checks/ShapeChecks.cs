@@ -166,7 +166,8 @@ internal static class ShapeChecks
         }
         else if (type is null || schema is not null)
         {
-            context.Report("variable-type-source", entity, "variable must declare type", document, type?.Span);
+            // Both declared: the diagnostic sits on the schema item, the one that conflicts.
+            context.Report("variable-type-source", entity, "variable must declare type", document, (schema ?? type)?.Span);
         }
         else if (variable.Type is null)
         {

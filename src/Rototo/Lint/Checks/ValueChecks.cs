@@ -18,7 +18,8 @@ internal static class ValueChecks
 
     private static void ResourceObjects(LintContext context)
     {
-        var objectKeys = context.Snapshot.OfKind(DocumentKind.ResourceObject)
+        // Objects of files that failed to parse are not in the semantic index: references to them are unknown (§9.1).
+        var objectKeys = context.Parsed(DocumentKind.ResourceObject)
             .GroupBy(o => o.ResourceId!)
             .ToDictionary(g => g.Key, g => g.Select(o => o.Id).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         var resourceIds = context.Parsed(DocumentKind.Resource).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
@@ -47,16 +48,8 @@ internal static class ValueChecks
         }
     }
 
-    /// <summary>The root table of an object file: from its first item to its last value.</summary>
-    private static Text.TextSpan? RootSpan(WorkspaceDocument document)
-    {
-        var entries = document.Toml!.Entries;
-        if (entries.Count == 0)
-        {
-            return null;
-        }
-        return new Text.TextSpan(entries.Min(e => e.ItemSpan.Start), entries.Max(e => Math.Max(e.ItemSpan.End, e.Value.Span.End)));
-    }
+    /// <summary>The root table of an object file, which is the whole file (§9: the object's location is its root table).</summary>
+    private static Text.TextSpan RootSpan(WorkspaceDocument document) => document.Toml!.Span;
 
     private static void VariableValues(LintContext context)
     {

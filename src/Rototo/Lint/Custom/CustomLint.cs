@@ -129,7 +129,9 @@ internal sealed class CustomLint
                 }
                 foreach (var (message, field) in outcome.Value)
                 {
-                    context.Report(registration.Rule, target.Entity, message, field is null ? location : target.LocationOf(field));
+                    // A returned field that does not parse for the entity falls back to the registration's location (§10.3).
+                    var at = field is not null && RegistrationRules.IsField(target.Entity.Kind, field) ? target.LocationOf(field) : location;
+                    context.Report(registration.Rule, target.Entity, message, at);
                 }
             }
         }

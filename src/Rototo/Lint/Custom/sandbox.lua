@@ -10,6 +10,7 @@ local rawpcall, rawxpcall, error, type, tostring, tonumber, select = pcall, xpca
 local rawget, rawlen, tointeger = rawget, rawlen, math.tointeger
 local G, string, table = _G, string, table
 local ipairs = ipairs
+local mathtype = math.type
 
 local LIMIT = "custom lint exceeded Lua execution limits"
 local counted, exceeded = 0, false
@@ -144,9 +145,9 @@ function lint.on(...)
   r.field = optional_string(t, "field", "field")
   local rule = rawget(t, "rule")
   if type(rule) ~= "table" then error("registration must contain rule metadata", 0) end
-  r.id = require_string(rule, "id", "rule.id")
-  r.title = require_string(rule, "title", "rule.title")
-  r.help = require_string(rule, "help", "rule.help")
+  r.id = require_string(rule, "id", "id")
+  r.title = require_string(rule, "title", "title")
+  r.help = require_string(rule, "help", "help")
   r.severity = optional_string(rule, "severity", "rule.severity")
   registrations[#registrations + 1] = r
 end
@@ -182,7 +183,8 @@ local function run_handler(context_chunk, null)
   if not called then return describe(result) end
   local flat = {}
   if result == nil then return flat end
-  if type(result) ~= "table" then return "custom lint must return a list of diagnostics, got " .. type(result) end
+  -- Lua's subtype for numbers ("integer" or "number"), as rototo reports it.
+  if type(result) ~= "table" then return "custom lint must return a list of diagnostics, got " .. (mathtype(result) == "integer" and "integer" or type(result)) end
   for i = 1, rawlen(result) do
     local entry = rawget(result, i)
     if type(entry) ~= "table" or type(rawget(entry, "message")) ~= "string" then
