@@ -68,8 +68,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         }
         catch (RototoException e)
         {
-            return Task.FromException<IReadOnlyDictionary<string, ConfigurationItem>>(
-                new CloudRuntimesException(CloudRuntimesErrors.ConfigurationGet, $"configuration store {_name}: {e.Message}", e));
+            return Task.FromException<IReadOnlyDictionary<string, ConfigurationItem>>(Failure(e, CloudRuntimesErrors.ConfigurationGet));
         }
     }
 
@@ -89,9 +88,13 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
         }
         catch (RototoException e)
         {
-            return Task.FromException<string>(new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscribe, $"configuration store {_name}: {e.Message}", e));
+            return Task.FromException<string>(Failure(e, CloudRuntimesErrors.ConfigurationSubscribe));
         }
     }
+
+    /// <summary>A context the request got wrong (not JSON, not an object, against the schema) is the request's error (400); any other failure is the store's.</summary>
+    private CloudRuntimesException Failure(RototoException e, CloudRuntimesError storeFailure) =>
+        new(e.Code == RototoErrorCode.InvalidContext ? CloudRuntimesErrors.MalformedRequest : storeFailure, $"configuration store {_name}: {e.Message}", e);
 
     /// <inheritdoc />
     public Task<bool> UnsubscribeAsync(string subscriptionId, CancellationToken cancellationToken = default) =>

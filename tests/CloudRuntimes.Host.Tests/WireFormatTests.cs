@@ -311,11 +311,18 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
         Assert.Equal("dhl", JsonNode.Parse(items["shipping-policy"]!["value"]!.GetValue<string>())!["carrier"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(items["shipping-policy"]!["version"]!.GetValue<string>()));
 
+        // A context the request got wrong is the request's error: 400, never 500 (docs/security.md).
         using var invalid = await Http.GetAsync(Url("v1.0/configuration/config?key=checkout-banner&metadata.context.user.tier=gold"));
-        Assert.Equal(HttpStatusCode.InternalServerError, invalid.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
         var error = (await invalid.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.Equal("ERR_CONFIGURATION_GET", error["errorCode"]!.GetValue<string>());
+        Assert.Equal("ERR_MALFORMED_REQUEST", error["errorCode"]!.GetValue<string>());
         Assert.Contains("resolve context does not match schema: \"gold\" is not one of [\"free\",\"plus\",\"premium\"]", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        foreach (var notAnObject in new[] { "notjson", "%5B1%5D" })
+        {
+            using var bad = await Http.GetAsync(Url($"v1.0/configuration/config?key=checkout-banner&metadata.context={notAnObject}"));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal("ERR_MALFORMED_REQUEST", (await bad.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
+        }
     }
 
     [Fact]

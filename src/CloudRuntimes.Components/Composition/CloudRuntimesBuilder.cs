@@ -138,10 +138,10 @@ public sealed class CloudRuntimesBuilder
             {
                 // Every creation has finished; the first failure in definition order is rethrown below.
             }
-            created.AddRange(creations.Where(c => c.IsCompletedSuccessfully).Select(c => c.Result));
-            if (creations.FirstOrDefault(c => !c.IsCompletedSuccessfully) is { } failed)
+            // Every creation has finished: awaiting them in order adds the components, or rethrows the first failure.
+            foreach (var creation in creations.OrderBy(c => !c.IsCompletedSuccessfully))
             {
-                await failed.ConfigureAwait(false);
+                created.Add(await creation.ConfigureAwait(false));
             }
         }
         catch

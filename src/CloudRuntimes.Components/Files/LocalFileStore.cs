@@ -10,7 +10,7 @@ namespace CloudRuntimes.Components.Files;
 /// <see cref="CloudRuntimesErrors.FilePathInvalid"/>. Writes go to a temporary file that is renamed into
 /// place, so a failed or cancelled put leaves no partial file.
 /// </summary>
-public sealed class LocalFileStore : IFileStore
+public sealed class LocalFileStore : IFileStore, IFileReadPort
 {
     private const string TemporaryPrefix = ".cr-upload-";
     private const int MaxLinkHops = 40;
@@ -64,12 +64,17 @@ public sealed class LocalFileStore : IFileStore
     public Task<Stream> GetAsync(string name, CancellationToken cancellationToken = default) =>
         ComponentTelemetry.TraceAsync("file", "get", _componentName, () => GetCoreAsync(name, cancellationToken));
 
-    private Task<Stream> GetCoreAsync(string name, CancellationToken cancellationToken)
+    private Task<Stream> GetCoreAsync(string name, CancellationToken cancellationToken) => Task.FromResult<Stream>(Open(name, useAsync: true));
+
+    /// <inheritdoc />
+    public Stream OpenRead(string name) => Open(name, useAsync: false);
+
+    private FileStream Open(string name, bool useAsync)
     {
         var path = Resolve(name);
         try
         {
-            return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

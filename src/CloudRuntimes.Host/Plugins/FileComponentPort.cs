@@ -6,10 +6,10 @@ using Vtx.Protocol;
 namespace CloudRuntimes.Host.Plugins;
 
 /// <summary>
-/// <c>stream-io.open-file</c> on the server's file component: the plugin's file id is the file's name in the store;
-/// the media type comes from the name's extension.
+/// <c>stream-io.open-file</c> on the server's file component, through its synchronous read port: the plugin's file id
+/// is the file's name in the store (the store's path rules apply); the media type comes from the name's extension.
 /// </summary>
-internal sealed class FileComponentPort(IFileStore files) : IVtxFileStore
+internal sealed class FileComponentPort(IFileReadPort files) : IVtxFileStore
 {
     private static readonly FileExtensionContentTypeProvider MediaTypes = new();
 
@@ -19,21 +19,11 @@ internal sealed class FileComponentPort(IFileStore files) : IVtxFileStore
         Stream stream;
         try
         {
-            stream = files.GetAsync(id).GetAwaiter().GetResult();
+            stream = files.OpenRead(id);
         }
         catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.FileNotFound || e.Error == CloudRuntimesErrors.FilePathInvalid)
         {
             return null;
-        }
-        if (!stream.CanSeek)
-        {
-            var copy = new MemoryStream();
-            using (stream)
-            {
-                stream.CopyTo(copy);
-            }
-            copy.Position = 0;
-            stream = copy;
         }
         return new StreamBuffer(stream, MediaTypes.TryGetContentType(id, out var mediaType) ? mediaType : "application/octet-stream");
     }

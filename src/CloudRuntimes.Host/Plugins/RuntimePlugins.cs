@@ -1,4 +1,5 @@
 using CloudRuntimes.Database;
+using CloudRuntimes.Files;
 using Vtx.Host;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Ports;
@@ -34,9 +35,14 @@ internal static class RuntimePlugins
             throw new CloudRuntimesException(CloudRuntimesErrors.ResourceInvalid,
                 $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must exist and offer a SQL port (type database.sqlite)");
         }
+        if (!components.TryGet<IFileReadPort>(options.PluginFiles, out var files))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.ResourceInvalid,
+                $"--plugins: plugins read files from the file component '{options.PluginFiles}', which must exist and offer synchronous reads (type file.local)");
+        }
         // The host logs each plugin it loads and each file it could not load.
         var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
-        var host = new VtxPluginHost(new SqlPortDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
+        var host = new VtxPluginHost(new SqlPortDatabase(database), new FileComponentPort(files), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
         try
         {
             host.LoadDirectory(folder);

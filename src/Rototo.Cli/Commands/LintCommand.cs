@@ -15,7 +15,7 @@ internal static class LintCommand
         var selectors = new Selectors();
         var command = new Command("lint", "Lint a workspace") { source };
         selectors.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var given = parse.GetValue(source);
             var path = CliContext.LocalPathOrNull(given);
@@ -25,7 +25,7 @@ internal static class LintCommand
             }
             if (path is null || CliContext.HasLayers(path))
             {
-                path = cli.StageAsync(parse, path ?? given, CancellationToken.None).GetAwaiter().GetResult().Staged.Root;
+                path = (await cli.StageAsync(parse, path ?? given, cancellationToken)).Staged.Root;
             }
             var snapshot = WorkspaceDiscovery.Discover(path);
             var lint = WorkspaceLint.Run(snapshot);
