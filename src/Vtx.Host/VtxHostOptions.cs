@@ -30,6 +30,21 @@ public sealed class VtxHostOptions
     /// <summary>Largest <c>sql.query-json</c> result handed to a plugin, in UTF-8 bytes; larger results are <c>err</c>. Default 16 MiB.</summary>
     public long MaxSqlResultBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>Most bytes of stdout and stderr one instance may write to the host log; the rest is dropped with one warning. Default 64 KiB.</summary>
+    public long MaxLogBytesPerInstance { get; set; } = 64L * 1024;
+
+    /// <summary>Most stdout and stderr lines one plugin may log per second, across its instances; the rest are dropped and counted. Default 100.</summary>
+    public int MaxLogLinesPerSecond { get; set; } = 100;
+
+    /// <summary>
+    /// Hosts a plugin may reach with WASI outgoing HTTP (<c>wasi:http/outgoing-handler</c>), as <c>host</c> or
+    /// <c>host:port</c>; any other request is refused with <c>HTTP-request-denied</c>. Empty (default): no outgoing HTTP.
+    /// </summary>
+    public IList<string> AllowedHttpHosts { get; } = [];
+
+    /// <summary>Largest response body an outgoing HTTP request may bring back, in bytes. Default 16 MiB.</summary>
+    public long MaxHttpResponseBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>
     /// Folder for compiled modules (<c>Module.Serialize</c> output with a SHA-256 checksum, named by the SHA-256 of the
     /// core module, the Wasmtime release and the engine settings), so that a restart skips compilation; a damaged or
