@@ -113,6 +113,7 @@ public sealed class VtxPluginInstance : IVtxPlugin, IDisposable
     public void Dispose()
     {
         _instance?.Dispose();
+        _host.Dispose();
         _store.Dispose();
     }
 

@@ -11,6 +11,7 @@ namespace Vtx.Tests.Host;
 internal static class TestPlugins
 {
     private static readonly Lazy<(string? Folder, string? Problem)> Build = new(RunBuild);
+    private static readonly Lazy<(string? Folder, string? Problem)> JavaScriptBuild = new(RunJavaScriptBuild);
 
     /// <summary>The committed builds.</summary>
     public static string CommittedFolder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "built");
@@ -24,6 +25,29 @@ internal static class TestPlugins
     /// <summary>Path of <c>NAME.component.wasm</c>: freshly built, else the committed copy.</summary>
     public static string Component(string name) => Require(name + ".component.wasm");
 
+    /// <summary>
+    /// Path of the JavaScript test plugin (plugins/js/plugin.js) built by plugins/js/build.sh with componentize-js, once per
+    /// test run (it takes tens of seconds); skips the test when node or the npm packages (.ci/setup/vtx-js-plugin.sh) are missing.
+    /// </summary>
+    public static string JavaScript()
+    {
+        var (folder, problem) = JavaScriptBuild.Value;
+        Assert.SkipWhen(folder is null, $"The JavaScript test plugin could not be built: {problem}");
+        return Path.Combine(folder!, "js-notes.component.wasm");
+    }
+
+    /// <summary>
+    /// Host options for the JavaScript plugin: the default 100 MiB memory (SpiderMonkey needs more than the C fixtures' 8 MiB),
+    /// deadlines for a busy machine, and a compiled-module cache shared by test runs (files are named by content) so that its 12 MB engine compiles once.
+    /// </summary>
+    public static Vtx.Host.VtxHostOptions JavaScriptOptions() => new()
+    {
+        HandleTimeout = TimeSpan.FromSeconds(20),
+        AuthenticateTimeout = TimeSpan.FromSeconds(20),
+        LoadTimeout = TimeSpan.FromSeconds(60),
+        ModuleCacheDirectory = Path.Combine(Path.GetTempPath(), "vtx-test-module-cache"),
+    };
+
     private static string Require(string file)
     {
         var fresh = Build.Value.Folder is { } folder ? Path.Combine(folder, file) : null;
@@ -36,10 +60,25 @@ internal static class TestPlugins
         return committed;
     }
 
+    /// <summary>Builds the JavaScript plugin into a folder named by the hash of its inputs, so a later run with the same sources reuses it.</summary>
+    private static (string?, string?) RunJavaScriptBuild()
+    {
+        var js = Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "js");
+        var inputs = new[] { Path.Combine(js, "plugin.js"), Path.Combine(js, "build.mjs"), Path.Combine(js, "package-lock.json"), Path.Combine(RepositoryPaths.Root, "src", "Vtx.Protocol", "wit", "vtx.wit") };
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(inputs.SelectMany(File.ReadAllBytes).ToArray()))[..16];
+        var folder = Path.Combine(Path.GetTempPath(), $"vtx-test-js-plugin-{hash}");
+        return File.Exists(Path.Combine(folder, "js-notes.component.wasm")) ? (folder, null) : Run(Path.Combine(js, "build.sh"), folder);
+    }
+
     private static (string?, string?) RunBuild()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"vtx-test-plugins-{Environment.ProcessId}");
-        var script = Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "build.sh");
+        return Run(Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "build.sh"), folder);
+    }
+
+    /// <summary>Runs a build script with the output folder; gives the folder, or null with the script's complaint.</summary>
+    private static (string?, string?) Run(string script, string folder)
+    {
         try
         {
             using var process = Process.Start(new ProcessStartInfo("bash", [script, folder])

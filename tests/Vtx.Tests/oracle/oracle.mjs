@@ -1,12 +1,15 @@
 // An independent host for VTX components: jco transpiles the component to JS, this file gives
-// it host imports written from the WIT (sql over sql.js, stream-io over files and memory), then
-// replays a script of calls and prints one JSON line per call.
+// it host imports written from the WIT (sql over sql.js, stream-io over files and memory) and
+// WASI 0.2 from preview2-shim set up as the host's sandbox (environment VTX_ENV=production,
+// argv plugin_worker, no working directory, no preopens, outgoing HTTP denied, the plugin's
+// stdout sent to stderr), then replays a script of calls and prints one JSON line per call.
 //
 // Usage: node oracle.mjs COMPONENT.wasm DATABASE.db FILES_DIR SCRIPT.json
 // SCRIPT: [{"export":"handle","method":"GET","path":"/x","query":""} | {"export":"authenticate","headers":[["k","v"]]}
 //          | {"export":"get-manifest"} | {"export":"get-migrations"} | {"export":"get-resources"}]
 import { transpileBytes } from '@bytecodealliance/jco-transpile';
 import initSqlJs from 'sql.js';
+import { cli, clocks, filesystem, http, io, random } from '@bytecodealliance/preview2-shim';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,8 +95,30 @@ for (const [name, bytes] of Object.entries(transpiled.files)) {
   if (!name.endsWith('.d.ts')) writeFileSync(join(outDir, name.split('/').pop()), bytes);
 }
 const { instantiate } = await import(pathToFileURL(join(outDir, 'plugin.js')));
-const getCoreModule = (path) => WebAssembly.compile(readFileSync(join(outDir, path)));
-const imports = { 'vtx:api/sql': sql, 'vtx:api/stream-io': streamIo, 'vtx:api/types': {}, 'vtx:api/auth-types': {} };
+const compiled = new Map();
+const getCoreModule = (path) => {
+  if (!compiled.has(path)) compiled.set(path, WebAssembly.compile(readFileSync(join(outDir, path))));
+  return compiled.get(path);
+};
+cli._setEnv({ VTX_ENV: 'production' });
+cli._setArgs(['plugin_worker']);
+cli._setCwd(undefined);
+cli._setStdout(cli.stderr.getStderr());
+filesystem._clearPreopens();
+const wasi = {
+  'wasi:cli/environment': cli.environment, 'wasi:cli/exit': cli.exit, 'wasi:cli/stdin': cli.stdin,
+  'wasi:cli/stdout': cli.stdout, 'wasi:cli/stderr': cli.stderr,
+  'wasi:cli/terminal-input': cli.terminalInput, 'wasi:cli/terminal-output': cli.terminalOutput,
+  'wasi:cli/terminal-stdin': { getTerminalStdin: () => undefined }, 'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
+  'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
+  'wasi:clocks/monotonic-clock': clocks.monotonicClock, 'wasi:clocks/wall-clock': clocks.wallClock,
+  'wasi:filesystem/preopens': filesystem.preopens, 'wasi:filesystem/types': filesystem.types,
+  'wasi:http/types': http.types,
+  'wasi:http/outgoing-handler': { handle: () => { throw { payload: { tag: 'HTTP-request-denied' } }; } },
+  'wasi:io/error': io.error, 'wasi:io/poll': io.poll, 'wasi:io/streams': io.streams,
+  'wasi:random/random': random.random, 'wasi:random/insecure': random.insecure, 'wasi:random/insecure-seed': random.insecureSeed,
+};
+const imports = { ...wasi, 'vtx:api/sql': sql, 'vtx:api/stream-io': streamIo, 'vtx:api/types': {}, 'vtx:api/auth-types': {} };
 
 const text = (buffer) => buffer ? new TextDecoder().decode(buffer.bytes) : '<none>';
 const outcome = (call) => {

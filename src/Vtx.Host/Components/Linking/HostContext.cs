@@ -10,7 +10,7 @@ namespace Vtx.Host.Components.Linking;
 /// <c>sql</c> and <c>stream-io</c> ports of this call, the WASI state) and the deadline of the running call, which
 /// blocking host calls (<c>pollable.block</c>) respect.
 /// </summary>
-internal sealed class HostContext(string pluginId, ISql sql, IStreamIo streamIo, VtxHostOptions options, ILogger logger, LogLimiter logLimiter)
+internal sealed class HostContext(string pluginId, ISql sql, IStreamIo streamIo, VtxHostOptions options, ILogger logger, LogLimiter logLimiter) : IDisposable
 {
     public string PluginId => pluginId;
 
@@ -33,4 +33,6 @@ internal sealed class HostContext(string pluginId, ISql sql, IStreamIo streamIo,
 
     /// <summary>The time left before <see cref="Deadline"/> (zero when past it).</summary>
     public TimeSpan Remaining => Deadline == long.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromTicks(Math.Max(0, Deadline - Stopwatch.GetTimestamp()) * TimeSpan.TicksPerSecond / Stopwatch.Frequency);
+
+    public void Dispose() => Wasi.Dispose();
 }

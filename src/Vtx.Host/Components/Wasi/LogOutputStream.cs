@@ -2,7 +2,10 @@ using System.Text;
 
 namespace Vtx.Host.Components.Wasi;
 
-/// <summary>stdout or stderr of a plugin: bytes are split into lines (at most 4 KiB each) and logged by <see cref="WasiContext"/>.</summary>
+/// <summary>
+/// stdout or stderr of a plugin: bytes are split into lines (at most 4 KiB each) and logged by <see cref="WasiContext"/>;
+/// a last line without a newline is logged when the stream is closed (toolchains flush after every write, even mid-line).
+/// </summary>
 internal sealed class LogOutputStream(WasiContext wasi, bool error) : OutputStream
 {
     private const int MaxLine = 4096;
@@ -28,7 +31,7 @@ internal sealed class LogOutputStream(WasiContext wasi, bool error) : OutputStre
         return true;
     }
 
-    public override void Flush()
+    protected override void Close()
     {
         if (_pending.Count > 0)
         {

@@ -7,7 +7,7 @@ namespace Vtx.Host.Components.Wasi;
 /// host's environment, only <c>VTX_ENV=production</c> and argv <c>plugin_worker</c>), and stdout and stderr, which go to
 /// the host log tagged with the plugin id, bounded per instance in bytes and per plugin in lines per second.
 /// </summary>
-internal sealed class WasiContext(string pluginId, VtxHostOptions options, ILogger logger, LogLimiter limiter)
+internal sealed class WasiContext(string pluginId, VtxHostOptions options, ILogger logger, LogLimiter limiter) : IDisposable
 {
     private LogOutputStream? _stdout;
     private LogOutputStream? _stderr;
@@ -59,6 +59,13 @@ internal sealed class WasiContext(string pluginId, VtxHostOptions options, ILogg
         {
             logger.LogInformation("[{PluginId} stdout] {Text}", pluginId, line);
         }
+    }
+
+    /// <summary>Logs what stdout and stderr still hold (a last line without newline).</summary>
+    public void Dispose()
+    {
+        _stdout?.Dispose();
+        _stderr?.Dispose();
     }
 
     private static string Name(bool error) => error ? "stderr" : "stdout";

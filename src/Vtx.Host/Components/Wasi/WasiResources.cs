@@ -77,7 +77,7 @@ internal class InputStream(byte[] data)
     }
 }
 
-/// <summary><c>wasi:io/streams.output-stream</c>: where written bytes go.</summary>
+/// <summary><c>wasi:io/streams.output-stream</c>: where written bytes go. Disposing it (dropping the handle, or the end of the instance) closes it.</summary>
 internal abstract class OutputStream : IDisposable
 {
     /// <summary>How many bytes a write may take now.</summary>
@@ -86,14 +86,19 @@ internal abstract class OutputStream : IDisposable
     /// <summary>Writes bytes; false when the stream is closed.</summary>
     public abstract bool Write(ReadOnlySpan<byte> bytes);
 
+    /// <summary>Passes what was written on (WASI <c>flush</c>); nothing to do for the host's streams.</summary>
     public virtual void Flush()
     {
     }
 
     public void Dispose()
     {
-        Flush();
+        Close();
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Close()
+    {
     }
 }
 
