@@ -18,23 +18,27 @@ internal static class CoreModulePlugin
 
     private static readonly string[] RequiredExports = ["memory", "cabi_realloc", "handle", "get-manifest", "get-migrations", "get-resources", "authenticate"];
 
-    /// <summary>Checks the module against the world and builds its instantiation.</summary>
-    /// <exception cref="VtxPluginException"><see cref="VtxErrorCode.UnsupportedPluginShape"/> for imports the host does not offer; <see cref="VtxErrorCode.InvalidModule"/> for missing or mistyped exports.</exception>
-    public static CompiledComponent Build(Module module, string source, HostRegistry registry, Linker preview1)
+    /// <summary>Checks the module against the world and builds its instantiation: one linker holding the lowered imports and WASI preview1.</summary>
+    /// <param name="module">The compiled module.</param>
+    /// <param name="source">The plugin file, for messages.</param>
+    /// <param name="registry">The host interfaces.</param>
+    /// <param name="engine">The engine, for the module's own linker when it does not import WASI preview1.</param>
+    /// <param name="preview1">A linker defining WASI preview1; it is cloned for a module that imports it.</param>
+    /// <param name="own">Takes ownership of the linker made for this module.</param>
+    /// <exception cref="VtxPluginException"><see cref="VtxErrorCode.UnsupportedPluginShape"/> for imports the host does not offer; <see cref="VtxErrorCode.InvalidModule"/> for missing or mistyped exports or imports.</exception>
+    public static CompiledComponent Build(Module module, string source, HostRegistry registry, Engine engine, Linker preview1, Action<IDisposable> own)
     {
-        var steps = new List<IStep>();
-        var imports = new Dictionary<string, object>(StringComparer.Ordinal);
-        var sources = new List<CoreImportSource>();
-        var lowered = module.Imports.Count(i => i.ModuleName != Preview1);
-        var realloc = lowered;
+        const int realloc = 0;
         var options = new CanonOptions(StringEncoding.Utf8, Memory: 0, Realloc: realloc, PostReturn: null);
-        var coreFuncs = 0;
-        var funcs = 0;
+        var identity = new object();
+        var linker = module.Imports.Any(i => i.ModuleName == Preview1) ? preview1.Clone() : new Linker(engine);
+        own(linker);
+        var usesPreview1 = false;
         foreach (var import in module.Imports)
         {
             if (import.ModuleName == Preview1)
             {
-                sources.Add(new LinkerSource(preview1, import.ModuleName, import.Name));
+                usesPreview1 = true;
                 continue;
             }
 
@@ -43,29 +47,28 @@ internal static class CoreModulePlugin
             if (import.Name.StartsWith(drop, StringComparison.Ordinal) && hostInterface?.FindResource(import.Name[drop.Length..]) is { } resource)
             {
                 CheckImport(import, new CoreSignature([ValueKind.Int32], []), source);
-                steps.Add(new ResourceBuiltinStep(coreFuncs, ResourceBuiltin.Drop, resource));
+                CanonResource.Define(linker, import.ModuleName, import.Name, ResourceBuiltin.Drop, resource, identity);
             }
             else if (hostInterface?.FindFunction(import.Name) is { DeclaredType: { } type } function)
             {
                 CheckImport(import, type.LowerSignature, source);
-                var key = $"{import.ModuleName}#{import.Name}";
-                imports[key] = function;
-                steps.Add(new ImportStep(key, Sort.Func, funcs));
-                steps.Add(new LowerStep(coreFuncs, funcs++, type, options, import.Name));
+                new LowerPlan(type, options, import.Name, Func: -1, identity, function).Define(linker, import.ModuleName, import.Name);
             }
             else
             {
                 throw new VtxPluginException(VtxErrorCode.UnsupportedPluginShape,
                     $"{source}: unsupported plugin shape: the module imports '{import.ModuleName}' '{import.Name}', which world plugin of vtx:api@1.2.6 does not provide (allowed: vtx:api/sql@1.2.6, vtx:api/stream-io@1.2.6, {Preview1}).", source);
             }
-
-            sources.Add(new CoreFuncSource(coreFuncs++));
         }
 
         CheckExports(module, source);
-        steps.Add(new CoreInstantiateStep(0, new CompiledModule(module, source), [.. sources]));
-        steps.Add(new CoreAliasStep(0, "memory", CoreSort.Memory, 0));
-        steps.Add(new CoreAliasStep(0, "cabi_realloc", CoreSort.Func, coreFuncs++));
+        var steps = new List<IStep>
+        {
+            new LinkerInstantiateStep(0, linker, module),
+            new CoreAliasStep(0, "memory", CoreSort.Memory, 0),
+            new CoreAliasStep(0, "cabi_realloc", CoreSort.Func, realloc),
+        };
+        var coreFuncs = realloc + 1;
         var exports = module.Exports.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         if (module.Exports.Any(e => e is FunctionExport { Name: "_initialize", Parameters.Count: 0, Results.Count: 0 }))
         {
@@ -73,6 +76,7 @@ internal static class CoreModulePlugin
         }
 
         var statics = new Dictionary<string, StaticItem>(StringComparer.Ordinal);
+        var funcs = 0;
         foreach (var (name, type) in PluginWorld.Exports)
         {
             var core = coreFuncs++;
@@ -84,14 +88,14 @@ internal static class CoreModulePlugin
                 steps.Add(new CoreAliasStep(0, "cabi_post_" + name, CoreSort.Func, postReturn.Value));
             }
 
-            steps.Add(new LiftStep(funcs, core, type, options with { PostReturn = postReturn }, name));
+            steps.Add(new LiftStep(funcs, new LiftPlan(type, options with { PostReturn = postReturn }, name, core)));
             steps.Add(new ExportStep(name, new ItemRef(Sort.Func, funcs), funcs + 1));
             funcs += 2;
             statics[name] = new FuncItem(name, type);
         }
 
         var counts = new IndexCounts(CoreInstances: 1, coreFuncs, CoreMemories: 1, CoreTables: 0, CoreGlobals: 0, funcs, Instances: 0);
-        return new CompiledComponent(steps, counts, statics, imports, sources.OfType<LinkerSource>().Any(), new object());
+        return new CompiledComponent(steps, counts, statics, new Dictionary<string, object>(), usesPreview1, identity);
     }
 
     private static void CheckExports(Module module, string source)

@@ -30,6 +30,7 @@ public sealed class VtxRuntime : IDisposable
     private readonly CompiledModuleCache? _diskCache;
     private readonly Timer _ticker;
     private readonly ConcurrentDictionary<string, Module> _modules = new(StringComparer.Ordinal);
+    private readonly ConcurrentBag<IDisposable> _owned = [];
 
     /// <summary>Creates the engine, the linker and the epoch ticker.</summary>
     /// <param name="options">Sandbox limits; <see langword="null"/> for the defaults.</param>
@@ -85,13 +86,15 @@ public sealed class VtxRuntime : IDisposable
         var source = package.Source;
         if (package.Component is not { } component)
         {
-            return new VtxCompiledPlugin(this, package, CoreModulePlugin.Build(CompileModule(package.Binary, source), source, Registry, Linker));
+            return new VtxCompiledPlugin(this, package, CoreModulePlugin.Build(CompileModule(package.Binary, source), source, Registry, Engine, Linker, _owned.Add));
         }
 
         CompiledComponent compiled;
         try
         {
-            compiled = ComponentCompiler.Compile(component, bytes => CompileModule(bytes, source), Registry.Resolve);
+            var linker = new Linker(Engine);
+            _owned.Add(linker);
+            compiled = ComponentCompiler.Compile(component, bytes => CompileModule(bytes, source), Registry.Resolve, linker);
         }
         catch (LinkException ex)
         {
@@ -165,6 +168,11 @@ public sealed class VtxRuntime : IDisposable
         foreach (var module in _modules.Values)
         {
             module.Dispose();
+        }
+
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
         }
 
         Linker.Dispose();

@@ -11,25 +11,34 @@ namespace Vtx.Host.Components.Linking;
 /// </summary>
 internal static class CanonResource
 {
-    public static Function Create(ComponentInstance instance, ResourceBuiltin builtin, ResourceType resource)
+    /// <summary>Defines the built-in in a linker (store-independent: it finds the calling instance through the store's data and <paramref name="owner"/>).</summary>
+    public static void Define(Linker linker, string module, string name, ResourceBuiltin builtin, ResourceType resource, object owner)
     {
-        var handles = instance.Handles;
-        var store = instance.Store;
-        return builtin switch
+        switch (builtin)
         {
-            ResourceBuiltin.New => Function.FromCallback(store, (int rep) =>
-            {
-                CheckMayLeave(instance, "resource.new");
-                return handles.Insert(resource, rep, own: true);
-            }),
-            ResourceBuiltin.Drop => Function.FromCallback(store, (int handle) =>
-            {
-                CheckMayLeave(instance, "resource.drop");
-                handles.Drop(handle, resource, $"[resource-drop]{resource.Name}",
-                    instance.Destructors.TryGetValue(resource, out var destructor) ? rep => destructor.Invoke(rep) : null);
-            }),
-            _ => Function.FromCallback(store, (int handle) => (int)handles.Get(handle, resource, $"[resource-rep]{resource.Name}")),
-        };
+            case ResourceBuiltin.New:
+                linker.DefineFunction(module, name, (Caller caller, int rep) =>
+                {
+                    var instance = ComponentInstance.Of(caller, owner);
+                    CheckMayLeave(instance, "resource.new");
+                    return instance.Handles.Insert(resource, rep, own: true);
+                });
+                break;
+            case ResourceBuiltin.Drop:
+                linker.DefineFunction(module, name, (Caller caller, int handle) => Drop(ComponentInstance.Of(caller, owner), resource, handle));
+                break;
+            default:
+                linker.DefineFunction(module, name, (Caller caller, int handle) =>
+                    (int)ComponentInstance.Of(caller, owner).Handles.Get(handle, resource, $"[resource-rep]{resource.Name}"));
+                break;
+        }
+    }
+
+    private static void Drop(ComponentInstance instance, ResourceType resource, int handle)
+    {
+        CheckMayLeave(instance, "resource.drop");
+        instance.Handles.Drop(handle, resource, $"[resource-drop]{resource.Name}",
+            instance.Destructors.TryGetValue(resource, out var destructor) ? rep => destructor.Invoke(rep) : null);
     }
 
     private static void CheckMayLeave(ComponentInstance instance, string what)

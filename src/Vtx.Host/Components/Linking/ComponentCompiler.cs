@@ -13,7 +13,11 @@ namespace Vtx.Host.Components.Linking;
 /// </summary>
 internal sealed class ComponentCompiler
 {
+    /// <summary>The module name under which lowered functions and resource built-ins are defined in the linker.</summary>
+    private const string CanonModule = "$canon";
+
     private readonly Func<ReadOnlyMemory<byte>, Module> _compileModule;
+    private readonly Linker _linker;
     private readonly Func<string, (StaticItem Item, object? Value)?> _imports;
     private readonly Scope _scope;
     private readonly List<IStep> _steps = [];
@@ -22,10 +26,12 @@ internal sealed class ComponentCompiler
     private readonly List<string> _coreFuncNames = [];
     private readonly object _identity = new();
     private bool _usesWasi;
+    private static long s_names;
 
-    private ComponentCompiler(Func<ReadOnlyMemory<byte>, Module> compileModule, Func<string, (StaticItem, object?)?> imports, Scope? outer)
+    private ComponentCompiler(Func<ReadOnlyMemory<byte>, Module> compileModule, Func<string, (StaticItem, object?)?> imports, Linker linker, Scope? outer)
     {
         _compileModule = compileModule;
+        _linker = linker;
         _imports = imports;
         _scope = new Scope(outer);
     }
@@ -34,11 +40,12 @@ internal sealed class ComponentCompiler
     /// <param name="ast">The parsed component.</param>
     /// <param name="compileModule">Compiles (or takes from a cache) one core module.</param>
     /// <param name="imports">What each import name is bound to: its static description and, for host imports, its run-time value; null for an import nobody provides.</param>
+    /// <param name="linker">Where the component's lowered functions and resource built-ins are defined (once; instances take them from it).</param>
     /// <param name="outer">The enclosing scope for a nested component.</param>
     /// <exception cref="LinkException">The graph is malformed, or uses an import or feature the host does not provide.</exception>
-    public static CompiledComponent Compile(ComponentAst ast, Func<ReadOnlyMemory<byte>, Module> compileModule, Func<string, (StaticItem Item, object? Value)?> imports, Scope? outer = null)
+    public static CompiledComponent Compile(ComponentAst ast, Func<ReadOnlyMemory<byte>, Module> compileModule, Func<string, (StaticItem Item, object? Value)?> imports, Linker linker, Scope? outer = null)
     {
-        var compiler = new ComponentCompiler(compileModule, imports, outer);
+        var compiler = new ComponentCompiler(compileModule, imports, linker, outer);
         foreach (var definition in ast.Definitions)
         {
             compiler.Define(definition);
@@ -205,7 +212,7 @@ internal sealed class ComponentCompiler
         }
 
         var inner = Compile(component.Ast, _compileModule,
-            name => statics.TryGetValue(name, out var item) ? (item, null) : null, component.Outer);
+            name => statics.TryGetValue(name, out var item) ? (item, null) : null, _linker, component.Outer);
         _usesWasi |= inner.UsesWasi;
         _steps.Add(new InstantiateStep(_scope.Instances.Count, inner, [.. runtime]));
         _scope.Instances.Add(new InstanceItem($"instance {_scope.Instances.Count}", inner.Exports));
@@ -309,6 +316,9 @@ internal sealed class ComponentCompiler
         }
     }
 
+    /// <summary>A name for a function defined in the linker, unique across compilations (nested components share the linker).</summary>
+    private static string Unique() => Interlocked.Increment(ref s_names).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Adds a core item to its index space; gives its index.</summary>
     private int AddCore(CoreSort sort, CoreSignature? signature, string name)
     {
@@ -368,7 +378,7 @@ internal sealed class ComponentCompiler
         }
 
         var options = Options(definition.Options, type, lift: true, name);
-        _steps.Add(new LiftStep(_scope.Funcs.Count, (int)definition.CoreFunc, type, options, name));
+        _steps.Add(new LiftStep(_scope.Funcs.Count, new LiftPlan(type, options, name, (int)definition.CoreFunc)));
         _scope.Funcs.Add(new FuncItem(name, type));
     }
 
@@ -377,7 +387,9 @@ internal sealed class ComponentCompiler
         var function = TypeResolution.At(_scope.Funcs, definition.Func, "func");
         var type = function.Type!;
         var options = Options(definition.Options, type, lift: false, function.Name);
-        _steps.Add(new LowerStep(_scope.CoreFuncs.Count, (int)definition.Func, type, options, function.Name));
+        var name = Unique();
+        new LowerPlan(type, options, function.Name, (int)definition.Func, _identity).Define(_linker, CanonModule, name);
+        _steps.Add(new LinkerFuncStep(_scope.CoreFuncs.Count, _linker, CanonModule, name));
         AddCore(CoreSort.Func, type.LowerSignature, function.Name);
     }
 
@@ -442,7 +454,9 @@ internal sealed class ComponentCompiler
         }
 
         var signature = definition.Builtin == Binary.ResourceBuiltin.Drop ? new CoreSignature([ValueKind.Int32], []) : new CoreSignature([ValueKind.Int32], [ValueKind.Int32]);
-        _steps.Add(new ResourceBuiltinStep(_scope.CoreFuncs.Count, definition.Builtin, resource));
+        var name = Unique();
+        CanonResource.Define(_linker, CanonModule, name, definition.Builtin, resource, _identity);
+        _steps.Add(new LinkerFuncStep(_scope.CoreFuncs.Count, _linker, CanonModule, name));
         AddCore(CoreSort.Func, signature, $"[resource-{definition.Builtin.ToString().ToLowerInvariant()}]{resource.Name}");
     }
 

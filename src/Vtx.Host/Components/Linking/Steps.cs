@@ -16,17 +16,14 @@ internal sealed record InstanceExportSource(int Instance, string Name, CoreSort 
     public override object Resolve(ComponentInstance instance) => instance.CoreInstances[Instance].Get(Name, Sort);
 }
 
-/// <summary>Core function <see cref="Index"/> of the instance (a bare core module's lowered imports).</summary>
-internal sealed record CoreFuncSource(int Index) : CoreImportSource
+/// <summary>
+/// A bare core module instantiated by a Wasmtime linker that defines all its imports (the lowered world imports and
+/// WASI preview1): one native call, the cheapest instantiation there is.
+/// </summary>
+internal sealed record LinkerInstantiateStep(int Target, Linker Linker, Module Module) : IStep
 {
-    public override object Resolve(ComponentInstance instance) => instance.CoreFuncs[Index];
-}
-
-/// <summary>A function Wasmtime's linker defines (WASI preview1 for bare core modules).</summary>
-internal sealed record LinkerSource(Linker Linker, string Module, string Name) : CoreImportSource
-{
-    public override object Resolve(ComponentInstance instance) =>
-        Linker.GetFunction(instance.Store, Module, Name) ?? throw new InvalidOperationException($"the linker defines no {Module}.{Name}");
+    public void Run(ComponentInstance instance) =>
+        instance.CoreInstances[Target] = new CoreInstanceValue(Linker.Instantiate(instance.Store, Module));
 }
 
 /// <summary><c>(core instance (instantiate m (with …)*))</c>: a Wasmtime instance; start functions run here.</summary>
@@ -54,8 +51,8 @@ internal sealed record CoreInlineStep(int Target, (string Name, CoreSort Sort, i
         {
             items[name] = sort switch
             {
-                CoreSort.Func => instance.CoreFuncs[index],
-                CoreSort.Memory => instance.CoreMemories[index],
+                CoreSort.Func => instance.CoreFunc(index),
+                CoreSort.Memory => instance.CoreMemory(index),
                 CoreSort.Table => instance.CoreTables[index],
                 _ => instance.CoreGlobals[index],
             };
@@ -65,47 +62,42 @@ internal sealed record CoreInlineStep(int Target, (string Name, CoreSort Sort, i
     }
 }
 
-/// <summary><c>(alias core export i "name" (core sort))</c>.</summary>
+/// <summary><c>(alias core export i "name" (core sort))</c>; functions and memories are looked up on first use.</summary>
 internal sealed record CoreAliasStep(int Instance, string Name, CoreSort Sort, int Target) : IStep
 {
     public void Run(ComponentInstance instance)
     {
-        var item = instance.CoreInstances[Instance].Get(Name, Sort);
+        var source = instance.CoreInstances[Instance];
         switch (Sort)
         {
-            case CoreSort.Func: instance.CoreFuncs[Target] = (Function)item; break;
-            case CoreSort.Memory: instance.CoreMemories[Target] = (Memory)item; break;
-            case CoreSort.Table: instance.CoreTables[Target] = (Table)item; break;
-            default: instance.CoreGlobals[Target] = (Global)item; break;
+            case CoreSort.Func: instance.SetCoreFunc(Target, new CoreExportRef(source, Name, Sort)); break;
+            case CoreSort.Memory: instance.SetCoreMemory(Target, new CoreExportRef(source, Name, Sort)); break;
+            case CoreSort.Table: instance.CoreTables[Target] = (Table)source.Get(Name, Sort); break;
+            default: instance.CoreGlobals[Target] = (Global)source.Get(Name, Sort); break;
         }
     }
 }
 
-/// <summary><c>(canon lower f opts)</c>: a core function that calls component function <see cref="Func"/>.</summary>
-internal sealed record LowerStep(int Target, int Func, FuncType Type, CanonOptions Options, string Name) : IStep
+/// <summary>
+/// A core function defined once in the compiled component's linker (<c>canon lower</c>, or a resource built-in), taken into
+/// the store: one native call, no per-instance delegate.
+/// </summary>
+internal sealed record LinkerFuncStep(int Target, Linker Linker, string Module, string Name) : IStep
 {
     public void Run(ComponentInstance instance) =>
-        instance.CoreFuncs[Target] = CanonLower.Create(instance, instance.Funcs[Func], Type, Options, Name);
+        instance.SetCoreFunc(Target, Linker.GetFunction(instance.Store, Module, Name) ?? throw new InvalidOperationException($"the linker defines no {Module} {Name}"));
 }
 
-/// <summary><c>(canon lift f opts (type t))</c>: a component function that calls core function <see cref="CoreFunc"/>.</summary>
-internal sealed record LiftStep(int Target, int CoreFunc, FuncType Type, CanonOptions Options, string Name) : IStep
+/// <summary><c>(canon lift f opts (type t))</c>: a component function that calls a core function.</summary>
+internal sealed record LiftStep(int Target, LiftPlan Plan) : IStep
 {
-    public void Run(ComponentInstance instance) =>
-        instance.Funcs[Target] = new LiftedFunction(instance, instance.CoreFuncs[CoreFunc], Type, Options, Name);
-}
-
-/// <summary><c>canon resource.new</c>, <c>resource.drop</c> or <c>resource.rep</c> of <see cref="Resource"/>.</summary>
-internal sealed record ResourceBuiltinStep(int Target, ResourceBuiltin Builtin, ResourceType Resource) : IStep
-{
-    public void Run(ComponentInstance instance) =>
-        instance.CoreFuncs[Target] = CanonResource.Create(instance, Builtin, Resource);
+    public void Run(ComponentInstance instance) => instance.Funcs[Target] = new LiftedFunction(instance, Plan);
 }
 
 /// <summary>Records the core destructor of a resource type the component defines.</summary>
 internal sealed record DestructorStep(ResourceType Resource, int CoreFunc) : IStep
 {
-    public void Run(ComponentInstance instance) => instance.Destructors[Resource] = instance.CoreFuncs[CoreFunc];
+    public void Run(ComponentInstance instance) => instance.Destructors[Resource] = instance.CoreFunc(CoreFunc);
 }
 
 /// <summary>An imported function or instance, from the values the instance was created with.</summary>
