@@ -30,6 +30,17 @@ public sealed class VtxHostOptions
     /// <summary>Largest <c>sql.query-json</c> result handed to a plugin, in UTF-8 bytes; larger results are <c>err</c>. Default 16 MiB.</summary>
     public long MaxSqlResultBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Instances kept instantiated ahead of requests for a heavy plugin (one whose instantiation takes at least
+    /// <see cref="InstancePoolThreshold"/>, e.g. a JavaScript or Python component carrying its interpreter). Each request
+    /// still gets an instance no other request used; the pool only moves instantiation off the request's path.
+    /// 0 turns pooling off. Default 2.
+    /// </summary>
+    public int InstancePoolSize { get; set; } = 2;
+
+    /// <summary>The instantiation time (measured when the plugin loads) from which a plugin gets an instance pool. Default 1 ms.</summary>
+    public TimeSpan InstancePoolThreshold { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Most bytes of stdout and stderr one instance may write to the host log; the rest is dropped with one warning. Default 64 KiB.</summary>
     public long MaxLogBytesPerInstance { get; set; } = 64L * 1024;
 

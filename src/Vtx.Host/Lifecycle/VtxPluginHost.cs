@@ -110,7 +110,15 @@ public sealed class VtxPluginHost : IDisposable
         }
 
         var compiled = _runtime.Compile(package);
-        return Register(path, package, (id, sql, io, timeout) => compiled.CreateInstance(id, sql, io, timeout));
+        try
+        {
+            return Register(path, package, (id, sql, io, timeout) => compiled.Rent(id, sql, io, timeout), compiled);
+        }
+        catch
+        {
+            compiled.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -124,7 +132,7 @@ public sealed class VtxPluginHost : IDisposable
     public VtxPluginInfo AddPlugin(string source, Func<ISql, IStreamIo, IVtxPlugin> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(source, null, (_, sql, io, _) => factory(sql, io));
+        return Register(source, null, (_, sql, io, _) => factory(sql, io), null);
     }
 
     /// <summary>Stops routing to a plugin; its data stays.</summary>
@@ -140,6 +148,7 @@ public sealed class VtxPluginHost : IDisposable
                 throw new VtxPluginException(VtxErrorCode.PluginNotFound, $"No plugin with id '{pluginId}' is loaded.", pluginId);
             }
 
+            Release(_plugins.Except(remaining));
             Volatile.Write(ref _plugins, remaining);
         }
 
@@ -224,8 +233,21 @@ public sealed class VtxPluginHost : IDisposable
         return new VtxAuthResult(null, 401, null);
     }
 
-    /// <summary>Releases the Wasmtime engine and compiled modules.</summary>
-    public void Dispose() => _runtime.Dispose();
+    /// <summary>Releases the plugins' prepared instances, the Wasmtime engine and compiled modules.</summary>
+    public void Dispose()
+    {
+        Release(Volatile.Read(ref _plugins));
+        _runtime.Dispose();
+    }
+
+    /// <summary>Releases what plugins that stop being served hold (instances prepared ahead of requests).</summary>
+    private static void Release(IEnumerable<LoadedPlugin> plugins)
+    {
+        foreach (var plugin in plugins)
+        {
+            plugin.Resources?.Dispose();
+        }
+    }
 
     private (LoadedPlugin? Plugin, string Remainder) Route(string path)
     {
@@ -240,7 +262,7 @@ public sealed class VtxPluginHost : IDisposable
         return (null, "");
     }
 
-    private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
+    private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create, IDisposable? held)
     {
         var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database, _streamIo, Options.LoadTimeout,
             p => (p.GetManifest(), p.GetResources(), p.GetMigrations()));
@@ -261,7 +283,8 @@ public sealed class VtxPluginHost : IDisposable
             _database.VerifyInstallation(manifest.Id, package is null ? source : Path.GetFileName(source));
             var applied = _database.ApplyMigrations(manifest.Id, migrations, resources);
             var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
-            Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create)]);
+            Release(_plugins.Except(others));
+            Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create, held)]);
             _logger.LogInformation("Plugin {PluginId} {Version} loaded from {Source} at {Entrypoint}; {Applied} migration(s) applied",
                 manifest.Id, manifest.Version, source, manifest.Entrypoint, applied);
             return info;

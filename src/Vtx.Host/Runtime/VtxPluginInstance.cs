@@ -23,8 +23,8 @@ public sealed class VtxPluginInstance : IVtxPlugin, IDisposable
     private readonly Store _store;
     private readonly HostContext _host;
     private readonly ComponentInstance _instance = null!;
-    private readonly ulong _deadlineTicks;
-    private readonly long _timeoutTimestamps;
+    private ulong _deadlineTicks;
+    private long _timeoutTimestamps;
     private readonly ILogger _logger;
     private bool _poisoned;
 
@@ -34,8 +34,7 @@ public sealed class VtxPluginInstance : IVtxPlugin, IDisposable
         var options = runtime.Options;
         _logger = runtime.Logger;
         PluginId = pluginId;
-        _deadlineTicks = (ulong)Math.Max(1, Math.Ceiling(timeout / VtxRuntime.EpochTick));
-        _timeoutTimestamps = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        SetTimeout(timeout);
         _host = new HostContext(pluginId, sql, streamIo, options, _logger, runtime.LogLimiter);
         _store = new Store(runtime.Engine);
         _store.SetLimits(memorySize: options.MaxMemoryBytes, tableElements: 100_000, instances: MaxCoreInstances, tables: MaxCoreInstances, memories: MaxCoreInstances);
@@ -107,6 +106,20 @@ public sealed class VtxPluginInstance : IVtxPlugin, IDisposable
             var user = (object?[])outcome.Value!;
             return WitResult<UserContext, ushort>.Ok(new UserContext((string)user[0]!, (string)user[1]!, Strings(user[2]), (string)user[3]!));
         });
+    }
+
+    /// <summary>Gives a pre-instantiated instance the imports and deadline of the call it is handed to.</summary>
+    internal void Attach(ISql sql, IStreamIo streamIo, TimeSpan timeout)
+    {
+        _host.Sql = sql;
+        _host.StreamIo = streamIo;
+        SetTimeout(timeout);
+    }
+
+    private void SetTimeout(TimeSpan timeout)
+    {
+        _deadlineTicks = (ulong)Math.Max(1, Math.Ceiling(timeout / VtxRuntime.EpochTick));
+        _timeoutTimestamps = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Releases the store and disposes the host resources the plugin still holds.</summary>

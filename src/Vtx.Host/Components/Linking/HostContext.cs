@@ -14,9 +14,11 @@ internal sealed class HostContext(string pluginId, ISql sql, IStreamIo streamIo,
 {
     public string PluginId => pluginId;
 
-    public ISql Sql => sql;
+    /// <summary>The <c>sql</c> port of the running call (set again when a pre-instantiated instance is handed a request).</summary>
+    public ISql Sql { get; set; } = sql;
 
-    public IStreamIo StreamIo => streamIo;
+    /// <summary>The <c>stream-io</c> port of the running call.</summary>
+    public IStreamIo StreamIo { get; set; } = streamIo;
 
     public VtxHostOptions Options => options;
 

@@ -6,6 +6,9 @@ import { createMemoryBuffer, openFile } from 'vtx:api/stream-io@1.2.6';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+// Module state: an instance that served a request before would count on from it.
+let calls = 0;
+
 const text = (status, body) => ({ status, body: createMemoryBuffer(encoder.encode(body)) });
 const failure = (e) => (e !== null && typeof e === 'object' && 'payload' in e ? String(e.payload) : String(e));
 
@@ -62,6 +65,9 @@ export async function handle({ method, path, query }) {
       } catch {
         return text(502, 'fetch refused');
       }
+    case 'GET /calls':
+      calls += 1;
+      return text(200, `call ${calls} of this instance`);
     case 'GET /random':
       return text(200, `${crypto.getRandomValues(new Uint8Array(16)).length} random bytes, now > 0: ${Date.now() > 0}`);
     default:
