@@ -33,7 +33,8 @@ internal static class RuntimePlugins
             ?? throw new CloudRuntimesException(CloudRuntimesErrorCodes.MalformedRequest,
                 $"--plugins: plugins keep their tables in the database component '{options.PluginDatabase}', which must be of type database.sqlite");
         // The host logs each plugin it loads and each file it could not load.
-        var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
+        // One plugin host per server process: Wasmtime's pooling allocator makes the per-request instances cheaper.
+        var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder), PoolingAllocatorSlots = 100 };
         var host = new VtxPluginHost(new Vtx.Host.Sqlite.SqliteVtxDatabase(database), new FileComponentPort(components.GetFileStore(options.PluginFiles)), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
         try
         {

@@ -173,6 +173,12 @@ public sealed class VtxPluginInstance : IVtxPlugin, IDisposable
         }
 
         var reason = VtxRuntime.FirstLine(ex.Message);
+        if (reason.Contains("maximum concurrent", StringComparison.Ordinal))
+        {
+            return new VtxPluginException(VtxErrorCode.ResourceLimit,
+                $"Plugin '{PluginId}' could not be instantiated: every slot of the host's pooling allocator is in use ({reason}; see VtxHostOptions.PoolingAllocatorSlots).", PluginId, ex);
+        }
+
         return ex is TrapException { Type: TrapCode.Interrupt }
             ? new VtxPluginException(VtxErrorCode.Timeout, $"Plugin '{PluginId}' ran past its {_deadlineTicks * (ulong)VtxRuntime.EpochTick.TotalMilliseconds} ms deadline and was stopped.", PluginId, ex)
             : new VtxPluginException(VtxErrorCode.Trap, $"Plugin '{PluginId}' trapped: {reason}", PluginId, ex);

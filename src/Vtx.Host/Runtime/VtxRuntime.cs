@@ -24,7 +24,7 @@ public sealed class VtxRuntime : IDisposable
     public static readonly TimeSpan EpochTick = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The engine settings below, as the compiled-module cache keys them: change both together.</summary>
-    private const string EngineSettings = "epoch-interruption";
+    private const string EngineSettings = "epoch-interruption; pooling allocator when enabled";
 
     private readonly Config _config;
     private readonly CompiledModuleCache? _diskCache;
@@ -40,6 +40,21 @@ public sealed class VtxRuntime : IDisposable
         Options = options ?? new VtxHostOptions();
         Logger = logger ?? NullLogger.Instance;
         _config = new Config().WithEpochInterruption(true);
+        if (Options.PoolingAllocatorSlots > 0)
+        {
+            // Memory slots reused across instances, the part a plugin used kept resident (reset by memset, not unmapped):
+            // instantiation and teardown cost no mmap, and a reused slot's pages need no page faults.
+            using var pooling = new PoolingAllocationConfig()
+                .WithMaxMemorySize((nuint)Options.MaxMemoryBytes)
+                .WithMaxMemories((uint)Options.PoolingAllocatorSlots)
+                .WithMaxTables((uint)Options.PoolingAllocatorSlots)
+                .WithMaxCoreInstances((uint)Options.PoolingAllocatorSlots)
+                .WithTotalComponentInstances(1)
+                .WithMaxUnusedWarmSlots(16)
+                .WithLinearMemoryKeepResidentBytes((nuint)Options.ResidentBytesPerMemory);
+            _config.WithPoolingAllocationStrategy(pooling);
+        }
+
         _diskCache = Options.ModuleCacheDirectory is { } folder ? new CompiledModuleCache(folder, EngineSettings, Logger) : null;
         Engine = new Engine(_config);
         Linker = new Linker(Engine);

@@ -111,3 +111,52 @@ public sealed class InstancePoolTests : IDisposable
         Assert.True(condition(), "the condition did not hold within 30 s");
     }
 }
+
+/// <summary>Wasmtime's pooling allocator (<c>VtxHostOptions.PoolingAllocatorSlots</c>): plugins run as before, within the slots.</summary>
+public sealed class PoolingAllocatorTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public void Plugins_run_on_reused_slots_and_an_instance_past_the_slots_fails_clearly()
+    {
+        var options = RuntimeFixture.Options;
+        options.PoolingAllocatorSlots = 2;
+        using var runtime = new VtxRuntime(options);
+        var plugin = runtime.Compile(PluginPackage.Load(TestPlugins.Core("notes")));
+        var database = new SqliteVtxDatabase(_folder.File("vtx.db"));
+        var io = new StreamIo(new DirectoryFileStore(_folder.Path));
+
+        // Many instances one after the other reuse the two slots.
+        for (var i = 0; i < 20; i++)
+        {
+            using var instance = plugin.CreateInstance("notes", database, io, TimeSpan.FromSeconds(5));
+            Assert.Equal("5:ell", RuntimeFixture.BodyText(instance.Handle(new HttpRequest("GET", "/copy", "hello"))));
+        }
+
+        using var first = plugin.CreateInstance("notes", database, io, TimeSpan.FromSeconds(5));
+        using var second = plugin.CreateInstance("notes", database, io, TimeSpan.FromSeconds(5));
+        var third = Assert.Throws<VtxPluginException>(() => plugin.CreateInstance("notes", database, io, TimeSpan.FromSeconds(5)));
+
+        Assert.Equal(VtxErrorCode.ResourceLimit, third.Code);
+        Assert.Contains("every slot of the host's pooling allocator is in use", third.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Memory_growth_stops_at_the_limit_with_the_pooling_allocator()
+    {
+        var options = RuntimeFixture.Options;
+        options.PoolingAllocatorSlots = 4;
+        using var runtime = new VtxRuntime(options);
+        using var instance = runtime.Compile(PluginPackage.Load(TestPlugins.Core("evil")))
+            .CreateInstance("evil", new SqliteVtxDatabase(_folder.File("vtx.db")), new StreamIo(new DirectoryFileStore(_folder.Path)), TimeSpan.FromSeconds(5));
+
+        var response = instance.Handle(new HttpRequest("GET", "/grow", ""));
+
+        // The fixture's limit is 8 MiB = 128 pages of 64 KiB; the plugin grows 16 pages at a time.
+        Assert.Equal(507, response.Status);
+        Assert.InRange(int.Parse(RuntimeFixture.BodyText(response), System.Globalization.CultureInfo.InvariantCulture), 128 - 15, 128);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

@@ -1,124 +1,16 @@
-// An independent host for VTX components: jco transpiles the component to JS, this file gives
-// it host imports written from the WIT (sql over sql.js, stream-io over files and memory) and
-// WASI 0.2 from preview2-shim set up as the host's sandbox (environment VTX_ENV=production,
-// argv plugin_worker, no working directory, no preopens, outgoing HTTP denied, the plugin's
-// stdout sent to stderr), then replays a script of calls and prints one JSON line per call.
+// An independent host for VTX components: jco transpiles the component to JS, host.mjs gives it
+// host imports written from the WIT and WASI 0.2 set up as the host's sandbox; this script
+// replays a script of calls and prints one JSON line per call.
 //
 // Usage: node oracle.mjs COMPONENT.wasm DATABASE.db FILES_DIR SCRIPT.json
 // SCRIPT: [{"export":"handle","method":"GET","path":"/x","query":""} | {"export":"authenticate","headers":[["k","v"]]}
 //          | {"export":"get-manifest"} | {"export":"get-migrations"} | {"export":"get-resources"}]
-import { transpileBytes } from '@bytecodealliance/jco-transpile';
-import initSqlJs from 'sql.js';
-import { cli, clocks, filesystem, http, io, random } from '@bytecodealliance/preview2-shim';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { createHost, loadComponent } from './host.mjs';
 
 const [componentPath, databasePath, filesDir, scriptPath] = process.argv.slice(2);
-
-const SQL = await initSqlJs();
-const db = new SQL.Database(readFileSync(databasePath));
-
-class Buffer {
-  constructor(bytes) { this.bytes = bytes; }
-  size() { return BigInt(this.bytes.length); }
-  read(offset, maxBytes) {
-    const start = Number(offset > BigInt(this.bytes.length) ? BigInt(this.bytes.length) : offset);
-    const end = Math.min(this.bytes.length, start + Number(maxBytes > 16777216n ? 16777216n : maxBytes));
-    return this.bytes.subarray(start, end);
-  }
-}
-
-// db-value → sql.js binding (positional).
-const bindValue = (v) => v.tag === 'null-val' ? null : v.tag === 'integer' ? Number(v.val) : v.val;
-
-function prepare(statement, params) {
-  const stmt = db.prepare(statement);
-  if (params.length > 0) stmt.bind(params.map(bindValue));
-  return stmt;
-}
-
-// vtx-core's Restricted policy while authenticate runs: no writes, no files.
-let restricted = false;
-
-const sql = {
-  execute(statement, params) {
-    if (restricted) throw { payload: 'Permission Denied' };
-    try {
-      const stmt = prepare(statement, params);
-      const hasRow = stmt.step();
-      stmt.free();
-      if (hasRow) throw new Error('Execute returned results - did you mean to call query?');
-      return BigInt(db.getRowsModified());
-    } catch (e) {
-      throw { payload: 'SQL Error: ' + e.message };
-    }
-  },
-  queryJson(statement, params) {
-    let stmt;
-    try {
-      stmt = prepare(statement, params);
-    } catch (e) {
-      throw { payload: e.message };
-    }
-    const rows = [];
-    while (stmt.step()) {
-      const columns = stmt.getColumnNames();
-      const values = stmt.get();
-      const row = {};
-      columns.forEach((name, i) => {
-        const v = values[i];
-        row[name] = v instanceof Uint8Array ? '<BLOB>' : (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
-      });
-      rows.push(row);
-    }
-    stmt.free();
-    return JSON.stringify(rows);
-  },
-};
-
-const streamIo = {
-  Buffer,
-  createMemoryBuffer: (data) => new Buffer(Uint8Array.from(data)),
-  openFile(uuid) {
-    if (restricted) throw { payload: 'Permission Denied' };
-    const name = readdirSync(filesDir).find((f) => f === uuid || f.startsWith(uuid + '.'));
-    if (!name) throw { payload: 'UUID not found' };
-    return new Buffer(readFileSync(join(filesDir, name)));
-  },
-};
-
-const transpiled = await transpileBytes(readFileSync(componentPath), { name: 'plugin', instantiation: { tag: 'async' } });
-const outDir = mkdtempSync(join(tmpdir(), 'vtx-oracle-'));
-for (const [name, bytes] of Object.entries(transpiled.files)) {
-  if (!name.endsWith('.d.ts')) writeFileSync(join(outDir, name.split('/').pop()), bytes);
-}
-const { instantiate } = await import(pathToFileURL(join(outDir, 'plugin.js')));
-const compiled = new Map();
-const getCoreModule = (path) => {
-  if (!compiled.has(path)) compiled.set(path, WebAssembly.compile(readFileSync(join(outDir, path))));
-  return compiled.get(path);
-};
-cli._setEnv({ VTX_ENV: 'production' });
-cli._setArgs(['plugin_worker']);
-cli._setCwd(undefined);
-cli._setStdout(cli.stderr.getStderr());
-filesystem._clearPreopens();
-const wasi = {
-  'wasi:cli/environment': cli.environment, 'wasi:cli/exit': cli.exit, 'wasi:cli/stdin': cli.stdin,
-  'wasi:cli/stdout': cli.stdout, 'wasi:cli/stderr': cli.stderr,
-  'wasi:cli/terminal-input': cli.terminalInput, 'wasi:cli/terminal-output': cli.terminalOutput,
-  'wasi:cli/terminal-stdin': { getTerminalStdin: () => undefined }, 'wasi:cli/terminal-stdout': { getTerminalStdout: () => undefined },
-  'wasi:cli/terminal-stderr': { getTerminalStderr: () => undefined },
-  'wasi:clocks/monotonic-clock': clocks.monotonicClock, 'wasi:clocks/wall-clock': clocks.wallClock,
-  'wasi:filesystem/preopens': filesystem.preopens, 'wasi:filesystem/types': filesystem.types,
-  'wasi:http/types': http.types,
-  'wasi:http/outgoing-handler': { handle: () => { throw { payload: { tag: 'HTTP-request-denied' } }; } },
-  'wasi:io/error': io.error, 'wasi:io/poll': io.poll, 'wasi:io/streams': io.streams,
-  'wasi:random/random': random.random, 'wasi:random/insecure': random.insecure, 'wasi:random/insecure-seed': random.insecureSeed,
-};
-const imports = { ...wasi, 'vtx:api/sql': sql, 'vtx:api/stream-io': streamIo, 'vtx:api/types': {}, 'vtx:api/auth-types': {} };
+const { imports, setRestricted } = await createHost(databasePath, filesDir);
+const instantiate = await loadComponent(componentPath);
 
 const text = (buffer) => buffer ? new TextDecoder().decode(buffer.bytes) : '<none>';
 const outcome = (call) => {
@@ -127,14 +19,14 @@ const outcome = (call) => {
 
 for (const step of JSON.parse(readFileSync(scriptPath, 'utf8'))) {
   // A fresh instance per call, as the host does.
-  const plugin = await instantiate(getCoreModule, imports);
+  const plugin = await instantiate(imports);
   let result;
   switch (step.export) {
     case 'handle':
       result = outcome(() => { const r = plugin.handle({ method: step.method, path: step.path, query: step.query }); return `${r.status} ${text(r.body)}`; });
       break;
     case 'authenticate':
-      restricted = true;
+      setRestricted(true);
       result = outcome(() => { const u = plugin.authenticate(step.headers); return `ok(${u.userId}|${u.username}|${u.groups.join(',')}|${u.metadata})`; });
       break;
     case 'get-manifest':
@@ -147,6 +39,6 @@ for (const step of JSON.parse(readFileSync(scriptPath, 'utf8'))) {
       result = plugin.getResources().join('|');
       break;
   }
-  restricted = false;
+  setRestricted(false);
   console.log(JSON.stringify(result));
 }

@@ -1,0 +1,164 @@
+using BenchmarkDotNet.Attributes;
+using Vtx.Host;
+using Vtx.Host.Packaging;
+using Vtx.Host.Ports;
+using Vtx.Host.Runtime;
+using Vtx.Host.Sqlite;
+using Vtx.Protocol;
+
+namespace Vtx.Benchmarks;
+
+/// <summary>
+/// The JavaScript test plugin (tests/Vtx.Tests/plugins/js, componentize-js 0.23: SpiderMonkey in a 12 MB component)
+/// in the host: <c>GET /copy?hello</c> on a warm instance, the cost of a fresh instance (why heavy plugins get a pool),
+/// and a whole request on a fresh instance without a pool. The pooled request is <see cref="JavaScriptPooledRequestBenchmark"/>.
+/// </summary>
+[MemoryDiagnoser]
+public class JavaScriptPluginBenchmarks : IDisposable
+{
+    private readonly HttpRequest _copy = new("GET", "/copy", "hello");
+    private JavaScriptSetup _setup = null!;
+    private VtxPluginInstance _warm = null!;
+    private long _calls;
+
+    /// <summary><see cref="VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
+    [Params(0, 100)]
+    public int PoolingSlots { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _setup = new JavaScriptSetup(poolSize: 0, PoolingSlots);
+        _warm = _setup.NewInstance();
+    }
+
+    /// <summary>
+    /// The warm instance, replaced every 200 calls (about 25 us per call amortized): the JavaScript engine does not
+    /// drop the buffer handles it no longer uses, and an instance may hold at most 1024.
+    /// </summary>
+    [Benchmark(Description = "JS handle /copy (warm instance)")]
+    public ushort HandleCopy()
+    {
+        if (++_calls % 200 == 0)
+        {
+            _warm.Dispose();
+            _warm = _setup.NewInstance();
+        }
+
+        var response = _warm.Handle(_copy);
+        response.Body?.Dispose();
+        return response.Status;
+    }
+
+    [Benchmark(Description = "JS instantiate (fresh instance)")]
+    public void Instantiate() => _setup.NewInstance().Dispose();
+
+    [Benchmark(Description = "JS whole request, fresh instance (no pool)")]
+    public ushort WholeRequest()
+    {
+        using var instance = _setup.NewInstance();
+        var response = instance.Handle(_copy);
+        response.Body?.Dispose();
+        return response.Status;
+    }
+
+    public void Dispose()
+    {
+        Cleanup();
+        GC.SuppressFinalize(this);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _warm?.Dispose();
+        _setup?.Dispose();
+    }
+}
+
+/// <summary>
+/// A whole request to the JavaScript plugin with its instance pool: the instance comes ready from the pool (each
+/// iteration waits, untimed, until the pool has one), is given the request's imports, answers, and is disposed.
+/// </summary>
+[MemoryDiagnoser]
+[InvocationCount(1)]
+[IterationCount(60)]
+public class JavaScriptPooledRequestBenchmark : IDisposable
+{
+    private readonly HttpRequest _copy = new("GET", "/copy", "hello");
+    private JavaScriptSetup _setup = null!;
+
+    /// <summary><see cref="VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
+    [Params(0, 100)]
+    public int PoolingSlots { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _setup = new JavaScriptSetup(poolSize: 2, PoolingSlots);
+
+    [IterationSetup]
+    public void WaitForPool()
+    {
+        _setup.Plugin.Rent("js-notes", _setup.Database, _setup.StreamIo, TimeSpan.FromSeconds(30)).Dispose();
+        while (_setup.Plugin.PooledInstances < 1)
+        {
+            Thread.Sleep(1);
+        }
+    }
+
+    [Benchmark(Description = "JS whole request, pooled instance")]
+    public ushort WholeRequest()
+    {
+        using var instance = _setup.Plugin.Rent("js-notes", _setup.Database, _setup.StreamIo, TimeSpan.FromSeconds(30));
+        var response = instance.Handle(_copy);
+        response.Body?.Dispose();
+        return response.Status;
+    }
+
+    public void Dispose()
+    {
+        Cleanup();
+        GC.SuppressFinalize(this);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _setup?.Dispose();
+}
+
+/// <summary>The JavaScript plugin built, compiled (through the shared compiled-module cache), with a database and a file store.</summary>
+internal sealed class JavaScriptSetup : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "vtx-bench-js-" + Guid.NewGuid().ToString("N"));
+    private readonly VtxRuntime _runtime;
+
+    public JavaScriptSetup(int poolSize, int poolingSlots)
+    {
+        Directory.CreateDirectory(_folder);
+        var options = new VtxHostOptions
+        {
+            InstancePoolSize = poolSize,
+            PoolingAllocatorSlots = poolingSlots,
+            ModuleCacheDirectory = Path.Combine(Path.GetTempPath(), "vtx-test-module-cache"),
+        };
+        _runtime = new VtxRuntime(options);
+        Plugin = _runtime.Compile(PluginPackage.Load(BenchPlugins.JavaScript()));
+        Database = new SqliteVtxDatabase(Path.Combine(_folder, "bench.db"));
+        StreamIo = new StreamIo(new DirectoryFileStore(_folder));
+        NewInstance().Dispose();
+    }
+
+    public VtxCompiledPlugin Plugin { get; }
+
+    public SqliteVtxDatabase Database { get; }
+
+    public StreamIo StreamIo { get; }
+
+    public VtxPluginInstance NewInstance() => Plugin.CreateInstance("js-notes", Database, StreamIo, TimeSpan.FromSeconds(30));
+
+    public void Dispose()
+    {
+        Plugin.Dispose();
+        _runtime.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
