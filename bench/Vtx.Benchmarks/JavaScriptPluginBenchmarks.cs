@@ -8,28 +8,43 @@ using Vtx.Protocol;
 
 namespace Vtx.Benchmarks;
 
+/// <summary>What the JavaScript benchmarks share: the plugin set up once, with or without Wasmtime's pooling allocator.</summary>
+public abstract class JavaScriptBenchmark : IDisposable
+{
+    /// <summary><see cref="VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
+    [Params(0, 100)]
+    public int PoolingSlots { get; set; }
+
+    protected HttpRequest Copy { get; } = new("GET", "/copy", "hello");
+
+    internal JavaScriptSetup Loaded { get; set; } = null!;
+
+    public void Dispose()
+    {
+        Cleanup();
+        GC.SuppressFinalize(this);
+    }
+
+    [GlobalCleanup]
+    public virtual void Cleanup() => Loaded?.Dispose();
+}
+
 /// <summary>
 /// The JavaScript test plugin (tests/Vtx.Tests/plugins/js, componentize-js 0.23: SpiderMonkey in a 12 MB component)
 /// in the host: <c>GET /copy?hello</c> on a warm instance, the cost of a fresh instance (why heavy plugins get a pool),
 /// and a whole request on a fresh instance without a pool. The pooled request is <see cref="JavaScriptPooledRequestBenchmark"/>.
 /// </summary>
 [MemoryDiagnoser]
-public class JavaScriptPluginBenchmarks : IDisposable
+public class JavaScriptPluginBenchmarks : JavaScriptBenchmark
 {
-    private readonly HttpRequest _copy = new("GET", "/copy", "hello");
-    private JavaScriptSetup _setup = null!;
     private VtxPluginInstance _warm = null!;
     private long _calls;
-
-    /// <summary><see cref="VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
-    [Params(0, 100)]
-    public int PoolingSlots { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _setup = new JavaScriptSetup(poolSize: 0, PoolingSlots);
-        _warm = _setup.NewInstance();
+        Loaded = new JavaScriptSetup(poolSize: 0, PoolingSlots);
+        _warm = Loaded.NewInstance();
     }
 
     /// <summary>
@@ -42,86 +57,71 @@ public class JavaScriptPluginBenchmarks : IDisposable
         if (++_calls % 200 == 0)
         {
             _warm.Dispose();
-            _warm = _setup.NewInstance();
+            _warm = Loaded.NewInstance();
         }
 
-        var response = _warm.Handle(_copy);
+        var response = _warm.Handle(Copy);
         response.Body?.Dispose();
         return response.Status;
     }
 
     [Benchmark(Description = "JS instantiate (fresh instance)")]
-    public void Instantiate() => _setup.NewInstance().Dispose();
+    public void Instantiate() => Loaded.NewInstance().Dispose();
 
     [Benchmark(Description = "JS whole request, fresh instance (no pool)")]
     public ushort WholeRequest()
     {
-        using var instance = _setup.NewInstance();
-        var response = instance.Handle(_copy);
+        using var instance = Loaded.NewInstance();
+        var response = instance.Handle(Copy);
         response.Body?.Dispose();
         return response.Status;
     }
 
-    public void Dispose()
-    {
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
-
-    [GlobalCleanup]
-    public void Cleanup()
+    public override void Cleanup()
     {
         _warm?.Dispose();
-        _setup?.Dispose();
+        base.Cleanup();
     }
 }
 
 /// <summary>
 /// A whole request to the JavaScript plugin with its instance pool: the instance comes ready from the pool (each
-/// iteration waits, untimed, until the pool has one), is given the request's imports, answers, and is disposed.
+/// iteration waits, untimed, until the pool has one), is given the request's imports, answers, and is disposed. One
+/// request per iteration, as requests come one by one; beside it the same single request on a fresh instance.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
 [IterationCount(60)]
-public class JavaScriptPooledRequestBenchmark : IDisposable
+public class JavaScriptPooledRequestBenchmark : JavaScriptBenchmark
 {
-    private readonly HttpRequest _copy = new("GET", "/copy", "hello");
-    private JavaScriptSetup _setup = null!;
-
-    /// <summary><see cref="VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
-    [Params(0, 100)]
-    public int PoolingSlots { get; set; }
-
     [GlobalSetup]
-    public void Setup() => _setup = new JavaScriptSetup(poolSize: 2, PoolingSlots);
+    public void Setup() => Loaded = new JavaScriptSetup(poolSize: 2, PoolingSlots);
 
     [IterationSetup]
     public void WaitForPool()
     {
-        _setup.Plugin.Rent("js-notes", _setup.Database, _setup.StreamIo, TimeSpan.FromSeconds(30)).Dispose();
-        while (_setup.Plugin.PooledInstances < 1)
+        Loaded.Compiled.Rent("js-notes", Loaded.Database, Loaded.StreamIo, TimeSpan.FromSeconds(30)).Dispose();
+        while (Loaded.Compiled.PooledInstances < 1)
         {
             Thread.Sleep(1);
         }
     }
 
     [Benchmark(Description = "JS whole request, pooled instance")]
-    public ushort WholeRequest()
-    {
-        using var instance = _setup.Plugin.Rent("js-notes", _setup.Database, _setup.StreamIo, TimeSpan.FromSeconds(30));
-        var response = instance.Handle(_copy);
-        response.Body?.Dispose();
-        return response.Status;
-    }
+    public ushort WholeRequest() => Answer(Loaded.Compiled.Rent("js-notes", Loaded.Database, Loaded.StreamIo, TimeSpan.FromSeconds(30)));
 
-    public void Dispose()
-    {
-        Cleanup();
-        GC.SuppressFinalize(this);
-    }
+    [Benchmark(Description = "JS whole request, fresh instance (one per iteration)")]
+    public ushort FreshRequest() => Answer(Loaded.NewInstance());
 
-    [GlobalCleanup]
-    public void Cleanup() => _setup?.Dispose();
+    private ushort Answer(VtxPluginInstance instance)
+    {
+        using (instance)
+        {
+            var response = instance.Handle(Copy);
+            response.Body?.Dispose();
+            return response.Status;
+        }
+    }
 }
 
 /// <summary>The JavaScript plugin built, compiled (through the shared compiled-module cache), with a database and a file store.</summary>
@@ -140,23 +140,23 @@ internal sealed class JavaScriptSetup : IDisposable
             ModuleCacheDirectory = Path.Combine(Path.GetTempPath(), "vtx-test-module-cache"),
         };
         _runtime = new VtxRuntime(options);
-        Plugin = _runtime.Compile(PluginPackage.Load(BenchPlugins.JavaScript()));
+        Compiled = _runtime.Compile(PluginPackage.Load(BenchPlugins.JavaScript()));
         Database = new SqliteVtxDatabase(Path.Combine(_folder, "bench.db"));
         StreamIo = new StreamIo(new DirectoryFileStore(_folder));
         NewInstance().Dispose();
     }
 
-    public VtxCompiledPlugin Plugin { get; }
+    public VtxCompiledPlugin Compiled { get; }
 
     public SqliteVtxDatabase Database { get; }
 
     public StreamIo StreamIo { get; }
 
-    public VtxPluginInstance NewInstance() => Plugin.CreateInstance("js-notes", Database, StreamIo, TimeSpan.FromSeconds(30));
+    public VtxPluginInstance NewInstance() => Compiled.CreateInstance("js-notes", Database, StreamIo, TimeSpan.FromSeconds(30));
 
     public void Dispose()
     {
-        Plugin.Dispose();
+        Compiled.Dispose();
         _runtime.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);

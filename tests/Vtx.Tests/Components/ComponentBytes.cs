@@ -48,6 +48,10 @@ internal sealed class ComponentBytes
         .Section(7, [0x40, 0x00, 0x01, 0x00])
         .Section(8, [0x00, 0x00, 0x00, 0x00, .. U32(liftType)]);
 
+    /// <summary>Adds an empty instance type and an import of it named <paramref name="name"/> (an interface the host may not know).</summary>
+    public ComponentBytes ImportInstance(string name, uint typeIndex = 1) =>
+        Section(7, [0x42, 0x00]).Section(10, [0x00, .. Name(name), 0x05, .. U32(typeIndex)]);
+
     /// <summary>Exports func 0 under the world's five names.</summary>
     public ComponentBytes ExportWorld() =>
         Section(11, WorldExports.Select(name => (byte[])[0x00, .. Name(name), 0x01, 0x00, 0x00]).ToArray());

@@ -17,10 +17,7 @@ public sealed class LinkRefusalTests(RuntimeFixture fixture) : IClassFixture<Run
     public void An_import_beyond_the_world_and_wasi_is_refused_naming_it()
     {
         // Type 1 = an empty instance type; import "acme:evil/thing@1.0.0" of it.
-        var bytes = ComponentBytes.WorldSkeleton().ExportWorld()
-            .Section(7, [0x42, 0x00])
-            .Section(10, [0x00, .. ComponentBytes.Name("acme:evil/thing@1.0.0"), 0x05, 0x01])
-            .Build();
+        var bytes = ComponentBytes.WorldSkeleton().ExportWorld().ImportInstance("acme:evil/thing@1.0.0").Build();
 
         var error = Refuse(bytes);
 
@@ -31,10 +28,7 @@ public sealed class LinkRefusalTests(RuntimeFixture fixture) : IClassFixture<Run
     [Fact]
     public void A_wasi_interface_of_another_minor_version_is_refused()
     {
-        var bytes = ComponentBytes.WorldSkeleton().ExportWorld()
-            .Section(7, [0x42, 0x00])
-            .Section(10, [0x00, .. ComponentBytes.Name("wasi:io/streams@0.3.0"), 0x05, 0x01])
-            .Build();
+        var bytes = ComponentBytes.WorldSkeleton().ExportWorld().ImportInstance("wasi:io/streams@0.3.0").Build();
 
         Assert.Contains("imports 'wasi:io/streams@0.3.0'", Refuse(bytes).Message, StringComparison.Ordinal);
     }
@@ -94,8 +88,7 @@ public sealed class LinkRefusalTests(RuntimeFixture fixture) : IClassFixture<Run
         var plugins = Directory.CreateDirectory(folder.File("plugins")).FullName;
         File.Copy(kind == "core" ? TestPlugins.Core("trap-init") : TestPlugins.Component("trap-init"), Path.Combine(plugins, "a-trap-init.wasm"));
         File.Copy(TestPlugins.Component("notes"), Path.Combine(plugins, "b-notes.wasm"));
-        File.WriteAllBytes(Path.Combine(plugins, "c-unknown.wasm"), ComponentBytes.WorldSkeleton().ExportWorld()
-            .Section(7, [0x42, 0x00]).Section(10, [0x00, .. ComponentBytes.Name("acme:evil/thing@1.0.0"), 0x05, 0x01]).Build());
+        File.WriteAllBytes(Path.Combine(plugins, "c-unknown.wasm"), ComponentBytes.WorldSkeleton().ExportWorld().ImportInstance("acme:evil/thing@1.0.0").Build());
         using var host = new VtxPluginHost(new SqliteVtxDatabase(folder.File("vtx.db")), new DirectoryFileStore(folder.File("files")), RuntimeFixture.Options);
 
         var report = host.LoadDirectory(plugins);

@@ -137,7 +137,7 @@ internal sealed class ComponentCompiler
                 throw LinkException.Malformed($"{module.Name} imports '{import.ModuleName}' '{import.Name}' as a {sort.ToString().ToLowerInvariant()} {signature}, but core instance {instance} exports {found}");
             }
 
-            sources.Add(new InstanceExportSource(instance, import.Name, sort));
+            sources.Add(new CoreImportSource(instance, import.Name, sort));
         }
 
         _steps.Add(new CoreInstantiateStep(_scope.CoreInstances.Count, module, [.. sources]));
@@ -195,49 +195,41 @@ internal sealed class ComponentCompiler
     private void Instantiate(InstantiateDefinition definition)
     {
         var component = TypeResolution.At(_scope.Components, definition.Component, "component");
-        var statics = new Dictionary<string, StaticItem>(StringComparer.Ordinal);
-        var runtime = new List<(string, ItemRef)>();
-        foreach (var arg in definition.Args)
-        {
-            var (item, reference) = Item(arg.Item);
-            if (!statics.TryAdd(arg.Name, item))
-            {
-                throw LinkException.Malformed($"component {definition.Component} is instantiated with two arguments named '{arg.Name}'");
-            }
-
-            if (reference is { } r)
-            {
-                runtime.Add((arg.Name, r));
-            }
-        }
-
+        var (statics, runtime) = Items(definition.Args, name => $"component {definition.Component} is instantiated with two arguments named '{name}'");
         var inner = Compile(component.Ast, _compileModule,
             name => statics.TryGetValue(name, out var item) ? (item, null) : null, _linker, component.Outer);
         _usesWasi |= inner.UsesWasi;
-        _steps.Add(new InstantiateStep(_scope.Instances.Count, inner, [.. runtime]));
+        _steps.Add(new InstantiateStep(_scope.Instances.Count, inner, runtime));
         _scope.Instances.Add(new InstanceItem($"instance {_scope.Instances.Count}", inner.Exports));
     }
 
     private void InlineInstance(InlineInstanceDefinition definition)
     {
+        var (statics, runtime) = Items(definition.Exports, name => $"an instance exports '{name}' twice");
+        _steps.Add(new InlineInstanceStep(_scope.Instances.Count, runtime));
+        _scope.Instances.Add(new InstanceItem($"instance {_scope.Instances.Count}", statics));
+    }
+
+    /// <summary>Named items (instantiation arguments or inline exports): their static descriptions, and the run-time references of the functions and instances among them.</summary>
+    private (Dictionary<string, StaticItem> Statics, (string Name, ItemRef Item)[] Runtime) Items(IEnumerable<InstantiateArg> items, Func<string, string> duplicate)
+    {
         var statics = new Dictionary<string, StaticItem>(StringComparer.Ordinal);
         var runtime = new List<(string, ItemRef)>();
-        foreach (var export in definition.Exports)
+        foreach (var named in items)
         {
-            var (item, reference) = Item(export.Item);
-            if (!statics.TryAdd(export.Name, item))
+            var (item, reference) = Item(named.Item);
+            if (!statics.TryAdd(named.Name, item))
             {
-                throw LinkException.Malformed($"an instance exports '{export.Name}' twice");
+                throw LinkException.Malformed(duplicate(named.Name));
             }
 
             if (reference is { } r)
             {
-                runtime.Add((export.Name, r));
+                runtime.Add((named.Name, r));
             }
         }
 
-        _steps.Add(new InlineInstanceStep(_scope.Instances.Count, [.. runtime]));
-        _scope.Instances.Add(new InstanceItem($"instance {_scope.Instances.Count}", statics));
+        return (statics, [.. runtime]);
     }
 
     /// <summary>The static description of a component-level item and, for functions and instances, its run-time reference.</summary>

@@ -4,16 +4,10 @@ using Wasmtime;
 
 namespace Vtx.Host.Components.Linking;
 
-/// <summary>Where an import of a core module comes from when it is instantiated.</summary>
-internal abstract record CoreImportSource
+/// <summary>Where an import of a core module comes from: the export <see cref="Name"/> of core instance <see cref="Instance"/> (a <c>with</c> argument).</summary>
+internal sealed record CoreImportSource(int Instance, string Name, CoreSort Sort)
 {
-    public abstract object Resolve(ComponentInstance instance);
-}
-
-/// <summary>The export <see cref="Name"/> of core instance <see cref="Instance"/> (a <c>with</c> argument).</summary>
-internal sealed record InstanceExportSource(int Instance, string Name, CoreSort Sort) : CoreImportSource
-{
-    public override object Resolve(ComponentInstance instance) => instance.CoreInstances[Instance].Get(Name, Sort);
+    public object Resolve(ComponentInstance instance) => instance.CoreInstances[Instance].Get(Name, Sort);
 }
 
 /// <summary>
