@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Packaging;
@@ -11,12 +10,21 @@ namespace Vtx.Benchmarks;
 
 /// <summary>
 /// Per-call cost of the canonical-ABI binding on the freestanding C test plugin "notes"
-/// (tests/Vtx.Tests/plugins, built by its build.sh; needs clang and lld):
+/// (tests/Vtx.Tests/plugins, built by its build.sh; needs clang and lld), as a bare core module and as the
+/// component wasm-component-ld makes of it (three core modules linked by the host's component linker):
 /// calls on a warm instance, and whole requests through <see cref="VtxPluginHost"/> with a fresh instance.
 /// </summary>
 [MemoryDiagnoser]
 public class PluginCallBenchmarks : IDisposable
 {
+    /// <summary>The packaging of the plugin: <c>core</c> (notes.core.wasm) or <c>component</c> (notes.component.wasm).</summary>
+    [Params("core", "component")]
+    public string Packaging { get; set; } = "core";
+
+    /// <summary><see cref="Vtx.Host.VtxHostOptions.PoolingAllocatorSlots"/>: 0 (the library's default) or 100 (the runtime server's).</summary>
+    [Params(0, 100)]
+    public int PoolingSlots { get; set; }
+
     private long _calls;
     private string _folder = "";
     private VtxRuntime _runtime = null!;
@@ -34,12 +42,13 @@ public class PluginCallBenchmarks : IDisposable
         _folder = Path.Combine(Path.GetTempPath(), "vtx-bench-" + Guid.NewGuid().ToString("N"));
         var plugins = Path.Combine(_folder, "plugins");
         Build(plugins);
-        var notes = Path.Combine(plugins, "notes.core.wasm");
+        var notes = Path.Combine(plugins, $"notes.{Packaging}.wasm");
         _database = new SqlPortDatabase(new SqliteDatabase(Path.Combine(_folder, "bench.db")));
         _streamIo = new StreamIo(new DirectoryFileStore(_folder));
-        _runtime = new VtxRuntime();
+        var options = new Vtx.Host.VtxHostOptions { PoolingAllocatorSlots = PoolingSlots };
+        _runtime = new VtxRuntime(options);
         _compiled = _runtime.Compile(PluginPackage.Load(notes));
-        _host = new VtxPluginHost(_database, new DirectoryFileStore(_folder));
+        _host = new VtxPluginHost(_database, new DirectoryFileStore(_folder), options);
         _host.Load(notes);
         _host.Handle("POST", "/notes/add", "first").Body?.Dispose();
         _warm = NewInstance();
@@ -110,19 +119,5 @@ public class PluginCallBenchmarks : IDisposable
 
     private VtxPluginInstance NewInstance() => _compiled.CreateInstance("notes", _database.ForCall(CancellationToken.None), _streamIo, TimeSpan.FromSeconds(5));
 
-    private static void Build(string output)
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CloudRuntimes.slnx")))
-        {
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("CloudRuntimes.slnx not found above " + AppContext.BaseDirectory);
-        }
-
-        using var build = Process.Start("bash", [Path.Combine(root, "tests", "Vtx.Tests", "plugins", "build.sh"), output]);
-        build.WaitForExit();
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException("tests/Vtx.Tests/plugins/build.sh failed; install clang and lld.");
-        }
-    }
+    private static void Build(string output) => BenchPlugins.RunScript(Path.Combine("tests", "Vtx.Tests", "plugins", "build.sh"), output, "install clang and lld");
 }

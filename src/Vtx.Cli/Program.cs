@@ -25,10 +25,12 @@ root.SetAction(async (parse, cancellationToken) =>
 
     try
     {
+        // One host per process: Wasmtime's pooling allocator makes instances (one per request) cheaper.
         using var host = new VtxPluginHost(
             new SqlPortDatabase(new SqliteDatabase(parse.GetValue(database)!.FullName)),
             new DirectoryFileStore(parse.GetValue(files)!.FullName),
-            logger: loggers.CreateLogger<VtxPluginHost>());
+            new VtxHostOptions { PoolingAllocatorSlots = 100 },
+            loggers.CreateLogger<VtxPluginHost>());
         var report = host.LoadDirectory(folder.FullName);
         foreach (var plugin in report.Loaded)
         {

@@ -6,7 +6,7 @@ public enum VtxErrorCode
     /// <summary>The file is not a <c>.vtx</c> container, a core module or a component.</summary>
     InvalidPackage,
 
-    /// <summary>A component that is not "one main core module (+ WASI preview1 adapter)", or a module with imports the host does not offer.</summary>
+    /// <summary>A component or module that imports something the host does not offer (beyond world <c>plugin</c> and WASI), does not export the world, or uses a component-model feature the host does not run.</summary>
     UnsupportedPluginShape,
 
     /// <summary>The core module failed to compile or lacks a required export.</summary>
@@ -35,6 +35,9 @@ public enum VtxErrorCode
 
     /// <summary>No loaded plugin has the given id.</summary>
     PluginNotFound,
+
+    /// <summary>The component's definitions do not link (malformed graph): an index, export name, kind or type does not match.</summary>
+    InvalidComponent,
 }
 
 /// <summary>

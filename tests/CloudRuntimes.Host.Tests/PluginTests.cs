@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -8,7 +9,8 @@ namespace CloudRuntimes.Host.Tests;
 /// <summary>
 /// VTX plugins inside the server: the example guest book plugin (examples/plugins/guestbook, shipped beside the server
 /// and loaded with the embedded defaults) answers under its entrypoint, keeps its table in the server's database
-/// component, and with <c>--plugin-auth</c> the plugins' authenticate chain guards the API.
+/// component, and with <c>--plugin-auth</c> the plugins' authenticate chain guards the API; a JavaScript plugin built
+/// with componentize-js (tests/Vtx.Tests/plugins/js) serves from <c>--plugins</c>.
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class PluginTests(RuntimeProcesses runtime)
@@ -87,5 +89,46 @@ public sealed class PluginTests(RuntimeProcesses runtime)
         // A compilation would have replaced the file.
         Assert.Equal([file], Directory.GetFiles(cache, "*.cwasm"));
         Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(file));
+    }
+
+    [Fact]
+    public async Task A_javascript_plugin_built_with_componentize_js_serves_from_the_plugins_folder()
+    {
+        var component = BuildJavaScriptPlugin();
+        var root = Path.Combine(Path.GetTempPath(), "cr-e2e-js-plugin-" + Guid.NewGuid().ToString("N"));
+        var plugins = Directory.CreateDirectory(Path.Combine(root, "plugins")).FullName;
+        File.Copy(component, Path.Combine(plugins, "js-notes.wasm"));
+        var endpoint = runtime.StartRuntime(Path.Combine(root, "data"), appPort: null, apiToken: null, "--plugins", plugins);
+        // The 12 MB component compiles at start (about 10 to 40 s on a busy machine) before the server answers.
+        await runtime.WaitForRuntimeAsync(endpoint, TimeSpan.FromMinutes(3));
+
+        // The same answers as the Node oracle gives for these calls (tests/Vtx.Tests/Host/NodeOracleTests.cs).
+        Assert.Equal("201 {\"inserted\":1}", await Call(HttpMethod.Post, new Uri(endpoint, "js-notes/add?hello")));
+        Assert.Equal("200 [{\"id\":1,\"score\":1.5,\"tag\":null,\"title\":\"hello\"}]", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes")));
+        Assert.Equal("200 5:ell", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes/copy?hello")));
+        Assert.Equal("400 SQL Error: no such table: missing", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes/bad-sql")));
+        Assert.Equal("502 fetch refused", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes/fetch")));
+        Assert.Equal("200 call 1 of this instance", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes/calls")));
+        Assert.Equal("200 call 1 of this instance", await Call(HttpMethod.Get, new Uri(endpoint, "js-notes/calls")));
+    }
+
+    private async Task<string> Call(HttpMethod method, Uri url)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        using var response = await Http.SendAsync(request);
+        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+    }
+
+    /// <summary>The JavaScript test plugin, built by its build.sh (skipped when unchanged); skips the test without node and its npm packages.</summary>
+    private static string BuildJavaScriptPlugin()
+    {
+        var output = Path.Combine(Path.GetTempPath(), "vtx-js-plugin");
+        var script = Path.Combine(RuntimeProcesses.RepositoryRoot, "tests", "Vtx.Tests", "plugins", "js", "build.sh");
+        using var build = Process.Start(new ProcessStartInfo("bash", [script, output]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        var error = build.StandardError.ReadToEndAsync();
+        build.StandardOutput.ReadToEnd();
+        build.WaitForExit();
+        Assert.SkipWhen(build.ExitCode != 0, $"The JavaScript test plugin could not be built (run .ci/setup/vtx-js-plugin.sh): {error.Result.Trim()}");
+        return Path.Combine(output, "js-notes.component.wasm");
     }
 }

@@ -64,6 +64,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return endpoint;
     }
 
+    /// <summary>Waits until a runtime started by <see cref="StartRuntime"/> answers its health check, at most <paramref name="timeout"/>.</summary>
+    public Task WaitForRuntimeAsync(Uri endpoint, TimeSpan timeout) => WaitAsync(new Uri(endpoint, "v1.0/healthz"), _runtimes[endpoint], timeout);
+
     /// <summary>Starts a runtime process without waiting for it; returns its endpoint.</summary>
     public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
@@ -199,9 +202,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return process;
     }
 
-    private async Task WaitAsync(Uri health, Process process)
+    private async Task WaitAsync(Uri health, Process process, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             try

@@ -41,7 +41,8 @@ internal static class RuntimePlugins
                 $"--plugins: plugins read files from the file component '{options.PluginFiles}', which must exist and offer synchronous reads (type file.local)");
         }
         // The host logs each plugin it loads and each file it could not load.
-        var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder) };
+        // One plugin host per server process: Wasmtime's pooling allocator makes the per-request instances cheaper.
+        var hostOptions = new VtxHostOptions { ModuleCacheDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), ModuleCacheFolder), PoolingAllocatorSlots = 100 };
         var host = new VtxPluginHost(new SqlPortDatabase(database), new FileComponentPort(files), hostOptions, loggerFactory.CreateLogger<VtxPluginHost>());
         try
         {

@@ -3,10 +3,11 @@ using Vtx.Protocol;
 namespace Vtx.Host.Lifecycle;
 
 /// <summary>
-/// A routable plugin: its info and a factory for a fresh <see cref="IVtxPlugin"/> per call
-/// (a new Wasmtime store and instance, or a new in-process object) given the plugin id, the call's imports and deadline.
+/// A routable plugin: its info, a factory for a fresh <see cref="IVtxPlugin"/> per call (a new or pre-instantiated
+/// Wasmtime store and instance, or a new in-process object) given the plugin id, the call's imports and deadline, and
+/// what it holds until it stops being served (<see cref="Resources"/>: its compiled plugin's instance pool).
 /// </summary>
-internal sealed record LoadedPlugin(VtxPluginInfo Info, string Entrypoint, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> Create)
+internal sealed record LoadedPlugin(VtxPluginInfo Info, string Entrypoint, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> Create, IDisposable? Resources)
 {
     public string Id => Info.Manifest.Id;
 

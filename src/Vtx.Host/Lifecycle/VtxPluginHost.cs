@@ -111,7 +111,15 @@ public sealed class VtxPluginHost : IDisposable
         }
 
         var compiled = _runtime.Compile(package);
-        return Register(path, package, (id, sql, io, timeout) => compiled.CreateInstance(id, sql, io, timeout));
+        try
+        {
+            return Register(path, package, (id, sql, io, timeout) => compiled.Rent(id, sql, io, timeout), compiled);
+        }
+        catch
+        {
+            compiled.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -125,7 +133,7 @@ public sealed class VtxPluginHost : IDisposable
     public VtxPluginInfo AddPlugin(string source, Func<ISql, IStreamIo, IVtxPlugin> factory)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register(source, null, (_, sql, io, _) => factory(sql, io));
+        return Register(source, null, (_, sql, io, _) => factory(sql, io), null);
     }
 
     /// <summary>Stops routing to a plugin; its data stays.</summary>
@@ -141,6 +149,7 @@ public sealed class VtxPluginHost : IDisposable
                 throw new VtxPluginException(VtxErrorCode.PluginNotFound, $"No plugin with id '{pluginId}' is loaded.", pluginId);
             }
 
+            Release(_plugins.Except(remaining));
             Volatile.Write(ref _plugins, remaining);
         }
 
@@ -249,8 +258,21 @@ public sealed class VtxPluginHost : IDisposable
         return new VtxAuthResult(null, 401, null);
     }
 
-    /// <summary>Releases the Wasmtime engine and compiled modules.</summary>
-    public void Dispose() => _runtime.Dispose();
+    /// <summary>Releases the plugins' prepared instances, the Wasmtime engine and compiled modules.</summary>
+    public void Dispose()
+    {
+        Release(Volatile.Read(ref _plugins));
+        _runtime.Dispose();
+    }
+
+    /// <summary>Releases what plugins that stop being served hold (instances prepared ahead of requests).</summary>
+    private static void Release(IEnumerable<LoadedPlugin> plugins)
+    {
+        foreach (var plugin in plugins)
+        {
+            plugin.Resources?.Dispose();
+        }
+    }
 
     private (LoadedPlugin? Plugin, string Remainder) Route(string path)
     {
@@ -265,7 +287,7 @@ public sealed class VtxPluginHost : IDisposable
         return (null, "");
     }
 
-    private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create)
+    private VtxPluginInfo Register(string source, PluginPackage? package, Func<string, ISql, IStreamIo, TimeSpan, IVtxPlugin> create, IDisposable? held)
     {
         using var deadline = new CancellationTokenSource(Options.LoadTimeout);
         var (manifest, resources, migrations) = LoadedPlugin.Run(source, create, _database.ForCall(deadline.Token), _streamIo, Options.LoadTimeout,
@@ -287,7 +309,8 @@ public sealed class VtxPluginHost : IDisposable
             _database.VerifyInstallation(manifest.Id, package is null ? source : Path.GetFileName(source));
             var applied = _database.ApplyMigrations(manifest.Id, migrations, resources, deadline.Token);
             var info = new VtxPluginInfo(manifest, source, package?.Format, resources, migrations.Count, applied, package?.Metadata);
-            Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create)]);
+            Release(_plugins.Except(others));
+            Volatile.Write(ref _plugins, [.. others, new LoadedPlugin(info, entrypoint, create, held)]);
             _logger.LogInformation("Plugin {PluginId} {Version} loaded from {Source} at {Entrypoint}; {Applied} migration(s) applied",
                 manifest.Id, manifest.Version, source, manifest.Entrypoint, applied);
             return info;

@@ -1,107 +1,107 @@
-using Vtx.Host.Abi;
+using System.Diagnostics;
+using Vtx.Host.Components.Linking;
 using Vtx.Host.Packaging;
 using Vtx.Protocol;
-using Wasmtime;
 
 namespace Vtx.Host.Runtime;
 
 /// <summary>
-/// A compiled, checked plugin module. Cheap to keep; each <see cref="CreateInstance"/> makes a
-/// fresh store and instance, so no state survives between calls except through the imports.
-/// Thread-safe.
+/// A compiled, linked and checked plugin. Cheap to keep; each <see cref="CreateInstance"/> makes a fresh store and
+/// instance (all of a component's core instances), so no state survives between calls except through the imports.
+/// A heavy plugin (instantiation at least <see cref="VtxHostOptions.InstancePoolThreshold"/>) also keeps instances
+/// instantiated ahead of the calls that <see cref="Lifecycle.VtxPluginHost"/> makes; disposing releases them. Thread-safe.
 /// </summary>
-public sealed class VtxCompiledPlugin
+public sealed class VtxCompiledPlugin : IDisposable
 {
-    private static readonly string[] RequiredExports = ["memory", "cabi_realloc", "handle", "get-manifest", "get-migrations", "get-resources", "authenticate"];
-
-    /// <summary>Core signatures of the world's exports (parameter count, all i32; one i32 result).</summary>
-    private static readonly Dictionary<string, int> ExportParameters = new(StringComparer.Ordinal)
-    {
-        ["cabi_realloc"] = 4,
-        ["handle"] = 6,
-        ["get-manifest"] = 0,
-        ["get-migrations"] = 0,
-        ["get-resources"] = 0,
-        ["authenticate"] = 2,
-    };
-    private const string WasiModule = "wasi_snapshot_preview1";
-
-    internal VtxCompiledPlugin(VtxRuntime runtime, PluginPackage package, Module module)
+    private readonly Lock _gate = new();
+    private InstancePool? _pool;
+    private bool _disposed;
+    internal VtxCompiledPlugin(VtxRuntime runtime, PluginPackage package, CompiledComponent component)
     {
         Runtime = runtime;
         Package = package;
-        Module = module;
-        CheckShape();
-        UsesWasi = module.Imports.Any(i => i.ModuleName == WasiModule);
+        Component = component;
+        UsesPreview1 = !package.IsComponent && component.UsesWasi;
     }
 
     /// <summary>The decoded file this plugin came from.</summary>
     public PluginPackage Package { get; }
 
-    /// <summary><see langword="true"/> when the module imports WASI preview1 (built against wasi-libc).</summary>
-    public bool UsesWasi { get; }
+    /// <summary>
+    /// <see langword="true"/> when the plugin imports WASI: preview1 for a core module built against wasi-libc, WASI 0.2
+    /// for a component (whose preview1 adapter, if any, runs over the host's WASI 0.2).
+    /// </summary>
+    public bool UsesWasi => Component.UsesWasi;
 
     internal VtxRuntime Runtime { get; }
 
-    internal Module Module { get; }
+    internal CompiledComponent Component { get; }
 
-    /// <summary>Instantiates the module in a fresh store with the given imports.</summary>
+    /// <summary>A bare core module importing WASI preview1 from Wasmtime (its store needs a WASI configuration).</summary>
+    internal bool UsesPreview1 { get; }
+
+    /// <summary>Instantiates the plugin in a fresh store with the given imports.</summary>
     /// <param name="pluginId">Name used in errors and logs (the manifest id once known).</param>
     /// <param name="sql">What the plugin's <c>sql</c> import calls.</param>
     /// <param name="streamIo">What the plugin's <c>stream-io</c> import calls.</param>
     /// <param name="timeout">Wall-clock budget of instantiation and of each later export call.</param>
     /// <returns>An instance to call once or a few times, then dispose.</returns>
-    /// <exception cref="VtxPluginException">Instantiation or <c>_initialize</c> failed (trap, timeout, missing export).</exception>
-    public VtxPluginInstance CreateInstance(string pluginId, ISql sql, IStreamIo streamIo, TimeSpan timeout) =>
-        new(this, pluginId, sql, streamIo, timeout);
-
-    private void CheckShape()
+    /// <exception cref="VtxPluginException">Instantiation failed (a trap in a start function or <c>_initialize</c>, a timeout).</exception>
+    public VtxPluginInstance CreateInstance(string pluginId, ISql sql, IStreamIo streamIo, TimeSpan timeout)
     {
-        var source = Package.Source;
-        foreach (var import in Module.Imports)
+        var started = Stopwatch.GetTimestamp();
+        var instance = new VtxPluginInstance(this, pluginId, sql, streamIo, timeout);
+        InstantiationTime ??= Stopwatch.GetElapsedTime(started);
+        return instance;
+    }
+
+    /// <summary>How long the first instantiation took (null before one ran): what decides whether the plugin gets an instance pool.</summary>
+    public TimeSpan? InstantiationTime { get; private set; }
+
+    /// <summary>Instances waiting in the pool right now (0 without a pool).</summary>
+    public int PooledInstances => _pool?.Count ?? 0;
+
+    /// <summary>
+    /// An instance for one call: a pre-instantiated one from the pool when the plugin is heavy and one is ready, else a
+    /// fresh one. Either way no other call has used it.
+    /// </summary>
+    internal VtxPluginInstance Rent(string pluginId, ISql sql, IStreamIo streamIo, TimeSpan timeout)
+    {
+        if (Pool(pluginId)?.TryTake() is { } ready)
         {
-            var known = import.ModuleName == WasiModule
-                || (HostImports.Functions.TryGetValue(import.ModuleName, out var names) && names.Contains(import.Name));
-            if (!known)
-            {
-                throw new VtxPluginException(VtxErrorCode.UnsupportedPluginShape,
-                    $"{source}: unsupported plugin shape: the module imports '{import.ModuleName}' '{import.Name}', which world plugin of vtx:api@1.2.6 does not provide (allowed: vtx:api/sql@1.2.6, vtx:api/stream-io@1.2.6, {WasiModule}).", source);
-            }
+            ready.Attach(sql, streamIo, timeout);
+            return ready;
         }
 
-        var exports = Module.Exports.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        var missing = RequiredExports.Where(e => !exports.Contains(e)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new VtxPluginException(VtxErrorCode.InvalidModule,
-                $"{source}: the module lacks the export(s) {string.Join(", ", missing)} required by world plugin.", source);
-        }
+        return CreateInstance(pluginId, sql, streamIo, timeout);
+    }
 
-        foreach (var export in Module.Exports)
+    /// <summary>Releases the instances waiting in the pool; later calls instantiate as without a pool.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
         {
-            if (!ExportParameters.TryGetValue(export.Name, out var count))
-            {
-                continue;
-            }
-
-            var function = export as FunctionExport;
-            var expected = $"({string.Join(' ', Enumerable.Repeat("i32", count))}) -> i32";
-            if (function is null || function.Parameters.Count != count || function.Parameters.Any(k => k != ValueKind.Int32)
-                || function.Results is not [ValueKind.Int32])
-            {
-                var found = function is null ? export.GetType().Name : $"({string.Join(' ', function.Parameters.Select(Wat))}) -> ({string.Join(' ', function.Results.Select(Wat))})";
-                throw new VtxPluginException(VtxErrorCode.InvalidModule,
-                    $"{source}: export '{export.Name}' must be a function {expected} (canonical ABI of world plugin), found {found}.", source);
-            }
+            _disposed = true;
+            _pool?.Dispose();
         }
     }
 
-    private static string Wat(ValueKind kind) => kind switch
+    private InstancePool? Pool(string pluginId)
     {
-        ValueKind.Int32 => "i32",
-        ValueKind.Int64 => "i64",
-        ValueKind.Float32 => "f32",
-        ValueKind.Float64 => "f64",
-        _ => kind.ToString(),
-    };
+        var options = Runtime.Options;
+        if (_pool is not null || options.InstancePoolSize <= 0 || InstantiationTime is not { } cost || cost < options.InstancePoolThreshold)
+        {
+            return _pool;
+        }
+
+        lock (_gate)
+        {
+            if (_pool is null && !_disposed)
+            {
+                _pool = new InstancePool((sql, io) => new VtxPluginInstance(this, pluginId, sql, io, options.LoadTimeout), options.InstancePoolSize, pluginId, Runtime.Logger);
+            }
+
+            return _pool;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Vtx.Host;
 using Vtx.Host.Lifecycle;
 using Vtx.Host.Packaging;
 using Vtx.Host.Ports;
@@ -10,8 +11,9 @@ namespace Vtx.Tests.Host;
 
 /// <summary>
 /// The same components run under an independent host — jco-transpiled JS with JS host imports
-/// over sql.js (tests/Vtx.Tests/oracle/oracle.mjs) — against the same SQLite data and files, and
-/// every call gives the same result as in <see cref="VtxPluginHost"/>.
+/// over sql.js and WASI from preview2-shim (tests/Vtx.Tests/oracle/oracle.mjs) — against the same
+/// SQLite data and files, and every call gives the same result as in <see cref="VtxPluginHost"/>:
+/// the C components and the JavaScript plugin built with componentize-js.
 /// </summary>
 public sealed class NodeOracleTests : IDisposable
 {
@@ -60,6 +62,28 @@ public sealed class NodeOracleTests : IDisposable
              {"export":"handle","method":"GET","path":"/a%20b/%C3%A9/x%2Fy","query":"q=%20a+b"}]
             """
         },
+        {
+            "js-notes", """
+            [{"export":"get-manifest"},{"export":"get-migrations"},{"export":"get-resources"},
+             {"export":"authenticate","headers":[["accept","*/*"],["authorization","Bearer alice"]]},
+             {"export":"authenticate","headers":[["authorization","Bearer blocked"]]},
+             {"export":"authenticate","headers":[]},
+             {"export":"authenticate","headers":[["x-probe","1"]]},
+             {"export":"handle","method":"GET","path":"","query":""},
+             {"export":"handle","method":"POST","path":"/add","query":"x"},
+             {"export":"handle","method":"POST","path":"/add","query":"%C3%BCn%C3%AFcode"},
+             {"export":"handle","method":"GET","path":"","query":""},
+             {"export":"handle","method":"GET","path":"/copy","query":"hello"},
+             {"export":"handle","method":"GET","path":"/copy","query":"héllo"},
+             {"export":"handle","method":"GET","path":"/bad-sql","query":""},
+             {"export":"handle","method":"GET","path":"/file","query":"3f2504e0-4f89-41d3-9a0c-0305e82c3301"},
+             {"export":"handle","method":"GET","path":"/file","query":"00000000-0000-4000-8000-000000000000"},
+             {"export":"handle","method":"GET","path":"/log","query":""},
+             {"export":"handle","method":"GET","path":"/fetch","query":""},
+             {"export":"handle","method":"GET","path":"/random","query":""},
+             {"export":"handle","method":"DELETE","path":"/missing","query":""}]
+            """
+        },
     };
 
     [Theory]
@@ -70,27 +94,30 @@ public sealed class NodeOracleTests : IDisposable
         Assert.SkipWhen(node is null, "node is not on PATH; install Node.js to run the jco oracle comparison.");
         Assert.SkipUnless(Directory.Exists(Path.Combine(OracleFolder, "node_modules", "@bytecodealliance", "jco-transpile")),
             "The Node oracle is not installed: run .ci/setup/vtx-oracle.sh (npm ci in tests/Vtx.Tests/oracle).");
-        var component = TestPlugins.Component(plugin);
-        var (database, snapshot, files) = PrepareData();
+        var component = plugin == "js-notes" ? TestPlugins.JavaScript() : TestPlugins.Component(plugin);
+        var options = plugin == "js-notes" ? TestPlugins.JavaScriptOptions() : RuntimeFixture.Options;
+        var (database, snapshot, files) = PrepareData(plugin);
 
         var expected = RunOracle(node!, component, snapshot, files, script);
-        var actual = RunHost(component, database, files, script);
+        var actual = RunHost(component, database, files, script, options);
 
         Assert.Equal(expected, actual);
     }
 
     public void Dispose() => _folder.Dispose();
 
-    /// <summary>A database with the notes schema and one row, a snapshot copy for Node, and one file.</summary>
-    private (string Database, string Snapshot, string Files) PrepareData()
+    /// <summary>A database with the plugin's schema and one row, a snapshot copy for Node, and one file.</summary>
+    private (string Database, string Snapshot, string Files) PrepareData(string plugin)
     {
         var path = _folder.File("host.db");
         var snapshot = _folder.File("oracle.db");
         var files = Directory.CreateDirectory(_folder.File("files")).FullName;
         File.WriteAllText(Path.Combine(files, FileId + ".txt"), "file body");
         var database = TestDatabase.Open(path);
-        database.ApplyMigrations("notes", ["CREATE TABLE notes(id INTEGER PRIMARY KEY, title TEXT NOT NULL, score REAL)", "ALTER TABLE notes ADD COLUMN tag TEXT"], ["notes"]);
-        Assert.True(database.Execute("INSERT INTO notes(title, score, tag) VALUES (?, ?, ?)", [new DbValue.Text("seed"), new DbValue.Real(2.5), new DbValue.Text("t")]).IsOk);
+        var table = plugin == "js-notes" ? "js_notes" : "notes";
+        database.ApplyMigrations(plugin == "js-notes" ? plugin : "notes",
+            [$"CREATE TABLE {table}(id INTEGER PRIMARY KEY, title TEXT NOT NULL, score REAL)", $"ALTER TABLE {table} ADD COLUMN tag TEXT"], [table]);
+        Assert.True(database.Execute($"INSERT INTO {table}(title, score, tag) VALUES (?, ?, ?)", [new DbValue.Text("seed"), new DbValue.Real(2.5), new DbValue.Text("t")]).IsOk);
         // The snapshot is the test's own step (plugins may not VACUUM INTO), taken with SQLite directly.
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -120,18 +147,18 @@ public sealed class NodeOracleTests : IDisposable
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<string>(line)!).ToList();
     }
 
-    private static List<string> RunHost(string component, string databasePath, string files, string script)
+    private static List<string> RunHost(string component, string databasePath, string files, string script, VtxHostOptions options)
     {
-        using var host = new VtxPluginHost(TestDatabase.Open(databasePath), new DirectoryFileStore(files), RuntimeFixture.Options);
+        using var host = new VtxPluginHost(TestDatabase.Open(databasePath), new DirectoryFileStore(files), options);
         var entrypoint = host.Load(component).Manifest.Entrypoint;
 
         // get-* calls are not routed by the host; they run on a fresh instance of their own.
-        using var runtime = new Vtx.Host.Runtime.VtxRuntime();
+        using var runtime = new Vtx.Host.Runtime.VtxRuntime(options);
         var plugin = runtime.Compile(PluginPackage.Load(component));
         var results = new List<string>();
         foreach (var step in JsonDocument.Parse(script).RootElement.EnumerateArray())
         {
-            using var instance = plugin.CreateInstance("p", TestDatabase.Open(databasePath).Sql(), new StreamIo(new DirectoryFileStore(files)), TimeSpan.FromSeconds(1));
+            using var instance = plugin.CreateInstance("p", TestDatabase.Open(databasePath).Sql(), new StreamIo(new DirectoryFileStore(files)), options.LoadTimeout);
             results.Add(step.GetProperty("export").GetString() switch
             {
                 "get-manifest" => Manifest(instance.GetManifest()),

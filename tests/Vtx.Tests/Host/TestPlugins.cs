@@ -11,6 +11,7 @@ namespace Vtx.Tests.Host;
 internal static class TestPlugins
 {
     private static readonly Lazy<(string? Folder, string? Problem)> Build = new(RunBuild);
+    private static readonly Lazy<(string? Folder, string? Problem)> JavaScriptBuild = new(RunJavaScriptBuild);
 
     /// <summary>The committed builds.</summary>
     public static string CommittedFolder { get; } = Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "built");
@@ -24,6 +25,30 @@ internal static class TestPlugins
     /// <summary>Path of <c>NAME.component.wasm</c>: freshly built, else the committed copy.</summary>
     public static string Component(string name) => Require(name + ".component.wasm");
 
+    /// <summary>
+    /// Path of the JavaScript test plugin (plugins/js/plugin.js) built by plugins/js/build.sh with componentize-js into
+    /// $TMP/vtx-js-plugin (rebuilt only when its inputs change: a build takes tens of seconds); skips the test when node or
+    /// the npm packages (.ci/setup/vtx-js-plugin.sh) are missing.
+    /// </summary>
+    public static string JavaScript()
+    {
+        var (folder, problem) = JavaScriptBuild.Value;
+        Assert.SkipWhen(folder is null, $"The JavaScript test plugin could not be built: {problem}");
+        return Path.Combine(folder!, "js-notes.component.wasm");
+    }
+
+    /// <summary>
+    /// Host options for the JavaScript plugin: the default 100 MiB memory (SpiderMonkey needs more than the C fixtures' 8 MiB),
+    /// deadlines for a busy machine, and a compiled-module cache shared by test runs (files are named by content) so that its 12 MB engine compiles once.
+    /// </summary>
+    public static Vtx.Host.VtxHostOptions JavaScriptOptions() => new()
+    {
+        HandleTimeout = TimeSpan.FromSeconds(20),
+        AuthenticateTimeout = TimeSpan.FromSeconds(20),
+        LoadTimeout = TimeSpan.FromSeconds(60),
+        ModuleCacheDirectory = Path.Combine(Path.GetTempPath(), "vtx-test-module-cache"),
+    };
+
     private static string Require(string file)
     {
         var fresh = Build.Value.Folder is { } folder ? Path.Combine(folder, file) : null;
@@ -36,10 +61,19 @@ internal static class TestPlugins
         return committed;
     }
 
+    /// <summary>Builds the JavaScript plugin (build.sh skips the build when the folder holds one of the same inputs).</summary>
+    private static (string?, string?) RunJavaScriptBuild() =>
+        Run(Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "js", "build.sh"), Path.Combine(Path.GetTempPath(), "vtx-js-plugin"));
+
     private static (string?, string?) RunBuild()
     {
         var folder = Path.Combine(Path.GetTempPath(), $"vtx-test-plugins-{Environment.ProcessId}");
-        var script = Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "build.sh");
+        return Run(Path.Combine(RepositoryPaths.Root, "tests", "Vtx.Tests", "plugins", "build.sh"), folder);
+    }
+
+    /// <summary>Runs a build script with the output folder; gives the folder, or null with the script's complaint.</summary>
+    private static (string?, string?) Run(string script, string folder)
+    {
         try
         {
             using var process = Process.Start(new ProcessStartInfo("bash", [script, folder])
