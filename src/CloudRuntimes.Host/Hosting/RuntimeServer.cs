@@ -1,6 +1,7 @@
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
@@ -77,6 +78,7 @@ public static class RuntimeServer
         services.AddSingleton<RequestPolicy>();
         services.AddSingleton<ExtendedMetadata>();
         services.AddSingleton<RuntimeResourceFiles>();
+        AddBlocks(services);
         if (options.AllowedOrigins.Count > 0)
         {
             services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -98,6 +100,19 @@ public static class RuntimeServer
         services.AddHostedService<AppTriggers>();
         AddTelemetry(services);
         return services;
+    }
+
+    /// <summary>The building blocks behind every transport (one implementation each).</summary>
+    private static void AddBlocks(IServiceCollection services)
+    {
+        services.AddSingleton<StateService>();
+        services.AddSingleton<PubSubService>();
+        services.AddSingleton<ConfigurationService>();
+        services.AddSingleton<SecretsService>();
+        services.AddSingleton<BindingsService>();
+        services.AddSingleton<LockService>();
+        services.AddSingleton<JobsService>();
+        services.AddSingleton<MetadataService>();
     }
 
     /// <summary>Logs at <see cref="RuntimeOptions.LogLevel"/> for the runtime, warnings and up for the framework; one JSON object a line with <c>--log-as-json</c>.</summary>
