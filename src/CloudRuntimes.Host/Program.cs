@@ -5,6 +5,7 @@ using CloudRuntimes.Host.Hosting;
 
 var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
 var port = new Option<int>("--port", "--dapr-http-port") { Description = "HTTP port of the API (0 = any free port)", DefaultValueFactory = _ => 3500 };
+var grpcPort = new Option<int>("--dapr-grpc-port") { Description = "Port of the gRPC API, dapr.proto.runtime.v1.Dapr over HTTP/2 cleartext (0 = any free port)", DefaultValueFactory = _ => 50001 };
 var listen = new Option<string>("--listen-address") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
 var appPort = new Option<int?>("--app-port") { Description = "The app's HTTP port (enables subscriptions, invocation, bindings and jobs to the app)" };
 var appMaxConcurrency = new Option<int>("--app-max-concurrency") { Description = "Most requests in flight to the app at once (-1: no limit)", DefaultValueFactory = _ => -1 };
@@ -23,7 +24,7 @@ var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require ever
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ run.SetAction(async (parse, cancellationToken) =>
     {
         AppId = parse.GetValue(appId)!,
         Port = parse.GetValue(port),
+        GrpcPort = parse.GetValue(grpcPort),
         ListenAddress = parse.GetValue(listen)!,
         AppPort = parse.GetValue(appPort),
         AppAddress = parse.GetValue(appAddress)!,
@@ -81,7 +83,7 @@ run.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP API") { run };
+var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP and gRPC APIs") { run };
 // SIGTERM/SIGINT cancel the run; the server then drains in-flight requests for up to its 10 s shutdown timeout,
 // so the command line waits longer than that before it would end the process itself.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

@@ -9,6 +9,12 @@ public sealed record RuntimeOptions
     /// <summary>HTTP port of the API (<c>--dapr-http-port</c> / <c>--port</c>); default 3500; 0 picks a free port.</summary>
     public int Port { get; init; } = 3500;
 
+    /// <summary>
+    /// Port of the gRPC API, <c>dapr.proto.runtime.v1.Dapr</c> over HTTP/2 cleartext (<c>--dapr-grpc-port</c>, Dapr's flag);
+    /// default 50001; 0 picks a free port (logged, and listed in the metadata API under <c>runtimePorts</c>).
+    /// </summary>
+    public int GrpcPort { get; init; } = 50001;
+
     /// <summary>Address to listen on (<c>--listen-address</c>); default 127.0.0.1.</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
 

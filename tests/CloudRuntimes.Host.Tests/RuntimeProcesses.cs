@@ -18,9 +18,13 @@ public sealed class RuntimeProcesses : IAsyncLifetime
 
     private readonly List<Process> _processes = [];
     private readonly Dictionary<Uri, Process> _runtimes = [];
+    private readonly Dictionary<Uri, Uri> _grpcEndpoints = [];
     private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-" + Guid.NewGuid().ToString("N"));
 
     public Uri RuntimeEndpoint { get; private set; } = null!;
+
+    /// <summary>The gRPC API of the shared runtime (<c>--dapr-grpc-port</c>).</summary>
+    public Uri RuntimeGrpcEndpoint => GrpcEndpoint(RuntimeEndpoint);
 
     public Uri AppEndpoint { get; private set; } = null!;
 
@@ -68,7 +72,13 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
         var port = FreePort();
-        var args = new List<string> { "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront") };
+        var grpcPort = FreePort();
+        var args = new List<string>
+        {
+            "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--dapr-grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront"),
+        };
         if (appPort is { } app)
         {
             args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -89,6 +99,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         var process = Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
         _runtimes[endpoint] = process;
+        _grpcEndpoints[endpoint] = new Uri($"http://127.0.0.1:{grpcPort}/");
         return endpoint;
     }
 
@@ -173,6 +184,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         }
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The gRPC API of a runtime started by <see cref="StartRuntimeAsync"/>, by its HTTP endpoint.</summary>
+    public Uri GrpcEndpoint(Uri endpoint) => _grpcEndpoints[endpoint];
 
     /// <summary>The process of a runtime started by <see cref="StartRuntimeAsync"/>.</summary>
     public Process RuntimeProcess(Uri endpoint) => _runtimes[endpoint];

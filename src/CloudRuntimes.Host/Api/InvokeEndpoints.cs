@@ -18,7 +18,7 @@ internal static class InvokeEndpoints
         // Runs after routing, before the matched endpoint (the plugin gateway's fallback included).
         app.Use(async (context, next) =>
         {
-            if (context.Request.Headers.TryGetValue(AppIdHeader, out var appId) && !IsApiPath(context.Request.Path))
+            if (context.Request.Headers.TryGetValue(AppIdHeader, out var appId) && !IsApiPath(context.Request.Path) && !GrpcApi.GrpcRefusal.IsGrpc(context.Request))
             {
                 var result = await InvokeAsync(appId.ToString(), context.Request.Path.Value?.TrimStart('/'), context, context.RequestServices.GetRequiredService<AppClient>());
                 await result.ExecuteAsync(context);

@@ -52,6 +52,8 @@ internal static class MetadataEndpoints
             ["type"] = s.Type,
         }))]),
         ["appConnectionProperties"] = metadata.App is { } app ? new JsonObject { ["port"] = app.Port, ["protocol"] = app.Protocol, ["channelAddress"] = app.ChannelAddress } : null,
+        // Not in Dapr's document: the ports this server listens on (useful when started with port 0).
+        ["runtimePorts"] = metadata.HttpPort is null && metadata.GrpcPort is null ? null : WithoutNulls(new JsonObject { ["http"] = metadata.HttpPort, ["grpc"] = metadata.GrpcPort }),
     });
 
     private static JsonObject WithoutNulls(JsonObject value)

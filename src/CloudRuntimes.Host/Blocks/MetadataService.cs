@@ -1,5 +1,6 @@
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Hosting;
 
 namespace CloudRuntimes.Host.Blocks;
 
@@ -25,20 +26,26 @@ internal sealed record AppConnectionInfo(int Port, string Protocol, string Chann
 /// <param name="Subscriptions">The app's subscriptions (declarative, programmatic, streaming).</param>
 /// <param name="App">How the runtime reaches the app; null without an app.</param>
 /// <param name="Extended">The app-set attributes (<see cref="ExtendedMetadata"/>), ordered by key.</param>
+/// <param name="HttpPort">The HTTP API's port; null when not listening.</param>
+/// <param name="GrpcPort">The gRPC API's port; null when not listening.</param>
 internal sealed record RuntimeMetadata(
     string Id,
     string RuntimeVersion,
     IReadOnlyList<ComponentInfo> Components,
     IReadOnlyList<KeyValuePair<string, string>> Extended,
     IReadOnlyList<SubscriptionInfo> Subscriptions,
-    AppConnectionInfo? App);
+    AppConnectionInfo? App,
+    int? HttpPort,
+    int? GrpcPort);
 
 /// <summary>The metadata API (get, set an attribute) and shutdown, behind both transports.</summary>
 internal sealed class MetadataService(
     ICloudRuntimesComponents components,
     RuntimeOptions options,
     AppSubscriptions subscriptions,
+    StreamingSubscriptions streams,
     ExtendedMetadata extended,
+    RuntimeListeners listeners,
     IHostApplicationLifetime lifetime)
 {
     /// <summary>The runtime's version as the metadata API reports it.</summary>
@@ -58,12 +65,22 @@ internal sealed class MetadataService(
                 s.DeadLetterTopic,
                 s.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
                 new Dictionary<string, string>())),
+            .. streams.All.Select(s => new SubscriptionInfo(s.PubSubName, s.Topic, [], s.DeadLetterTopic, "STREAMING", s.Metadata)),
         ],
-        options.AppPort is { } port ? new AppConnectionInfo(port, "http", options.AppAddress, options.AppMaxConcurrency) : null);
+        options.AppPort is { } port ? new AppConnectionInfo(port, "http", options.AppAddress, options.AppMaxConcurrency) : null,
+        listeners.HttpPort,
+        listeners.GrpcPort);
 
     /// <summary>Sets an app attribute (listed under <c>extended</c>).</summary>
-    /// <exception cref="CloudRuntimesException">The limits of <see cref="ExtendedMetadata.Set"/>.</exception>
-    public void Set(string key, ReadOnlySpan<byte> value) => extended.Set(key, value);
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for an empty key; the limits of <see cref="ExtendedMetadata.Set"/>.</exception>
+    public void Set(string key, ReadOnlySpan<byte> value)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "metadata key is empty");
+        }
+        extended.Set(key, value);
+    }
 
     /// <summary>Stops the runtime gracefully (Dapr <c>shutdown</c>).</summary>
     public void Shutdown() => lifetime.StopApplication();
