@@ -244,5 +244,43 @@ public sealed class DaprSdkGrpcTests(RuntimeProcesses runtime) : IDisposable
         Assert.Equal("DAPR_SCHEDULER_GET_JOB", DaprGrpc.ErrorInfo(missing).Reason);
     }
 
+    [Fact]
+    public async Task Invoke_service_calls_an_http_app_with_the_verb_and_query_and_maps_its_status()
+    {
+        using var channel = DaprGrpc.Channel(runtime.RuntimeGrpcEndpoint);
+        var dapr = DaprGrpc.Stub(channel);
+        Proto.InvokeServiceRequest Request(string method, Proto.HTTPExtension? extension) => new()
+        {
+            Id = RuntimeProcesses.AppId,
+            Message = new Proto.InvokeRequest
+            {
+                Method = method,
+                ContentType = "application/json",
+                Data = new Google.Protobuf.WellKnownTypes.Any { Value = Google.Protobuf.ByteString.CopyFromUtf8("""{"n":1}""") },
+                HttpExtension = extension,
+            },
+        };
+
+        using var call = dapr.InvokeServiceAsync(Request("echo/grpc", new Proto.HTTPExtension { Verb = Proto.HTTPExtension.Types.Verb.Put, Querystring = "a=1" }));
+        var echoed = JsonNode.Parse((await call.ResponseAsync).Data.Value.ToStringUtf8())!;
+        Assert.Equal("PUT", echoed["method"]!.GetValue<string>());
+        Assert.Equal("/echo/grpc", echoed["path"]!.GetValue<string>());
+        Assert.Equal("?a=1", echoed["query"]!.GetValue<string>());
+        Assert.Equal(1, echoed["body"]!["n"]!.GetValue<int>());
+        Assert.Equal("200", (await call.ResponseHeadersAsync).GetValue("dapr-http-status"));
+
+        // Dapr's mapping of the app's HTTP status (404 = NotFound) with the status in the ErrorInfo.
+        var notFound = await Assert.ThrowsAsync<RpcException>(() => dapr.InvokeServiceAsync(Request("echo/missing", new Proto.HTTPExtension { Verb = Proto.HTTPExtension.Types.Verb.Get, Querystring = "status=404" })).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+        var info = DaprGrpc.ErrorInfo(notFound);
+        Assert.Equal(("Not Found", "404"), (info.Reason, info.Metadata["http.code"]));
+
+        // An HTTP app needs the verb (Dapr: "missing HTTP extension field").
+        var noVerb = await Assert.ThrowsAsync<RpcException>(() => dapr.InvokeServiceAsync(Request("echo/x", null)).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, noVerb.StatusCode);
+        var unknownApp = await Assert.ThrowsAsync<RpcException>(() => dapr.InvokeServiceAsync(new Proto.InvokeServiceRequest { Id = "nobody", Message = new Proto.InvokeRequest { Method = "x" } }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, unknownApp.StatusCode);
+    }
+
     private sealed record Order(string Item, int Qty);
 }

@@ -60,6 +60,34 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return endpoint;
     }
 
+    /// <summary>
+    /// Starts the gRPC test app (<c>tests/CloudRuntimes.GrpcTestApp</c>: Dapr.AspNetCore, AppCallbackBase) on
+    /// <paramref name="port"/>, its DaprClient pointed at a runtime, and waits until its port accepts connections.
+    /// </summary>
+    public async Task StartGrpcAppAsync(int port, Uri runtimeHttp, Uri runtimeGrpc)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["DAPR_HTTP_ENDPOINT"] = runtimeHttp.ToString().TrimEnd('/'),
+            ["DAPR_GRPC_ENDPOINT"] = runtimeGrpc.ToString().TrimEnd('/'),
+        };
+        var app = Start(Built("tests/CloudRuntimes.GrpcTestApp", "CloudRuntimes.GrpcTestApp.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !app.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     /// <summary>Starts another runtime process (e.g. with an API token) sharing nothing with the first.</summary>
     public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {

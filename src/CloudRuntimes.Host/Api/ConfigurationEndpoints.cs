@@ -41,14 +41,14 @@ internal static class ConfigurationEndpoints
         return items.Count == 0 ? Results.NoContent() : Results.Json(ToJson(items));
     }
 
-    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, ConfigurationService configuration, AppClient app, ILogger<AppClient> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, ConfigurationService configuration, AppClient app, IAppChannel channel, CancellationToken cancellationToken)
     {
         _ = components.GetConfigurationStore(store);
         if (!app.Configured)
         {
             return ApiErrors.Result(CloudRuntimesErrors.AppChannelNil, "app channel not initialized: start the runtime with --app-port to receive configuration updates");
         }
-        var id = await configuration.SubscribeAsync(store, Keys(request), RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(app, store, update, logger, token), cancellationToken);
+        var id = await configuration.SubscribeAsync(store, Keys(request), RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(channel, store, update, token), cancellationToken);
         return Results.Json(new JsonObject { ["id"] = id });
     }
 

@@ -67,7 +67,7 @@ internal sealed class MetadataService(
                 new Dictionary<string, string>())),
             .. streams.All.Select(s => new SubscriptionInfo(s.PubSubName, s.Topic, [], s.DeadLetterTopic, "STREAMING", s.Metadata)),
         ],
-        options.AppPort is { } port ? new AppConnectionInfo(port, "http", options.AppAddress, options.AppMaxConcurrency) : null,
+        options.AppPort is { } port ? new AppConnectionInfo(port, options.AppProtocol == AppProtocol.Grpc ? "grpc" : "http", options.AppAddress, options.AppMaxConcurrency) : null,
         listeners.HttpPort,
         listeners.GrpcPort);
 

@@ -3,15 +3,17 @@ using CloudRuntimes.Host.Blocks;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
+using Microsoft.AspNetCore.WebUtilities;
 using Proto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace CloudRuntimes.Host.GrpcApi;
 
-/// <summary>Secrets, output bindings, lock, jobs, metadata and shutdown.</summary>
+/// <summary>Service invocation, secrets, output bindings, lock, jobs, metadata and shutdown.</summary>
 internal sealed partial class DaprApi
 {
     private static void BindRuntime(ServiceMethodProviderContext<DaprApi> binder)
     {
+        Unary<Proto.InvokeServiceRequest, Proto.InvokeResponse>(binder, "InvokeService", (api, request, context) => api.InvokeService(request, context));
         Unary<Proto.GetSecretRequest, Proto.GetSecretResponse>(binder, "GetSecret", (api, request, context) => api.GetSecret(request, context));
         Unary<Proto.GetBulkSecretRequest, Proto.GetBulkSecretResponse>(binder, "GetBulkSecret", (api, request, context) => api.GetBulkSecret(request, context));
         Unary<Proto.InvokeBindingRequest, Proto.InvokeBindingResponse>(binder, "InvokeBinding", (api, request, context) => api.InvokeBinding(request, context));
@@ -27,6 +29,58 @@ internal sealed partial class DaprApi
         Unary<Proto.GetMetadataRequest, Proto.GetMetadataResponse>(binder, "GetMetadata", (api, request, context) => api.GetMetadata(request, context));
         Unary<Proto.SetMetadataRequest, Empty>(binder, "SetMetadata", (api, request, context) => api.SetMetadata(request, context));
         Unary<Proto.ShutdownRequest, Empty>(binder, "Shutdown", (api, request, context) => api.Shutdown(request, context));
+    }
+
+    /// <summary>
+    /// Dapr <c>InvokeService</c>: a local gRPC app gets the request as is (<c>OnInvoke</c>; its failure status comes back
+    /// unchanged); an HTTP target needs the HTTP extension's verb (else InvalidArgument, as Dapr), gets the data's bytes
+    /// as the body, and its status comes back in <c>dapr-http-status</c>: 2xx as the response, anything else as Dapr's
+    /// gRPC code for it with an <c>ErrorInfo</c> (reason = the status text, <c>http.code</c>, <c>http.error_message</c>).
+    /// </summary>
+    public async Task<Proto.InvokeResponse> InvokeService(Proto.InvokeServiceRequest request, ServerCallContext context)
+    {
+        var message = request.Message ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "the invocation has no message");
+        var target = invocation.Resolve(request.Id, message.Method);
+        if (invocation.GrpcApp(target) is { } grpcApp)
+        {
+            return await grpcApp.InvokeAsync(message, null, context.CancellationToken);
+        }
+        var verb = message.HttpExtension?.Verb ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "missing HTTP extension field: an HTTP app needs the verb");
+        if (verb is Proto.HTTPExtension.Types.Verb.None or Proto.HTTPExtension.Types.Verb.Connect)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"invalid HTTP verb {verb}");
+        }
+        var body = message.Data?.Value.Memory ?? ReadOnlyMemory<byte>.Empty;
+        var response = await invocation.InvokeHttpAsync(target, new Invocation.InvocationRequest(
+            request.Id,
+            message.Method,
+            verb.ToString().ToUpperInvariant(),
+            body,
+            string.IsNullOrEmpty(message.ContentType) ? null : message.ContentType,
+            string.IsNullOrEmpty(message.HttpExtension.Querystring) ? null : message.HttpExtension.Querystring), context.CancellationToken);
+        await context.WriteResponseHeadersAsync(new Metadata { { "dapr-http-status", response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+        var code = HttpGrpcStatus.FromHttp(response.StatusCode);
+        if (code != StatusCode.OK)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(response.Body.Span);
+            var reason = ReasonPhrases.GetReasonPhrase(response.StatusCode);
+            var status = new Google.Rpc.Status
+            {
+                Code = (int)code,
+                Message = reason,
+                Details =
+                {
+                    Any.Pack(new Google.Rpc.ErrorInfo
+                    {
+                        Reason = reason,
+                        Domain = GrpcErrors.Domain,
+                        Metadata = { ["http.code"] = response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), ["http.error_message"] = text.Length > 63 ? text[..63] : text },
+                    }),
+                },
+            };
+            throw status.ToRpcException();
+        }
+        return new Proto.InvokeResponse { Data = new Any { Value = Bytes(response.Body) }, ContentType = response.ContentType ?? "" };
     }
 
     /// <summary>Dapr <c>GetSecret</c>: the secret's keys and values (none when there is no such secret).</summary>

@@ -23,6 +23,7 @@ internal sealed partial class DaprApi(
     LockService locks,
     JobsService jobs,
     MetadataService metadata,
+    InvocationService invocation,
     TopicEventStreams topicStreams,
     ConfigurationStreams configurationStreams)
 {

@@ -115,6 +115,9 @@ public static class RuntimeServer
 
         services.AddSingleton<AppConcurrency>();
         services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
+        services.AddSingleton<HttpAppChannel>();
+        services.AddSingleton<GrpcAppChannel>();
+        services.AddSingleton<IAppChannel>(provider => options.AppProtocol == AppProtocol.Grpc ? provider.GetRequiredService<GrpcAppChannel>() : provider.GetRequiredService<HttpAppChannel>());
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
@@ -133,6 +136,7 @@ public static class RuntimeServer
         services.AddSingleton<LockService>();
         services.AddSingleton<JobsService>();
         services.AddSingleton<MetadataService>();
+        services.AddSingleton<InvocationService>();
     }
 
     /// <summary>
