@@ -37,22 +37,15 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, Action<HttpRequestHeaders>? headers = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (apiToken is not null)
-        {
-            request.Headers.TryAddWithoutValidation("dapr-api-token", apiToken);
-        }
-        headers?.Invoke(request.Headers);
-        HttpResponseMessage response;
+        using var request = Request(method, path, content, headers);
         try
         {
-            response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.RuntimeUnavailable, $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
+            throw Unreachable(method, path, e);
         }
-        return response;
     }
 
     /// <summary>Sends and throws a <see cref="CloudRuntimesException"/> carrying the server's error code unless the status is a success.</summary>
@@ -65,12 +58,54 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
         }
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var (code, message) = ParseError(text);
-            code ??= $"ERR_HTTP_{(int)response.StatusCode}";
-            code = mapCode?.Invoke(response.StatusCode, code) ?? code;
-            throw new CloudRuntimesException(CloudRuntimesError.FromWire(code, (int)response.StatusCode), $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
+            throw Failure(method, path, response, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), mapCode);
         }
+    }
+
+    /// <summary>The synchronous <see cref="SendCheckedAsync"/>: <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption)"/>, no blocking on a task.</summary>
+    public HttpResponseMessage SendChecked(HttpMethod method, string path, HttpContent? content, Action<HttpRequestHeaders>? headers = null, Func<HttpStatusCode, string, string>? mapCode = null)
+    {
+        using var request = Request(method, path, content, headers);
+        HttpResponseMessage response;
+        try
+        {
+            response = Http.Send(request, HttpCompletionOption.ResponseContentRead);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(method, path, e);
+        }
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+        using (response)
+        {
+            using var reader = new StreamReader(response.Content.ReadAsStream());
+            throw Failure(method, path, response, reader.ReadToEnd(), mapCode);
+        }
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content, Action<HttpRequestHeaders>? headers)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (apiToken is not null)
+        {
+            request.Headers.TryAddWithoutValidation("dapr-api-token", apiToken);
+        }
+        headers?.Invoke(request.Headers);
+        return request;
+    }
+
+    private CloudRuntimesException Unreachable(HttpMethod method, string path, HttpRequestException e) =>
+        new(CloudRuntimesErrors.RuntimeUnavailable, $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
+
+    private static CloudRuntimesException Failure(HttpMethod method, string path, HttpResponseMessage response, string text, Func<HttpStatusCode, string, string>? mapCode)
+    {
+        var (code, message) = ParseError(text);
+        code ??= $"ERR_HTTP_{(int)response.StatusCode}";
+        code = mapCode?.Invoke(response.StatusCode, code) ?? code;
+        return new CloudRuntimesException(CloudRuntimesError.FromWire(code, (int)response.StatusCode), $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
     }
 
     private static (string? Code, string? Message) ParseError(string text)
