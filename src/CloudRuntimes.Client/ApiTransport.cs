@@ -62,10 +62,20 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
         }
     }
 
-    /// <summary>The synchronous <see cref="SendCheckedAsync"/>: <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption)"/>, no blocking on a task.</summary>
-    public HttpResponseMessage SendChecked(HttpMethod method, string path, HttpContent? content, Action<HttpRequestHeaders>? headers = null, Func<HttpStatusCode, string, string>? mapCode = null)
+    /// <summary>Runs an operation asynchronously: sends its request, buffers the response and parses it.</summary>
+    public async Task<T> CallAsync<T>(ApiOperation<T> operation, CancellationToken cancellationToken)
     {
-        using var request = Request(method, path, content, headers);
+        using var response = await SendAsync(operation.Method, operation.Path, operation.Content, cancellationToken, operation.Headers).ConfigureAwait(false);
+        return Reply(operation, response, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Runs an operation synchronously with <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption)"/> and a
+    /// synchronous read of the buffered body: no task is waited on. Same request and parsing as <see cref="CallAsync{T}"/>.
+    /// </summary>
+    public T Call<T>(ApiOperation<T> operation)
+    {
+        using var request = Request(operation.Method, operation.Path, operation.Content, operation.Headers);
         HttpResponseMessage response;
         try
         {
@@ -73,17 +83,23 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
         }
         catch (HttpRequestException e)
         {
-            throw Unreachable(method, path, e);
-        }
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
+            throw Unreachable(operation.Method, operation.Path, e);
         }
         using (response)
         {
-            using var reader = new StreamReader(response.Content.ReadAsStream());
-            throw Failure(method, path, response, reader.ReadToEnd(), mapCode);
+            using var body = new MemoryStream();
+            response.Content.ReadAsStream().CopyTo(body);
+            return Reply(operation, response, body.ToArray());
         }
+    }
+
+    private static T Reply<T>(ApiOperation<T> operation, HttpResponseMessage response, byte[] body)
+    {
+        if (operation.Checked && !response.IsSuccessStatusCode)
+        {
+            throw Failure(operation.Method, operation.Path, response, Encoding.UTF8.GetString(body), operation.MapCode);
+        }
+        return operation.Parse(new ApiReply(response, body));
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content, Action<HttpRequestHeaders>? headers)

@@ -33,11 +33,8 @@ public sealed class PubSubClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the runtime stored the message.</returns>
     /// <exception cref="CloudRuntimesException"><c>ERR_PUBSUB_NOT_FOUND</c>, <c>ERR_PUBSUB_PUBLISH_MESSAGE</c>, ...</exception>
-    public async Task PublishAsync(string pubsub, string topic, ReadOnlyMemory<byte> data, string contentType = "application/json", IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
-    {
-        using var content = Content(data, contentType);
-        using var response = await _api.SendCheckedAsync(HttpMethod.Post, PublishPath(pubsub, topic, metadata), content, cancellationToken).ConfigureAwait(false);
-    }
+    public Task PublishAsync(string pubsub, string topic, ReadOnlyMemory<byte> data, string contentType = "application/json", IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(PublishOperation(pubsub, topic, data, contentType, metadata), cancellationToken);
 
     /// <summary>Synchronous <see cref="PublishAsync"/>: blocks the calling thread on a synchronous send (no task is waited on).</summary>
     /// <param name="pubsub">Pub/sub component name.</param>
@@ -46,21 +43,15 @@ public sealed class PubSubClient
     /// <param name="contentType">Payload MIME type.</param>
     /// <param name="metadata">Metadata.</param>
     /// <exception cref="CloudRuntimesException"><c>ERR_PUBSUB_NOT_FOUND</c>, <c>ERR_PUBSUB_PUBLISH_MESSAGE</c>, ...</exception>
-    public void Publish(string pubsub, string topic, ReadOnlyMemory<byte> data, string contentType = "application/json", IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        using var content = Content(data, contentType);
-        using var response = _api.SendChecked(HttpMethod.Post, PublishPath(pubsub, topic, metadata), content);
-    }
+    public void Publish(string pubsub, string topic, ReadOnlyMemory<byte> data, string contentType = "application/json", IReadOnlyDictionary<string, string>? metadata = null) =>
+        _api.Call(PublishOperation(pubsub, topic, data, contentType, metadata));
 
-    private static ByteArrayContent Content(ReadOnlyMemory<byte> data, string contentType)
+    private static ApiOperation<bool> PublishOperation(string pubsub, string topic, ReadOnlyMemory<byte> data, string contentType, IReadOnlyDictionary<string, string>? metadata)
     {
         var content = new ByteArrayContent(data.ToArray());
         content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        return content;
+        return new(HttpMethod.Post, $"v1.0/publish/{ApiTransport.Escape(pubsub)}/{ApiTransport.EscapePath(topic)}{ApiTransport.Query(metadata)}", ApiReply.None, content);
     }
-
-    private static string PublishPath(string pubsub, string topic, IReadOnlyDictionary<string, string>? metadata) =>
-        $"v1.0/publish/{ApiTransport.Escape(pubsub)}/{ApiTransport.EscapePath(topic)}{ApiTransport.Query(metadata)}";
 
     /// <summary>
     /// Subscribes to a topic without an app port, over the runtime's gRPC API (Dapr's streaming subscriptions,
