@@ -29,22 +29,7 @@ public sealed class GrpcConfigurationStreamTests : IAsyncLifetime
     [Fact]
     public async Task Workspace_changes_arrive_on_the_stream_until_unsubscribed()
     {
-        var components = Directory.CreateDirectory(Path.Combine(_root, "components")).FullName;
-        File.WriteAllText(Path.Combine(components, "config.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: config
-            spec:
-              type: configuration.rototo
-              version: v1
-              metadata:
-              - name: source
-                value: "{Workspace}"
-              - name: refreshPeriodSeconds
-                value: "1"
-            """);
-        await using var server = ServerProcess.Start(Path.Combine(_root, "data"), null, "--components-path", components);
+        await using var server = ServerProcess.StartWithConfigRefreshingEverySecond(_root, Workspace);
         using var http = new HttpClient();
         await server.WaitHealthyAsync(http);
         using var dapr = DaprGrpc.Client(server.Endpoint, server.GrpcEndpoint);

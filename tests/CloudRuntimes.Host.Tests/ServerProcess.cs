@@ -30,6 +30,30 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Everything written to standard output and error so far.</summary>
     public string Output => string.Join('\n', _lines);
 
+    /// <summary>
+    /// Starts a server (data in <c>{root}/data</c>) whose only component is the rototo configuration store <c>config</c>
+    /// over <paramref name="workspace"/>, refreshing it every second (the component file in <c>{root}/components</c>).
+    /// </summary>
+    public static ServerProcess StartWithConfigRefreshingEverySecond(string root, string workspace)
+    {
+        var components = Directory.CreateDirectory(Path.Combine(root, "components")).FullName;
+        File.WriteAllText(Path.Combine(components, "config.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: config
+            spec:
+              type: configuration.rototo
+              version: v1
+              metadata:
+              - name: source
+                value: "{workspace}"
+              - name: refreshPeriodSeconds
+                value: "1"
+            """);
+        return Start(Path.Combine(root, "data"), null, "--components-path", components);
+    }
+
     /// <summary>Starts <c>run --port {free} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
     public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
