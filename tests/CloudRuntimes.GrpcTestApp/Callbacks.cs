@@ -109,6 +109,23 @@ internal sealed class Callbacks(Received received, DaprClient dapr) : AppCallbac
         return Task.FromResult(response);
     }
 
+    /// <summary>The app wants the input binding <c>tick</c> only (the runtime also has <c>untick</c>).</summary>
+    public override Task<ListInputBindingsResponse> ListInputBindings(Empty request, ServerCallContext context) =>
+        Task.FromResult(new ListInputBindingsResponse { Bindings = { "tick" } });
+
+    public override Task<BindingEventResponse> OnBindingEvent(BindingEventRequest request, ServerCallContext context)
+    {
+        received.Items.Enqueue(new JsonObject
+        {
+            ["kind"] = "binding",
+            ["name"] = request.Name,
+            ["data"] = request.Data.ToStringUtf8(),
+            ["schedule"] = request.Metadata.GetValueOrDefault("schedule"),
+            ["token"] = context.RequestHeaders.GetValue("dapr-api-token"),
+        });
+        return Task.FromResult(new BindingEventResponse());
+    }
+
     public override Task<JobEventResponse> OnJobEvent(JobEventRequest request, ServerCallContext context)
     {
         received.Items.Enqueue(new JsonObject

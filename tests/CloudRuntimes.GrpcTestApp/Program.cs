@@ -1,5 +1,5 @@
 // A real gRPC application for the runtime server's end-to-end tests of --app-protocol grpc: it serves Dapr's
-// AppCallback (invocations, topic subscriptions and events, bulk events, jobs) and AppCallbackHealthCheck, saves each
+// AppCallback (invocations, topic subscriptions and events, bulk events, input bindings, jobs) and AppCallbackHealthCheck, saves each
 // event of "grpc-orders" in the runtime's state store through Dapr.AspNetCore's DaprClient (gRPC), and answers the
 // invocation "received" with what it got so far.
 using CloudRuntimes.GrpcTestApp;

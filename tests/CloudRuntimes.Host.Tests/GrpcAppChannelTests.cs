@@ -24,7 +24,8 @@ public sealed class GrpcAppChannelTests(RuntimeProcesses runtime) : IAsyncLifeti
     public async ValueTask InitializeAsync()
     {
         var appPort = RuntimeProcesses.FreePort();
-        _http = runtime.StartRuntime(Path.Combine(Path.GetTempPath(), "cr-e2e-grpc-app-" + Guid.NewGuid().ToString("N")), appPort, apiToken: null, "--app-protocol", "grpc");
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-grpc-app-" + Guid.NewGuid().ToString("N"));
+        _http = runtime.StartRuntime(data, appPort, apiToken: null, "--app-protocol", "grpc", "--resources-path", WriteResources(data));
         _grpc = runtime.GrpcEndpoint(_http);
         await runtime.StartGrpcAppAsync(appPort, _http, _grpc);
         // healthz is 204 once the app channel is open: the app's health check answered and its subscriptions were read.
@@ -37,6 +38,29 @@ public sealed class GrpcAppChannelTests(RuntimeProcesses runtime) : IAsyncLifeti
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>The blocks these tests use, and two input bindings firing every second: <c>tick</c> (the app lists it) and <c>untick</c> (it does not).</summary>
+    private static string WriteResources(string data)
+    {
+        var resources = Directory.CreateDirectory(Path.Combine(data, "resources")).FullName;
+        var components = new (string Name, string Type, string? Schedule)[]
+        {
+            ("statestore", "state.sqlite", null), ("pubsub", "pubsub.sqlite", null), ("jobs", "jobs.sqlite", null),
+            ("tick", "bindings.cron", "@every 1s"), ("untick", "bindings.cron", "@every 1s"),
+        };
+        File.WriteAllText(Path.Combine(resources, "components.yaml"), string.Join("---\n", components.Select(c => $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: {c.Name}
+            spec:
+              type: {c.Type}
+              version: v1
+              metadata: {(c.Schedule is null ? "[]" : $"[{{name: schedule, value: \"{c.Schedule}\"}}]")}
+
+            """)));
+        return resources;
+    }
 
     private async Task<bool> HealthyAsync()
     {
@@ -133,6 +157,22 @@ public sealed class GrpcAppChannelTests(RuntimeProcesses runtime) : IAsyncLifeti
         Assert.Empty(bulk.FailedEntries);
         var entries = await ReceivedAsync(r => r["kind"]!.GetValue<string>() == "bulk" && r["data"]!.GetValue<string>().Contains(marker, StringComparison.Ordinal), count: 3);
         Assert.Equal(3, entries.Count);
+    }
+
+    [Fact]
+    public async Task Input_bindings_the_app_lists_reach_on_binding_event_and_the_others_do_not()
+    {
+        // Two firings of tick, each with the cron binding's metadata and the app token; untick fires too, unheard.
+        var ticks = await ReceivedAsync(r => r["kind"]!.GetValue<string>() == "binding", count: 2);
+
+        Assert.True(ticks.Count >= 2, $"{ticks.Count} binding events arrived within 30 s");
+        Assert.All(ticks, tick =>
+        {
+            Assert.Equal("tick", tick["name"]!.GetValue<string>());
+            Assert.Equal("@every 1s", tick["schedule"]!.GetValue<string>());
+            Assert.Equal("", tick["data"]!.GetValue<string>());
+            Assert.Equal("app-token", tick["token"]!.GetValue<string>());
+        });
     }
 
     [Fact]
