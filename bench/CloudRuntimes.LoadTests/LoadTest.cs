@@ -9,7 +9,10 @@ internal sealed record LoadSettings(int Connections, TimeSpan Duration, TimeSpan
 /// <summary>The two modes: the scenarios side by side with in-process calls, and the soak.</summary>
 internal static class LoadTest
 {
-    /// <summary>State get, state save+get (over HTTP, with wrk when installed, then in-process), invoke, publish (then delivery).</summary>
+    /// <summary>
+    /// State get, state save+get, invoke and publish, each over HTTP (with wrk when installed) and then over gRPC in the same
+    /// run against the same server, the state rows also in-process; each publish row is followed by its delivery check.
+    /// </summary>
     /// <returns>0 when no request failed and no message was lost; 1 otherwise.</returns>
     public static async Task<int> ScenariosAsync(LoadSettings settings)
     {
@@ -17,6 +20,7 @@ internal static class LoadTest
         await using var runtime = await RuntimeProcess.StartAsync(settings.Server, app.Port);
         using var http = new HttpOperations(runtime.Endpoint, settings.Connections);
         await http.PresaveAsync();
+        using var grpc = new GrpcOperations(runtime.GrpcEndpoint);
         await using var inProcess = await InProcessOperations.CreateAsync();
 
         Report.Header(settings.Connections, settings.Duration, settings.Server);
@@ -27,13 +31,15 @@ internal static class LoadTest
         var scenarios = new Func<Task<OperationResult>?>[]
         {
             () => Driver(http.StateGet),
+            () => Driver(grpc.StateGet),
             () => Wrk("state get (wrk)", $"v1.0/state/{HttpOperations.Store}/{HttpOperations.PresavedKey}", null),
             () => Driver(inProcess.StateGet),
             () => Driver(http.StateSaveGet),
+            () => Driver(grpc.StateSaveGet),
             () => Driver(inProcess.StateSaveGet),
             () => Driver(http.Invoke),
+            () => Driver(grpc.Invoke),
             () => Wrk("invoke (wrk)", $"v1.0/invoke/{RuntimeProcess.AppId}/method/echo", """{"n":1}"""),
-            () => Driver(http.Publish),
         };
         long errors = 0;
         foreach (var scenario in scenarios)
@@ -45,15 +51,30 @@ internal static class LoadTest
                 errors += result.Errors;
             }
         }
+        // Each publish row drains before the next starts, so the gRPC row does not compete with the HTTP row's backlog.
+        long lost = 0;
+        var deliveries = new List<(string Name, DeliveryCheck Check)>();
+        foreach (var (publish, published) in new[] { (http.Publish, http.Published), (grpc.Publish, grpc.Published) })
+        {
+            var result = await Driver(publish);
+            Report.Row(result);
+            errors += result.Errors;
+            var delivery = await DeliveryCheck.WaitAsync(published, app.Delivered, settings.DeliveryTimeout);
+            deliveries.Add((publish.Name, delivery));
+            lost += delivery.Lost;
+        }
         if (!WrkRunner.Available)
         {
             Console.WriteLine();
             Console.WriteLine("wrk is not installed (apt-get install wrk): the wrk rows were left out");
         }
-        var delivery = await DeliveryCheck.WaitAsync(http.Published, app.Delivered, settings.DeliveryTimeout);
         Console.WriteLine();
-        Report.Delivery(delivery);
-        return errors == 0 && delivery.Lost == 0 ? 0 : 1;
+        foreach (var (name, delivery) in deliveries)
+        {
+            Console.Write($"{name}: ");
+            Report.Delivery(delivery);
+        }
+        return errors == 0 && lost == 0 ? 0 : 1;
     }
 
     private static async Task<OperationResult> RunAsync(LoadOperation operation, LoadSettings settings) =>

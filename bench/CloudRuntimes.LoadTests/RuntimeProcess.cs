@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace CloudRuntimes.LoadTests;
 
 /// <summary>
-/// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> on a free 127.0.0.1 port,
+/// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> on free 127.0.0.1 ports (HTTP and gRPC),
 /// a <c>--data</c> directory (embedded SQLite components; a temporary one unless given) and, when given, <c>--app-port</c>
 /// pointing to the driver's app.
 /// </summary>
@@ -17,14 +17,18 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string? _temporaryData;
 
-    private RuntimeProcess(Process process, string? temporaryData, Uri endpoint)
+    private RuntimeProcess(Process process, string? temporaryData, Uri endpoint, Uri grpcEndpoint)
     {
         _process = process;
         _temporaryData = temporaryData;
         Endpoint = endpoint;
+        GrpcEndpoint = grpcEndpoint;
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>The server's gRPC API (<c>--dapr-grpc-port</c>).</summary>
+    public Uri GrpcEndpoint { get; }
 
     /// <summary>From just before the process was started to the first 2xx answer of <c>/v1.0/healthz</c>.</summary>
     public TimeSpan StartupTime { get; private set; }
@@ -50,8 +54,9 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     {
         var temporaryData = data is null ? Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N")) : null;
         var port = FreePort();
+        var grpcPort = FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn" })
+        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -67,7 +72,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var runtime = new RuntimeProcess(process, temporaryData, new Uri($"http://127.0.0.1:{port}/"));
+        var runtime = new RuntimeProcess(process, temporaryData, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{grpcPort}/"));
         await runtime.WaitHealthyAsync();
         runtime.StartupTime = clock.Elapsed;
         process.Refresh();

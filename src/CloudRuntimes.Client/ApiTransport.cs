@@ -37,22 +37,15 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, Action<HttpRequestHeaders>? headers = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        if (apiToken is not null)
-        {
-            request.Headers.TryAddWithoutValidation("dapr-api-token", apiToken);
-        }
-        headers?.Invoke(request.Headers);
-        HttpResponseMessage response;
+        using var request = Request(method, path, content, headers);
         try
         {
-            response = await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            return await Http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.RuntimeUnavailable, $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
+            throw Unreachable(method, path, e);
         }
-        return response;
     }
 
     /// <summary>Sends and throws a <see cref="CloudRuntimesException"/> carrying the server's error code unless the status is a success.</summary>
@@ -65,12 +58,70 @@ internal sealed class ApiTransport(HttpClient http, string? apiToken)
         }
         using (response)
         {
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var (code, message) = ParseError(text);
-            code ??= $"ERR_HTTP_{(int)response.StatusCode}";
-            code = mapCode?.Invoke(response.StatusCode, code) ?? code;
-            throw new CloudRuntimesException(CloudRuntimesError.FromWire(code, (int)response.StatusCode), $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
+            throw Failure(method, path, response, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), mapCode);
         }
+    }
+
+    /// <summary>Runs an operation asynchronously: sends its request, buffers the response and parses it.</summary>
+    public async Task<T> CallAsync<T>(ApiOperation<T> operation, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(operation.Method, operation.Path, operation.Content, cancellationToken, operation.Headers).ConfigureAwait(false);
+        return Reply(operation, response, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Runs an operation synchronously with <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption)"/> and a
+    /// synchronous read of the buffered body: no task is waited on. Same request and parsing as <see cref="CallAsync{T}"/>.
+    /// </summary>
+    public T Call<T>(ApiOperation<T> operation)
+    {
+        using var request = Request(operation.Method, operation.Path, operation.Content, operation.Headers);
+        HttpResponseMessage response;
+        try
+        {
+            response = Http.Send(request, HttpCompletionOption.ResponseContentRead);
+        }
+        catch (HttpRequestException e)
+        {
+            throw Unreachable(operation.Method, operation.Path, e);
+        }
+        using (response)
+        {
+            using var body = new MemoryStream();
+            response.Content.ReadAsStream().CopyTo(body);
+            return Reply(operation, response, body.ToArray());
+        }
+    }
+
+    private static T Reply<T>(ApiOperation<T> operation, HttpResponseMessage response, byte[] body)
+    {
+        if (operation.Checked && !response.IsSuccessStatusCode)
+        {
+            throw Failure(operation.Method, operation.Path, response, Encoding.UTF8.GetString(body), operation.MapCode);
+        }
+        return operation.Parse(new ApiReply(response, body));
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content, Action<HttpRequestHeaders>? headers)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        if (apiToken is not null)
+        {
+            request.Headers.TryAddWithoutValidation("dapr-api-token", apiToken);
+        }
+        headers?.Invoke(request.Headers);
+        return request;
+    }
+
+    private CloudRuntimesException Unreachable(HttpMethod method, string path, HttpRequestException e) =>
+        new(CloudRuntimesErrors.RuntimeUnavailable, $"{method} {path}: the runtime at {Http.BaseAddress} cannot be reached: {e.Message}", e);
+
+    private static CloudRuntimesException Failure(HttpMethod method, string path, HttpResponseMessage response, string text, Func<HttpStatusCode, string, string>? mapCode)
+    {
+        var (code, message) = ParseError(text);
+        code ??= $"ERR_HTTP_{(int)response.StatusCode}";
+        code = mapCode?.Invoke(response.StatusCode, code) ?? code;
+        return new CloudRuntimesException(CloudRuntimesError.FromWire(code, (int)response.StatusCode), $"{method} {path} failed with {(int)response.StatusCode}: {message ?? text}");
     }
 
     private static (string? Code, string? Message) ParseError(string text)

@@ -21,21 +21,24 @@ public sealed class ConfigurationClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Items by key.</returns>
     /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_CONFIGURATION_GET</c>).</exception>
-    public async Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}{Query(keys, metadata)}", null, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(text) ? new Dictionary<string, ConfigurationItem>() : Items(JsonNode.Parse(text) as JsonObject ?? []);
-    }
+    public Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(GetOperation(store, keys, metadata), cancellationToken);
 
-    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="GetAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">Configuration store name.</param>
     /// <param name="keys">Keys; empty for all.</param>
     /// <param name="metadata">Request metadata.</param>
     /// <returns>Items by key.</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_CONFIGURATION_GET</c>).</exception>
     public IReadOnlyDictionary<string, ConfigurationItem> Get(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata = null) =>
-        GetAsync(store, keys, metadata).GetAwaiter().GetResult();
+        _api.Call(GetOperation(store, keys, metadata));
+
+    private static ApiOperation<IReadOnlyDictionary<string, ConfigurationItem>> GetOperation(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string>? metadata)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return new(HttpMethod.Get, $"v1.0/configuration/{ApiTransport.Escape(store)}{Query(keys, metadata)}", reply =>
+            string.IsNullOrWhiteSpace(reply.Text) ? new Dictionary<string, ConfigurationItem>() : Items(JsonNode.Parse(reply.Text) as JsonObject ?? []));
+    }
 
     /// <summary>Subscribes to changes; the runtime POSTs them to the app at <c>/configuration/{store}/{key}</c>.</summary>
     /// <param name="store">Configuration store name.</param>
@@ -92,18 +95,19 @@ public sealed class SecretsClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The secret's keys and values, or null when not found.</returns>
     /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_SECRET_STORE_NOT_FOUND</c>).</exception>
-    public async Task<IReadOnlyDictionary<string, string>?> GetAsync(string store, string name, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
-    {
-        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/secrets/{ApiTransport.Escape(store)}/{ApiTransport.Escape(name)}{ApiTransport.Query(metadata)}", null, cancellationToken).ConfigureAwait(false);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return string.IsNullOrWhiteSpace(text) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(text);
-    }
+    public Task<IReadOnlyDictionary<string, string>?> GetAsync(string store, string name, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(GetOperation(store, name, metadata), cancellationToken);
 
-    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="GetAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">Secret store name.</param>
     /// <param name="name">Secret name.</param>
     /// <returns>The secret, or null.</returns>
-    public IReadOnlyDictionary<string, string>? Get(string store, string name) => GetAsync(store, name).GetAwaiter().GetResult();
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_SECRET_STORE_NOT_FOUND</c>).</exception>
+    public IReadOnlyDictionary<string, string>? Get(string store, string name) => _api.Call(GetOperation(store, name, null));
+
+    private static ApiOperation<IReadOnlyDictionary<string, string>?> GetOperation(string store, string name, IReadOnlyDictionary<string, string>? metadata) =>
+        new(HttpMethod.Get, $"v1.0/secrets/{ApiTransport.Escape(store)}/{ApiTransport.Escape(name)}{ApiTransport.Query(metadata)}", reply =>
+            string.IsNullOrWhiteSpace(reply.Text) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(reply.Body));
 
     /// <summary>Reads every secret of a store.</summary>
     /// <param name="store">Secret store name.</param>
@@ -130,7 +134,17 @@ public sealed class BindingsClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response data and metadata (from <c>metadata.*</c> headers).</returns>
     /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_INVOKE_OUTPUT_BINDING</c>).</exception>
-    public async Task<BindingResponse> InvokeAsync(string name, BindingRequest request, CancellationToken cancellationToken = default)
+    public Task<BindingResponse> InvokeAsync(string name, BindingRequest request, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(InvokeOperation(name, request), cancellationToken);
+
+    /// <summary>Synchronous <see cref="InvokeAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
+    /// <param name="name">Binding name.</param>
+    /// <param name="request">The request.</param>
+    /// <returns>The response.</returns>
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_INVOKE_OUTPUT_BINDING</c>).</exception>
+    public BindingResponse Invoke(string name, BindingRequest request) => _api.Call(InvokeOperation(name, request));
+
+    private static ApiOperation<BindingResponse> InvokeOperation(string name, BindingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         JsonNode? data;
@@ -147,18 +161,8 @@ public sealed class BindingsClient
         {
             body["metadata"] = StateClient.ToJson(metadata);
         }
-        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/bindings/{ApiTransport.Escape(name)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var responseMetadata = response.Headers.Where(h => h.Key.StartsWith("metadata.", StringComparison.Ordinal))
-            .ToDictionary(h => h.Key["metadata.".Length..], h => string.Join(',', h.Value), StringComparer.Ordinal);
-        return new BindingResponse(bytes.Length == 0 ? null : bytes, responseMetadata);
+        return new(HttpMethod.Post, $"v1.0/bindings/{ApiTransport.Escape(name)}", reply => new BindingResponse(reply.Body.Length == 0 ? null : reply.Body, reply.Metadata()), ApiTransport.Json(body));
     }
-
-    /// <summary>Synchronous <see cref="InvokeAsync"/>; blocks the calling thread.</summary>
-    /// <param name="name">Binding name.</param>
-    /// <param name="request">The request.</param>
-    /// <returns>The response.</returns>
-    public BindingResponse Invoke(string name, BindingRequest request) => InvokeAsync(name, request).GetAwaiter().GetResult();
 }
 
 /// <summary>Distributed lock over <c>/v1.0-alpha1/lock/{store}</c> and <c>/unlock/{store}</c>.</summary>
@@ -174,39 +178,45 @@ public sealed class LockClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>True when acquired.</returns>
     /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
-    public async Task<bool> TryLockAsync(string store, TryLockRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner, ["expiryInSeconds"] = request.ExpiryInSeconds };
-        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/lock/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["success"]?.GetValue<bool>() ?? false;
-    }
+    public Task<bool> TryLockAsync(string store, TryLockRequest request, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(TryLockOperation(store, request), cancellationToken);
 
-    /// <summary>Synchronous <see cref="TryLockAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="TryLockAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">Lock store name.</param>
     /// <param name="request">The request.</param>
     /// <returns>True when acquired.</returns>
-    public bool TryLock(string store, TryLockRequest request) => TryLockAsync(store, request).GetAwaiter().GetResult();
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
+    public bool TryLock(string store, TryLockRequest request) => _api.Call(TryLockOperation(store, request));
+
+    private static ApiOperation<bool> TryLockOperation(string store, TryLockRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner, ["expiryInSeconds"] = request.ExpiryInSeconds };
+        return new(HttpMethod.Post, $"v1.0-alpha1/lock/{ApiTransport.Escape(store)}", reply => JsonNode.Parse(reply.Body)?["success"]?.GetValue<bool>() ?? false, ApiTransport.Json(body));
+    }
 
     /// <summary>Releases a lock.</summary>
     /// <param name="store">Lock store name.</param>
     /// <param name="request">Resource and owner.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome.</returns>
-    public async Task<UnlockStatus> UnlockAsync(string store, UnlockRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner };
-        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/unlock/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
-        var status = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["status"];
-        return status is null ? UnlockStatus.Success : (UnlockStatus)status.GetValue<int>();
-    }
+    public Task<UnlockStatus> UnlockAsync(string store, UnlockRequest request, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(UnlockOperation(store, request), cancellationToken);
 
-    /// <summary>Synchronous <see cref="UnlockAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="UnlockAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">Lock store name.</param>
     /// <param name="request">The request.</param>
     /// <returns>The outcome.</returns>
-    public UnlockStatus Unlock(string store, UnlockRequest request) => UnlockAsync(store, request).GetAwaiter().GetResult();
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
+    public UnlockStatus Unlock(string store, UnlockRequest request) => _api.Call(UnlockOperation(store, request));
+
+    private static ApiOperation<UnlockStatus> UnlockOperation(string store, UnlockRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner };
+        return new(HttpMethod.Post, $"v1.0-alpha1/unlock/{ApiTransport.Escape(store)}", reply =>
+            JsonNode.Parse(reply.Body)?["status"] is { } status ? (UnlockStatus)status.GetValue<int>() : UnlockStatus.Success, ApiTransport.Json(body));
+    }
 }
 
 /// <summary>Scheduled jobs over <c>/v1.0-alpha1/jobs/{name}</c>.</summary>

@@ -3,9 +3,10 @@ using System.Net;
 namespace CloudRuntimes.Client;
 
 /// <summary>
-/// The client applications use to reach their runtime over HTTP. It speaks Dapr's HTTP API v1.0, so it works
-/// against the Cloud Runtimes server and against a Dapr sidecar alike (the <c>/v1.0-alpha1/files</c> and
-/// <c>/database</c> routes exist only on Cloud Runtimes). Each building block is a property; every call has an
+/// The client applications use to reach their runtime. It speaks Dapr's HTTP API v1.0, so it works against the Cloud
+/// Runtimes server and against a Dapr sidecar alike (the <c>/v1.0-alpha1/files</c> and <c>/database</c> routes exist only
+/// on Cloud Runtimes); streaming subscriptions (<see cref="PubSubClient.SubscribeAsync"/>), which Dapr serves over gRPC
+/// only, use the runtime's gRPC API at <see cref="GrpcEndpoint"/>. Each building block is a property; most calls have an
 /// async form and a synchronous counterpart that blocks.
 /// </summary>
 public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
@@ -13,25 +14,28 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
     private readonly HttpClient _http;
     private readonly bool _ownsHttpClient;
     private readonly ApiTransport _api;
+    private readonly GrpcTransport _grpc;
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="endpoint">Runtime base address; default <c>DAPR_HTTP_ENDPOINT</c>, else <c>http://localhost:{DAPR_HTTP_PORT or 3500}</c>.</param>
     /// <param name="timeout">Per-request timeout; default 30 s.</param>
     /// <param name="apiToken">API token sent as <c>dapr-api-token</c>; default <c>DAPR_API_TOKEN</c>.</param>
-    public CloudRuntimesClient(Uri? endpoint = null, TimeSpan? timeout = null, string? apiToken = null)
-        : this(new HttpClient { BaseAddress = endpoint ?? DefaultEndpoint(), Timeout = timeout ?? TimeSpan.FromSeconds(30) }, apiToken, ownsHttpClient: true)
+    /// <param name="grpcEndpoint">The runtime's gRPC API (streaming subscriptions); default <see cref="DefaultGrpcEndpoint"/>.</param>
+    public CloudRuntimesClient(Uri? endpoint = null, TimeSpan? timeout = null, string? apiToken = null, Uri? grpcEndpoint = null)
+        : this(new HttpClient { BaseAddress = endpoint ?? DefaultEndpoint(), Timeout = timeout ?? TimeSpan.FromSeconds(30) }, apiToken, grpcEndpoint, ownsHttpClient: true)
     {
     }
 
     /// <summary>Creates a client over a configured <see cref="HttpClient"/> (e.g. from <c>IHttpClientFactory</c>).</summary>
     /// <param name="httpClient">An HTTP client whose <see cref="HttpClient.BaseAddress"/> is the runtime; null base address uses the default endpoint.</param>
     /// <param name="apiToken">API token sent as <c>dapr-api-token</c>; default <c>DAPR_API_TOKEN</c>.</param>
-    public CloudRuntimesClient(HttpClient httpClient, string? apiToken = null)
-        : this(httpClient, apiToken, ownsHttpClient: false)
+    /// <param name="grpcEndpoint">The runtime's gRPC API (streaming subscriptions); default <see cref="DefaultGrpcEndpoint"/>.</param>
+    public CloudRuntimesClient(HttpClient httpClient, string? apiToken = null, Uri? grpcEndpoint = null)
+        : this(httpClient, apiToken, grpcEndpoint, ownsHttpClient: false)
     {
     }
 
-    private CloudRuntimesClient(HttpClient httpClient, string? apiToken, bool ownsHttpClient)
+    private CloudRuntimesClient(HttpClient httpClient, string? apiToken, Uri? grpcEndpoint, bool ownsHttpClient)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         _http = httpClient;
@@ -39,9 +43,10 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
         _ownsHttpClient = ownsHttpClient;
         var token = apiToken ?? (Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
         var api = new ApiTransport(httpClient, token);
+        _grpc = new GrpcTransport(grpcEndpoint ?? DefaultGrpcEndpoint(), token);
         Invocation = new InvocationClient(api);
         State = new StateClient(api);
-        PubSub = new PubSubClient(api);
+        PubSub = new PubSubClient(api, _grpc);
         Configuration = new ConfigurationClient(api);
         Secrets = new SecretsClient(api);
         Bindings = new BindingsClient(api);
@@ -54,6 +59,9 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
 
     /// <summary>The runtime's base address.</summary>
     public Uri Endpoint => _http.BaseAddress!;
+
+    /// <summary>The runtime's gRPC API (HTTP/2 cleartext), used by streaming subscriptions.</summary>
+    public Uri GrpcEndpoint => _grpc.Endpoint;
 
     /// <summary>Service invocation.</summary>
     public InvocationClient Invocation { get; }
@@ -95,6 +103,18 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
         }
         var port = Environment.GetEnvironmentVariable("DAPR_HTTP_PORT") is { Length: > 0 } text ? text : "3500";
         return new Uri($"http://localhost:{port}/");
+    }
+
+    /// <summary>The default gRPC endpoint: <c>DAPR_GRPC_ENDPOINT</c>, else <c>http://localhost:{DAPR_GRPC_PORT or 50001}</c> (as Dapr's SDKs).</summary>
+    /// <returns>The endpoint.</returns>
+    public static Uri DefaultGrpcEndpoint()
+    {
+        if (Environment.GetEnvironmentVariable("DAPR_GRPC_ENDPOINT") is { Length: > 0 } endpoint)
+        {
+            return new Uri(endpoint);
+        }
+        var port = Environment.GetEnvironmentVariable("DAPR_GRPC_PORT") is { Length: > 0 } text ? text : "50001";
+        return new Uri($"http://localhost:{port}");
     }
 
     /// <summary>True when the runtime answers <c>/v1.0/healthz</c> with 204.</summary>
@@ -154,6 +174,7 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _grpc.Dispose();
         if (_ownsHttpClient)
         {
             _http.Dispose();

@@ -16,7 +16,16 @@ public sealed class InvocationClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The target's response (a non-2xx status is returned, not thrown).</returns>
     /// <exception cref="CloudRuntimesException">The runtime could not reach the app (<c>ERR_DIRECT_INVOKE</c>).</exception>
-    public async Task<InvocationResponse> InvokeMethodAsync(InvocationRequest request, CancellationToken cancellationToken = default)
+    public Task<InvocationResponse> InvokeMethodAsync(InvocationRequest request, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(InvokeOperation(request), cancellationToken);
+
+    /// <summary>Synchronous <see cref="InvokeMethodAsync(InvocationRequest, CancellationToken)"/>: a synchronous send on the calling thread (no task is waited on).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The target's response (a non-2xx status is returned, not thrown).</returns>
+    /// <exception cref="CloudRuntimesException">The runtime could not reach the app (<c>ERR_DIRECT_INVOKE</c>).</exception>
+    public InvocationResponse InvokeMethod(InvocationRequest request) => _api.Call(InvokeOperation(request));
+
+    private static ApiOperation<InvocationResponse> InvokeOperation(InvocationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         HttpContent? content = null;
@@ -29,23 +38,22 @@ public sealed class InvocationClient
             }
         }
         var query = string.IsNullOrEmpty(request.QueryString) ? "" : "?" + request.QueryString;
-        using var response = await _api.SendAsync(new HttpMethod(request.HttpVerb), $"v1.0/invoke/{ApiTransport.Escape(request.AppId)}/method/{ApiTransport.EscapePath(request.Method)}{query}", content, cancellationToken,
+        return new(new HttpMethod(request.HttpVerb), $"v1.0/invoke/{ApiTransport.Escape(request.AppId)}/method/{ApiTransport.EscapePath(request.Method)}{query}",
+            reply => new InvocationResponse(
+                (int)reply.Response.StatusCode,
+                reply.Body,
+                reply.Response.Content.Headers.ContentType?.ToString(),
+                reply.Response.Headers.Concat(reply.Response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase)),
+            content,
             headers =>
             {
                 foreach (var (name, value) in request.Headers ?? new Dictionary<string, string>())
                 {
                     headers.TryAddWithoutValidation(name, value);
                 }
-            }).ConfigureAwait(false);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var responseHeaders = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
-        return new InvocationResponse((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), responseHeaders);
+            },
+            Checked: false);
     }
-
-    /// <summary>Synchronous <see cref="InvokeMethodAsync(InvocationRequest, CancellationToken)"/>; blocks the calling thread.</summary>
-    /// <param name="request">The request.</param>
-    /// <returns>The target's response.</returns>
-    public InvocationResponse InvokeMethod(InvocationRequest request) => InvokeMethodAsync(request).GetAwaiter().GetResult();
 
     /// <summary>Invokes a method with a JSON body and deserializes the JSON response.</summary>
     /// <typeparam name="TRequest">Request body type.</typeparam>

@@ -9,6 +9,9 @@ public sealed class CloudRuntimesClientOptions
     /// <summary>Runtime base address; null for <see cref="CloudRuntimesClient.DefaultEndpoint"/>.</summary>
     public Uri? Endpoint { get; set; }
 
+    /// <summary>The runtime's gRPC API (streaming subscriptions); null for <see cref="CloudRuntimesClient.DefaultGrpcEndpoint"/>.</summary>
+    public Uri? GrpcEndpoint { get; set; }
+
     /// <summary>API token; null for <c>DAPR_API_TOKEN</c>.</summary>
     public string? ApiToken { get; set; }
 
@@ -36,7 +39,7 @@ public static class ServiceCollectionExtensions
                 http.BaseAddress = options.Endpoint ?? CloudRuntimesClient.DefaultEndpoint();
                 http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             })
-            .AddTypedClient((http, _) => new CloudRuntimesClient(http, options.ApiToken));
+            .AddTypedClient((http, _) => new CloudRuntimesClient(http, options.ApiToken, options.GrpcEndpoint));
         builder.AddStandardResilienceHandler(resilience =>
         {
             resilience.AttemptTimeout.Timeout = options.Timeout;

@@ -22,26 +22,25 @@ public sealed class StateClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The item with its ETag, or null when the key does not exist.</returns>
     /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_STATE_STORE_NOT_FOUND</c>).</exception>
-    public async Task<StateItem?> GetAsync(string store, string key, GetStateOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var query = ApiTransport.Query(options?.Metadata, ("consistency", options?.Consistency == StateConsistency.Strong ? "strong" : null));
-        using var response = await _api.SendCheckedAsync(HttpMethod.Get, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}{query}", null, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            return null;
-        }
-        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var metadata = response.Headers.Where(h => h.Key.StartsWith("metadata.", StringComparison.Ordinal))
-            .ToDictionary(h => h.Key["metadata.".Length..], h => string.Join(',', h.Value), StringComparer.Ordinal);
-        return new StateItem(key, bytes, response.Headers.ETag?.Tag.Trim('"') ?? Header(response, "ETag") ?? "", metadata);
-    }
+    public Task<StateItem?> GetAsync(string store, string key, GetStateOptions? options = null, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(GetOperation(store, key, options), cancellationToken);
 
-    /// <summary>Synchronous <see cref="GetAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="GetAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">State store name.</param>
     /// <param name="key">The key.</param>
     /// <param name="options">Consistency and metadata.</param>
     /// <returns>The item, or null.</returns>
-    public StateItem? Get(string store, string key, GetStateOptions? options = null) => GetAsync(store, key, options).GetAwaiter().GetResult();
+    /// <exception cref="CloudRuntimesException">The runtime's error code (e.g. <c>ERR_STATE_STORE_NOT_FOUND</c>).</exception>
+    public StateItem? Get(string store, string key, GetStateOptions? options = null) => _api.Call(GetOperation(store, key, options));
+
+    private static ApiOperation<StateItem?> GetOperation(string store, string key, GetStateOptions? options)
+    {
+        var query = ApiTransport.Query(options?.Metadata, ("consistency", options?.Consistency == StateConsistency.Strong ? "strong" : null));
+        return new(HttpMethod.Get, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}{query}", reply =>
+            reply.Response.StatusCode == HttpStatusCode.NoContent
+                ? null
+                : new StateItem(key, reply.Body, reply.Response.Headers.ETag?.Tag.Trim('"') ?? Header(reply.Response, "ETag") ?? "", reply.Metadata()));
+    }
 
     /// <summary>Reads a key and deserializes its JSON value.</summary>
     /// <typeparam name="T">The value type.</typeparam>
@@ -81,17 +80,22 @@ public sealed class StateClient
     /// <returns>A task that completes when saved.</returns>
     /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict (HTTP 409), else the runtime's code.</exception>
     /// <exception cref="ArgumentException">A value is not UTF-8 JSON.</exception>
-    public async Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default)
+    public Task SaveAsync(string store, IReadOnlyList<SaveStateItem> items, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(SaveOperation(store, items), cancellationToken);
+
+    /// <summary>Synchronous <see cref="SaveAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="items">Items with JSON values.</param>
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict (HTTP 409), else the runtime's code.</exception>
+    /// <exception cref="ArgumentException">A value is not UTF-8 JSON.</exception>
+    public void Save(string store, IReadOnlyList<SaveStateItem> items) => _api.Call(SaveOperation(store, items));
+
+    private static ApiOperation<bool> SaveOperation(string store, IReadOnlyList<SaveStateItem> items)
     {
         ArgumentNullException.ThrowIfNull(items);
         var body = new JsonArray([.. items.Select(item => (JsonNode)ItemJson(item))]);
-        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}", ApiTransport.Json(body), cancellationToken, mapCode: Conflict).ConfigureAwait(false);
+        return new(HttpMethod.Post, $"v1.0/state/{ApiTransport.Escape(store)}", ApiReply.None, ApiTransport.Json(body), MapCode: Conflict);
     }
-
-    /// <summary>Synchronous <see cref="SaveAsync"/>; blocks the calling thread.</summary>
-    /// <param name="store">State store name.</param>
-    /// <param name="items">Items with JSON values.</param>
-    public void Save(string store, IReadOnlyList<SaveStateItem> items) => SaveAsync(store, items).GetAwaiter().GetResult();
 
     /// <summary>Serializes a value as JSON and saves it.</summary>
     /// <typeparam name="T">The value type.</typeparam>
@@ -112,17 +116,19 @@ public sealed class StateClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when deleted.</returns>
     /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict, else the runtime's code.</exception>
-    public async Task DeleteAsync(string store, string key, string? etag = null, CancellationToken cancellationToken = default)
-    {
-        using var response = await _api.SendCheckedAsync(HttpMethod.Delete, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}", null, cancellationToken,
-            headers => { if (etag is not null) { headers.TryAddWithoutValidation("If-Match", etag); } }, Conflict).ConfigureAwait(false);
-    }
+    public Task DeleteAsync(string store, string key, string? etag = null, CancellationToken cancellationToken = default) =>
+        _api.CallAsync(DeleteOperation(store, key, etag), cancellationToken);
 
-    /// <summary>Synchronous <see cref="DeleteAsync"/>; blocks the calling thread.</summary>
+    /// <summary>Synchronous <see cref="DeleteAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">State store name.</param>
     /// <param name="key">The key.</param>
     /// <param name="etag">Expected ETag.</param>
-    public void Delete(string store, string key, string? etag = null) => DeleteAsync(store, key, etag).GetAwaiter().GetResult();
+    /// <exception cref="CloudRuntimesException"><c>ERR_STATE_ETAG_MISMATCH</c> on an ETag conflict, else the runtime's code.</exception>
+    public void Delete(string store, string key, string? etag = null) => _api.Call(DeleteOperation(store, key, etag));
+
+    private static ApiOperation<bool> DeleteOperation(string store, string key, string? etag) =>
+        new(HttpMethod.Delete, $"v1.0/state/{ApiTransport.Escape(store)}/{ApiTransport.Escape(key)}", ApiReply.None,
+            Headers: headers => { if (etag is not null) { headers.TryAddWithoutValidation("If-Match", etag); } }, MapCode: Conflict);
 
     /// <summary>Applies upserts and deletes atomically.</summary>
     /// <param name="store">State store name.</param>

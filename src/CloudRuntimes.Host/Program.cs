@@ -5,8 +5,11 @@ using CloudRuntimes.Host.Hosting;
 
 var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
 var port = new Option<int>("--port", "--dapr-http-port") { Description = "HTTP port of the API (0 = any free port)", DefaultValueFactory = _ => 3500 };
+var grpcPort = new Option<int>("--dapr-grpc-port") { Description = "Port of the gRPC API, dapr.proto.runtime.v1.Dapr over HTTP/2 cleartext (0 = any free port)", DefaultValueFactory = _ => 50001 };
 var listen = new Option<string>("--listen-address") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
-var appPort = new Option<int?>("--app-port") { Description = "The app's HTTP port (enables subscriptions, invocation, bindings and jobs to the app)" };
+var appPort = new Option<int?>("--app-port") { Description = "The app's port (enables subscriptions, invocation, bindings and jobs to the app)" };
+var appProtocol = new Option<string>("--app-protocol") { Description = "How the runtime calls the app: http (Dapr's app routes) or grpc (dapr.proto.runtime.v1.AppCallback)", DefaultValueFactory = _ => "http" };
+appProtocol.AcceptOnlyFromAmong("http", "grpc");
 var appMaxConcurrency = new Option<int>("--app-max-concurrency") { Description = "Most requests in flight to the app at once (-1: no limit)", DefaultValueFactory = _ => -1 };
 var appAddress = new Option<string>("--app-channel-address") { Description = "The app's host", DefaultValueFactory = _ => "127.0.0.1" };
 var components = new Option<string?>("--components-path", "--resources-path") { Description = "Directory of Dapr component (and Subscription) YAML files; default: embedded SQLite components" };
@@ -23,7 +26,7 @@ var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require ever
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -41,9 +44,11 @@ run.SetAction(async (parse, cancellationToken) =>
     {
         AppId = parse.GetValue(appId)!,
         Port = parse.GetValue(port),
+        GrpcPort = parse.GetValue(grpcPort),
         ListenAddress = parse.GetValue(listen)!,
         AppPort = parse.GetValue(appPort),
         AppAddress = parse.GetValue(appAddress)!,
+        AppProtocol = parse.GetValue(appProtocol) == "grpc" ? AppProtocol.Grpc : AppProtocol.Http,
         AppMaxConcurrency = parse.GetValue(appMaxConcurrency) is > 0 and var limit ? limit : null,
         ComponentsPath = parse.GetValue(components),
         DataDirectory = parse.GetValue(data)!,
@@ -81,7 +86,7 @@ run.SetAction(async (parse, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP API") { run };
+var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP and gRPC APIs") { run };
 // SIGTERM/SIGINT cancel the run; the server then drains in-flight requests for up to its 10 s shutdown timeout,
 // so the command line waits longer than that before it would end the process itself.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

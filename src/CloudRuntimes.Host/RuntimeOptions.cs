@@ -9,11 +9,24 @@ public sealed record RuntimeOptions
     /// <summary>HTTP port of the API (<c>--dapr-http-port</c> / <c>--port</c>); default 3500; 0 picks a free port.</summary>
     public int Port { get; init; } = 3500;
 
+    /// <summary>
+    /// Port of the gRPC API, <c>dapr.proto.runtime.v1.Dapr</c> over HTTP/2 cleartext (<c>--dapr-grpc-port</c>, Dapr's flag);
+    /// default 50001; 0 picks a free port (logged, and listed in the metadata API under <c>runtimePorts</c>).
+    /// </summary>
+    public int GrpcPort { get; init; } = 50001;
+
     /// <summary>Address to listen on (<c>--listen-address</c>); default 127.0.0.1.</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
 
     /// <summary>The app's HTTP port (<c>--app-port</c>); null when there is no app.</summary>
     public int? AppPort { get; init; }
+
+    /// <summary>
+    /// How the runtime calls the app (<c>--app-protocol</c>, Dapr's flag): <see cref="AppProtocol.Http"/> (Dapr's app routes,
+    /// the default) or <see cref="AppProtocol.Grpc"/> (the app serves <c>dapr.proto.runtime.v1.AppCallback</c> over HTTP/2
+    /// cleartext on <see cref="AppPort"/>).
+    /// </summary>
+    public AppProtocol AppProtocol { get; init; } = AppProtocol.Http;
 
     /// <summary>The app's host (<c>--app-channel-address</c>); default 127.0.0.1.</summary>
     public string AppAddress { get; init; } = "127.0.0.1";
@@ -69,4 +82,14 @@ public sealed record RuntimeOptions
 
     /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
     public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();
+}
+
+/// <summary>The protocol of the app channel (<c>--app-protocol</c>).</summary>
+public enum AppProtocol
+{
+    /// <summary>HTTP: Dapr's app routes (<c>/dapr/subscribe</c>, event routes, <c>/{binding}</c>, <c>/job/{name}</c>, invocation paths).</summary>
+    Http,
+
+    /// <summary>gRPC: the app serves <c>dapr.proto.runtime.v1.AppCallback</c> (and optionally <c>AppCallbackHealthCheck</c>).</summary>
+    Grpc,
 }

@@ -2,14 +2,22 @@ namespace CloudRuntimes;
 
 /// <summary>
 /// One kind of failure: the stable code of Dapr's error body (<c>errorCode</c>), the HTTP status the runtime server
-/// answers with, and the gRPC status of the same failure over Dapr's gRPC API. Several entries may share a code
-/// where Dapr answers one code with different statuses (<c>ERR_DIRECT_INVOKE</c> is 400, 404 or 500).
+/// answers with, and the gRPC status of the same failure over Dapr's gRPC API, with the reason of the
+/// <c>google.rpc.ErrorInfo</c> detail (domain <c>dapr.io</c>) sent beside it. Several entries may share a code where Dapr
+/// answers one code with different statuses (<c>ERR_DIRECT_INVOKE</c> is 400, 404 or 500).
 /// </summary>
 /// <param name="Code">The error code, e.g. <c>ERR_STATE_ETAG_MISMATCH</c>.</param>
 /// <param name="HttpStatus">The HTTP status code, e.g. 409.</param>
 /// <param name="GrpcStatus">The gRPC status code number (<c>google.rpc.Code</c>: 3 InvalidArgument, 5 NotFound, 7 PermissionDenied, 9 FailedPrecondition, 10 Aborted, 13 Internal, ...).</param>
-public sealed record CloudRuntimesError(string Code, int HttpStatus, int GrpcStatus)
+/// <param name="Reason">
+/// The <c>ErrorInfo</c> reason Dapr sends over gRPC where it differs from <paramref name="Code"/> (Dapr's rich errors,
+/// e.g. <c>DAPR_STATE_NOT_FOUND</c>); null when it is the code itself (<see cref="ErrorInfoReason"/>).
+/// </param>
+public sealed record CloudRuntimesError(string Code, int HttpStatus, int GrpcStatus, string? Reason = null)
 {
+    /// <summary>The reason of the <c>google.rpc.ErrorInfo</c> detail of a gRPC error: <see cref="Reason"/>, else <see cref="Code"/>.</summary>
+    public string ErrorInfoReason => Reason ?? Code;
+
     /// <summary>The catalogue entry for a code read off the wire (e.g. from a Dapr sidecar's error body), or a new entry with the status given.</summary>
     /// <param name="code">The error code.</param>
     /// <param name="httpStatus">The HTTP status the code came with.</param>
@@ -20,6 +28,24 @@ public sealed record CloudRuntimesError(string Code, int HttpStatus, int GrpcSta
         return CloudRuntimesErrors.All.FirstOrDefault(e => e.Code == code && e.HttpStatus == httpStatus)
             ?? CloudRuntimesErrors.All.FirstOrDefault(e => e.Code == code)
             ?? new CloudRuntimesError(code, httpStatus, httpStatus >= 500 ? 13 : 2);
+    }
+
+    /// <summary>
+    /// The catalogue entry for a gRPC error read off the wire: by its <c>ErrorInfo</c> reason and status, else by the
+    /// reason alone, else a new entry (code = the reason, or <c>ERR_GRPC_{status}</c> without one; HTTP 500).
+    /// </summary>
+    /// <param name="reason">The <c>ErrorInfo</c> reason; null when the error had none.</param>
+    /// <param name="grpcStatus">The gRPC status code number.</param>
+    /// <returns>The entry.</returns>
+    public static CloudRuntimesError FromGrpc(string? reason, int grpcStatus)
+    {
+        if (string.IsNullOrEmpty(reason))
+        {
+            return new CloudRuntimesError($"ERR_GRPC_{grpcStatus}", 500, grpcStatus);
+        }
+        return CloudRuntimesErrors.All.FirstOrDefault(e => e.ErrorInfoReason == reason && e.GrpcStatus == grpcStatus)
+            ?? CloudRuntimesErrors.All.FirstOrDefault(e => e.ErrorInfoReason == reason)
+            ?? new CloudRuntimesError(reason, 500, grpcStatus);
     }
 }
 
@@ -57,20 +83,23 @@ public static class CloudRuntimesErrors
     /// <summary>No plugin's <c>authenticate</c> accepted the request (<c>--plugin-auth</c>). HTTP 401 unless the plugin chain answered another status.</summary>
     public static readonly CloudRuntimesError Unauthorized = new("ERR_UNAUTHORIZED", 401, Grpc.Unauthenticated);
 
-    /// <summary>The runtime is not ready yet (the app channel is not open). HTTP 500.</summary>
-    public static readonly CloudRuntimesError HealthNotReady = new("ERR_HEALTH_NOT_READY", 500, Grpc.Unavailable);
+    /// <summary>The runtime is not ready yet (the app channel is not open). HTTP 500, gRPC Internal (as Dapr).</summary>
+    public static readonly CloudRuntimesError HealthNotReady = new("ERR_HEALTH_NOT_READY", 500, Grpc.Internal);
 
     /// <summary><c>healthz?appid=</c> names another app id than this runtime's. HTTP 500.</summary>
-    public static readonly CloudRuntimesError HealthAppIdMismatch = new("ERR_HEALTH_APPID_NOT_MATCH", 500, Grpc.FailedPrecondition);
+    public static readonly CloudRuntimesError HealthAppIdMismatch = new("ERR_HEALTH_APPID_NOT_MATCH", 500, Grpc.Internal);
 
     /// <summary>The operation needs the app channel, which is not configured (no <c>--app-port</c>). HTTP 500.</summary>
     public static readonly CloudRuntimesError AppChannelNil = new("ERR_APP_CHANNEL_NIL", 500, Grpc.Internal);
 
     /// <summary>No state store of that name. HTTP 400 (as Dapr).</summary>
-    public static readonly CloudRuntimesError StateStoreNotFound = new("ERR_STATE_STORE_NOT_FOUND", 400, Grpc.InvalidArgument);
+    public static readonly CloudRuntimesError StateStoreNotFound = new("ERR_STATE_STORE_NOT_FOUND", 400, Grpc.InvalidArgument, "DAPR_STATE_NOT_FOUND");
 
     /// <summary>A write or delete carried an ETag that does not match the stored one (optimistic concurrency). HTTP 409.</summary>
     public static readonly CloudRuntimesError StateETagMismatch = new("ERR_STATE_ETAG_MISMATCH", 409, Grpc.Aborted);
+
+    /// <summary>A state key that is empty or contains <c>||</c>. HTTP 400; over gRPC InvalidArgument with reason <c>DAPR_STATE_ILLEGAL_KEY</c> (as Dapr).</summary>
+    public static readonly CloudRuntimesError StateKeyInvalid = new("ERR_MALFORMED_REQUEST", 400, Grpc.InvalidArgument, "DAPR_STATE_ILLEGAL_KEY");
 
     /// <summary>An ETag that the store cannot parse. HTTP 400.</summary>
     public static readonly CloudRuntimesError StateETagInvalid = new("ERR_STATE_ETAG_INVALID", 400, Grpc.InvalidArgument);
@@ -90,26 +119,29 @@ public static class CloudRuntimesErrors
     /// <summary>Deleting state failed on an ETag mismatch (as Dapr's HTTP API answers it). HTTP 409.</summary>
     public static readonly CloudRuntimesError StateDeleteConflict = new("ERR_STATE_DELETE", 409, Grpc.Aborted);
 
+    /// <summary>A bulk delete (gRPC <c>DeleteBulkState</c>) met an ETag mismatch; the other keys are deleted. gRPC Aborted (as Dapr), HTTP 409.</summary>
+    public static readonly CloudRuntimesError StateBulkDeleteConflict = new("ERR_STATE_BULK_DELETE", 409, Grpc.Aborted);
+
     /// <summary>A transaction failed and nothing of it was applied. HTTP 500.</summary>
     public static readonly CloudRuntimesError StateTransaction = new("ERR_STATE_TRANSACTION", 500, Grpc.Internal);
 
-    /// <summary>A transaction names an operation other than upsert or delete. HTTP 400.</summary>
-    public static readonly CloudRuntimesError StateOperationNotSupported = new("ERR_NOT_SUPPORTED_STATE_OPERATION", 400, Grpc.InvalidArgument);
+    /// <summary>A transaction names an operation other than upsert or delete. HTTP 400; gRPC Unimplemented (as Dapr's gRPC API).</summary>
+    public static readonly CloudRuntimesError StateOperationNotSupported = new("ERR_NOT_SUPPORTED_STATE_OPERATION", 400, Grpc.Unimplemented);
 
     /// <summary>A state query failed, or the store does not support the query API. HTTP 500.</summary>
-    public static readonly CloudRuntimesError StateQuery = new("ERR_STATE_QUERY", 500, Grpc.Internal);
+    public static readonly CloudRuntimesError StateQuery = new("ERR_STATE_QUERY", 500, Grpc.Internal, "DAPR_STATE_QUERY_FAILED");
 
     /// <summary>No pub/sub component of that name. HTTP 404.</summary>
-    public static readonly CloudRuntimesError PubSubNotFound = new("ERR_PUBSUB_NOT_FOUND", 404, Grpc.InvalidArgument);
+    public static readonly CloudRuntimesError PubSubNotFound = new("ERR_PUBSUB_NOT_FOUND", 404, Grpc.InvalidArgument, "DAPR_PUBSUB_NOT_FOUND");
 
     /// <summary>The topic of a publish is empty. HTTP 404.</summary>
-    public static readonly CloudRuntimesError TopicNameEmpty = new("ERR_TOPIC_NAME_EMPTY", 404, Grpc.InvalidArgument);
+    public static readonly CloudRuntimesError TopicNameEmpty = new("ERR_TOPIC_NAME_EMPTY", 404, Grpc.InvalidArgument, "DAPR_PUBSUB_TOPIC_NAME_EMPTY");
 
     /// <summary>Publishing failed. HTTP 500.</summary>
-    public static readonly CloudRuntimesError PubSubPublish = new("ERR_PUBSUB_PUBLISH_MESSAGE", 500, Grpc.Internal);
+    public static readonly CloudRuntimesError PubSubPublish = new("ERR_PUBSUB_PUBLISH_MESSAGE", 500, Grpc.Internal, "DAPR_PUBSUB_PUBLISH_MESSAGE");
 
     /// <summary>The app may not publish to, or subscribe to, that topic (the component's topic scoping). HTTP 403.</summary>
-    public static readonly CloudRuntimesError PubSubForbidden = new("ERR_PUBSUB_FORBIDDEN", 403, Grpc.PermissionDenied);
+    public static readonly CloudRuntimesError PubSubForbidden = new("ERR_PUBSUB_FORBIDDEN", 403, Grpc.PermissionDenied, "DAPR_PUBSUB_FORBIDDEN");
 
     /// <summary>No secret store of that name. HTTP 401 (as Dapr).</summary>
     public static readonly CloudRuntimesError SecretStoreNotFound = new("ERR_SECRET_STORE_NOT_FOUND", 401, Grpc.InvalidArgument);
@@ -123,8 +155,8 @@ public static class CloudRuntimesErrors
     /// <summary>Reading configuration failed. HTTP 500.</summary>
     public static readonly CloudRuntimesError ConfigurationGet = new("ERR_CONFIGURATION_GET", 500, Grpc.Internal);
 
-    /// <summary>Subscribing to configuration failed. HTTP 500.</summary>
-    public static readonly CloudRuntimesError ConfigurationSubscribe = new("ERR_CONFIGURATION_SUBSCRIBE", 500, Grpc.Internal);
+    /// <summary>Subscribing to configuration failed. HTTP 500; gRPC InvalidArgument (as Dapr).</summary>
+    public static readonly CloudRuntimesError ConfigurationSubscribe = new("ERR_CONFIGURATION_SUBSCRIBE", 500, Grpc.InvalidArgument);
 
     /// <summary>No lock store of that name. HTTP 400.</summary>
     public static readonly CloudRuntimesError LockStoreNotFound = new("ERR_LOCK_STORE_NOT_FOUND", 400, Grpc.InvalidArgument);
@@ -160,10 +192,10 @@ public static class CloudRuntimesErrors
     public static readonly CloudRuntimesError DatabaseResultTooLarge = new("ERR_DATABASE_RESULT_TOO_LARGE", 500, Grpc.ResourceExhausted);
 
     /// <summary>A job request is invalid (no schedule nor due time, bad cron, out of range). HTTP 400.</summary>
-    public static readonly CloudRuntimesError JobInvalid = new("ERR_JOB_INVALID", 400, Grpc.InvalidArgument);
+    public static readonly CloudRuntimesError JobInvalid = new("ERR_JOB_INVALID", 400, Grpc.InvalidArgument, "DAPR_SCHEDULER_SCHEDULE_JOB");
 
-    /// <summary>No job of that name. HTTP 404.</summary>
-    public static readonly CloudRuntimesError JobNotFound = new("ERR_JOB_NOT_FOUND", 404, Grpc.NotFound);
+    /// <summary>No job of that name. HTTP 404; gRPC Internal with reason <c>DAPR_SCHEDULER_GET_JOB</c> (Dapr's gRPC API reports a missing job so).</summary>
+    public static readonly CloudRuntimesError JobNotFound = new("ERR_JOB_NOT_FOUND", 404, Grpc.Internal, "DAPR_SCHEDULER_GET_JOB");
 
     /// <summary>Service invocation failed to reach the target. HTTP 500.</summary>
     public static readonly CloudRuntimesError DirectInvoke = new("ERR_DIRECT_INVOKE", 500, Grpc.Internal);
@@ -181,8 +213,8 @@ public static class CloudRuntimesErrors
     public static IReadOnlyList<CloudRuntimesError> All { get; } =
     [
         MalformedRequest, ResourceInvalid, ComponentNotFound, NotSupported, Internal, PayloadTooLarge, HostNotAllowed, OriginNotAllowed,
-        Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateETagInvalid, StateGet,
-        StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery,
+        Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateKeyInvalid, StateETagInvalid, StateGet,
+        StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery,
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,

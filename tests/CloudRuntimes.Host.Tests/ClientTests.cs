@@ -120,6 +120,8 @@ public sealed class ClientTests(RuntimeProcesses runtime)
         var client = provider.GetRequiredService<CloudRuntimesClient>();
 
         Assert.True(await client.CheckHealthAsync());
+        // The synchronous methods send through the factory's pipeline (resilience handler included) as well.
+        Assert.Equal(RuntimeProcesses.SecretValue, client.Secrets.Get("secretstore", RuntimeProcesses.SecretName)![RuntimeProcesses.SecretName]);
     }
 
     [Fact]

@@ -3,9 +3,9 @@ using Dapr.Client;
 namespace CloudRuntimes.Host.Tests;
 
 /// <summary>
-/// The official Dapr .NET SDK (Dapr.Client 1.19) against the server. The SDK makes most calls over gRPC, which this
-/// server does not serve; its HTTP-based calls — service invocation through <c>CreateInvokeMethodRequest</c> /
-/// <c>InvokeMethodAsync</c> with an <c>HttpRequestMessage</c>, and the health checks — work.
+/// The official Dapr .NET SDK (Dapr.Client 1.19) against the server: its HTTP-based calls (service invocation through
+/// <c>CreateInvokeMethodRequest</c> / <c>InvokeMethodAsync</c> with an <c>HttpRequestMessage</c>, and the health checks).
+/// Its gRPC calls are tested in <see cref="DaprSdkGrpcTests"/>.
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class DaprSdkTests(RuntimeProcesses runtime)

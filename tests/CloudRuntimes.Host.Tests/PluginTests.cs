@@ -67,6 +67,12 @@ public sealed class PluginTests(RuntimeProcesses runtime)
         Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
         Assert.Equal("ERR_UNAUTHORIZED", (await denied.Content.ReadFromJsonAsync<JsonObject>())!["errorCode"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, health.StatusCode);
+
+        // The gRPC API is behind the same chain: Unauthenticated.
+        using var channel = DaprGrpc.Channel(runtime.GrpcEndpoint(endpoint));
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => DaprGrpc.Stub(channel).GetStateAsync(new Dapr.Client.Autogen.Grpc.v1.GetStateRequest { StoreName = "statestore", Key = "k" }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal("ERR_UNAUTHORIZED", DaprGrpc.ErrorInfo(refused).Reason);
     }
 
     [Fact]

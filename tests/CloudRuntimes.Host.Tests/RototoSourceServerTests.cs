@@ -104,25 +104,7 @@ public sealed class RototoSourceServerTests : IAsyncLifetime
     }
 
     /// <summary>A server whose only component is <c>config</c>, refreshing the workspace every second.</summary>
-    private ServerProcess StartRefreshingEverySecond()
-    {
-        var components = Directory.CreateDirectory(Path.Combine(_root, "components")).FullName;
-        File.WriteAllText(Path.Combine(components, "config.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: config
-            spec:
-              type: configuration.rototo
-              version: v1
-              metadata:
-              - name: source
-                value: "{Workspace}"
-              - name: refreshPeriodSeconds
-                value: "1"
-            """);
-        return ServerProcess.Start(Data, null, "--components-path", components);
-    }
+    private ServerProcess StartRefreshingEverySecond() => ServerProcess.StartWithConfigRefreshingEverySecond(_root, Workspace);
 
     private async Task<string> MessageAsync(ServerProcess server)
     {

@@ -18,9 +18,13 @@ public sealed class RuntimeProcesses : IAsyncLifetime
 
     private readonly List<Process> _processes = [];
     private readonly Dictionary<Uri, Process> _runtimes = [];
+    private readonly Dictionary<Uri, Uri> _grpcEndpoints = [];
     private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-" + Guid.NewGuid().ToString("N"));
 
     public Uri RuntimeEndpoint { get; private set; } = null!;
+
+    /// <summary>The gRPC API of the shared runtime (<c>--dapr-grpc-port</c>).</summary>
+    public Uri RuntimeGrpcEndpoint => GrpcEndpoint(RuntimeEndpoint);
 
     public Uri AppEndpoint { get; private set; } = null!;
 
@@ -56,6 +60,34 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         return endpoint;
     }
 
+    /// <summary>
+    /// Starts the gRPC test app (<c>tests/CloudRuntimes.GrpcTestApp</c>: Dapr.AspNetCore, AppCallbackBase) on
+    /// <paramref name="port"/>, its DaprClient pointed at a runtime, and waits until its port accepts connections.
+    /// </summary>
+    public async Task StartGrpcAppAsync(int port, Uri runtimeHttp, Uri runtimeGrpc)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["DAPR_HTTP_ENDPOINT"] = runtimeHttp.ToString().TrimEnd('/'),
+            ["DAPR_GRPC_ENDPOINT"] = runtimeGrpc.ToString().TrimEnd('/'),
+        };
+        var app = Start(Built("tests/CloudRuntimes.GrpcTestApp", "CloudRuntimes.GrpcTestApp.dll"), ["--urls", $"http://127.0.0.1:{port}"], environment);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !app.HasExited)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     /// <summary>Starts another runtime process (e.g. with an API token) sharing nothing with the first.</summary>
     public async Task<Uri> StartRuntimeAsync(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
@@ -71,7 +103,13 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
         var port = FreePort();
-        var args = new List<string> { "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront") };
+        var grpcPort = FreePort();
+        var args = new List<string>
+        {
+            "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--dapr-grpc-port", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--data", dataDirectory, "--config-source", Path.Combine(RepositoryRoot, "examples", "storefront"),
+        };
         if (appPort is { } app)
         {
             args.AddRange(["--app-port", app.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -92,6 +130,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         var process = Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
         _runtimes[endpoint] = process;
+        _grpcEndpoints[endpoint] = new Uri($"http://127.0.0.1:{grpcPort}/");
         return endpoint;
     }
 
@@ -176,6 +215,9 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         }
         return (process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>The gRPC API of a runtime started by <see cref="StartRuntimeAsync"/>, by its HTTP endpoint.</summary>
+    public Uri GrpcEndpoint(Uri endpoint) => _grpcEndpoints[endpoint];
 
     /// <summary>The process of a runtime started by <see cref="StartRuntimeAsync"/>.</summary>
     public Process RuntimeProcess(Uri endpoint) => _runtimes[endpoint];

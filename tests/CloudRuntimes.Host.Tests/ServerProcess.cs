@@ -13,25 +13,54 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
 
-    private ServerProcess(Process process, Uri endpoint)
+    private ServerProcess(Process process, Uri endpoint, Uri grpcEndpoint)
     {
         _process = process;
         Endpoint = endpoint;
+        GrpcEndpoint = grpcEndpoint;
     }
 
     public Uri Endpoint { get; }
+
+    /// <summary>The gRPC API (<c>--dapr-grpc-port</c>, a free port chosen at start).</summary>
+    public Uri GrpcEndpoint { get; }
 
     public Process Process => _process;
 
     /// <summary>Everything written to standard output and error so far.</summary>
     public string Output => string.Join('\n', _lines);
 
-    /// <summary>Starts <c>run --port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
+    /// <summary>
+    /// Starts a server (data in <c>{root}/data</c>) whose only component is the rototo configuration store <c>config</c>
+    /// over <paramref name="workspace"/>, refreshing it every second (the component file in <c>{root}/components</c>).
+    /// </summary>
+    public static ServerProcess StartWithConfigRefreshingEverySecond(string root, string workspace)
+    {
+        var components = Directory.CreateDirectory(Path.Combine(root, "components")).FullName;
+        File.WriteAllText(Path.Combine(components, "config.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: config
+            spec:
+              type: configuration.rototo
+              version: v1
+              metadata:
+              - name: source
+                value: "{workspace}"
+              - name: refreshPeriodSeconds
+                value: "1"
+            """);
+        return Start(Path.Combine(root, "data"), null, "--components-path", components);
+    }
+
+    /// <summary>Starts <c>run --port {free} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
     public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var port = RuntimeProcesses.FreePort();
+        var grpcPort = RuntimeProcesses.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
+        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -39,7 +68,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
-        var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new ServerProcess(Process.Start(start)!, new Uri($"http://127.0.0.1:{port}/"), new Uri($"http://127.0.0.1:{grpcPort}/"));
         server._process.OutputDataReceived += (_, e) => server.Collect(e.Data);
         server._process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
         server._process.BeginOutputReadLine();

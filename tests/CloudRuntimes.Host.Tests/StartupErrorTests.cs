@@ -78,5 +78,19 @@ public sealed class StartupErrorTests : IDisposable
         Assert.Equal($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", line);
     }
 
+    [Fact]
+    public async Task A_busy_grpc_port_is_one_error_line_and_exit_1()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exitCode, _, stderr) = await RuntimeProcesses.RunToExitAsync("run", "--port", "0", "--dapr-grpc-port", port, "--data", Path.Combine(_root, "busy-grpc-data"));
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", line);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }

@@ -292,11 +292,11 @@ public abstract class StateStoreBase : IStateStore
     {
         if (string.IsNullOrEmpty(key))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: key is empty");
+            throw new CloudRuntimesException(CloudRuntimesErrors.StateKeyInvalid, $"state store {ComponentName}: key is empty");
         }
         if (key.Contains("||", StringComparison.Ordinal))
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: key '{key}' must not contain '||'");
+            throw new CloudRuntimesException(CloudRuntimesErrors.StateKeyInvalid, $"state store {ComponentName}: key '{key}' must not contain '||'");
         }
     }
 

@@ -1,11 +1,12 @@
 using Vtx.AspNetCore;
+using CloudRuntimes.Host.GrpcApi;
 using CloudRuntimes.Host.Plugins;
 
 namespace CloudRuntimes.Host.Api;
 
 /// <summary>
 /// Cross-cutting API rules (after the <see cref="Security.RequestPolicy"/>): with <c>--plugin-auth</c>, the plugins'
-/// <c>authenticate</c> chain (except health checks); errors as Dapr error bodies —
+/// <c>authenticate</c> chain (except health checks; gRPC calls too, refused as Unauthenticated); errors as Dapr error bodies —
 /// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
 /// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
 /// </summary>
@@ -14,10 +15,16 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
     public async Task InvokeAsync(HttpContext context)
     {
         var isHealthCheck = context.Request.Path.StartsWithSegments("/v1.0/healthz");
-        var isApi = context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
+        var isGrpc = GrpcRefusal.IsGrpc(context.Request);
+        var isApi = isGrpc || context.Request.Path.StartsWithSegments("/v1.0") || context.Request.Path.StartsWithSegments("/v1.0-alpha1");
         if (options.PluginAuth && plugins.Plugins is { } host && isApi && !isHealthCheck)
         {
             var auth = VtxGateway.Authenticate(host, context.Request);
+            if (auth.User is null && isGrpc)
+            {
+                await GrpcRefusal.WriteAsync(context, CloudRuntimesErrors.Unauthorized, $"no plugin authenticated the request (status {auth.Status})");
+                return;
+            }
             if (auth.User is null)
             {
                 // The plugins' chain decides the status (401 when every plugin passed).

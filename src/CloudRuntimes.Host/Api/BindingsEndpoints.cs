@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CloudRuntimes.Bindings;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -11,30 +12,17 @@ internal static class BindingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], async (string name, HttpRequest request, HttpResponse response, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], async (string name, HttpRequest request, HttpResponse response, BindingsService bindings, CancellationToken cancellationToken) =>
         {
             var (body, error) = await ApiJson.ReadAsync<BindingBody>(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
-            if (string.IsNullOrEmpty(body!.Operation))
-            {
-                return ApiErrors.Malformed("binding requests need an operation");
-            }
-            var data = body.Data is { } value
+            var data = body!.Data is { } value
                 ? value.ValueKind == JsonValueKind.String ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!) : JsonSerializer.SerializeToUtf8Bytes(value)
                 : [];
-            BindingResponse result;
-            try
-            {
-                result = await components.GetOutputBinding(name).InvokeAsync(new BindingRequest(body.Operation, data, body.Metadata ?? []), cancellationToken);
-            }
-            catch (CloudRuntimesException e)
-            {
-                // Dapr answers every failure of an output binding (unknown binding or operation included) the same way.
-                return ApiErrors.Result(CloudRuntimesErrors.InvokeOutputBinding, e.Message);
-            }
+            var result = await bindings.InvokeAsync(name, new BindingRequest(body.Operation ?? "", data, body.Metadata ?? []), cancellationToken);
             RequestMetadata.WriteHeaders(response, result.Metadata);
             return result.Data is { Length: > 0 } bytes ? Results.Bytes(bytes.ToArray(), "application/json") : Results.NoContent();
         });

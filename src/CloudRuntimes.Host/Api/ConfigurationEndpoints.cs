@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CloudRuntimes.Configuration;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -32,31 +33,27 @@ internal static class ConfigurationEndpoints
         return json;
     }
 
-    private static async Task<IResult> GetAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static List<string> Keys(HttpRequest request) => [.. request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!)];
+
+    private static async Task<IResult> GetAsync(string store, HttpRequest request, ConfigurationService configuration, CancellationToken cancellationToken)
     {
-        var configuration = components.GetConfigurationStore(store);
-        var keys = request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!).ToList();
-        var items = await configuration.GetAsync(keys, RequestMetadata.From(request), cancellationToken);
+        var items = await configuration.GetAsync(store, Keys(request), RequestMetadata.From(request), cancellationToken);
         return items.Count == 0 ? Results.NoContent() : Results.Json(ToJson(items));
     }
 
-    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, AppClient app, ILogger<AppClient> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, ConfigurationService configuration, AppClient app, IAppChannel channel, CancellationToken cancellationToken)
     {
-        var configuration = components.GetConfigurationStore(store);
+        _ = components.GetConfigurationStore(store);
         if (!app.Configured)
         {
             return ApiErrors.Result(CloudRuntimesErrors.AppChannelNil, "app channel not initialized: start the runtime with --app-port to receive configuration updates");
         }
-        var keys = request.Query["key"].Where(k => !string.IsNullOrEmpty(k)).Select(k => k!).ToList();
-        var id = await configuration.SubscribeAsync(keys, RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(app, store, update, logger, token), cancellationToken);
+        var id = await configuration.SubscribeAsync(store, Keys(request), RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(channel, store, update, token), cancellationToken);
         return Results.Json(new JsonObject { ["id"] = id });
     }
 
-    private static async Task<IResult> UnsubscribeAsync(string store, string id, ICloudRuntimesComponents components, CancellationToken cancellationToken)
-    {
-        var configuration = components.GetConfigurationStore(store);
-        return await configuration.UnsubscribeAsync(id, cancellationToken)
+    private static async Task<IResult> UnsubscribeAsync(string store, string id, ConfigurationService configuration, CancellationToken cancellationToken) =>
+        await configuration.UnsubscribeAsync(store, id, cancellationToken)
             ? Results.Json(new JsonObject { ["ok"] = true })
             : Results.Json(new JsonObject { ["ok"] = false, ["message"] = $"subscription {id} not found" }, statusCode: 500);
-    }
 }

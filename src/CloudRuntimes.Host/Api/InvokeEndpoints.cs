@@ -1,4 +1,5 @@
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -7,7 +8,8 @@ namespace CloudRuntimes.Host.Api;
 /// with the header <c>dapr-app-id: {app-id}</c> (the path is the method). The local app id goes to the app channel;
 /// other app ids go to the endpoints configured with <c>--app-endpoint ID=URL</c>; a URL-encoded <c>http(s)://</c> address
 /// in place of the app id is called directly. The target's status, headers and
-/// body come back unchanged; an unknown app id is 404 <c>ERR_DIRECT_INVOKE</c>, an empty method 400.
+/// body come back unchanged; an unknown app id is 404 <c>ERR_DIRECT_INVOKE</c>, an empty method 400. A local app that
+/// speaks gRPC (<c>--app-protocol grpc</c>) is called with <c>OnInvoke</c>.
 /// </summary>
 internal static class InvokeEndpoints
 {
@@ -18,7 +20,7 @@ internal static class InvokeEndpoints
         // Runs after routing, before the matched endpoint (the plugin gateway's fallback included).
         app.Use(async (context, next) =>
         {
-            if (context.Request.Headers.TryGetValue(AppIdHeader, out var appId) && !IsApiPath(context.Request.Path))
+            if (context.Request.Headers.TryGetValue(AppIdHeader, out var appId) && !IsApiPath(context.Request.Path) && !GrpcApi.GrpcRefusal.IsGrpc(context.Request))
             {
                 var result = await InvokeAsync(appId.ToString(), context.Request.Path.Value?.TrimStart('/'), context, context.RequestServices.GetRequiredService<AppClient>());
                 await result.ExecuteAsync(context);
@@ -34,17 +36,12 @@ internal static class InvokeEndpoints
 
     private static async Task<IResult> InvokeAsync(string appId, string? method, HttpContext context, AppClient app)
     {
-        if (string.IsNullOrEmpty(method))
+        var invocation = context.RequestServices.GetRequiredService<InvocationService>();
+        var target = invocation.Resolve(appId, method);
+        if (invocation.GrpcApp(target) is { } grpcApp)
         {
-            return ApiErrors.Result(CloudRuntimesErrors.DirectInvokeNoMethod, $"failed to invoke, id: {appId}, err: method name not provided");
-        }
-        // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
-        var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
-            ? address
-            : app.ResolveApp(appId);
-        if (target is null)
-        {
-            return ApiErrors.Result(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)");
+            await grpcApp.ForwardHttpAsync(method!, context);
+            return Results.Empty;
         }
         await app.ForwardAsync(target, "/" + method, context);
         return Results.Empty;

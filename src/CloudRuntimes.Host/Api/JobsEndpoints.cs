@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Xml;
-using CloudRuntimes.Components.Jobs;
+using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.Jobs;
 
 namespace CloudRuntimes.Host.Api;
@@ -15,48 +14,26 @@ internal static class JobsEndpoints
         foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
         {
             routes.MapPost(prefix + "/jobs/{name}", ScheduleAsync);
-            routes.MapGet(prefix + "/jobs/{name}", GetAsync);
-            routes.MapDelete(prefix + "/jobs/{name}", DeleteAsync);
+            routes.MapGet(prefix + "/jobs/{name}", async (string name, JobsService jobs, CancellationToken cancellationToken) => Results.Json(ToJson(await jobs.GetAsync(name, cancellationToken))));
+            routes.MapDelete(prefix + "/jobs/{name}", async (string name, JobsService jobs, CancellationToken cancellationToken) =>
+            {
+                await jobs.DeleteAsync(name, cancellationToken);
+                return Results.NoContent();
+            });
         }
     }
 
-    private static async Task<IResult> ScheduleAsync(string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> ScheduleAsync(string name, HttpRequest request, ICloudRuntimesComponents components, JobsService jobs, CancellationToken cancellationToken)
     {
-        var scheduler = components.GetJobScheduler(ComponentNames.Jobs);
+        _ = components.GetJobScheduler(ComponentNames.Jobs);
         var (body, error) = await ApiJson.ReadAsync<JobBody>(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
-        DateTimeOffset? due, ttl;
-        try
-        {
-            due = Time(body!.DueTime);
-            ttl = Time(body.Ttl);
-        }
-        catch (FormatException e)
-        {
-            return ApiErrors.Result(CloudRuntimesErrors.JobInvalid, $"job {name}: {e.Message}");
-        }
-        var data = body.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
+        var data = body!.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
         var overwrite = !string.Equals(request.Query["overwrite"], "false", StringComparison.OrdinalIgnoreCase);
-        await scheduler.ScheduleAsync(new Job(name, body.Schedule, due, body.Repeats, ttl, data), overwrite, cancellationToken);
-        return Results.NoContent();
-    }
-
-    private static async Task<IResult> GetAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
-    {
-        var job = await components.GetJobScheduler(ComponentNames.Jobs).GetAsync(name, cancellationToken);
-        if (job is null)
-        {
-            return ApiErrors.Result(CloudRuntimesErrors.JobNotFound, $"job {name} not found");
-        }
-        return Results.Json(ToJson(job));
-    }
-
-    private static async Task<IResult> DeleteAsync(string name, ICloudRuntimesComponents components, CancellationToken cancellationToken)
-    {
-        await components.GetJobScheduler(ComponentNames.Jobs).DeleteAsync(name, cancellationToken);
+        await jobs.ScheduleAsync(new JobInput(name, body.Schedule, body.DueTime, body.Repeats, body.Ttl, data), overwrite, cancellationToken);
         return Results.NoContent();
     }
 
@@ -84,28 +61,6 @@ internal static class JobsEndpoints
             json["data"] = JsonNode.Parse(job.Data.Span);
         }
         return json;
-    }
-
-    /// <summary>RFC 3339 time, Go duration (<c>10s</c>, <c>1h30m</c>) or ISO 8601 duration (<c>PT10S</c>) from now.</summary>
-    /// <exception cref="FormatException">None of these, or a time past year 9999.</exception>
-    internal static DateTimeOffset? Time(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
-        {
-            return time;
-        }
-        try
-        {
-            return DateTimeOffset.UtcNow + (text.StartsWith('P') ? XmlConvert.ToTimeSpan(text) : JobSchedule.ParseDuration(text));
-        }
-        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
-        {
-            throw new FormatException($"'{text}' is out of range", e);
-        }
     }
 
     internal sealed record JobBody(string? Schedule, string? DueTime, int? Repeats, string? Ttl, JsonElement? Data);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
-using CloudRuntimes.Lock;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -9,36 +9,28 @@ internal static class LockEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1.0-alpha1/lock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapPost("/v1.0-alpha1/lock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, LockService locks, CancellationToken cancellationToken) =>
         {
-            var lockStore = components.GetLockStore(store);
+            _ = components.GetLockStore(store);
             var (body, error) = await ApiJson.ReadAsync<LockBody>(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
             var (resource, owner, expiry) = body!.Fields;
-            if (string.IsNullOrEmpty(resource) || string.IsNullOrEmpty(owner) || expiry is not > 0)
-            {
-                return ApiErrors.Malformed("lock requests need a resourceId, a lockOwner and expiryInSeconds > 0");
-            }
-            var success = await lockStore.TryLockAsync(new TryLockRequest(resource, owner, expiry.Value), cancellationToken);
+            var success = await locks.TryLockAsync(store, resource, owner, expiry, cancellationToken);
             return Results.Json(new JsonObject { ["success"] = success });
         });
-        routes.MapPost("/v1.0-alpha1/unlock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapPost("/v1.0-alpha1/unlock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, LockService locks, CancellationToken cancellationToken) =>
         {
-            var lockStore = components.GetLockStore(store);
+            _ = components.GetLockStore(store);
             var (body, error) = await ApiJson.ReadAsync<LockBody>(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
             var (resource, owner, _) = body!.Fields;
-            if (string.IsNullOrEmpty(resource) || string.IsNullOrEmpty(owner))
-            {
-                return ApiErrors.Malformed("unlock requests need a resourceId and a lockOwner");
-            }
-            var status = await lockStore.UnlockAsync(new UnlockRequest(resource, owner), cancellationToken);
+            var status = await locks.UnlockAsync(store, resource, owner, cancellationToken);
             return Results.Json(new JsonObject { ["status"] = (int)status });
         });
     }

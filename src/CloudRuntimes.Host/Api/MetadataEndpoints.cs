@@ -1,13 +1,12 @@
 using System.Text.Json.Nodes;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
 /// <summary>Dapr metadata and health: <c>/v1.0/metadata</c>, <c>/v1.0/healthz</c>, <c>/v1.0/healthz/outbound</c>, <c>/v1.0/shutdown</c>.</summary>
 internal static class MetadataEndpoints
 {
-    public const string RuntimeVersion = "1.0.0";
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1.0/healthz", (string? appid, AppSubscriptions subscriptions, RuntimeOptions options) =>
@@ -15,12 +14,12 @@ internal static class MetadataEndpoints
                 ? ApiErrors.Result(CloudRuntimesErrors.HealthAppIdMismatch, $"app id {appid} does not match this runtime's app id {options.AppId}")
                 : subscriptions.Ready ? Results.NoContent() : ApiErrors.Result(CloudRuntimesErrors.HealthNotReady, "runtime is not ready: the app channel is not initialised"));
         routes.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
-        routes.MapPost("/v1.0/shutdown", (IHostApplicationLifetime lifetime) =>
+        routes.MapPost("/v1.0/shutdown", (MetadataService metadata) =>
         {
-            lifetime.StopApplication();
+            metadata.Shutdown();
             return Results.NoContent();
         });
-        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, ExtendedMetadata metadata, RuntimeOptions options, CancellationToken cancellationToken) =>
+        routes.MapPut("/v1.0/metadata/{key}", async (string key, HttpRequest request, MetadataService metadata, RuntimeOptions options, CancellationToken cancellationToken) =>
         {
             // Read no more than the value limit allows, so an oversized value is refused without being held.
             var buffer = new byte[options.Limits.MaxMetadataValueBytes + 1];
@@ -28,42 +27,34 @@ internal static class MetadataEndpoints
             metadata.Set(key, buffer.AsSpan(0, length));
             return Results.NoContent();
         });
-        routes.MapGet("/v1.0/metadata", (ICloudRuntimesComponents components, RuntimeOptions options, AppSubscriptions subscriptions, ExtendedMetadata extendedMetadata) =>
-        {
-            var extended = new JsonObject();
-            foreach (var (key, value) in extendedMetadata.All)
-            {
-                extended[key] = value;
-            }
-            var metadata = new JsonObject
-            {
-                ["id"] = options.AppId,
-                ["runtimeVersion"] = RuntimeVersion,
-                ["components"] = new JsonArray([.. components.Components.Select(c => (JsonNode)new JsonObject
-                {
-                    ["name"] = c.Name,
-                    ["type"] = c.Type,
-                    ["version"] = c.Version,
-                    ["capabilities"] = new JsonArray([.. c.Capabilities.Select(x => (JsonNode)JsonValue.Create(x))]),
-                })]),
-                ["extended"] = extended,
-                ["subscriptions"] = new JsonArray([.. subscriptions.All.Select(s => (JsonNode)WithoutNulls(new JsonObject
-                {
-                    ["pubsubname"] = s.PubSubName,
-                    ["topic"] = s.Topic,
-                    ["rules"] = new JsonArray([
-                        .. s.Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path }),
-                        .. s.Route is { } route ? [(JsonNode)new JsonObject { ["match"] = "", ["path"] = route }] : Array.Empty<JsonNode>(),
-                    ]),
-                    ["deadLetterTopic"] = s.DeadLetterTopic,
-                    ["type"] = s.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
-                }))]),
-                ["appConnectionProperties"] = options.AppPort is { } port ? new JsonObject { ["port"] = port, ["protocol"] = "http", ["channelAddress"] = options.AppAddress } : null,
-            };
-            // Dapr writes its metadata with empty fields omitted.
-            return Results.Json(WithoutNulls(metadata));
-        });
+        routes.MapGet("/v1.0/metadata", (MetadataService service) => Results.Json(ToJson(service.Get())));
     }
+
+    /// <summary>Dapr's metadata document, with empty fields omitted (as Dapr writes it).</summary>
+    private static JsonObject ToJson(RuntimeMetadata metadata) => WithoutNulls(new JsonObject
+    {
+        ["id"] = metadata.Id,
+        ["runtimeVersion"] = metadata.RuntimeVersion,
+        ["components"] = new JsonArray([.. metadata.Components.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Name,
+            ["type"] = c.Type,
+            ["version"] = c.Version,
+            ["capabilities"] = new JsonArray([.. c.Capabilities.Select(x => (JsonNode)JsonValue.Create(x))]),
+        })]),
+        ["extended"] = new JsonObject([.. metadata.Extended.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)e.Value))]),
+        ["subscriptions"] = new JsonArray([.. metadata.Subscriptions.Select(s => (JsonNode)WithoutNulls(new JsonObject
+        {
+            ["pubsubname"] = s.PubSubName,
+            ["topic"] = s.Topic,
+            ["rules"] = new JsonArray([.. s.Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path })]),
+            ["deadLetterTopic"] = s.DeadLetterTopic,
+            ["type"] = s.Type,
+        }))]),
+        ["appConnectionProperties"] = metadata.App is { } app ? new JsonObject { ["port"] = app.Port, ["protocol"] = app.Protocol, ["channelAddress"] = app.ChannelAddress } : null,
+        // Not in Dapr's document: the ports this server listens on (useful when started with port 0).
+        ["runtimePorts"] = metadata.HttpPort is null && metadata.GrpcPort is null ? null : WithoutNulls(new JsonObject { ["http"] = metadata.HttpPort, ["grpc"] = metadata.GrpcPort }),
+    });
 
     private static JsonObject WithoutNulls(JsonObject value)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CloudRuntimes.Host.Blocks;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -7,19 +8,18 @@ internal static class SecretsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/v1.0/secrets/{store}/bulk", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapGet("/v1.0/secrets/{store}/bulk", async (string store, HttpRequest request, SecretsService secrets, CancellationToken cancellationToken) =>
         {
-            var secrets = await components.GetSecretStore(store).GetBulkAsync(RequestMetadata.From(request), cancellationToken);
             var json = new JsonObject();
-            foreach (var (name, values) in secrets)
+            foreach (var (name, values) in await secrets.GetBulkAsync(store, RequestMetadata.From(request), cancellationToken))
             {
                 json[name] = ToJson(values);
             }
             return Results.Json(json);
         });
-        routes.MapGet("/v1.0/secrets/{store}/{**name}", async (string store, string name, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapGet("/v1.0/secrets/{store}/{**name}", async (string store, string name, HttpRequest request, SecretsService secrets, CancellationToken cancellationToken) =>
         {
-            var secret = await components.GetSecretStore(store).GetAsync(name, RequestMetadata.From(request), cancellationToken);
+            var secret = await secrets.GetAsync(store, name, RequestMetadata.From(request), cancellationToken);
             return secret is null || secret.Count == 0 ? Results.NoContent() : Results.Json(ToJson(secret));
         });
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.State;
 
 namespace CloudRuntimes.Host.Api;
@@ -17,9 +18,8 @@ internal static class StateEndpoints
         routes.MapDelete("/v1.0/state/{store}/{**key}", DeleteAsync);
     }
 
-    private static async Task<IResult> SaveAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> SaveAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
     {
-        var stateStore = components.GetStateStore(store);
         var (items, error) = await ApiJson.ReadAsync<List<StateItemBody>>(request, cancellationToken);
         if (error is not null)
         {
@@ -33,28 +33,16 @@ internal static class StateEndpoints
             {
                 return ApiErrors.Malformed("\"key\" is a required field");
             }
-            saves.Add(new SaveStateItem(item.Key, ApiJson.Bytes(item.Value), item.ETag, Concurrency(item.Options?.Concurrency), Consistency(item.Options?.Consistency), RequestMetadata.Merge(requestMetadata, item.Metadata)));
+            saves.Add(new SaveStateItem(item.Key, ApiJson.Bytes(item.Value), item.ETag, StateService.Concurrency(item.Options?.Concurrency), StateService.Consistency(item.Options?.Consistency), RequestMetadata.Merge(requestMetadata, item.Metadata)));
         }
-        if (saves.Count > 0)
-        {
-            try
-            {
-                await stateStore.SaveAsync(saves, cancellationToken);
-            }
-            catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
-            {
-                // Dapr answers an ETag mismatch on save with 409 and ERR_STATE_SAVE.
-                return ApiErrors.Result(CloudRuntimesErrors.StateSaveConflict, e.Message);
-            }
-        }
+        await state.SaveAsync(store, saves, cancellationToken);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> GetAsync(string store, string key, HttpRequest request, HttpResponse response, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string store, string key, HttpRequest request, HttpResponse response, StateService state, CancellationToken cancellationToken)
     {
-        var stateStore = components.GetStateStore(store);
-        var options = new GetStateOptions(Consistency(request.Query["consistency"]), RequestMetadata.From(request));
-        var item = await stateStore.GetAsync(key, options, cancellationToken);
+        var options = new GetStateOptions(StateService.Consistency(request.Query["consistency"]), RequestMetadata.From(request));
+        var item = await state.GetAsync(store, key, options, cancellationToken);
         if (item is null)
         {
             return Results.NoContent();
@@ -64,51 +52,42 @@ internal static class StateEndpoints
         return Results.Bytes(item.Value.ToArray(), "application/json");
     }
 
-    private static async Task<IResult> GetBulkAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> GetBulkAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
     {
-        var stateStore = components.GetStateStore(store);
         var (body, error) = await ApiJson.ReadAsync<BulkGetBody>(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
-        var keys = body!.Keys ?? [];
+        var metadata = RequestMetadata.Merge(RequestMetadata.From(request), body!.Metadata);
         var results = new JsonArray();
-        if (keys.Count > 0)
+        foreach (var item in await state.GetBulkAsync(store, body.Keys ?? [], metadata, cancellationToken))
         {
-            var metadata = RequestMetadata.Merge(RequestMetadata.From(request), body.Metadata);
-            foreach (var item in await stateStore.GetBulkAsync(keys, new GetStateOptions(Metadata: metadata), cancellationToken))
+            var entry = new JsonObject { ["key"] = item.Key };
+            if (item.Value is { } value)
             {
-                var entry = new JsonObject { ["key"] = item.Key };
-                if (item.Value is { } value)
-                {
-                    entry["data"] = ParseStored(value);
-                    entry["etag"] = item.ETag;
-                }
-                if (item.Error is not null)
-                {
-                    entry["error"] = item.Error;
-                }
-                if (item.Metadata is { Count: > 0 } itemMetadata)
-                {
-                    entry["metadata"] = new JsonObject([.. itemMetadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]);
-                }
-                results.Add(entry);
+                entry["data"] = ParseStored(value);
+                entry["etag"] = item.ETag;
             }
+            if (item.Error is not null)
+            {
+                entry["error"] = item.Error;
+            }
+            if (item.Metadata is { Count: > 0 } itemMetadata)
+            {
+                entry["metadata"] = new JsonObject([.. itemMetadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]);
+            }
+            results.Add(entry);
         }
         return Results.Json(results);
     }
 
     /// <summary>The query API (alpha): 200 <c>{"results": [{"key", "data", "etag"}], "token"?}</c>, 204 when nothing matches.</summary>
-    private static async Task<IResult> QueryAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> QueryAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
     {
-        if (components.GetStateStore(store) is not IQueryableStateStore queryable)
-        {
-            return ApiErrors.Result(CloudRuntimesErrors.StateQuery, $"state store {store} does not support the query API");
-        }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        var response = await queryable.QueryAsync(StateQuery.Parse(buffer.ToArray()), cancellationToken);
+        var response = await state.QueryAsync(store, buffer.ToArray(), cancellationToken);
         if (response.Results.Count == 0)
         {
             return Results.NoContent();
@@ -124,62 +103,25 @@ internal static class StateEndpoints
         return Results.Json(body);
     }
 
-    private static async Task<IResult> DeleteAsync(string store, string key, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string store, string key, HttpRequest request, StateService state, CancellationToken cancellationToken)
     {
-        var stateStore = components.GetStateStore(store);
         string? etag = request.Headers.IfMatch.Count > 0 ? request.Headers.IfMatch.ToString() : null;
-        try
-        {
-            await stateStore.DeleteAsync([new DeleteStateItem(key, etag, Concurrency(request.Query["concurrency"]), RequestMetadata.From(request))], cancellationToken);
-        }
-        catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
-        {
-            return ApiErrors.Result(CloudRuntimesErrors.StateDeleteConflict, e.Message);
-        }
+        await state.DeleteAsync(store, [new DeleteStateItem(key, etag, StateService.Concurrency(request.Query["concurrency"]), RequestMetadata.From(request))], cancellationToken);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> TransactionAsync(string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken)
+    private static async Task<IResult> TransactionAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
     {
-        var stateStore = components.GetStateStore(store);
         var (body, error) = await ApiJson.ReadAsync<TransactionBody>(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
         var requestMetadata = RequestMetadata.Merge(RequestMetadata.From(request), body!.Metadata);
-        var operations = new List<StateOperation>();
-        foreach (var operation in body.Operations ?? [])
-        {
-            var item = operation.Request;
-            if (item is null || string.IsNullOrEmpty(item.Key))
-            {
-                return ApiErrors.Malformed("transaction operation request must contain a key");
-            }
-            var metadata = RequestMetadata.Merge(requestMetadata, item.Metadata);
-            switch (operation.Operation)
-            {
-                case "upsert":
-                    operations.Add(StateOperation.ForUpsert(new SaveStateItem(item.Key, ApiJson.Bytes(item.Value), item.ETag, Concurrency(item.Options?.Concurrency), Consistency(item.Options?.Consistency), metadata)));
-                    break;
-                case "delete":
-                    operations.Add(StateOperation.ForDelete(new DeleteStateItem(item.Key, item.ETag, Concurrency(item.Options?.Concurrency), metadata)));
-                    break;
-                default:
-                    return ApiErrors.Result(CloudRuntimesErrors.StateOperationNotSupported, $"operation type {operation.Operation} not supported");
-            }
-        }
-        if (operations.Count > 0)
-        {
-            try
-            {
-                await stateStore.ExecuteTransactionAsync(operations, requestMetadata, cancellationToken);
-            }
-            catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.StateETagMismatch)
-            {
-                return ApiErrors.Result(CloudRuntimesErrors.StateTransaction, e.Message);
-            }
-        }
+        var operations = (body.Operations ?? []).Select(operation => operation.Request is not { } item
+            ? new TransactionInput(operation.Operation, null, default, null, default, default, requestMetadata)
+            : new TransactionInput(operation.Operation, item.Key, ApiJson.Bytes(item.Value), item.ETag, StateService.Concurrency(item.Options?.Concurrency), StateService.Consistency(item.Options?.Consistency), RequestMetadata.Merge(requestMetadata, item.Metadata)));
+        await state.ExecuteTransactionAsync(store, [.. operations], requestMetadata, cancellationToken);
         return Results.NoContent();
     }
 
@@ -194,10 +136,6 @@ internal static class StateEndpoints
             return JsonValue.Create(System.Text.Encoding.UTF8.GetString(value.Span));
         }
     }
-
-    private static StateConcurrency Concurrency(string? value) => value == "first-write" ? StateConcurrency.FirstWrite : StateConcurrency.LastWrite;
-
-    private static StateConsistency Consistency(string? value) => value == "strong" ? StateConsistency.Strong : StateConsistency.Eventual;
 
     internal sealed record StateOptionsBody(string? Concurrency, string? Consistency);
 

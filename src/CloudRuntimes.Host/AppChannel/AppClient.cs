@@ -1,4 +1,5 @@
 using CloudRuntimes.Components.Http;
+using CloudRuntimes.Invocation;
 using System.Net.Http.Headers;
 
 namespace CloudRuntimes.Host.AppChannel;
@@ -88,6 +89,48 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     private sealed class Slot(SemaphoreSlim slots) : IDisposable
     {
         public void Dispose() => slots.Release();
+    }
+
+    /// <summary>
+    /// Invokes a method of an app with the whole request (gRPC <c>InvokeService</c> of an HTTP app): verb, path, query,
+    /// headers and body go to the target; its whole response comes back, whatever its status.
+    /// </summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvoke"/> when the target cannot be reached.</exception>
+    public async Task<InvocationResponse> InvokeAsync(Uri target, InvocationRequest invocation, CancellationToken cancellationToken)
+    {
+        var url = TargetUrl.Under(target, "/" + invocation.Method, string.IsNullOrEmpty(invocation.QueryString) ? null : "?" + invocation.QueryString);
+        using var request = new HttpRequestMessage(new HttpMethod(invocation.HttpVerb), url);
+        if (invocation.Body.Length > 0 || invocation.ContentType is not null)
+        {
+            request.Content = new ReadOnlyMemoryContent(invocation.Body);
+            if (invocation.ContentType is { Length: > 0 } contentType)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+        foreach (var (name, value) in invocation.Headers ?? new Dictionary<string, string>())
+        {
+            if (!HopByHop.Contains(name))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        if (options.AppToken is { } token && target == AppBase)
+        {
+            request.Headers.TryAddWithoutValidation("dapr-api-token", token);
+        }
+        using var slot = await AppSlotAsync(target, cancellationToken);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
+            return new InvocationResponse((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), headers);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvoke, $"failed to invoke {url}: {e.Message}", e);
+        }
     }
 
     /// <summary>Forwards an invocation: verb, path, query, headers and body go to the target; its response comes back unchanged.</summary>

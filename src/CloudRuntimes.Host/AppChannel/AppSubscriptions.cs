@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CloudRuntimes.Components;
 using CloudRuntimes.Host.Events;
 using CloudRuntimes.PubSub;
@@ -11,11 +7,11 @@ namespace CloudRuntimes.Host.AppChannel;
 /// <summary>
 /// Subscribes the app's subscriptions (<see cref="SubscriptionDiscovery"/>: declarative ones when the runtime starts,
 /// programmatic ones once the app's port is open) to the pub/sub components, and delivers each message as a CloudEvent to the path of the first routing
-/// rule (CEL) that matches it, else to the default route (an event neither matches is skipped, as Dapr does):
-/// 2xx with status SUCCESS (or no status) acknowledges, RETRY or any non-2xx other than 404 retries, DROP or 404 drops
+/// rule (CEL) that matches it, else to the default route (an event neither matches is skipped, as Dapr does), over the
+/// app channel (<see cref="IAppChannel"/>, HTTP or gRPC): the app's answer acknowledges, retries or drops the event
 /// (to the dead-letter topic when one is set).
 /// </summary>
-internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppClient app, RuntimeOptions options, RuntimeResourceFiles resources, IHostApplicationLifetime lifetime, ILogger<AppSubscriptions> logger) : IHostedService, IAsyncDisposable
+internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppClient app, IAppChannel channel, RuntimeOptions options, RuntimeResourceFiles resources, IHostApplicationLifetime lifetime, ILogger<AppSubscriptions> logger) : IHostedService, IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _handles = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(AppSubscription, string), BulkDelivery> _bulk = new();
@@ -63,8 +59,8 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
     {
         if (app.Configured)
         {
-            await app.WaitForAppAsync(cancellationToken);
-            subscriptions.AddRange(await SubscriptionDiscovery.ProgrammaticAsync(app, logger, cancellationToken));
+            await channel.WaitForAppAsync(cancellationToken);
+            subscriptions.AddRange(await channel.ListSubscriptionsAsync(cancellationToken));
         }
         _subscriptions = subscriptions;
         foreach (var subscription in subscriptions)
@@ -119,41 +115,12 @@ internal sealed class AppSubscriptions(ICloudRuntimesComponents components, AppC
         }
         if (subscription.Bulk is { } bulk)
         {
-            var batcher = _bulk.GetOrAdd((subscription, route), key => new BulkDelivery(key.Item1, bulk, key.Item2, app, logger));
+            var batcher = _bulk.GetOrAdd((subscription, route), key => new BulkDelivery(key.Item1, bulk, key.Item2, channel, logger));
             return await batcher.DeliverAsync(message, body, cancellationToken);
         }
-        using var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventEnvelope.ContentType);
         var trace = CloudEventEnvelope.TraceHeadersOf(envelope?.RootElement);
         using var delivery = JoinTrace(trace);
-        using var response = await app.SendAsync(HttpMethod.Post, route, content, trace, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return DeliveryStatus.Drop;
-        }
-        if (!response.IsSuccessStatusCode)
-        {
-            return DeliveryStatus.Retry;
-        }
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return DeliveryStatus.Success;
-        }
-        try
-        {
-            var status = JsonNode.Parse(text)?["status"]?.GetValue<string>();
-            return status?.ToUpperInvariant() switch
-            {
-                null or "" or "SUCCESS" => DeliveryStatus.Success,
-                "DROP" => DeliveryStatus.Drop,
-                _ => DeliveryStatus.Retry,
-            };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return DeliveryStatus.Success;
-        }
+        return await channel.DeliverEventAsync(subscription, route, message, body, trace, cancellationToken);
     }
 
     /// <summary>

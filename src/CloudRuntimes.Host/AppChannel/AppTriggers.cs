@@ -1,14 +1,13 @@
-using System.Net;
-using System.Net.Http.Headers;
 using CloudRuntimes.Components;
 
 namespace CloudRuntimes.Host.AppChannel;
 
 /// <summary>
-/// Delivers input binding events (<c>OPTIONS /{binding}</c> at start, 404 = not interested; then <c>POST /{binding}</c>
-/// per event) and job firings (<c>POST /job/{name}</c>) to the app.
+/// Delivers input binding events and job firings to the app over its channel (<see cref="IAppChannel"/>): over HTTP,
+/// <c>OPTIONS /{binding}</c> at start (404 = not interested), then <c>POST /{binding}</c> per event and <c>POST /job/{name}</c>
+/// per firing; over gRPC, <c>ListInputBindings</c>, <c>OnBindingEvent</c> and <c>OnJobEvent</c>.
 /// </summary>
-internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient app, ILogger<AppTriggers> logger) : IHostedService, IAsyncDisposable
+internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient app, IAppChannel channel, ILogger<AppTriggers> logger) : IHostedService, IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _handles = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -28,7 +27,7 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
     {
         try
         {
-            await app.WaitForAppAsync(stopping);
+            await channel.WaitForAppAsync(stopping);
             await DeliverAllAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -44,35 +43,16 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
     {
         foreach (var (name, binding) in components.InputBindings)
         {
-            using var probe = await app.SendAsync(HttpMethod.Options, "/" + name, null, null, cancellationToken);
-            if (probe.StatusCode == HttpStatusCode.NotFound)
+            if (!await channel.WantsBindingAsync(name, cancellationToken))
             {
                 logger.LogInformation("app is not interested in input binding {Binding}", name);
                 continue;
             }
-            _handles.Add(await binding.ReadAsync(async (bindingEvent, token) =>
-            {
-                using var content = new ByteArrayContent(bindingEvent.Data.ToArray());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await app.SendAsync(HttpMethod.Post, "/" + name, content, bindingEvent.Metadata, token);
-                if (!response.IsSuccessStatusCode)
-                {
-                    logger.LogWarning("app answered {Status} to input binding {Binding}", (int)response.StatusCode, name);
-                }
-            }, cancellationToken));
+            _handles.Add(await binding.ReadAsync((bindingEvent, token) => channel.DeliverBindingAsync(name, bindingEvent, token), cancellationToken));
         }
         if (components.Components.Any(c => c.Name == ComponentNames.Jobs))
         {
-            _handles.Add(await components.GetJobScheduler(ComponentNames.Jobs).RunAsync(async (job, token) =>
-            {
-                using var content = new ByteArrayContent(job.Data.ToArray());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await app.SendAsync(HttpMethod.Post, "/job/" + Uri.EscapeDataString(job.Name), content, null, token);
-                if (!response.IsSuccessStatusCode)
-                {
-                    logger.LogWarning("app answered {Status} to job {Job}", (int)response.StatusCode, job.Name);
-                }
-            }, cancellationToken));
+            _handles.Add(await components.GetJobScheduler(ComponentNames.Jobs).RunAsync(channel.DeliverJobAsync, cancellationToken));
         }
     }
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using CloudRuntimes.Host.Events;
 using CloudRuntimes.PubSub;
 
 namespace CloudRuntimes.Host.AppChannel;
@@ -19,12 +14,12 @@ internal sealed record BulkOptions(int MaxMessages, TimeSpan MaxAwait)
 
 /// <summary>
 /// Delivers a bulk subscription's events to one app path in batches (Dapr bulk subscribe): events handed over together
-/// are sent as one <c>{"id", "type": "com.dapr.event.sent.bulk", "topic", "pubsubname", "metadata", "entries": [{"entryId",
-/// "event", "metadata", "contentType"}]}</c> request once <see cref="BulkOptions.MaxMessages"/> are waiting or
-/// <see cref="BulkOptions.MaxAwait"/> has passed since the first; the app answers <c>{"statuses": [{"entryId", "status"}]}</c>.
-/// An entry the answer does not mention, or any answer other than 2xx, is retried; 404 drops them all.
+/// are sent as one request (<see cref="IAppChannel.DeliverBulkAsync"/>: over HTTP a <c>com.dapr.event.sent.bulk</c> body
+/// answered <c>{"statuses"}</c>, over gRPC <c>OnBulkTopicEvent</c>) once <see cref="BulkOptions.MaxMessages"/> are waiting
+/// or <see cref="BulkOptions.MaxAwait"/> has passed since the first. An entry the answer does not mention, or a request
+/// that fails, is retried.
 /// </summary>
-internal sealed class BulkDelivery(AppSubscription subscription, BulkOptions options, string path, AppClient app, ILogger logger)
+internal sealed class BulkDelivery(AppSubscription subscription, BulkOptions options, string path, IAppChannel channel, ILogger logger)
 {
     private readonly System.Threading.Lock _gate = new();
     private List<PendingEntry> _waiting = [];
@@ -78,72 +73,22 @@ internal sealed class BulkDelivery(AppSubscription subscription, BulkOptions opt
 
     private async Task SendAsync(List<PendingEntry> batch)
     {
-        Dictionary<string, DeliveryStatus> statuses;
+        IReadOnlyDictionary<string, DeliveryStatus> statuses;
         try
         {
-            statuses = await RequestAsync(batch).ConfigureAwait(false);
+            statuses = await channel.DeliverBulkAsync(subscription, path, [.. batch.Select(entry => new BulkEntry(entry.Message, entry.Envelope))], CancellationToken.None).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Whatever went wrong, every event of the request must get an answer, or its delivery would wait forever.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             logger.LogWarning("bulk delivery of {Count} event(s) on {Topic} to {Path} failed: {Error}", batch.Count, subscription.Topic, path, e.Message);
-            statuses = [];
+            statuses = new Dictionary<string, DeliveryStatus>();
         }
         foreach (var entry in batch)
         {
             entry.Status.TrySetResult(statuses.GetValueOrDefault(entry.Message.Id, DeliveryStatus.Retry));
         }
-    }
-
-    private async Task<Dictionary<string, DeliveryStatus>> RequestAsync(List<PendingEntry> batch)
-    {
-        var entries = new JsonArray();
-        foreach (var entry in batch)
-        {
-            entries.Add(new JsonObject
-            {
-                ["entryId"] = entry.Message.Id,
-                ["event"] = JsonNode.Parse(entry.Envelope),
-                ["metadata"] = new JsonObject([.. entry.Message.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]),
-                ["contentType"] = CloudEventEnvelope.ContentType,
-            });
-        }
-        var body = new JsonObject
-        {
-            ["id"] = Guid.NewGuid().ToString(),
-            ["type"] = "com.dapr.event.sent.bulk",
-            ["topic"] = subscription.Topic,
-            ["pubsubname"] = subscription.PubSubName,
-            ["metadata"] = new JsonObject(),
-            ["entries"] = entries,
-        };
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await app.SendAsync(HttpMethod.Post, path, content, null, CancellationToken.None).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return batch.ToDictionary(e => e.Message.Id, _ => DeliveryStatus.Drop, StringComparer.Ordinal);
-        }
-        if (!response.IsSuccessStatusCode)
-        {
-            return [];
-        }
-        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
-        var statuses = new Dictionary<string, DeliveryStatus>(StringComparer.Ordinal);
-        foreach (var status in (answer?["statuses"] as JsonArray ?? []).OfType<JsonObject>())
-        {
-            if (status["entryId"]?.GetValue<string>() is { } id)
-            {
-                statuses[id] = status["status"]?.GetValue<string>()?.ToUpperInvariant() switch
-                {
-                    "SUCCESS" => DeliveryStatus.Success,
-                    "DROP" => DeliveryStatus.Drop,
-                    _ => DeliveryStatus.Retry,
-                };
-            }
-        }
-        return statuses;
     }
 
     private sealed record PendingEntry(TopicMessage Message, byte[] Envelope, TaskCompletionSource<DeliveryStatus> Status);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Components.Resources;
 
@@ -10,9 +9,9 @@ internal sealed record AppSubscription(string PubSubName, string Topic, string? 
 
 /// <summary>
 /// Finds the app's subscriptions: declarative ones (<c>kind: Subscription</c> resources, compiled when the runtime
-/// starts, so a bad rule fails the start with its file) and programmatic ones (<c>GET /dapr/subscribe</c> on the app,
-/// read once its port is open). One conversion for both: routes get a leading <c>/</c>, rules are compiled as CEL,
-/// bulk settings take Dapr's defaults.
+/// starts, so a bad rule fails the start with its file) and programmatic ones (read from the app by its channel once its
+/// port is open: <c>GET /dapr/subscribe</c> parsed here, or gRPC <c>ListTopicSubscriptions</c>). One conversion for all:
+/// HTTP routes get a leading <c>/</c>, rules are compiled as CEL, bulk settings take Dapr's defaults.
 /// </summary>
 internal static class SubscriptionDiscovery
 {
@@ -32,33 +31,11 @@ internal static class SubscriptionDiscovery
             Declarative: true,
             definition.Bulk is { } bulk ? Bulk(bulk.MaxMessagesCount, bulk.MaxAwaitDurationMs, definition.SourceFile) : null))];
 
-    /// <summary>Reads <c>GET /dapr/subscribe</c> from the app, asking again (less and less often) until it answers; 404 means none.</summary>
-    public static async Task<List<AppSubscription>> ProgrammaticAsync(AppClient app, ILogger logger, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                using var response = await app.SendAsync(HttpMethod.Get, "/dapr/subscribe", null, null, cancellationToken);
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    return [];
-                }
-                response.EnsureSuccessStatusCode();
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                return string.IsNullOrWhiteSpace(text) ? [] : Parse(JsonNode.Parse(text) as JsonArray ?? []);
-            }
-            catch (HttpRequestException e)
-            {
-                // The port is open but the app is not answering yet (or answered an error): ask again, less often.
-                logger.LogInformation("reading the app's subscriptions at {App}/dapr/subscribe failed ({Error}); retrying", app.AppBase, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 5000)), cancellationToken);
-            }
-        }
-    }
+    /// <summary>How long to wait before asking an app that did not answer for its subscriptions again: longer each time, at most 5 s.</summary>
+    public static TimeSpan RetryDelay(int attempt) => TimeSpan.FromMilliseconds(Math.Min(200 * attempt, 5000));
 
     /// <summary>Parses <c>/dapr/subscribe</c> entries case-insensitively (Go's decoder is; the .NET SDK sends camelCase).</summary>
-    private static List<AppSubscription> Parse(JsonArray entries)
+    public static List<AppSubscription> Parse(JsonArray entries)
     {
         var result = new List<AppSubscription>();
         foreach (var entry in entries.OfType<JsonObject>())
@@ -80,7 +57,7 @@ internal static class SubscriptionDiscovery
                     rules.Add(Rule(Field(rule, "match"), Field(rule, "path"), where));
                 }
             }
-            var attempts = (Member(entry, "metadata") as JsonObject)?["maxDeliveryAttempts"]?.GetValue<string>() is { } text && int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
+            var attempts = MaxDeliveryAttempts((Member(entry, "metadata") as JsonObject)?["maxDeliveryAttempts"]?.GetValue<string>());
             var defaultRoute = route ?? (rules.Count == 0 ? topic : null);
             var bulk = Member(entry, "bulkSubscribe") as JsonObject;
             result.Add(new AppSubscription(pubsub, topic, defaultRoute is null ? null : Normalize(defaultRoute), rules, Field(entry, "deadLetterTopic"), attempts, Declarative: false,
@@ -91,6 +68,9 @@ internal static class SubscriptionDiscovery
         return result;
     }
 
+    /// <summary>A subscription's <c>maxDeliveryAttempts</c> metadata, else <see cref="DefaultMaxDeliveryAttempts"/>.</summary>
+    public static int MaxDeliveryAttempts(string? text) => int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
+
     private static JsonNode? Member(JsonObject entry, string name) =>
         entry.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
@@ -100,7 +80,7 @@ internal static class SubscriptionDiscovery
 
     /// <summary>Bulk options from <c>maxMessagesCount</c> and <c>maxAwaitDurationMs</c> (Dapr's defaults when absent).</summary>
     /// <exception cref="CloudRuntimesException">A value is not a positive integer; the message names <paramref name="where"/>.</exception>
-    private static BulkOptions Bulk(string? maxMessages, string? maxAwaitMs, string where)
+    public static BulkOptions Bulk(string? maxMessages, string? maxAwaitMs, string where)
     {
         static int? Positive(string? text) => text is null ? null : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1;
 
@@ -115,7 +95,10 @@ internal static class SubscriptionDiscovery
 
     /// <summary>A routing rule from its <c>match</c> and <c>path</c>; both are required.</summary>
     /// <exception cref="CloudRuntimesException">One is missing or the expression is not CEL; the message names <paramref name="where"/>.</exception>
-    private static RoutingRule Rule(string? match, string? path, string where)
+    public static RoutingRule Rule(string? match, string? path, string where) => Rule(match, path, where, normalize: true);
+
+    /// <summary>A routing rule; <paramref name="normalize"/> gives its path a leading <c>/</c> (HTTP routes; gRPC paths are taken as given).</summary>
+    public static RoutingRule Rule(string? match, string? path, string where, bool normalize)
     {
         if (string.IsNullOrWhiteSpace(match) || string.IsNullOrWhiteSpace(path))
         {
@@ -123,7 +106,7 @@ internal static class SubscriptionDiscovery
         }
         try
         {
-            return RoutingRule.Compile(match, Normalize(path));
+            return RoutingRule.Compile(match, normalize ? Normalize(path) : path);
         }
         catch (CloudRuntimesException e)
         {

@@ -1,9 +1,14 @@
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Blocks;
+using CloudRuntimes.Host.GrpcApi;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
+using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Vtx.AspNetCore;
@@ -12,7 +17,8 @@ namespace CloudRuntimes.Host.Hosting;
 
 /// <summary>
 /// The runtime server as a .NET generic host: <see cref="AddCloudRuntimesServer"/> composes the services, and
-/// <see cref="Build"/> puts them behind Kestrel with Dapr's HTTP API. Hosted services start in order before the server
+/// <see cref="Build"/> puts them behind Kestrel with Dapr's HTTP API (<c>--dapr-http-port</c>) and gRPC API
+/// (<c>--dapr-grpc-port</c>, HTTP/2 cleartext) on the same address, through the same pipeline and request policy. Hosted services start in order before the server
 /// listens — the components (<see cref="ComponentHost"/>), then the plugins, then the app channel (subscriptions,
 /// input bindings and jobs, which open in the background once the app's port is open) — so a bad component, resource
 /// or plugin fails the start with its message, and a request never finds them missing.
@@ -27,15 +33,27 @@ public static class RuntimeServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        var listeners = new RuntimeListeners();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(System.Net.IPAddress.Parse(options.ListenAddress), options.Port);
+            var address = System.Net.IPAddress.Parse(options.ListenAddress);
+            kestrel.Listen(address, options.Port, http => listeners.Http = http);
+            // Dapr's gRPC port: HTTP/2 with prior knowledge (no TLS), as the SDKs connect to an http:// gRPC endpoint.
+            kestrel.Listen(address, options.GrpcPort, grpc =>
+            {
+                grpc.Protocols = HttpProtocols.Http2;
+                listeners.Grpc = grpc;
+            });
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
             kestrel.AddServerHeader = false;
         });
         ConfigureLogging(builder.Logging, options);
+        builder.Services.AddSingleton(listeners);
         builder.Services.AddCloudRuntimesServer(options);
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudRuntimes.Host").LogInformation(
+            "HTTP API on http://{Address}:{HttpPort}, gRPC API (dapr.proto.runtime.v1.Dapr, HTTP/2 cleartext) on {Address}:{GrpcPort}",
+            options.ListenAddress, listeners.HttpPort, options.ListenAddress, listeners.GrpcPort));
         app.UseMiddleware<RequestPolicyMiddleware>();
         if (options.AllowedOrigins.Count > 0)
         {
@@ -53,6 +71,7 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
+        app.MapGrpcService<DaprApi>();
         if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
@@ -74,9 +93,12 @@ public static class RuntimeServer
         ArgumentNullException.ThrowIfNull(options);
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddSingleton(options);
+        services.TryAddSingleton<RuntimeListeners>();
         services.AddSingleton<RequestPolicy>();
         services.AddSingleton<ExtendedMetadata>();
         services.AddSingleton<RuntimeResourceFiles>();
+        AddBlocks(services);
+        AddGrpcApi(services, options);
         if (options.AllowedOrigins.Count > 0)
         {
             services.AddCors(cors => cors.AddDefaultPolicy(policy =>
@@ -93,11 +115,48 @@ public static class RuntimeServer
 
         services.AddSingleton<AppConcurrency>();
         services.AddHttpClient<AppClient>(client => client.Timeout = TimeSpan.FromSeconds(60));
+        services.AddSingleton<HttpAppChannel>();
+        services.AddSingleton<GrpcAppChannel>();
+        services.AddSingleton<IAppChannel>(provider => options.AppProtocol == AppProtocol.Grpc ? provider.GetRequiredService<GrpcAppChannel>() : provider.GetRequiredService<HttpAppChannel>());
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
         AddTelemetry(services);
         return services;
+    }
+
+    /// <summary>The building blocks behind every transport (one implementation each).</summary>
+    private static void AddBlocks(IServiceCollection services)
+    {
+        services.AddSingleton<StateService>();
+        services.AddSingleton<PubSubService>();
+        services.AddSingleton<ConfigurationService>();
+        services.AddSingleton<SecretsService>();
+        services.AddSingleton<BindingsService>();
+        services.AddSingleton<LockService>();
+        services.AddSingleton<JobsService>();
+        services.AddSingleton<MetadataService>();
+        services.AddSingleton<InvocationService>();
+    }
+
+    /// <summary>
+    /// Dapr's gRPC API (<see cref="DaprApi"/>): messages up to the request body limit, errors as statuses with rich details,
+    /// the streams of topic events and configuration changes.
+    /// </summary>
+    private static void AddGrpcApi(IServiceCollection services, RuntimeOptions options)
+    {
+        services.AddSingleton<GrpcErrorInterceptor>();
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = (int)Math.Min(options.Limits.MaxRequestBodySize, int.MaxValue);
+            grpc.MaxSendMessageSize = null;
+            grpc.Interceptors.Add<GrpcErrorInterceptor>();
+        });
+        services.AddSingleton<DaprApi>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<DaprApi>, DaprApiMethods>());
+        services.AddSingleton<StreamingSubscriptions>();
+        services.AddSingleton<TopicEventStreams>();
+        services.AddSingleton<ConfigurationStreams>();
     }
 
     /// <summary>Logs at <see cref="RuntimeOptions.LogLevel"/> for the runtime, warnings and up for the framework; one JSON object a line with <c>--log-as-json</c>.</summary>

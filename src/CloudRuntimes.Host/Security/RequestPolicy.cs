@@ -15,8 +15,10 @@ namespace CloudRuntimes.Host.Security;
 /// GET) must come from the server's own origin or one of <c>--allowed-origins</c> (Dapr's flag; default none, <c>*</c>
 /// for any), so a web page cannot drive the API with "simple" cross-origin requests: 403 <c>ERR_ORIGIN_NOT_ALLOWED</c>.</description></item>
 /// <item><description><b>API token</b>: with <c>DAPR_API_TOKEN</c> set, every request but the health checks carries it in
-/// <c>dapr-api-token</c>, compared in constant time: otherwise 401 <c>invalid api token</c> (Dapr's plain-text answer).</description></item>
+/// <c>dapr-api-token</c> (a header, or gRPC metadata), compared in constant time: otherwise 401 <c>invalid api token</c>
+/// (Dapr's plain-text answer; gRPC: Unauthenticated).</description></item>
 /// </list>
+/// Over gRPC the host and origin refusals are PermissionDenied (their catalogue entries' gRPC status).
 /// </summary>
 internal sealed class RequestPolicy
 {

@@ -1,0 +1,35 @@
+using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Invocation;
+
+namespace CloudRuntimes.Host.Blocks;
+
+/// <summary>
+/// Service invocation behind both transports: which target an app id names (a URL-encoded <c>http(s)://</c> address
+/// called directly, the local app, or another app's <c>--app-endpoint</c>), whether that is the local app over gRPC
+/// (<see cref="GrpcAppChannel"/>), and a buffered call to an HTTP target.
+/// </summary>
+internal sealed class InvocationService(AppClient app, IAppChannel channel)
+{
+    /// <summary>The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method; <see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> for an app id the runtime cannot reach.</exception>
+    public Uri Resolve(string appId, string? method)
+    {
+        if (string.IsNullOrEmpty(method))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeNoMethod, $"failed to invoke, id: {appId}, err: method name not provided");
+        }
+        // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
+        var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
+            ? address
+            : app.ResolveApp(appId);
+        return target ?? throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)");
+    }
+
+    /// <summary>The gRPC app channel when <paramref name="target"/> is the local app and it speaks gRPC; null otherwise.</summary>
+    public GrpcAppChannel? GrpcApp(Uri target) => target == app.AppBase ? channel as GrpcAppChannel : null;
+
+    /// <summary>Calls an HTTP target with the whole request and reads the whole answer (its status is returned, not thrown).</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvoke"/> when the target cannot be reached.</exception>
+    public Task<InvocationResponse> InvokeHttpAsync(Uri target, InvocationRequest request, CancellationToken cancellationToken) =>
+        app.InvokeAsync(target, request, cancellationToken);
+}

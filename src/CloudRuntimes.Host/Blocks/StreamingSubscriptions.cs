@@ -1,0 +1,33 @@
+using System.Collections.Concurrent;
+
+namespace CloudRuntimes.Host.Blocks;
+
+/// <summary>A streaming subscription (Dapr <c>SubscribeTopicEventsAlpha1</c>) while its stream is open, as the metadata API lists it.</summary>
+/// <param name="PubSubName">The pub/sub component.</param>
+/// <param name="Topic">The topic.</param>
+/// <param name="DeadLetterTopic">Where dropped or exhausted events go; null for none.</param>
+/// <param name="Metadata">The subscription's metadata.</param>
+internal sealed record StreamingSubscription(string PubSubName, string Topic, string? DeadLetterTopic, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>The streaming subscriptions open now (type <c>STREAMING</c> in the metadata API).</summary>
+internal sealed class StreamingSubscriptions
+{
+    private readonly ConcurrentDictionary<long, StreamingSubscription> _open = new();
+    private long _next;
+
+    /// <summary>The open subscriptions, in the order they were opened.</summary>
+    public IReadOnlyList<StreamingSubscription> All => [.. _open.OrderBy(p => p.Key).Select(p => p.Value)];
+
+    /// <summary>Lists a subscription until the returned handle is disposed.</summary>
+    public IDisposable Add(StreamingSubscription subscription)
+    {
+        var id = Interlocked.Increment(ref _next);
+        _open[id] = subscription;
+        return new Registration(() => _open.TryRemove(id, out _));
+    }
+
+    private sealed class Registration(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
+}
