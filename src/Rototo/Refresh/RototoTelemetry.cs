@@ -9,8 +9,10 @@ namespace Rototo.Refresh;
 /// <c>outcome</c> = success|failure), <c>rototo.workspace.load.duration</c> (histogram, seconds),
 /// <c>rototo.refresh.outcomes</c> (counter, tag <c>outcome</c> = unchanged|refreshed|immutable|failed) and
 /// <c>rototo.resolutions</c> (counter, tag <c>kind</c> = variable|qualifier) for resolutions through a
-/// <see cref="RefreshingWorkspace"/>; every measurement also carries <c>rototo.source</c> (the source string).
-/// Activities: <c>rototo.workspace.load</c>, <c>rototo.workspace.refresh</c>.
+/// <see cref="RefreshingWorkspace"/>, <c>rototo.lint.duration</c> (histogram, seconds) and <c>rototo.lint.diagnostics</c>
+/// (counter, tag <c>severity</c> = error|warning) for the lint of every load that lints; every measurement also carries
+/// <c>rototo.source</c> (the source string). Activities: <c>rototo.workspace.load</c>, <c>rototo.workspace.lint</c>
+/// (tags <c>rototo.lint.errors</c>, <c>rototo.lint.warnings</c>), <c>rototo.workspace.refresh</c>.
 /// </summary>
 public static class RototoTelemetry
 {
@@ -31,6 +33,10 @@ public static class RototoTelemetry
     internal static Histogram<double> LoadDuration { get; } = Meter.CreateHistogram<double>("rototo.workspace.load.duration", unit: "s", description: "Time to stage, lint and compile a workspace");
 
     internal static Counter<long> RefreshOutcomes { get; } = Meter.CreateCounter<long>("rototo.refresh.outcomes", description: "Refresh attempts, by outcome");
+
+    internal static Histogram<double> LintDuration { get; } = Meter.CreateHistogram<double>("rototo.lint.duration", unit: "s", description: "Time to lint a workspace while loading it");
+
+    internal static Counter<long> LintDiagnostics { get; } = Meter.CreateCounter<long>("rototo.lint.diagnostics", description: "Lint diagnostics of workspace loads, by severity");
 
     internal static Counter<long> Resolutions { get; } = Meter.CreateCounter<long>("rototo.resolutions", description: "Resolutions through a refreshing workspace, by kind");
 }
