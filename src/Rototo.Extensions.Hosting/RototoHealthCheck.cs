@@ -25,10 +25,23 @@ public sealed class RototoHealthCheck(RototoWorkspaceService service) : IHealthC
     {
         ArgumentNullException.ThrowIfNull(context);
         var failure = context.Registration.FailureStatus;
-        if (!service.TryGetWorkspace(out var workspace))
-        {
-            return Task.FromResult(new HealthCheckResult(failure, $"rototo workspace {service.Source} is not loaded yet"));
-        }
+        return Task.FromResult(service.TryGetWorkspace(out var workspace)
+            ? Check(workspace, service.Options?.MaxStaleness ?? workspace.Options.MaxStaleness, failure)
+            : new HealthCheckResult(failure, $"rototo workspace {service.Source} is not loaded yet"));
+    }
+
+    /// <summary>
+    /// The health of a loaded workspace, as described on the class (also used by the runtime's <c>configuration.rototo</c>
+    /// component): healthy, degraded after a failed refresh or past <paramref name="maxStaleness"/>, or
+    /// <paramref name="failureStatus"/> once shut down.
+    /// </summary>
+    /// <param name="workspace">The workspace.</param>
+    /// <param name="maxStaleness">How old the last success may be; null for any age.</param>
+    /// <param name="failureStatus">The status of a workspace that has been shut down.</param>
+    /// <returns>The result, with the data listed on the class.</returns>
+    public static HealthCheckResult Check(RefreshingWorkspace workspace, TimeSpan? maxStaleness, HealthStatus failureStatus)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
         RefreshStatus status;
         try
         {
@@ -37,7 +50,7 @@ public sealed class RototoHealthCheck(RototoWorkspaceService service) : IHealthC
         }
         catch (RototoException e)
         {
-            return Task.FromResult(new HealthCheckResult(failure, $"rototo workspace {service.Source}: {e.Message}"));
+            return new HealthCheckResult(failureStatus, $"rototo workspace {workspace.Source}: {e.Message}");
         }
         var data = new Dictionary<string, object>
         {
@@ -51,13 +64,13 @@ public sealed class RototoHealthCheck(RototoWorkspaceService service) : IHealthC
         var serving = $"rototo workspace {workspace.Source} serves the version loaded at {Timestamp(status.LastSuccess)}";
         if (status.LastError is { } error)
         {
-            return Task.FromResult(HealthCheckResult.Degraded($"{serving}; the last {status.ConsecutiveFailures} refresh(es) failed: {error}", data: data));
+            return HealthCheckResult.Degraded($"{serving}; the last {status.ConsecutiveFailures} refresh(es) failed: {error}", data: data);
         }
-        if ((service.Options?.MaxStaleness ?? workspace.Options.MaxStaleness) is { } maxStaleness && status.IsStale(maxStaleness))
+        if (maxStaleness is { } allowed && status.IsStale(allowed))
         {
-            return Task.FromResult(HealthCheckResult.Degraded($"{serving}, older than the allowed {maxStaleness}", data: data));
+            return HealthCheckResult.Degraded($"{serving}, older than the allowed {allowed}", data: data);
         }
-        return Task.FromResult(HealthCheckResult.Healthy(serving, data));
+        return HealthCheckResult.Healthy(serving, data);
     }
 
     private static string Timestamp(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture) ?? "";
