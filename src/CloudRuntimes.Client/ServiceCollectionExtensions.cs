@@ -90,10 +90,14 @@ public static class ServiceCollectionExtensions
                 http.BaseAddress = Settings(provider).Endpoint ?? CloudRuntimesClient.DefaultEndpoint();
                 http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
             })
-            .AddTypedClient((http, provider) => new CloudRuntimesClient(http, Settings(provider).ApiToken));
+            .AddTypedClient((http, provider) => Create(http, provider));
         builder.AddStandardResilienceHandler().Configure((resilience, provider) =>
         {
-            var timeout = Settings(provider).Timeout;
+            if (ValidSettings(provider) is not { } settings)
+            {
+                return; // invalid options fail the host start by themselves (ValidateOnStart), reported once
+            }
+            var timeout = settings.Timeout;
             resilience.AttemptTimeout.Timeout = timeout;
             resilience.TotalRequestTimeout.Timeout = timeout * 3;
             resilience.CircuitBreaker.SamplingDuration = timeout * 2;
@@ -102,5 +106,21 @@ public static class ServiceCollectionExtensions
         return builder;
     }
 
-    private static CloudRuntimesClientOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<CloudRuntimesClientOptions>>().Value;
+    /// <summary>A client over <paramref name="http"/> with the registered token.</summary>
+    internal static CloudRuntimesClient Create(HttpClient http, IServiceProvider provider) => new(http, Settings(provider).ApiToken);
+
+    private static CloudRuntimesClientOptions? ValidSettings(IServiceProvider provider)
+    {
+        try
+        {
+            return Settings(provider);
+        }
+        catch (OptionsValidationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The registered options.</summary>
+    internal static CloudRuntimesClientOptions Settings(IServiceProvider provider) => provider.GetRequiredService<IOptions<CloudRuntimesClientOptions>>().Value;
 }

@@ -174,7 +174,9 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
+        Refresh.RototoTelemetry.CountResolution(variable: true, Source.Source.Original);
+        return resolution;
     }
 
     /// <summary>Resolves a qualifier synchronously (§4).</summary>
@@ -195,7 +197,9 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
+        var resolution = new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
+        Refresh.RototoTelemetry.CountResolution(variable: false, Source.Source.Original);
+        return resolution;
     }
 
     /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
