@@ -12,12 +12,18 @@ public sealed class StorefrontCopy : IDisposable
     /// <summary>The context of a free member shopping from the US.</summary>
     public const string FreeInUs = """{"user":{"id":"anonymous","tier":"free"},"request":{"country":"US"},"cart":{"items":0}}""";
 
-    public StorefrontCopy()
+    /// <summary>Copies the workspace into a new temporary folder, or into a subfolder <paramref name="name"/> of it.</summary>
+    public StorefrontCopy(string? name = null)
     {
-        Root = Path.Combine(Path.GetTempPath(), "rototo-ext-" + Guid.NewGuid().ToString("N"));
+        Folder = Path.Combine(Path.GetTempPath(), "rototo-ext-" + Guid.NewGuid().ToString("N"));
+        Root = name is null ? Folder : Path.Combine(Folder, name);
         Copy(Path.Combine(RepositoryRoot, "examples", "storefront"), Root);
     }
 
+    /// <summary>The temporary folder (deleted on dispose).</summary>
+    public string Folder { get; }
+
+    /// <summary>The workspace's root folder.</summary>
     public string Root { get; }
 
     public static string RepositoryRoot
@@ -68,9 +74,9 @@ public sealed class StorefrontCopy : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Root))
+        if (Directory.Exists(Folder))
         {
-            Directory.Delete(Root, recursive: true);
+            Directory.Delete(Folder, recursive: true);
         }
     }
 
