@@ -120,16 +120,27 @@ public sealed class CloudRuntimesClient : IDisposable, IAsyncDisposable
     /// <summary>True when the runtime answers <c>/v1.0/healthz</c> with 204.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether the runtime is healthy.</returns>
-    public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken = default)
+    public async Task<bool> CheckHealthAsync(CancellationToken cancellationToken = default) =>
+        (await GetHealthAsync(cancellationToken).ConfigureAwait(false)).IsHealthy;
+
+    /// <summary>Asks <c>/v1.0/healthz</c> (Dapr's health API) and says why the runtime is not healthy when it is not.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Healthy on 204; otherwise the status and the runtime's error (e.g. <c>ERR_HEALTH_NOT_READY</c>), or why it cannot be reached.</returns>
+    public async Task<RuntimeHealth> GetHealthAsync(CancellationToken cancellationToken = default)
     {
         try
         {
             using var response = await _api.SendAsync(HttpMethod.Get, "v1.0/healthz", null, cancellationToken).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.NoContent;
+            if (response.StatusCode == HttpStatusCode.NoContent)
+            {
+                return new RuntimeHealth(true, 204, $"the runtime at {Endpoint} is healthy");
+            }
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return new RuntimeHealth(false, (int)response.StatusCode, $"the runtime at {Endpoint} answered {(int)response.StatusCode}: {(body.Length > 500 ? body[..500] : body)}");
         }
-        catch (CloudRuntimesException)
+        catch (CloudRuntimesException e)
         {
-            return false;
+            return new RuntimeHealth(false, null, e.Message);
         }
     }
 

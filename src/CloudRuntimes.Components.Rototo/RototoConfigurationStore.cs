@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Rototo;
+using Rototo.Extensions.Hosting;
 using Rototo.Refresh;
 
 namespace CloudRuntimes.Components.Rototo;
@@ -21,9 +23,10 @@ namespace CloudRuntimes.Components.Rototo;
 /// they are, other values as compact JSON); the version changes when the value changes; item metadata carries
 /// <c>valueKey</c>. A key that cannot be resolved while others can is left out of the answer, as Dapr leaves out a
 /// key its store does not have; when no requested key resolves, the first failure is the error. Subscribers are
-/// notified when a refresh changes a subscribed key's value.
+/// notified when a refresh changes a subscribed key's value. As an <see cref="IHealthCheck"/> (the component health
+/// check asks it) it reports its workspace: degraded while a failed refresh leaves the last good version served.
 /// </summary>
-public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDisposable
+public sealed class RototoConfigurationStore : IConfigurationStore, IHealthCheck, IAsyncDisposable
 {
     /// <summary>Metadata key holding the whole resolve context as a JSON object.</summary>
     public const string ContextMetadataKey = "context";
@@ -105,6 +108,13 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IAsyncDispos
     /// <returns>What the refresh did.</returns>
     /// <exception cref="RototoException">The refresh failed; the previous workspace stays.</exception>
     public Task<RefreshOutcome> RefreshAsync(CancellationToken cancellationToken = default) => _workspace.RefreshNowAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Task.FromResult(RototoHealthCheck.Check(_workspace, _workspace.Options.MaxStaleness, context.Registration.FailureStatus));
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -24,9 +24,10 @@ var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as
 var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX plugins (*.wasm, *.vtx) served under their entrypoints" };
 var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
+var prometheus = new Option<bool>("--prometheus-metrics") { Description = "Serve Prometheus metrics at /metrics (through the request policy: loopback host, origins, API token)" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -67,6 +68,7 @@ run.SetAction(async (parse, cancellationToken) =>
         LogAsJson = parse.GetValue(logAsJson),
         PluginsPath = parse.GetValue(plugins),
         PluginAuth = parse.GetValue(pluginAuth),
+        PrometheusMetrics = parse.GetValue(prometheus),
     };
     try
     {

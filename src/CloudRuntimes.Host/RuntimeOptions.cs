@@ -80,6 +80,13 @@ public sealed record RuntimeOptions
     /// <summary>Write logs as one JSON object per line (<c>--log-as-json</c>, as daprd).</summary>
     public bool LogAsJson { get; init; }
 
+    /// <summary>
+    /// Serve the metrics in Prometheus' text format at <c>/metrics</c> on the API port (<c>--prometheus-metrics</c>;
+    /// default off), through the request policy like every route: loopback <c>Host</c>, allowed origins, and the API
+    /// token when one is set.
+    /// </summary>
+    public bool PrometheusMetrics { get; init; }
+
     /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
     public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();
 }

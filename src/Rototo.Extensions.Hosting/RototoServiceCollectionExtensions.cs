@@ -1,5 +1,9 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Rototo.Refresh;
 
 namespace Rototo.Extensions.Hosting;
@@ -10,27 +14,62 @@ public static class RototoServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="RototoWorkspaceService"/> (an <see cref="IHostedService"/> that loads the workspace at host
     /// start and refreshes it every <see cref="RototoHostingOptions.RefreshPeriod"/>) and <see cref="RefreshingWorkspace"/>
-    /// as a singleton available once the host has started. Logs go to <c>ILogger&lt;RototoWorkspaceService&gt;</c>;
-    /// metrics and traces to the <c>Rototo</c> meter and activity source (<see cref="RototoTelemetry"/>).
+    /// as a singleton available once the host has started. The options are checked when the host starts
+    /// (<c>ValidateOnStart</c>): an invalid option fails the start with an <see cref="OptionsValidationException"/> naming
+    /// the property. Logs go to <c>ILogger&lt;RototoWorkspaceService&gt;</c>; metrics and traces to the <c>Rototo</c> meter
+    /// and activity source (<see cref="RototoTelemetry"/>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; <see cref="RototoHostingOptions.Source"/> is required.</param>
     /// <returns>The service collection.</returns>
-    /// <exception cref="ArgumentException">No source was set, or an option is invalid.</exception>
     public static IServiceCollection AddRototo(this IServiceCollection services, Action<RototoHostingOptions> configure)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        var options = new RototoHostingOptions();
+        return AddHosted(services, options => options.Configure(configure), sectionPath: null);
+    }
+
+    /// <summary>
+    /// As <see cref="AddRototo(IServiceCollection, Action{RototoHostingOptions})"/>, with the options bound from a
+    /// configuration section, e.g. <c>builder.Configuration.GetSection("Rototo")</c> holding <c>Source</c>,
+    /// <c>RefreshPeriod</c> (<c>hh:mm:ss</c>), <c>Lint</c>, <c>Sources:WorkspaceToken</c>, ... A value that does not convert
+    /// or does not validate fails the host start with a message naming its key (<c>Rototo:RefreshPeriod</c>).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddRototo(this IServiceCollection services, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return AddHosted(services, options => options.Bind(section), (section as IConfigurationSection)?.Path ?? "");
+    }
+
+    /// <summary>
+    /// Registers a workspace the application already loaded (e.g. the one its configuration provider reads, from
+    /// <c>builder.Configuration.AddRototoAsync(...)</c>), so the feature-flag bridge, health checks and services share it.
+    /// The caller keeps ownership: the host does not shut it down.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="workspace">The loaded workspace.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddRototo(this IServiceCollection services, RefreshingWorkspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(workspace);
+        services.TryAddSingleton(provider => new RototoWorkspaceService(workspace, provider.GetRequiredService<ILogger<RototoWorkspaceService>>()));
+        services.TryAddSingleton(provider => provider.GetRequiredService<RototoWorkspaceService>().Workspace);
+        return services;
+    }
+
+    private static IServiceCollection AddHosted(IServiceCollection services, Action<OptionsBuilder<RototoHostingOptions>> configure, string? sectionPath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<RototoHostingOptions>();
         configure(options);
-        if (string.IsNullOrWhiteSpace(options.Source))
-        {
-            throw new ArgumentException("AddRototo requires a workspace source (RototoHostingOptions.Source)", nameof(configure));
-        }
-        services.AddSingleton(options);
-        services.AddSingleton<RototoWorkspaceService>();
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RototoHostingOptions>>(new RototoHostingOptionsValidator(sectionPath));
+        services.TryAddSingleton<RototoWorkspaceService>();
         services.AddHostedService(provider => provider.GetRequiredService<RototoWorkspaceService>());
-        services.AddSingleton(provider => provider.GetRequiredService<RototoWorkspaceService>().Workspace);
+        services.TryAddSingleton(provider => provider.GetRequiredService<RototoWorkspaceService>().Workspace);
         return services;
     }
 }

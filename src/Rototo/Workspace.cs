@@ -75,7 +75,7 @@ public sealed class Workspace
             {
                 return new Workspace(staged, snapshot, null);
             }
-            var result = WorkspaceLint.Run(snapshot);
+            var result = LintMeasured(snapshot, staged.Source.Original);
             if (result.HasErrors)
             {
                 var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
@@ -88,6 +88,24 @@ public sealed class Workspace
             staged.Release();
             throw;
         }
+    }
+
+    /// <summary>Lints a load's snapshot inside a <c>rototo.workspace.lint</c> activity, counting its time and diagnostics (<see cref="Refresh.RototoTelemetry"/>).</summary>
+    private static WorkspaceLint LintMeasured(WorkspaceSnapshot snapshot, string source)
+    {
+        using var activity = Refresh.RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.lint");
+        activity?.SetTag(Refresh.RototoTelemetry.SourceTag, source);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = WorkspaceLint.Run(snapshot);
+        var sourceTag = new KeyValuePair<string, object?>(Refresh.RototoTelemetry.SourceTag, source);
+        Refresh.RototoTelemetry.LintDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
+        var errors = result.Diagnostics.Count(d => d.Severity == LintSeverity.Error);
+        var warnings = result.Diagnostics.Count - errors;
+        Refresh.RototoTelemetry.LintDiagnostics.Add(errors, new KeyValuePair<string, object?>("severity", "error"), sourceTag);
+        Refresh.RototoTelemetry.LintDiagnostics.Add(warnings, new KeyValuePair<string, object?>("severity", "warning"), sourceTag);
+        activity?.SetTag("rototo.lint.errors", errors);
+        activity?.SetTag("rototo.lint.warnings", warnings);
+        return result;
     }
 
     /// <summary>Opens a workspace for tools (inspection and lint only; it cannot resolve).</summary>
@@ -149,17 +167,16 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(context);
         var runtime = Runtime;
-        if (!runtime.Variables.TryGetValue(id, out var variable))
-        {
-            throw new RototoException(RototoErrorCode.NotFound, $"variable not found: variable://{id}");
-        }
+        var variable = VariableOf(runtime, id);
         if (validateContext)
         {
             ValidateContext(context);
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
+        var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, context.ValuesFor(runtime), states, null);
+        Refresh.RototoTelemetry.CountResolution(variable: true, Source.Source.Original);
+        return resolution;
     }
 
     /// <summary>Resolves a qualifier synchronously (§4).</summary>
@@ -180,7 +197,9 @@ public sealed class Workspace
         }
         var count = runtime.Qualifiers.Length;
         var states = count <= StackStateLimit ? stackalloc byte[count] : new byte[count];
-        return new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
+        var resolution = new QualifierResolution(id, Evaluator.ResolveQualifier(runtime, index, context.Root, context.ValuesFor(runtime), states, null));
+        Refresh.RototoTelemetry.CountResolution(variable: false, Source.Source.Original);
+        return resolution;
     }
 
     /// <summary>Resolves a variable (§5). See <see cref="ResolveVariable(string, ResolveContext, bool)"/>.</summary>
@@ -267,10 +286,7 @@ public sealed class Workspace
     internal VariableTrace TraceVariable(string id, ResolveContext context)
     {
         var runtime = Runtime;
-        if (!runtime.Variables.TryGetValue(id, out var variable))
-        {
-            throw new RototoException(RototoErrorCode.NotFound, $"variable not found: variable://{id}");
-        }
+        var variable = VariableOf(runtime, id);
         ValidateContext(context);
         var sink = new TraceSink();
         var resolution = Evaluator.ResolveVariable(runtime, variable, context.Root, null, new byte[runtime.Qualifiers.Length], sink);
@@ -292,14 +308,41 @@ public sealed class Workspace
         return [.. indexes.Select(i => sink.Qualifiers[i])];
     }
 
-    /// <summary>Variable ids in workspace order.</summary>
-    internal IReadOnlyList<string> VariableIds => Runtime.VariableIds;
+    /// <summary>The ids of the variables the workspace resolves, in workspace order (byte order of the ids).</summary>
+    /// <exception cref="RototoException">The workspace has no runtime model (loaded with <see cref="LintMode.Skip"/>).</exception>
+    public IReadOnlyList<string> VariableIds => Runtime.VariableIds;
+
+    /// <summary>
+    /// Every value a variable can resolve to (§5): the default first, then each rule's value in rule order, each value
+    /// key once. The shared, immutable resolutions that <see cref="ResolveVariable"/> returns; e.g. a feature-flag bridge
+    /// reads the value kind of a variable (<c>bool</c> or not) and lists its variants from them.
+    /// </summary>
+    /// <param name="id">Variable id.</param>
+    /// <returns>The candidate resolutions, at least one.</returns>
+    /// <exception cref="RototoException">Unknown variable (<c>variable not found: variable://{id}</c>), or no runtime.</exception>
+    public IReadOnlyList<VariableResolution> GetVariableValues(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var variable = VariableOf(Runtime, id);
+        var values = new List<VariableResolution> { variable.Default };
+        foreach (var rule in variable.Rules)
+        {
+            if (!values.Exists(v => v.ValueKey == rule.Resolution.ValueKey))
+            {
+                values.Add(rule.Resolution);
+            }
+        }
+        return values;
+    }
 
     /// <summary>The discovered files (for CLI views).</summary>
     internal WorkspaceSnapshot Snapshot => _snapshot;
 
     private static List<QualifierTrace> OrderedTraces(TraceSink sink) =>
         [.. sink.Qualifiers.Values.OrderBy(t => t.Id, Json.Utf8Order.Instance)];
+
+    private static RuntimeVariable VariableOf(RuntimeModel runtime, string id) =>
+        runtime.Variables.TryGetValue(id, out var variable) ? variable : throw new RototoException(RototoErrorCode.NotFound, $"variable not found: variable://{id}");
 
     private static int QualifierIndex(RuntimeModel runtime, string id) =>
         runtime.QualifierIndex.TryGetValue(id, out var index) ? index : throw new RototoException(RototoErrorCode.NotFound, $"qualifier not found: qualifier://{id}");

@@ -183,7 +183,8 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     /// <summary>The built server, <c>CloudRuntimes.Host.dll</c>, for tests that start it themselves.</summary>
     public static string HostAssembly => Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll");
 
-    private static string Built(string project, string assembly)
+    /// <summary>The built output <paramref name="assembly"/> of <paramref name="project"/> (a folder under the repository root), in the tests' configuration.</summary>
+    public static string Built(string project, string assembly)
     {
         var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         var path = Path.Combine(RepositoryRoot, project, "bin", configuration, "net10.0", assembly);

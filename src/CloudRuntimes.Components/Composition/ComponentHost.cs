@@ -16,7 +16,7 @@ namespace CloudRuntimes.Components.Composition;
 /// first, the rest concurrently; a bad component fails the start with its message), and disposing the host service
 /// disposes them, after every other hosted service has stopped. It is the container's <see cref="ICloudRuntimesComponents"/>,
 /// so services that take the components in their constructors can be created before the host starts; lookups work
-/// from the start on. The server and in-process use (<see cref="ServiceCollectionExtensions.AddCloudRuntimes"/>) share it.
+/// from the start on. The server and in-process use (<c>services.AddCloudRuntimes(...)</c>) share it.
 /// </summary>
 public sealed class ComponentHost : ICloudRuntimesComponents, IHostedService, IAsyncDisposable
 {
@@ -34,6 +34,9 @@ public sealed class ComponentHost : ICloudRuntimesComponents, IHostedService, IA
     /// <summary>The built components.</summary>
     /// <exception cref="InvalidOperationException">The host has not started yet.</exception>
     public CloudRuntimesComponents Built => _built ?? throw new InvalidOperationException("the components are created when the host starts; use them once it has started");
+
+    /// <summary>True once <see cref="StartAsync"/> has built the components.</summary>
+    public bool IsBuilt => Volatile.Read(ref _built) is not null;
 
     /// <inheritdoc />
     public IReadOnlyList<ComponentInfo> Components => Built.Components;

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CloudRuntimes.Components.Composition;
 
@@ -17,12 +19,42 @@ public static class ServiceCollectionExtensions
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddCloudRuntimes(this IServiceCollection services, string appId, Action<CloudRuntimesBuilder> configure)
     {
-        ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        return Add(services, options => options.Configure(o => o.AppId = appId), null, configure);
+    }
+
+    /// <summary>
+    /// As <see cref="AddCloudRuntimes(IServiceCollection, string, Action{CloudRuntimesBuilder})"/>, with
+    /// <see cref="CloudRuntimesOptions"/> (app id, data directory, resources directory) bound from a configuration
+    /// section, e.g. <c>builder.Configuration.GetSection("CloudRuntimes")</c>, and checked when the host starts: an
+    /// invalid value fails the start with an <see cref="OptionsValidationException"/> naming its key.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section.</param>
+    /// <param name="configure">Adds factories and components after those of <see cref="CloudRuntimesOptions.ResourcesPath"/>; null for none.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddCloudRuntimes(this IServiceCollection services, IConfiguration section, Action<CloudRuntimesBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return Add(services, options => options.Bind(section), (section as IConfigurationSection)?.Path ?? "", configure);
+    }
+
+    private static IServiceCollection Add(IServiceCollection services, Action<OptionsBuilder<CloudRuntimesOptions>> bind, string? sectionPath, Action<CloudRuntimesBuilder>? configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<CloudRuntimesOptions>();
+        bind(options);
+        options.ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CloudRuntimesOptions>>(new CloudRuntimesOptionsValidator(sectionPath));
         services.AddSingleton(provider => new ComponentHost(() =>
         {
-            var builder = new CloudRuntimesBuilder(appId, loggerFactory: provider.GetService<ILoggerFactory>());
-            configure(builder);
+            var settings = provider.GetRequiredService<IOptions<CloudRuntimesOptions>>().Value;
+            var builder = new CloudRuntimesBuilder(settings.AppId, settings.DataDirectory, provider.GetService<ILoggerFactory>());
+            if (settings.ResourcesPath is { } resources)
+            {
+                builder.AddComponentsFrom(resources);
+            }
+            configure?.Invoke(builder);
             return builder;
         }));
         services.AddHostedService(provider => provider.GetRequiredService<ComponentHost>());

@@ -72,6 +72,11 @@ public static class RuntimeServer
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
         app.MapGrpcService<DaprApi>();
+        if (options.PrometheusMetrics)
+        {
+            // Behind the request policy like every route (loopback Host, origins, API token).
+            app.MapPrometheusScrapingEndpoint();
+        }
         if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
@@ -121,7 +126,7 @@ public static class RuntimeServer
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
-        AddTelemetry(services);
+        AddTelemetry(services, options);
         return services;
     }
 
@@ -183,14 +188,28 @@ public static class RuntimeServer
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
 
-    private static void AddTelemetry(IServiceCollection services)
+    /// <summary>
+    /// Traces and metrics with OpenTelemetry: the runtime's own (<see cref="CloudRuntimesTelemetry"/>), rototo's (loads,
+    /// lint, refreshes, resolutions: <see cref="Rototo.Refresh.RototoTelemetry"/>), ASP.NET Core and HTTP client
+    /// instrumentation, and the .NET runtime's built-in <c>System.Runtime</c> meter (GC, JIT, thread pool, exceptions).
+    /// Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and to the Prometheus scrape endpoint
+    /// <c>/metrics</c> with <c>--prometheus-metrics</c>.
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, RuntimeOptions options)
     {
         var telemetry = services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(CloudRuntimesTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter(CloudRuntimesTelemetry.Name).AddAspNetCoreInstrumentation());
+            .WithTracing(tracing => tracing.AddSource(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics.AddMeter(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name, RuntimeMeter).AddAspNetCoreInstrumentation());
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {
             telemetry.WithTracing(tracing => tracing.AddOtlpExporter()).WithMetrics(metrics => metrics.AddOtlpExporter());
         }
+        if (options.PrometheusMetrics)
+        {
+            telemetry.WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
     }
+
+    /// <summary>The meter of the .NET runtime's own metrics (<c>dotnet.gc.*</c>, <c>dotnet.thread_pool.*</c>, ...; .NET 9 and later).</summary>
+    private const string RuntimeMeter = "System.Runtime";
 }

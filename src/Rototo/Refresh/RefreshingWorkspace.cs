@@ -111,12 +111,8 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="validateContext">Validate against the context schema first.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
-    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true)
-    {
-        var resolution = Current.ResolveVariable(id, context, validateContext);
-        CountResolution(VariableKind, Source);
-        return resolution;
-    }
+    public VariableResolution ResolveVariable(string id, ResolveContext context, bool validateContext = true) =>
+        Current.ResolveVariable(id, context, validateContext);
 
     /// <summary>Resolves a qualifier against the current workspace.</summary>
     /// <param name="id">Qualifier id.</param>
@@ -124,12 +120,8 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="validateContext">Validate against the context schema first.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
-    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true)
-    {
-        var resolution = Current.ResolveQualifier(id, context, validateContext);
-        CountResolution(QualifierKind, Source);
-        return resolution;
-    }
+    public QualifierResolution ResolveQualifier(string id, ResolveContext context, bool validateContext = true) =>
+        Current.ResolveQualifier(id, context, validateContext);
 
     /// <summary>Resolves a variable against the current workspace.</summary>
     /// <param name="id">Variable id.</param>
@@ -138,11 +130,8 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="cancellationToken">Unused: resolution is in memory.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveVariable"/>, or after shutdown.</exception>
-    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
-    {
-        CountResolution(VariableKind, Source);
-        return Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
-    }
+    public Task<VariableResolution> ResolveVariableAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Current.ResolveVariableAsync(id, context, validateContext, cancellationToken);
 
     /// <summary>Resolves a qualifier against the current workspace.</summary>
     /// <param name="id">Qualifier id.</param>
@@ -151,11 +140,8 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
     /// <param name="cancellationToken">Unused: resolution is in memory.</param>
     /// <returns>The resolution.</returns>
     /// <exception cref="RototoException">As <see cref="Workspace.ResolveQualifier"/>, or after shutdown.</exception>
-    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default)
-    {
-        CountResolution(QualifierKind, Source);
-        return Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
-    }
+    public Task<QualifierResolution> ResolveQualifierAsync(string id, JsonObject context, bool validateContext = true, CancellationToken cancellationToken = default) =>
+        Current.ResolveQualifierAsync(id, context, validateContext, cancellationToken);
 
     /// <summary>Stops the refresh loop and waits for it; further calls fail with <c>refreshing workspace has been shut down</c>.</summary>
     /// <returns>A task that completes when stopped.</returns>
@@ -309,14 +295,6 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
         return updated;
     }
 
-    private static void CountResolution(KeyValuePair<string, object?> kind, string source)
-    {
-        if (RototoTelemetry.Resolutions.Enabled)
-        {
-            RototoTelemetry.Resolutions.Add(1, kind, new KeyValuePair<string, object?>(RototoTelemetry.SourceTag, source));
-        }
-    }
-
     private void ThrowIfShutDown()
     {
         if (Volatile.Read(ref _shutDown) == 1)
@@ -349,7 +327,4 @@ public sealed class RefreshingWorkspace : IAsyncDisposable
             RototoTelemetry.LoadDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
-
-    private static readonly KeyValuePair<string, object?> VariableKind = new("kind", "variable");
-    private static readonly KeyValuePair<string, object?> QualifierKind = new("kind", "qualifier");
 }

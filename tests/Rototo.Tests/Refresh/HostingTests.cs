@@ -103,29 +103,23 @@ public sealed class HostingTests : IDisposable
     [Fact]
     public async Task Failed_first_load_fails_the_host_start()
     {
+        var missing = Path.Combine(Path.GetTempPath(), "rototo-missing-" + Guid.NewGuid().ToString("N"));
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddRototo(options => options.Source = "http://example.com/workspace.tar.gz");
+        builder.Services.AddRototo(options => options.Source = missing);
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<RototoException>(() => host.StartAsync(Token));
 
-        Assert.Equal("http:// workspace sources are not supported; use https://", error.Message);
+        Assert.Equal($"failed to canonicalize workspace source {missing}: No such file or directory (os error 2)", error.Message);
     }
 
     [Fact]
-    public void Missing_source_is_an_argument_error()
-    {
-        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddRototo(_ => { }));
-
-        Assert.StartsWith("AddRototo requires a workspace source (RototoHostingOptions.Source)", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Meter_and_activity_source_report_loads_refresh_outcomes_and_resolutions()
+    public async Task Meter_and_activity_source_report_loads_lint_refresh_outcomes_and_resolutions()
     {
         var source = _repository.Source("main:rototo");
         var measurements = new ConcurrentQueue<(string Instrument, long Value, string? Tag)>();
+        var lintDurations = new ConcurrentQueue<double>();
         using var meters = new MeterListener();
         meters.InstrumentPublished = (instrument, listener) =>
         {
@@ -139,8 +133,15 @@ public sealed class HostingTests : IDisposable
             var tagValues = tags.ToArray();
             if (tagValues.Any(t => t.Key == RototoTelemetry.SourceTag && (string?)t.Value == source))
             {
-                var label = tagValues.FirstOrDefault(t => t.Key is "outcome" or "kind").Value as string;
+                var label = tagValues.FirstOrDefault(t => t.Key is "outcome" or "kind" or "severity").Value as string;
                 measurements.Enqueue((instrument.Name, value, label));
+            }
+        });
+        meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "rototo.lint.duration" && tags.ToArray().Any(t => t.Key == RototoTelemetry.SourceTag && (string?)t.Value == source))
+            {
+                lintDurations.Enqueue(value);
             }
         });
         meters.Start();
@@ -172,7 +173,13 @@ public sealed class HostingTests : IDisposable
         Assert.Equal(2, measurements.Count(m => m is ("rototo.workspace.loads", 1, "success")));
         Assert.Equal(2, measurements.Count(m => m is ("rototo.resolutions", 1, "variable")));
         Assert.Equal(["unchanged", "refreshed"], measurements.Where(m => m.Instrument == "rototo.refresh.outcomes").Select(m => m.Tag));
-        Assert.Equal(["rototo.workspace.load", "rototo.workspace.refresh unchanged", "rototo.workspace.load", "rototo.workspace.refresh refreshed"], activities);
+        // The message workspace lints clean: each of the two loads reports 0 errors and 0 warnings.
+        Assert.Equal([("rototo.lint.diagnostics", 0, "error"), ("rototo.lint.diagnostics", 0, "warning"), ("rototo.lint.diagnostics", 0, "error"), ("rototo.lint.diagnostics", 0, "warning")],
+            measurements.Where(m => m.Instrument == "rototo.lint.diagnostics"));
+        Assert.Equal(2, lintDurations.Count(d => d > 0));
+        Assert.Equal(
+            ["rototo.workspace.lint", "rototo.workspace.load", "rototo.workspace.refresh unchanged", "rototo.workspace.lint", "rototo.workspace.load", "rototo.workspace.refresh refreshed"],
+            activities);
     }
 
     /// <summary>Collects formatted log lines as "Level: message".</summary>

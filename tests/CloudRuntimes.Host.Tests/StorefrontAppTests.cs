@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// The example app (<c>examples/StorefrontApp</c>) and the real server as two processes: rototo configuration through
+/// <c>IOptionsMonitor</c>, a rototo feature gate, health checks and <c>CloudRuntimesClient</c>; a workspace change reaches
+/// the running app without a restart, and a broken change leaves it serving the last good values, reported degraded.
+/// </summary>
+public sealed class StorefrontAppTests : IAsyncLifetime
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-storefront-app-" + Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private ServerProcess _server = null!;
+    private Process _app = null!;
+    private Uri _appEndpoint = null!;
+
+    private string Workspace => Path.Combine(_root, "workspace");
+
+    public async ValueTask InitializeAsync()
+    {
+        CopyDirectory(Path.Combine(RuntimeProcesses.RepositoryRoot, "examples", "storefront"), Workspace);
+        _server = ServerProcess.Start(Path.Combine(_root, "data"), null, "--app-id", "storefront", "--config-source", Workspace);
+        await _server.WaitHealthyAsync(_http);
+
+        var port = RuntimeProcesses.FreePort();
+        _appEndpoint = new Uri($"http://127.0.0.1:{port}/");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(RuntimeProcesses.Built("examples/StorefrontApp", "StorefrontApp.dll"))!,
+        };
+        foreach (var argument in (string[])[
+            RuntimeProcesses.Built("examples/StorefrontApp", "StorefrontApp.dll"),
+            "--urls", $"http://127.0.0.1:{port}",
+            "--Storefront:Workspace", Workspace,
+            "--Storefront:RefreshPeriod", "00:00:00.300",
+            "--CloudRuntimes:Client:Endpoint", _server.Endpoint.ToString()])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        _app = Process.Start(start)!;
+        _app.OutputDataReceived += (_, _) => { };
+        _app.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[StorefrontApp] {e.Data}"); } };
+        _app.BeginOutputReadLine();
+        _app.BeginErrorReadLine();
+        await WaitUntilAsync(async () => (await TryGetAsync("health")) == HttpStatusCode.OK, "the app's /health answers 200");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { HasExited: false })
+        {
+            _app.Kill(entireProcessTree: true);
+            await _app.WaitForExitAsync();
+        }
+        _app?.Dispose();
+        await _server.DisposeAsync();
+        _http.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_workspace_change_reaches_the_running_apps_options_and_feature_gate()
+    {
+        var pid = _app.Id;
+        // The process context (appsettings.json) is a free shopper in the US: the standard banner, 50 items.
+        Assert.Equal(("Secure checkout", 50), await CheckoutAsync());
+        Assert.Equal(HttpStatusCode.NotFound, await ExpressAsync("free"));
+        Assert.Equal(HttpStatusCode.OK, await ExpressAsync("premium"));
+
+        File.WriteAllText(Path.Combine(Workspace, "variables", "checkout-banner.toml"), """
+            schema_version = 1
+            type = "string"
+
+            [values]
+            standard = "Night owls check out faster"
+
+            [resolve]
+            default = "standard"
+            """);
+        File.WriteAllText(Path.Combine(Workspace, "variables", "express-checkout.toml"), """
+            schema_version = 1
+            type = "bool"
+
+            [values]
+            on = true
+
+            [resolve]
+            default = "on"
+            """);
+
+        await WaitUntilAsync(async () => (await CheckoutAsync()).Banner == "Night owls check out faster", "the new banner reaches IOptionsMonitor");
+        await WaitUntilAsync(async () => await ExpressAsync("free") == HttpStatusCode.OK, "the feature gate opens for everyone");
+        Assert.Equal(pid, _app.Id);
+        Assert.False(_app.HasExited);
+    }
+
+    [Fact]
+    public async Task Orders_go_through_CloudRuntimesClient_to_the_servers_state_store()
+    {
+        using var put = await _http.PutAsJsonAsync(new Uri(_appEndpoint, "orders/o-17"), new { item = "tea", quantity = 3 });
+        Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+
+        var viaApp = await _http.GetFromJsonAsync<JsonObject>(new Uri(_appEndpoint, "orders/o-17"));
+        var viaServer = await _http.GetFromJsonAsync<JsonObject>(new Uri(_server.Endpoint, "v1.0/state/statestore/order-o-17"));
+
+        Assert.Equal("""{"item":"tea","quantity":3}""", viaApp!.ToJsonString());
+        Assert.Equal("""{"item":"tea","quantity":3}""", viaServer!.ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, await TryGetAsync("orders/none"));
+    }
+
+    [Fact]
+    public async Task Health_reports_the_workspace_and_the_runtime_and_a_broken_change_degrades_without_losing_values()
+    {
+        var healthy = await HealthAsync();
+        Assert.Equal("Healthy", healthy["status"]!.GetValue<string>());
+        Assert.Equal("Healthy", healthy["checks"]!["rototo"]!["status"]!.GetValue<string>());
+        Assert.Equal($"the runtime at {_server.Endpoint} is healthy", healthy["checks"]!["cloud-runtimes"]!["description"]!.GetValue<string>());
+
+        File.WriteAllText(Path.Combine(Workspace, "variables", "checkout-banner.toml"), "type = [unfinished");
+
+        await WaitUntilAsync(async () => (await HealthAsync())["checks"]!["rototo"]!["status"]!.GetValue<string>() == "Degraded", "the workspace check turns degraded");
+        var degraded = await HealthAsync();
+        Assert.Contains("refresh(es) failed", degraded["checks"]!["rototo"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(("Secure checkout", 50), await CheckoutAsync());
+    }
+
+    private async Task<(string Banner, int MaxCartItems)> CheckoutAsync()
+    {
+        var body = await _http.GetFromJsonAsync<JsonObject>(new Uri(_appEndpoint, "checkout"));
+        return (body!["banner"]!.GetValue<string>(), body["maxCartItems"]!.GetValue<int>());
+    }
+
+    private async Task<HttpStatusCode> ExpressAsync(string tier)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_appEndpoint, "express-checkout"));
+        request.Headers.Add("X-User-Tier", tier);
+        using var response = await _http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private async Task<JsonObject> HealthAsync()
+    {
+        using var response = await _http.GetAsync(new Uri(_appEndpoint, "health"));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    private async Task<HttpStatusCode?> TryGetAsync(string path)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(new Uri(_appEndpoint, path));
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.False(DateTime.UtcNow > deadline || _app.HasExited, $"timed out waiting until {what} (app exited: {_app.HasExited})");
+            await Task.Delay(100);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
+    }
+}
