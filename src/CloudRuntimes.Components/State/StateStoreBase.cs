@@ -142,20 +142,32 @@ public abstract class StateStoreBase : IStateStore
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token.</exception>
     protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan)
     {
-        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scan);
+        return RunQueryAsync(query, async () => StateQueryEvaluator.Run(query, await scan().ConfigureAwait(false)));
+    }
+
+    /// <summary>
+    /// The query API answered by <paramref name="run"/> (a store whose back end runs the query itself), traced, with a
+    /// back-end failure reported as <see cref="CloudRuntimesErrors.StateQuery"/>.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="run">Runs the query.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when the back end fails; what <paramref name="run"/> throws as a <see cref="CloudRuntimesException"/> otherwise.</exception>
+    protected Task<StateQueryResponse> RunQueryAsync(StateQuery query, Func<Task<StateQueryResponse>> run)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(run);
         return ComponentTelemetry.TraceAsync("state", "query", ComponentName, async () =>
         {
-            IReadOnlyList<KeyValuePair<string, StoredState>> records;
             try
             {
-                records = await scan().ConfigureAwait(false);
+                return await run().ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
             {
                 throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
             }
-            return StateQueryEvaluator.Run(query, records);
         });
     }
 
