@@ -202,6 +202,8 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
     /// </summary>
     private sealed class Subscriber(TopicLogPubSub owner, TopicSubscription subscription, TopicMessageHandler handler) : IAsyncDisposable
     {
+        private static int _count;
+        private readonly string _consumer = Interlocked.Increment(ref _count).ToString(CultureInfo.InvariantCulture);
         private readonly CancellationTokenSource _stopping = new();
         private readonly CancellationTokenSource _abort = new();
         private Task _loop = Task.CompletedTask;
@@ -240,7 +242,7 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                 IReadOnlyList<LeasedMessage> batch;
                 try
                 {
-                    batch = await owner._log.LeaseAsync(Topic, Group, BatchSize, LeaseDuration, handled, stopping).ConfigureAwait(false);
+                    batch = await owner._log.LeaseAsync(Topic, Group, _consumer, BatchSize, LeaseDuration, handled, stopping).ConfigureAwait(false);
                     handled = null;
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -269,7 +271,15 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
             }
             if (handled is not null)
             {
-                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled, CancellationToken.None)).ConfigureAwait(false);
+                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, _consumer, handled, CancellationToken.None)).ConfigureAwait(false);
+            }
+            try
+            {
+                await owner._log.LeaveAsync(Topic, Group, _consumer, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                owner._logger.LogWarning(e, "pub/sub {Component}: handing the messages of a stopped subscriber of {Topic} back failed; they are delivered again when their lease ends", owner._componentName, Topic);
             }
         }
 
@@ -312,11 +322,11 @@ public sealed class TopicLogPubSub : IPubSub, IAsyncDisposable
                     return (batch[first - 1], false);
                 case Outcome.NotDelivered:
                     // Nothing handled: hand the batch back without counting an attempt for its first message.
-                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, _consumer, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
                     return (null, false);
                 default:
                     var delay = outcomes[first] is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
-                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, _consumer, message, delay, CancellationToken.None)).ConfigureAwait(false);
                     return (null, false);
             }
         }
