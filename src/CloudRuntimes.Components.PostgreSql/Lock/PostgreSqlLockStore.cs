@@ -7,7 +7,7 @@ namespace CloudRuntimes.Components.PostgreSql.Lock;
 
 /// <summary>
 /// <c>lock.postgresql</c>: a lock is a lease row (resource scoped <c>{appId}||{resourceId}</c>, owner, expiry) in a
-/// table (metadata <c>tableName</c>, default <c>locks</c>). Taking and releasing are single statements, and
+/// table (metadata <c>tableName</c>, default <c>locks</c>). Taking, renewing and releasing are single statements, and
 /// expiry is judged by the database server's clock, so every replica, on any machine, agrees on who holds a lock.
 /// </summary>
 internal sealed class PostgreSqlLockStore : ILockStore, IAsyncDisposable
@@ -17,6 +17,7 @@ internal sealed class PostgreSqlLockStore : ILockStore, IAsyncDisposable
     private readonly string _componentName;
     private readonly string _tryLock;
     private readonly string _unlock;
+    private readonly string _renew;
 
     private PostgreSqlLockStore(NpgsqlDataSource source, string table, string appId, string componentName)
     {
@@ -29,6 +30,10 @@ internal sealed class PostgreSqlLockStore : ILockStore, IAsyncDisposable
         _unlock = $"WITH held AS (SELECT owner, expires_at > clock_timestamp() AS live FROM {table} WHERE resource = $1 FOR UPDATE), "
             + $"gone AS (DELETE FROM {table} t USING held WHERE t.resource = $1 AND (NOT held.live OR held.owner = $2) RETURNING held.live, held.owner) "
             + "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM held) OR EXISTS (SELECT 1 FROM gone WHERE NOT live) THEN 1 WHEN EXISTS (SELECT 1 FROM gone) THEN 0 ELSE 2 END";
+        // 0 = renewed, 1 = none held, 2 = another owner's.
+        _renew = $"WITH held AS (SELECT owner, expires_at > clock_timestamp() AS live FROM {table} WHERE resource = $1 FOR UPDATE), "
+            + $"renewed AS (UPDATE {table} t SET expires_at = clock_timestamp() + $3 * interval '1 second' FROM held WHERE t.resource = $1 AND held.live AND held.owner = $2 RETURNING 1) "
+            + "SELECT CASE WHEN EXISTS (SELECT 1 FROM renewed) THEN 0 WHEN NOT EXISTS (SELECT 1 FROM held WHERE live) THEN 1 ELSE 2 END";
     }
 
     /// <summary>Creates the table when missing.</summary>
@@ -54,6 +59,14 @@ internal sealed class PostgreSqlLockStore : ILockStore, IAsyncDisposable
         {
             LockRequests.Validate(request, _componentName);
             return (UnlockStatus)await RunAsync(_unlock, request.ResourceId, request.LockOwner, null, CloudRuntimesErrors.Unlock, "unlocking", execute: false, cancellationToken).ConfigureAwait(false);
+        });
+
+    /// <inheritdoc />
+    public Task<RenewLockStatus> RenewAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "renew", _componentName, async () =>
+        {
+            LockRequests.Validate(request, _componentName);
+            return (RenewLockStatus)await RunAsync(_renew, request.ResourceId, request.LockOwner, request.ExpiryInSeconds, CloudRuntimesErrors.TryLock, "renewing", execute: false, cancellationToken).ConfigureAwait(false);
         });
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();

@@ -26,6 +26,7 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
     private readonly string _upsert;
     private readonly string _insertIfAbsent;
     private readonly string _delete;
+    private readonly string _keys;
     private readonly StateCleanup? _cleanup;
 
     private PostgreSqlStateStore(NpgsqlDataSource source, string table, string componentName, StateCleanup? cleanup)
@@ -40,6 +41,7 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
         _upsert = $"INSERT INTO {table} (key, value, value_json, etag, expires_at) VALUES {Values} ON CONFLICT (key) DO UPDATE SET value = excluded.value, value_json = excluded.value_json, etag = excluded.etag, expires_at = excluded.expires_at";
         _insertIfAbsent = $"INSERT INTO {table} (key, value, value_json, etag, expires_at) VALUES {Values} ON CONFLICT (key) DO NOTHING";
         _delete = $"DELETE FROM {table} WHERE key = $1";
+        _keys = $"SELECT key FROM {table} WHERE starts_with(key, $1) AND ($2::text IS NULL OR key COLLATE \"C\" > $2) AND (expires_at IS NULL OR expires_at > now()) ORDER BY key COLLATE \"C\" LIMIT $3";
     }
 
     /// <summary>Creates the tables when missing and starts the expired-row cleanup.</summary>
@@ -74,6 +76,22 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
             }
             return JsonbQuery.Page(query, rows);
         });
+
+    /// <summary>Keys in byte order (<c>COLLATE "C"</c>).</summary>
+    protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand(_keys);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = prefix });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)KeyAfter(continuationToken) ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return KeyOrderPage(keys, limit);
+    }
 
     protected override async Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken)
     {

@@ -132,6 +132,70 @@ public abstract class StateStoreBase : IStateStore
         });
     }
 
+    /// <inheritdoc />
+    public Task<StateKeyPage> ListKeysAsync(StateKeyQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > StateKeyQuery.MaxLimit)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: limit must be 1 to {StateKeyQuery.MaxLimit}, got {query.Limit}");
+        }
+        return ComponentTelemetry.TraceAsync("state", "listKeys", ComponentName, async () =>
+        {
+            try
+            {
+                return await ListKeysCoreAsync(query.Prefix ?? "", query.Limit, query.ContinuationToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
+            {
+                throw ReadFailed($"the keys starting with '{query.Prefix}'", e);
+            }
+        });
+    }
+
+    /// <summary>Lists unexpired keys starting with <paramref name="prefix"/> (see <see cref="IStateStore.ListKeysAsync"/>).</summary>
+    /// <param name="prefix">The prefix; empty for all.</param>
+    /// <param name="limit">Most keys to return (validated: 1 to <see cref="StateKeyQuery.MaxLimit"/>).</param>
+    /// <param name="continuationToken">The token of the previous page, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    protected abstract Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>For a store that lists keys in key order: the last key of the previous page, from its token (null for the first page).</summary>
+    /// <param name="continuationToken">The token, or null.</param>
+    /// <returns>The key after which the page starts, or null.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>: not a token of <see cref="KeyOrderPage"/>.</exception>
+    protected string? KeyAfter(string? continuationToken)
+    {
+        if (string.IsNullOrEmpty(continuationToken))
+        {
+            return null;
+        }
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(continuationToken));
+        }
+        catch (FormatException)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: continuationToken '{continuationToken}' was not given by this store");
+        }
+    }
+
+    /// <summary>For a store that lists keys in key order: the page from up to <paramref name="limit"/> + 1 keys read in order (one more tells that another page follows).</summary>
+    /// <param name="keys">The keys read, in order.</param>
+    /// <param name="limit">The page size.</param>
+    /// <returns>The page, its token naming its last key.</returns>
+    protected static StateKeyPage KeyOrderPage(List<string> keys, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count <= limit)
+        {
+            return new StateKeyPage(keys, null);
+        }
+        var page = keys[..limit];
+        return new StateKeyPage(page, System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(page[^1])));
+    }
+
     /// <summary>
     /// The query API over every record <paramref name="scan"/> returns (expired ones included; they are left out here),
     /// for a store that implements <see cref="IQueryableStateStore"/> by reading its records.

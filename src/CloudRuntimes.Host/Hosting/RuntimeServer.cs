@@ -43,10 +43,12 @@ public static class RuntimeServer
         }
         app.UseMiddleware<ApiMiddleware>();
         StateEndpoints.Map(app);
+        StateKeysEndpoints.Map(app);
         PubSubEndpoints.Map(app);
         SecretsEndpoints.Map(app);
         ConfigurationEndpoints.Map(app);
         LockEndpoints.Map(app);
+        LockLeaseEndpoints.Map(app);
         BindingsEndpoints.Map(app);
         InvokeEndpoints.Map(app);
         JobsEndpoints.Map(app);
