@@ -21,9 +21,10 @@ var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as
 var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX plugins (*.wasm, *.vtx) served under their entrypoints" };
 var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
+var configFile = new Option<string?>("--config") { Description = "A Dapr configuration file (kind: Configuration); spec.nameResolution turns on runtime-to-runtime invocation" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult };
+var run = new Command("run", "Run the runtime server") { appId, port, listen, appPort, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, configFile };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -48,6 +49,7 @@ run.SetAction(async (parse, cancellationToken) =>
         ComponentsPath = parse.GetValue(components),
         DataDirectory = parse.GetValue(data)!,
         ConfigSource = parse.GetValue(configSource),
+        ConfigFile = parse.GetValue(configFile),
         ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null,
         AppToken = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } appToken ? appToken : null,
         Limits = new RuntimeLimits

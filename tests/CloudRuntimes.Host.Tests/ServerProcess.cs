@@ -27,9 +27,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Output => string.Join('\n', _lines);
 
     /// <summary>Starts <c>run --port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
-    public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        StartOnPort(RuntimeProcesses.FreePort(), data, environment, arguments);
+
+    /// <summary>Starts <c>run --port {port} --data {data}</c> plus <paramref name="arguments"/>.</summary>
+    public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var port = RuntimeProcesses.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
         {

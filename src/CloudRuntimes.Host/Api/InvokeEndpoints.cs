@@ -1,4 +1,5 @@
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.NameResolution;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -42,6 +43,10 @@ internal static class InvokeEndpoints
         var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
             ? address
             : app.ResolveApp(appId);
+        if (target is null && context.RequestServices.GetService<PeerInvoker>() is { } peers && await peers.TryInvokeAsync(appId, method, context))
+        {
+            return Results.Empty;
+        }
         if (target is null)
         {
             return ApiErrors.Result(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)");

@@ -1,6 +1,7 @@
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.NameResolution;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
@@ -55,6 +56,10 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
+        if (app.Services.GetService<PeerAuthentication>() is not null)
+        {
+            PeerEndpoints.Map(app);
+        }
         if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
@@ -98,6 +103,7 @@ public static class RuntimeServer
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
+        services.AddNameResolution(options);
         AddTelemetry(services);
         return services;
     }

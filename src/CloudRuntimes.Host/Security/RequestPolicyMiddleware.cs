@@ -1,4 +1,5 @@
 using CloudRuntimes.Host.Api;
+using CloudRuntimes.Host.NameResolution;
 
 namespace CloudRuntimes.Host.Security;
 
@@ -8,12 +9,21 @@ internal sealed class RequestPolicyMiddleware(RequestDelegate next, RequestPolic
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
+        // Runtime-to-runtime routes take the shared secret of name resolution in place of the API token.
+        var peer = request.Path.StartsWithSegments(PeerAuthentication.Prefix);
+        if (peer && context.RequestServices.GetService<PeerAuthentication>()?.Accepts(request.Headers[PeerAuthentication.Header].FirstOrDefault()) != true)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("invalid peer secret");
+            return;
+        }
         var refusal = policy.Check(
             request.Scheme,
             request.Headers.Host.Count > 0 ? request.Headers.Host.ToString() : null,
             request.Headers.Origin.Count > 0 ? request.Headers.Origin.ToString() : null,
             request.Headers.TryGetValue(RequestPolicy.TokenHeader, out var token) ? token.ToString() : null,
-            request.Path.StartsWithSegments("/v1.0/healthz"));
+            peer || request.Path.StartsWithSegments("/v1.0/healthz"));
         if (refusal is null)
         {
             await next(context);
