@@ -35,9 +35,17 @@ internal sealed class HttpOperations : IDisposable
     /// <summary>Ids of the messages the server acknowledged (204) on publish.</summary>
     public ConcurrentDictionary<string, bool> Published { get; } = new(StringComparer.Ordinal);
 
-    public LoadOperation StateGet => new("state get", async (_, _, token) =>
+    public LoadOperation StateGet => StateGetFrom(Store, "state get");
+
+    /// <summary>State get of the presaved key from <paramref name="store"/>.</summary>
+    public LoadOperation StateGetFrom(string store, string name) => Get(name, new Uri(_endpoint, $"v1.0/state/{store}/{PresavedKey}"));
+
+    /// <summary>The same answer from a bare ASP.NET endpoint of the driver's app (no runtime in between): the ceiling.</summary>
+    public LoadOperation BareGet(Uri url) => Get("bare endpoint", url);
+
+    private LoadOperation Get(string name, Uri url) => new(name, async (_, _, token) =>
     {
-        using var response = await _http.GetAsync(new Uri(_endpoint, $"v1.0/state/{Store}/{PresavedKey}"), token);
+        using var response = await _http.GetAsync(url, token);
         return response.StatusCode == HttpStatusCode.OK && (await response.Content.ReadAsByteArrayAsync(token)).AsSpan().SequenceEqual(PresavedValue);
     });
 
@@ -77,11 +85,11 @@ internal sealed class HttpOperations : IDisposable
         return response.StatusCode == HttpStatusCode.OK && await response.Content.ReadAsStringAsync(token) == text;
     });
 
-    /// <summary>Saves the key the state get scenario reads.</summary>
-    public async Task PresaveAsync()
+    /// <summary>Saves the key the state get scenarios read, in <paramref name="store"/>.</summary>
+    public async Task PresaveAsync(string store)
     {
         using var body = new StringContent($$"""[{"key":"{{PresavedKey}}","value":{{Encoding.UTF8.GetString(PresavedValue)}}}]""", Encoding.UTF8, "application/json");
-        using var response = await _http.PostAsync(new Uri(_endpoint, $"v1.0/state/{Store}"), body);
+        using var response = await _http.PostAsync(new Uri(_endpoint, $"v1.0/state/{store}"), body);
         response.EnsureSuccessStatusCode();
     }
 

@@ -35,6 +35,7 @@ internal sealed class LoadApp : IAsyncDisposable
         var web = builder.Build();
         var delivered = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         web.MapGet("/dapr/subscribe", () => Results.Json(new[] { new { pubsubname = PubSub, topic = Topic, route = "/events" } }));
+        web.MapGet("/bare", () => Results.Bytes(HttpOperations.PresavedValue, "application/json"));
         web.MapPost("/echo", async (HttpRequest request, HttpResponse response) =>
         {
             response.ContentType = request.ContentType ?? "application/octet-stream";

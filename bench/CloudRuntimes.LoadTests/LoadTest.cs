@@ -4,7 +4,7 @@ using System.Globalization;
 namespace CloudRuntimes.LoadTests;
 
 /// <summary>Command-line settings: concurrency, durations and the server assembly to start.</summary>
-internal sealed record LoadSettings(int Connections, TimeSpan Duration, TimeSpan WarmUp, TimeSpan DeliveryTimeout, string Server);
+internal sealed record LoadSettings(int Connections, TimeSpan Duration, TimeSpan WarmUp, TimeSpan DeliveryTimeout, string Server, string? Redis = null, string? Postgres = null);
 
 /// <summary>The two modes: the scenarios side by side with in-process calls, and the soak.</summary>
 internal static class LoadTest
@@ -17,9 +17,14 @@ internal static class LoadTest
     public static async Task<int> ScenariosAsync(LoadSettings settings)
     {
         await using var app = await LoadApp.StartAsync();
-        await using var runtime = await RuntimeProcess.StartAsync(settings.Server, app.Port);
+        using var backends = StateBackends.From(settings);
+        await using var runtime = await RuntimeProcess.StartAsync(settings.Server, app.Port, resources: backends?.Resources);
         using var http = new HttpOperations(runtime.Endpoint, settings.Connections);
-        await http.PresaveAsync();
+        await http.PresaveAsync(HttpOperations.Store);
+        foreach (var (store, _) in backends?.Stores ?? [])
+        {
+            await http.PresaveAsync(store);
+        }
         using var grpc = new GrpcOperations(runtime.GrpcEndpoint);
         await using var inProcess = await InProcessOperations.CreateAsync();
 
@@ -30,8 +35,11 @@ internal static class LoadTest
             : null;
         var scenarios = new Func<Task<OperationResult>?>[]
         {
+            () => Driver(http.BareGet(new Uri($"http://127.0.0.1:{app.Port}/bare"))),
             () => Driver(http.StateGet),
             () => Driver(grpc.StateGet),
+        }.Concat((backends?.Stores ?? []).Select(s => (Func<Task<OperationResult>?>)(() => Driver(http.StateGetFrom(s.Store, $"state get ({s.Type})"))))).Concat(
+        [
             () => Wrk("state get (wrk)", $"v1.0/state/{HttpOperations.Store}/{HttpOperations.PresavedKey}", null),
             () => Driver(inProcess.StateGet),
             () => Driver(http.StateSaveGet),
@@ -40,7 +48,7 @@ internal static class LoadTest
             () => Driver(http.Invoke),
             () => Driver(grpc.Invoke),
             () => Wrk("invoke (wrk)", $"v1.0/invoke/{RuntimeProcess.AppId}/method/echo", """{"n":1}"""),
-        };
+        ]);
         long errors = 0;
         foreach (var scenario in scenarios)
         {

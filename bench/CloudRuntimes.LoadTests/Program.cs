@@ -9,9 +9,11 @@ var warmUp = new Option<int>("--warmup") { Description = "Unmeasured warm-up sec
 var soak = new Option<int?>("--soak") { Description = "Instead of the scenarios: a mixed load (state save+get, publish, invoke) for this many seconds" };
 var server = new Option<string?>("--server") { Description = "Path of CloudRuntimes.Host.dll (default: the one built beside this driver, same configuration)" };
 var startup = new Option<int?>("--startup") { Description = "Instead of the scenarios: start the server this many times with the embedded defaults and print each start-up time and the median" };
+var redis = new Option<string?>("--redis") { Description = "A Redis host:port: adds a state get row through state.redis" };
+var postgres = new Option<string?>("--postgres") { Description = "A PostgreSQL connection string: adds a state get row through state.postgresql" };
 var drain = new Option<int>("--delivery-timeout") { Description = "Seconds to wait for every published message to be delivered", DefaultValueFactory = _ => 120 };
 
-var root = new RootCommand("Load test of the Cloud Runtimes server: throughput and latency per scenario, or a soak") { connections, duration, warmUp, soak, startup, server, drain };
+var root = new RootCommand("Load test of the Cloud Runtimes server: throughput and latency per scenario, or a soak") { connections, duration, warmUp, soak, startup, server, drain, redis, postgres };
 root.SetAction(async (parse, _) =>
 {
     var settings = new LoadSettings(
@@ -19,7 +21,9 @@ root.SetAction(async (parse, _) =>
         TimeSpan.FromSeconds(parse.GetValue(duration)),
         TimeSpan.FromSeconds(parse.GetValue(warmUp)),
         TimeSpan.FromSeconds(parse.GetValue(drain)),
-        Path.GetFullPath(parse.GetValue(server) ?? RuntimeProcess.BuiltHost()));
+        Path.GetFullPath(parse.GetValue(server) ?? RuntimeProcess.BuiltHost()),
+        parse.GetValue(redis),
+        parse.GetValue(postgres));
     var soakSeconds = parse.GetValue(soak);
     var starts = parse.GetValue(startup);
     if (settings.Connections < 1 || settings.Duration <= TimeSpan.Zero || soakSeconds < 1 || starts < 1 || settings.WarmUp < TimeSpan.Zero)

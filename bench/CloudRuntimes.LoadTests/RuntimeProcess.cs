@@ -50,7 +50,8 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     /// <param name="hostAssembly">Path of <c>CloudRuntimes.Host.dll</c>.</param>
     /// <param name="appPort">The app's port; null for no app.</param>
     /// <param name="data">The <c>--data</c> directory, kept; null for a temporary one, deleted on dispose.</param>
-    public static async Task<RuntimeProcess> StartAsync(string hostAssembly, int? appPort, string? data = null)
+    /// <param name="resources">A <c>--resources-path</c> folder; null for the embedded defaults.</param>
+    public static async Task<RuntimeProcess> StartAsync(string hostAssembly, int? appPort, string? data = null, string? resources = null)
     {
         var temporaryData = data is null ? Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N")) : null;
         var port = FreePort();
@@ -59,6 +60,11 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn" })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (resources is not null)
+        {
+            start.ArgumentList.Add("--resources-path");
+            start.ArgumentList.Add(resources);
         }
         if (appPort is { } app)
         {

@@ -203,6 +203,41 @@ public sealed class LockClient
     public Task<UnlockStatus> UnlockAsync(string store, UnlockRequest request, CancellationToken cancellationToken = default) =>
         _api.CallAsync(UnlockOperation(store, request), cancellationToken);
 
+    /// <summary>
+    /// Acquires a lock, waiting up to <paramref name="timeout"/> for it to be released or to expire (a Cloud Runtimes
+    /// extension: <c>POST /v1.0-alpha1/lock/{store}/acquire</c>).
+    /// </summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">Resource, owner and expiry in seconds.</param>
+    /// <param name="timeout">How long to wait: zero to 300 seconds (whole milliseconds).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when acquired; false when the timeout passed first.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
+    public async Task<bool> LockAsync(string store, TryLockRequest request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner, ["expiryInSeconds"] = request.ExpiryInSeconds, ["timeoutInSeconds"] = Math.Round(timeout.TotalSeconds, 3) };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/lock/{ApiTransport.Escape(store)}/acquire", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["success"]?.GetValue<bool>() ?? false;
+    }
+
+    /// <summary>
+    /// Extends a lock its owner holds to expire <see cref="TryLockRequest.ExpiryInSeconds"/> from now (a Cloud Runtimes
+    /// extension: <c>POST /v1.0-alpha1/lock/{store}/renew</c>). An expired lock is not renewed.
+    /// </summary>
+    /// <param name="store">Lock store name.</param>
+    /// <param name="request">Resource, owner and the new expiry in seconds.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for invalid requests, or the runtime's code.</exception>
+    public async Task<RenewLockStatus> RenewAsync(string store, TryLockRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var body = new JsonObject { ["resourceId"] = request.ResourceId, ["lockOwner"] = request.LockOwner, ["expiryInSeconds"] = request.ExpiryInSeconds };
+        using var response = await _api.SendCheckedAsync(HttpMethod.Post, $"v1.0-alpha1/lock/{ApiTransport.Escape(store)}/renew", ApiTransport.Json(body), cancellationToken).ConfigureAwait(false);
+        return (RenewLockStatus)(JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["status"]?.GetValue<int>() ?? (int)RenewLockStatus.InternalError);
+    }
+
     /// <summary>Synchronous <see cref="UnlockAsync"/>: a synchronous send on the calling thread (no task is waited on).</summary>
     /// <param name="store">Lock store name.</param>
     /// <param name="request">The request.</param>

@@ -191,6 +191,25 @@ public sealed class StateClient
             json["token"]?.GetValue<string>());
     }
 
+    /// <summary>
+    /// Lists keys that start with a prefix, one page at a time (a Cloud Runtimes extension:
+    /// <c>GET /v1.0-alpha1/state/{store}/keys</c>; see <see cref="IStateStore.ListKeysAsync"/> for the order per store).
+    /// </summary>
+    /// <param name="store">State store name.</param>
+    /// <param name="query">Prefix, page size (1 to <see cref="StateKeyQuery.MaxLimit"/>) and the previous page's token.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the next page's token, null on the last page.</returns>
+    /// <exception cref="CloudRuntimesException"><c>ERR_MALFORMED_REQUEST</c> for a bad limit or token, else the runtime's code.</exception>
+    public async Task<StateKeyPage> ListKeysAsync(string store, StateKeyQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var path = $"v1.0-alpha1/state/{ApiTransport.Escape(store)}/keys?prefix={Uri.EscapeDataString(query.Prefix ?? "")}&limit={query.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+            + (query.ContinuationToken is null ? "" : $"&continuationToken={Uri.EscapeDataString(query.ContinuationToken)}");
+        using var response = await _api.SendCheckedAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))!;
+        return new StateKeyPage([.. (json["keys"] as JsonArray ?? []).Select(k => k!.GetValue<string>())], json["continuationToken"]?.GetValue<string>());
+    }
+
     private static JsonObject ItemJson(SaveStateItem item)
     {
         JsonNode? value;

@@ -12,7 +12,9 @@ public static class RedisComponentsExtensions
 {
     /// <summary>
     /// Registers <c>state.redis</c> (ETags, transactions, TTL; metadata <c>keyPrefix</c>), <c>pubsub.redis</c>
-    /// (Redis Streams with consumer groups; metadata <c>maxLenApprox</c>, <c>concurrency</c>) and <c>lock.redis</c>. Connection
+    /// (Redis Streams with consumer groups, the subscribers of a group competing for messages; metadata <c>maxLenApprox</c>,
+    /// <c>concurrency</c>, <c>processingTimeout</c> (default 60s: how long a message may stay pending on a consumer before
+    /// another claims it)) and <c>lock.redis</c>. Connection
     /// metadata as Dapr: <c>redisHost</c> (required), <c>redisUsername</c>, <c>redisPassword</c>, <c>redisDB</c>,
     /// <c>enableTLS</c>, <c>dialTimeout</c>.
     /// </summary>
@@ -47,10 +49,11 @@ public static class RedisComponentsExtensions
         public async ValueTask<IPubSub> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken)
         {
             var maxLength = definition.GetInt32("maxLenApprox", 0);
+            var processingTimeout = definition.GetDuration("processingTimeout") ?? TimeSpan.FromSeconds(60);
             var (connection, database) = await RedisConnection.ConnectAsync(definition).ConfigureAwait(false);
             try
             {
-                return TopicLogPubSub.For(definition, context, () => new RedisStreamTopicLog(connection, database, context.AppId, maxLength > 0 ? maxLength : null));
+                return TopicLogPubSub.For(definition, context, () => new RedisStreamTopicLog(connection, database, context.AppId, maxLength > 0 ? maxLength : null, processingTimeout));
             }
             catch
             {

@@ -7,7 +7,8 @@ namespace CloudRuntimes.Components.Redis;
 
 /// <summary>
 /// <c>lock.redis</c>: a lock is the Redis string <c>{appId}||{resourceId}</c> holding the owner, set with
-/// <c>SET NX PX</c> (so Redis releases it at expiry); unlock compares the owner and deletes in one Lua script.
+/// <c>SET NX PX</c> (so Redis releases it at expiry); unlock compares the owner and deletes, and renewal compares the
+/// owner and sets a new expiry (<c>PEXPIRE</c>), each in one Lua script.
 /// </summary>
 internal sealed class RedisLockStore : ILockStore, IDisposable
 {
@@ -16,6 +17,14 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         if not owner then return 1 end
         if owner ~= ARGV[1] then return 2 end
         redis.call('DEL', KEYS[1])
+        return 0
+        """;
+
+    private const string RenewScript = """
+        local owner = redis.call('GET', KEYS[1])
+        if not owner then return 1 end
+        if owner ~= ARGV[1] then return 2 end
+        redis.call('PEXPIRE', KEYS[1], ARGV[2])
         return 0
         """;
 
@@ -66,6 +75,21 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
             throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
         }
     }
+
+    /// <inheritdoc />
+    public Task<RenewLockStatus> RenewAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "renew", _componentName, async () =>
+        {
+            LockRequests.Validate(request, _componentName);
+            try
+            {
+                return (RenewLockStatus)(int)await _database.ScriptEvaluateAsync(RenewScript, [LockRequests.ScopedKey(_appId, request.ResourceId)], [request.LockOwner, request.ExpiryInSeconds * 1000L]).ConfigureAwait(false);
+            }
+            catch (RedisException e)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed: {e.Message}", e);
+            }
+        });
 
     public void Dispose() => _connection.Dispose();
 }

@@ -1,4 +1,5 @@
 using CloudRuntimes.Components.State;
+using CloudRuntimes.State;
 using StackExchange.Redis;
 
 namespace CloudRuntimes.Components.Redis;
@@ -10,7 +11,7 @@ namespace CloudRuntimes.Components.Redis;
 /// another writer got in between; a transaction is therefore all-or-nothing. <c>keyPrefix</c> metadata: the app
 /// id by default (as Dapr), <c>none</c> for no prefix, anything else as the prefix.
 /// </summary>
-internal sealed class RedisStateStore : StateStoreBase, IDisposable
+internal sealed partial class RedisStateStore : StateStoreBase, IDisposable
 {
     private const int MaxAttempts = 20;
     private static readonly RedisValue[] Fields = ["data", "etag", "exp"];
@@ -71,7 +72,52 @@ internal sealed class RedisStateStore : StateStoreBase, IDisposable
         }
     }
 
+    /// <summary>
+    /// Keys in the order of Redis's <c>SCAN</c> (<c>MATCH {keyPrefix}||{prefix}*</c>), a page of at most <paramref name="limit"/>:
+    /// the token holds the scan cursor and the keys a scan step found beyond the page, so none is skipped.
+    /// </summary>
+    protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var (cursor, keys) = continuationToken is null ? (0L, []) : ScanToken.Read(continuationToken, ComponentName);
+        var pattern = Glob().Replace(_prefix + prefix, @"\$0") + "*";
+        var scanning = continuationToken is null || cursor != 0;
+        while (scanning && keys.Count < limit)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var step = (RedisResult[])(await _database.ExecuteAsync("SCAN", cursor, "MATCH", pattern, "COUNT", Math.Max(limit, 16)).ConfigureAwait(false))!;
+            cursor = long.Parse(step[0].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            keys.AddRange(((RedisResult[])step[1]!).Select(k => k.ToString()[_prefix.Length..]));
+            scanning = cursor != 0;
+        }
+        return keys.Count > limit || scanning
+            ? new StateKeyPage(keys[..Math.Min(limit, keys.Count)], ScanToken.Write(cursor, keys[Math.Min(limit, keys.Count)..]))
+            : new StateKeyPage(keys, null);
+    }
+
     public void Dispose() => _connection.Dispose();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[\\*?\[\]]")]
+    private static partial System.Text.RegularExpressions.Regex Glob();
+
+    /// <summary>The continuation token of a Redis key listing: the <c>SCAN</c> cursor and the keys found past the last page (base64url JSON).</summary>
+    private sealed record ScanToken(long Cursor, List<string> Keys)
+    {
+        public static string Write(long cursor, List<string> keys) =>
+            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ScanToken(cursor, keys)));
+
+        public static (long Cursor, List<string> Keys) Read(string token, string componentName)
+        {
+            try
+            {
+                var read = System.Text.Json.JsonSerializer.Deserialize<ScanToken>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+                return read is { Keys: not null } ? (read.Cursor, read.Keys) : throw new FormatException("empty token");
+            }
+            catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {componentName}: continuationToken '{token}' was not given by this store");
+            }
+        }
+    }
 
     private string Key(string key) => _prefix + key;
 

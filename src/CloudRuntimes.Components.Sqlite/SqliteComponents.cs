@@ -1,4 +1,5 @@
 using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Components.Jobs;
 using CloudRuntimes.Components.PubSub;
 using CloudRuntimes.Components.State;
 using CloudRuntimes.Database;
@@ -19,7 +20,8 @@ public static class SqliteComponentsExtensions
     /// connection string; default <c>{dataDirectory}/{componentName}.db</c>) and <c>synchronous</c> (SQLite's
     /// <c>PRAGMA synchronous</c>: <c>FULL</c> by default, so an acknowledged write survives a crash of the process
     /// or the machine; <c>NORMAL</c> survives a process crash only). <c>state.sqlite</c> also takes <c>tableName</c>
-    /// (default <c>state</c>), <c>pubsub.sqlite</c> <c>concurrency</c> (see <see cref="TopicLogPubSub.For"/>),
+    /// (default <c>state</c>), <c>jobs.sqlite</c> <c>firingLease</c> (Go duration, default 60s: see
+    /// <see cref="DurableJobScheduler"/>), <c>pubsub.sqlite</c> <c>concurrency</c> (see <see cref="TopicLogPubSub.For"/>),
     /// <c>database.sqlite</c> <c>statementTimeout</c> (Go duration, default 5s) and <c>maxResultBytes</c> (default 16 MiB);
     /// <c>database.sqlite</c> also offers the synchronous <see cref="ISqlPort"/> (the VTX plugins' <c>sql</c> import). The process's SQLite memory is reported as the gauge <c>cloudruntimes.sqlite.memory.used</c>.
     /// </summary>
@@ -68,7 +70,7 @@ public static class SqliteComponentsExtensions
         public string Type => "jobs.sqlite";
 
         public ValueTask<IJobScheduler> CreateAsync(ComponentDefinition definition, ComponentContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IJobScheduler>(new SqliteJobScheduler(SqliteSession.For(definition, context), definition.Name, context.LoggerFactory.CreateLogger<SqliteJobScheduler>()));
+            ValueTask.FromResult<IJobScheduler>(new SqliteJobScheduler(SqliteSession.For(definition, context), definition.Name, context.LoggerFactory.CreateLogger<SqliteJobScheduler>(), definition.GetDuration("firingLease") ?? DurableJobScheduler.DefaultFiringLease));
     }
 
     private sealed class DatabaseFactory : IComponentFactory<IDatabase>

@@ -78,5 +78,35 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
     }
 
+    /// <inheritdoc />
+    public Task<RenewLockStatus> RenewAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "renew", _componentName, async () =>
+        {
+            LockRequests.Validate(request, _componentName);
+            var key = LockRequests.ScopedKey(_appId, request.ResourceId);
+            try
+            {
+                return await _session.InTransactionAsync(sql =>
+                {
+                    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                    var owner = sql.Scalar("SELECT owner FROM locks WHERE resource = $p0 AND expires_at > $p1", key, now) as string;
+                    if (owner is null)
+                    {
+                        return RenewLockStatus.LockDoesNotExist;
+                    }
+                    if (owner != request.LockOwner)
+                    {
+                        return RenewLockStatus.LockBelongsToOthers;
+                    }
+                    sql.Execute("UPDATE locks SET expires_at = $p1 WHERE resource = $p0", key, now + request.ExpiryInSeconds * 1000L);
+                    return RenewLockStatus.Success;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed: {e.Message}", e);
+            }
+        });
+
     public void Dispose() => _session.Dispose();
 }

@@ -18,6 +18,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     private readonly string _upsert;
     private readonly string _delete;
     private readonly string _deleteExpired;
+    private readonly string _keys;
     private DateTimeOffset _nextPurge = DateTimeOffset.UtcNow + PurgeInterval;
 
     public SqliteStateStore(SqliteSession session, string table, string componentName)
@@ -31,6 +32,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
         _upsert = $"INSERT INTO {tableName} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at";
         _delete = $"DELETE FROM {tableName} WHERE key = $p0";
         _deleteExpired = $"DELETE FROM {tableName} WHERE expires_at <= $p0";
+        _keys = $"SELECT key FROM {tableName} WHERE key >= $p0 AND substr(key, 1, length($p0)) = $p0 AND ($p1 IS NULL OR key > $p1) AND (expires_at IS NULL OR expires_at > $p2) ORDER BY key LIMIT $p3";
         _session.Execute($"CREATE TABLE IF NOT EXISTS {tableName} (key TEXT NOT NULL PRIMARY KEY, value BLOB NOT NULL, etag TEXT NOT NULL, expires_at INTEGER NULL)");
     }
 
@@ -41,6 +43,14 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
         QueryRecordsAsync(query, async () => await _session.RunAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
             sql => sql.Query(_scan, row => KeyValuePair.Create(row.GetString(3), ToState(row))), cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Keys in SQLite's binary (UTF-8 byte) order, walking the primary key from the prefix.</summary>
+    protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var after = KeyAfter(continuationToken);
+        var keys = await _session.RunAsync(sql => sql.Query(_keys, row => row.GetString(0), prefix, after, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), limit + 1), cancellationToken).ConfigureAwait(false);
+        return KeyOrderPage(keys, limit);
+    }
 
     protected override Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
         _session.RunAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);

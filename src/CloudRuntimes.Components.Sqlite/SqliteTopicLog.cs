@@ -194,7 +194,7 @@ internal sealed class SqliteTopicLog : ITopicLog
             "INSERT OR IGNORE INTO pubsub_cursors (topic, consumer_group, acknowledged) VALUES ($p0, $p1, COALESCE((SELECT MIN(seq) - 1 FROM pubsub_log WHERE topic = $p0), 0))",
             topic, group), cancellationToken);
 
-    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, string consumer, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var acknowledged = acknowledge is null ? null : SequenceOf(acknowledge);
@@ -230,7 +230,7 @@ internal sealed class SqliteTopicLog : ITopicLog
         }, cancellationToken, Bookkeeping);
     }
 
-    public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken)
+    public Task AcknowledgeAsync(string topic, string group, string consumer, LeasedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (SequenceOf(message) is not { } sequence)
@@ -251,7 +251,7 @@ internal sealed class SqliteTopicLog : ITopicLog
         return updated;
     }
 
-    public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string topic, string group, string consumer, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (SequenceOf(message) is not { } sequence)
@@ -263,6 +263,9 @@ internal sealed class SqliteTopicLog : ITopicLog
             $"UPDATE pubsub_cursors SET acknowledged = $p2 - 1, leased = $p2, attempts = $p3, available_at = $p4, owner = NULL WHERE {IsLeased}",
             topic, group, sequence, message.DeliveryAttempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds), cancellationToken, Bookkeeping);
     }
+
+    /// <summary>Nothing to do: the group's one lease is taken by whichever consumer asks.</summary>
+    public Task LeaveAsync(string topic, string group, string consumer, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

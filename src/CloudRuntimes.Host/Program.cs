@@ -25,9 +25,10 @@ var plugins = new Option<string?>("--plugins") { Description = "Folder of VTX pl
 var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require every API request to pass the plugins' authenticate chain" };
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
 var prometheus = new Option<bool>("--prometheus-metrics") { Description = "Serve Prometheus metrics at /metrics (through the request policy: loopback host, origins, API token)" };
+var configFile = new Option<string?>("--config") { Description = "A Dapr configuration file (kind: Configuration); spec.nameResolution turns on runtime-to-runtime invocation" };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus, configFile };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -54,6 +55,7 @@ run.SetAction(async (parse, cancellationToken) =>
         ComponentsPath = parse.GetValue(components),
         DataDirectory = parse.GetValue(data)!,
         ConfigSource = parse.GetValue(configSource),
+        ConfigFile = parse.GetValue(configFile),
         ApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN") is { Length: > 0 } token ? token : null,
         AppToken = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } appToken ? appToken : null,
         Limits = new RuntimeLimits

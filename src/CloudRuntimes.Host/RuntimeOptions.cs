@@ -87,6 +87,12 @@ public sealed record RuntimeOptions
     /// </summary>
     public bool PrometheusMetrics { get; init; }
 
+    /// <summary>
+    /// A Dapr configuration file (<c>--config</c>, <c>kind: Configuration</c>); its <c>spec.nameResolution</c> turns on
+    /// name resolution and runtime-to-runtime invocation (see docs/scale-out.md). Null for none.
+    /// </summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
     public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();
 }

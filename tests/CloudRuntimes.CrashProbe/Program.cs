@@ -2,12 +2,14 @@
 // messages in a loop, printing "ack <n>" after each call that returned. The test kills it (SIGKILL) at some point
 // and checks, from its own process, that every acknowledged item is there. In "hold" mode it subscribes to the topic
 // "held" instead, prints "held <data>" when a message reaches its handler and never finishes handling it, so the
-// test can kill it while it holds the message's lease.
+// test can kill it while it holds the message's lease. In "job" mode it runs the jobs component, prints "fired <name>"
+// when a job reaches its handler and never finishes handling it, so the test can kill it mid-delivery.
 //
-// Usage: CloudRuntimes.CrashProbe <state|pubsub|hold> <component type> <data directory> [redisHost]
+// Usage: CloudRuntimes.CrashProbe <state|pubsub|hold|job> <component type> <data directory> [redisHost | name=value ...]
 using System.Globalization;
 using System.Text;
 using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Components.PostgreSql;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
@@ -15,12 +17,12 @@ using CloudRuntimes.State;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub|hold> <component type> <data directory> [redisHost]");
+    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub|hold|job> <component type> <data directory> [redisHost | name=value ...]");
     return 2;
 }
 
-var metadata = args.Length > 3 ? new Dictionary<string, string> { ["redisHost"] = args[3] } : null;
-var builder = new CloudRuntimesBuilder("durability", args[2]).AddSqliteComponents().AddRedisComponents();
+var metadata = args.Skip(3).Select(a => a.Split('=', 2)).ToDictionary(p => p.Length == 2 ? p[0] : "redisHost", p => p[^1]);
+var builder = new CloudRuntimesBuilder("durability", args[2]).AddSqliteComponents().AddRedisComponents().AddPostgreSqlComponents();
 builder.AddComponent("under-test", args[1], metadata);
 var components = await builder.BuildAsync();
 Console.Out.Flush();
@@ -32,6 +34,16 @@ if (args[0] == "hold")
         Console.Out.Flush();
         await Task.Delay(Timeout.Infinite, CancellationToken.None);
         return DeliveryStatus.Success;
+    });
+    await Task.Delay(Timeout.Infinite, CancellationToken.None);
+}
+if (args[0] == "job")
+{
+    await using var run = await components.GetJobScheduler("under-test").RunAsync(async (job, _) =>
+    {
+        Console.WriteLine("fired " + job.Name);
+        Console.Out.Flush();
+        await Task.Delay(Timeout.Infinite, CancellationToken.None);
     });
     await Task.Delay(Timeout.Infinite, CancellationToken.None);
 }

@@ -55,9 +55,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>run --port {free} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
-    public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        StartOnPort(RuntimeProcesses.FreePort(), data, environment, arguments);
+
+    /// <summary>Starts <c>run --port {port} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
+    public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var port = RuntimeProcesses.FreePort();
         var grpcPort = RuntimeProcesses.FreePort();
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])

@@ -131,6 +131,7 @@ app.Map("/echo/{**rest}", async (HttpRequest request, string? rest) =>
         ["path"] = "/echo/" + rest,
         ["query"] = request.QueryString.Value,
         ["header"] = request.Headers["x-test"].ToString(),
+        ["peerSecret"] = request.Headers["cloud-runtimes-peer-secret"].ToString(),
         ["body"] = body?.DeepClone(),
     }, statusCode: request.Query.ContainsKey("status") ? int.Parse(request.Query["status"]!, System.Globalization.CultureInfo.InvariantCulture) : 200);
 });

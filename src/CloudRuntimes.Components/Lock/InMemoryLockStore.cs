@@ -37,6 +37,27 @@ public sealed class InMemoryLockStore : ILockStore
     }
 
     /// <inheritdoc />
+    public Task<RenewLockStatus> RenewAsync(TryLockRequest request, CancellationToken cancellationToken = default) =>
+        ComponentTelemetry.TraceAsync("lock", "renew", _componentName, () =>
+        {
+            LockRequests.Validate(request, _componentName);
+            var now = DateTimeOffset.UtcNow;
+            lock (_gate)
+            {
+                if (!_locks.TryGetValue(request.ResourceId, out var held) || held.ExpiresAt <= now)
+                {
+                    return Task.FromResult(RenewLockStatus.LockDoesNotExist);
+                }
+                if (held.Owner != request.LockOwner)
+                {
+                    return Task.FromResult(RenewLockStatus.LockBelongsToOthers);
+                }
+                _locks[request.ResourceId] = (held.Owner, now.AddSeconds(request.ExpiryInSeconds));
+                return Task.FromResult(RenewLockStatus.Success);
+            }
+        });
+
+    /// <inheritdoc />
     public Task<UnlockStatus> UnlockAsync(UnlockRequest request, CancellationToken cancellationToken = default) =>
         ComponentTelemetry.TraceAsync("lock", "unlock", _componentName, () => UnlockCoreAsync(request, cancellationToken));
 

@@ -3,7 +3,11 @@ namespace CloudRuntimes.Components.PubSub;
 /// <summary>
 /// The durable primitive a pub/sub back end provides: an append-only message log per topic with consumer groups.
 /// <see cref="TopicLogPubSub"/> builds the pub/sub building block (delivery, retries, dead-letter) on top of it,
-/// so every back end behaves the same.
+/// so every back end behaves the same. Leases are taken by a <c>consumer</c>: one subscriber of a group (unique in
+/// its process). A log either keeps one lease per group, whoever takes it, so the group processes the topic strictly
+/// in order (SQLite, in-memory), or keeps the leases of each consumer apart, so the consumers of a group — the replicas
+/// of an app — compete for messages and each message reaches one of them (Redis Streams): then order and retry
+/// hold-back hold per consumer.
 /// </summary>
 public interface ITopicLog : IAsyncDisposable
 {
@@ -34,6 +38,7 @@ public interface ITopicLog : IAsyncDisposable
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
+    /// <param name="consumer">The subscriber that leases (unique in its process).</param>
     /// <param name="maxCount">The most messages to lease at once; at least 1.</param>
     /// <param name="leaseDuration">How long the lease holds before another consumer may take the messages.</param>
     /// <param name="acknowledge">
@@ -42,7 +47,7 @@ public interface ITopicLog : IAsyncDisposable
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The leased messages, oldest first; empty when none is available.</returns>
-    Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken);
+    Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, string consumer, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken);
 
     /// <summary>
     /// Marks a leased message and every message leased before it processed by the group: they are never delivered
@@ -51,10 +56,11 @@ public interface ITopicLog : IAsyncDisposable
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
+    /// <param name="consumer">The subscriber that leased it.</param>
     /// <param name="message">The leased message, as <see cref="LeaseAsync"/> returned it (its <see cref="LeasedMessage.Position"/> identifies it).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when recorded.</returns>
-    Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken);
+    Task AcknowledgeAsync(string topic, string group, string consumer, LeasedMessage message, CancellationToken cancellationToken);
 
     /// <summary>
     /// Returns a leased message for redelivery after <paramref name="delay"/>: the messages leased before it are
@@ -64,11 +70,24 @@ public interface ITopicLog : IAsyncDisposable
     /// </summary>
     /// <param name="topic">The topic.</param>
     /// <param name="group">The consumer group.</param>
+    /// <param name="consumer">The subscriber that leased it.</param>
     /// <param name="message">The leased message, as <see cref="LeaseAsync"/> returned it.</param>
     /// <param name="delay">How long to wait before redelivery.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when recorded.</returns>
-    Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken);
+    Task ReleaseAsync(string topic, string group, string consumer, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A subscriber stops for good (after settling what it handled): whatever it still holds goes back to the group at
+    /// once, to be leased by the group's other consumers (a message waiting for its retry delay stays delayed). Nothing to
+    /// do for a log that keeps one lease per group.
+    /// </summary>
+    /// <param name="topic">The topic.</param>
+    /// <param name="group">The consumer group.</param>
+    /// <param name="consumer">The subscriber that stops.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when recorded.</returns>
+    Task LeaveAsync(string topic, string group, string consumer, CancellationToken cancellationToken);
 }
 
 /// <summary>A message as a topic log stores it.</summary>

@@ -31,7 +31,7 @@ internal sealed class InMemoryTopicLog : ITopicLog
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, string consumer, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         lock (_gate)
@@ -76,7 +76,7 @@ internal sealed class InMemoryTopicLog : ITopicLog
         }
     }
 
-    public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken)
+    public Task AcknowledgeAsync(string topic, string group, string consumer, LeasedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
@@ -97,7 +97,7 @@ internal sealed class InMemoryTopicLog : ITopicLog
         }
     }
 
-    public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string topic, string group, string consumer, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         lock (_gate)
@@ -115,6 +115,9 @@ internal sealed class InMemoryTopicLog : ITopicLog
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>Nothing to do: the group's one lease is taken by whichever consumer asks.</summary>
+    public Task LeaveAsync(string topic, string group, string consumer, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

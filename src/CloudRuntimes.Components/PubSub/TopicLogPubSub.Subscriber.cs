@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using CloudRuntimes.PubSub;
 using CloudRuntimes.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -15,6 +16,8 @@ public sealed partial class TopicLogPubSub
     /// </summary>
     private sealed class Subscriber(TopicLogPubSub owner, TopicSubscription subscription, TopicMessageHandler handler) : IAsyncDisposable
     {
+        private static int _count;
+        private readonly string _consumer = Interlocked.Increment(ref _count).ToString(CultureInfo.InvariantCulture);
         private readonly CancellationTokenSource _stopping = new();
         private readonly CancellationTokenSource _abort = new();
         private Task _loop = Task.CompletedTask;
@@ -53,7 +56,7 @@ public sealed partial class TopicLogPubSub
                 IReadOnlyList<LeasedMessage> batch;
                 try
                 {
-                    batch = await owner._log.LeaseAsync(Topic, Group, BatchSize, LeaseDuration, handled, stopping).ConfigureAwait(false);
+                    batch = await owner._log.LeaseAsync(Topic, Group, _consumer, BatchSize, LeaseDuration, handled, stopping).ConfigureAwait(false);
                     handled = null;
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -82,7 +85,15 @@ public sealed partial class TopicLogPubSub
             }
             if (handled is not null)
             {
-                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, handled, CancellationToken.None)).ConfigureAwait(false);
+                await SettleAsync(handled, () => owner._log.AcknowledgeAsync(Topic, Group, _consumer, handled, CancellationToken.None)).ConfigureAwait(false);
+            }
+            try
+            {
+                await owner._log.LeaveAsync(Topic, Group, _consumer, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                owner._logger.LogWarning(e, "pub/sub {Component}: handing the messages of a stopped subscriber of {Topic} back failed; they are delivered again when their lease ends", owner._componentName, Topic);
             }
         }
 
@@ -125,11 +136,11 @@ public sealed partial class TopicLogPubSub
                     return (batch[first - 1], false);
                 case Outcome.NotDelivered:
                     // Nothing handled: hand the batch back without counting an attempt for its first message.
-                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, _consumer, message with { DeliveryAttempt = message.DeliveryAttempt - 1 }, TimeSpan.Zero, CancellationToken.None)).ConfigureAwait(false);
                     return (null, false);
                 default:
                     var delay = outcomes[first] is Outcome.Retry ? subscription.RetryDelay ?? DefaultRetryDelay : TimeSpan.Zero;
-                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, message, delay, CancellationToken.None)).ConfigureAwait(false);
+                    await SettleAsync(message, () => owner._log.ReleaseAsync(Topic, Group, _consumer, message, delay, CancellationToken.None)).ConfigureAwait(false);
                     return (null, false);
             }
         }

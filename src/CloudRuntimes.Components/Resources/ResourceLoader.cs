@@ -10,7 +10,7 @@ namespace CloudRuntimes.Components.Resources;
 /// file are allowed; documents scoped to other app ids are left out; documents of other kinds are skipped.
 /// <c>secretKeyRef</c> items become <see cref="ComponentDefinition.SecretReferences"/>, resolved when components are built.
 /// </summary>
-public static class ResourceLoader
+public static partial class ResourceLoader
 {
     /// <summary>Reads every <c>*.yaml</c>/<c>*.yml</c> file of a directory (not recursive), sorted by file name.</summary>
     /// <param name="directory">The resources directory.</param>

@@ -32,6 +32,21 @@ public sealed class InMemoryStateStore : StateStoreBase, IQueryableStateStore
         });
 
     /// <inheritdoc />
+    protected override Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var after = KeyAfter(continuationToken);
+        var now = DateTimeOffset.UtcNow;
+        lock (_gate)
+        {
+            return Task.FromResult(KeyOrderPage([.. _items
+                .Where(i => i.Key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || string.CompareOrdinal(i.Key, after) > 0) && !i.Value.IsExpired(now))
+                .Select(i => i.Key)
+                .Order(StringComparer.Ordinal)
+                .Take(limit + 1)], limit));
+        }
+    }
+
+    /// <inheritdoc />
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -132,6 +132,70 @@ public abstract class StateStoreBase : IStateStore
         });
     }
 
+    /// <inheritdoc />
+    public Task<StateKeyPage> ListKeysAsync(StateKeyQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > StateKeyQuery.MaxLimit)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: limit must be 1 to {StateKeyQuery.MaxLimit}, got {query.Limit}");
+        }
+        return ComponentTelemetry.TraceAsync("state", "listKeys", ComponentName, async () =>
+        {
+            try
+            {
+                return await ListKeysCoreAsync(query.Prefix ?? "", query.Limit, query.ContinuationToken, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
+            {
+                throw ReadFailed($"the keys starting with '{query.Prefix}'", e);
+            }
+        });
+    }
+
+    /// <summary>Lists unexpired keys starting with <paramref name="prefix"/> (see <see cref="IStateStore.ListKeysAsync"/>).</summary>
+    /// <param name="prefix">The prefix; empty for all.</param>
+    /// <param name="limit">Most keys to return (validated: 1 to <see cref="StateKeyQuery.MaxLimit"/>).</param>
+    /// <param name="continuationToken">The token of the previous page, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    protected abstract Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken);
+
+    /// <summary>For a store that lists keys in key order: the last key of the previous page, from its token (null for the first page).</summary>
+    /// <param name="continuationToken">The token, or null.</param>
+    /// <returns>The key after which the page starts, or null.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>: not a token of <see cref="KeyOrderPage"/>.</exception>
+    protected string? KeyAfter(string? continuationToken)
+    {
+        if (string.IsNullOrEmpty(continuationToken))
+        {
+            return null;
+        }
+        try
+        {
+            return System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(continuationToken));
+        }
+        catch (FormatException)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state store {ComponentName}: continuationToken '{continuationToken}' was not given by this store");
+        }
+    }
+
+    /// <summary>For a store that lists keys in key order: the page from up to <paramref name="limit"/> + 1 keys read in order (one more tells that another page follows).</summary>
+    /// <param name="keys">The keys read, in order.</param>
+    /// <param name="limit">The page size.</param>
+    /// <returns>The page, its token naming its last key.</returns>
+    protected static StateKeyPage KeyOrderPage(List<string> keys, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count <= limit)
+        {
+            return new StateKeyPage(keys, null);
+        }
+        var page = keys[..limit];
+        return new StateKeyPage(page, System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(page[^1])));
+    }
+
     /// <summary>
     /// The query API over every record <paramref name="scan"/> returns (expired ones included; they are left out here),
     /// for a store that implements <see cref="IQueryableStateStore"/> by reading its records.
@@ -142,20 +206,32 @@ public abstract class StateStoreBase : IStateStore
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token.</exception>
     protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan)
     {
-        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scan);
+        return RunQueryAsync(query, async () => StateQueryEvaluator.Run(query, await scan().ConfigureAwait(false)));
+    }
+
+    /// <summary>
+    /// The query API answered by <paramref name="run"/> (a store whose back end runs the query itself), traced, with a
+    /// back-end failure reported as <see cref="CloudRuntimesErrors.StateQuery"/>.
+    /// </summary>
+    /// <param name="query">The query.</param>
+    /// <param name="run">Runs the query.</param>
+    /// <returns>The page.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when the back end fails; what <paramref name="run"/> throws as a <see cref="CloudRuntimesException"/> otherwise.</exception>
+    protected Task<StateQueryResponse> RunQueryAsync(StateQuery query, Func<Task<StateQueryResponse>> run)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(run);
         return ComponentTelemetry.TraceAsync("state", "query", ComponentName, async () =>
         {
-            IReadOnlyList<KeyValuePair<string, StoredState>> records;
             try
             {
-                records = await scan().ConfigureAwait(false);
+                return await run().ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
             {
                 throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
             }
-            return StateQueryEvaluator.Run(query, records);
         });
     }
 

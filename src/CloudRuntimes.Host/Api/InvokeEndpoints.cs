@@ -1,5 +1,6 @@
 using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Blocks;
+using CloudRuntimes.Host.NameResolution;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -37,7 +38,16 @@ internal static class InvokeEndpoints
     private static async Task<IResult> InvokeAsync(string appId, string? method, HttpContext context, AppClient app)
     {
         var invocation = context.RequestServices.GetRequiredService<InvocationService>();
-        var target = invocation.Resolve(appId, method);
+        var target = invocation.TryResolve(appId, method);
+        if (target is null)
+        {
+            // Not this runtime's app nor an --app-endpoint: another runtime's, when name resolution is configured.
+            if (context.RequestServices.GetService<PeerInvoker>() is { } peers && await peers.TryInvokeAsync(appId, method!, context))
+            {
+                return Results.Empty;
+            }
+            throw InvocationService.UnknownApp(appId);
+        }
         if (invocation.GrpcApp(target) is { } grpcApp)
         {
             await grpcApp.ForwardHttpAsync(method!, context);

@@ -10,11 +10,6 @@ namespace CloudRuntimes.Host.AppChannel;
 /// </summary>
 internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConcurrency concurrency, ILogger<AppClient> logger)
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Host", "dapr-api-token",
-    };
-
     /// <summary>True when an app port is configured.</summary>
     public bool Configured => options.AppPort is not null;
 
@@ -110,7 +105,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         }
         foreach (var (name, value) in invocation.Headers ?? new Dictionary<string, string>())
         {
-            if (!HopByHop.Contains(name))
+            if (HttpForwarding.Forwards(name))
             {
                 request.Headers.TryAddWithoutValidation(name, value);
             }
@@ -143,17 +138,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         {
             request.Content = new StreamContent(incoming.Body);
         }
-        foreach (var (name, values) in incoming.Headers)
-        {
-            if (HopByHop.Contains(name))
-            {
-                continue;
-            }
-            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
-            {
-                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
-            }
-        }
+        HttpForwarding.CopyRequestHeaders(incoming, request);
         if (options.AppToken is { } token && target == AppBase)
         {
             request.Headers.TryAddWithoutValidation("dapr-api-token", token);
@@ -173,15 +158,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         }
         using (response)
         {
-            context.Response.StatusCode = (int)response.StatusCode;
-            foreach (var header in response.Headers.Concat(response.Content.Headers))
-            {
-                if (!HopByHop.Contains(header.Key))
-                {
-                    context.Response.Headers[header.Key] = header.Value.ToArray();
-                }
-            }
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            await HttpForwarding.CopyResponseAsync(response, context);
         }
     }
 }

@@ -12,18 +12,27 @@ internal sealed class InvocationService(AppClient app, IAppChannel channel)
 {
     /// <summary>The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to.</summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method; <see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> for an app id the runtime cannot reach.</exception>
-    public Uri Resolve(string appId, string? method)
+    public Uri Resolve(string appId, string? method) => TryResolve(appId, method) ?? throw UnknownApp(appId);
+
+    /// <summary>As <see cref="Resolve"/>, with null for an app id that is neither the local app nor an <c>--app-endpoint</c> (another runtime's, if name resolution finds it).</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method.</exception>
+    public Uri? TryResolve(string appId, string? method)
     {
         if (string.IsNullOrEmpty(method))
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeNoMethod, $"failed to invoke, id: {appId}, err: method name not provided");
         }
         // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
-        var target = Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
+        return Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
             ? address
             : app.ResolveApp(appId);
-        return target ?? throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, or --app-endpoint {appId}=URL)");
     }
+
+    /// <summary>The error for an app id this runtime cannot reach.</summary>
+    /// <param name="appId">The app id asked for.</param>
+    /// <returns>A <see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> exception.</returns>
+    public static CloudRuntimesException UnknownApp(string appId) =>
+        new(CloudRuntimesErrors.DirectInvokeUnknownApp, $"failed to invoke, id: {appId}, err: app id {appId} is not known (start the runtime with --app-port for the local app, --app-endpoint {appId}=URL, or name resolution with --config)");
 
     /// <summary>The gRPC app channel when <paramref name="target"/> is the local app and it speaks gRPC; null otherwise.</summary>
     public GrpcAppChannel? GrpcApp(Uri target) => target == app.AppBase ? channel as GrpcAppChannel : null;

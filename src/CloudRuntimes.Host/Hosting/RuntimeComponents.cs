@@ -1,5 +1,6 @@
 using System.Globalization;
 using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Components.PostgreSql;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Rototo;
 using CloudRuntimes.Components.Sqlite;
@@ -31,6 +32,7 @@ internal static class RuntimeComponents
         var builder = new CloudRuntimesBuilder(options.AppId, options.DataDirectory, loggerFactory)
             .AddSqliteComponents()
             .AddRedisComponents()
+            .AddPostgreSqlComponents()
             .AddRototoComponents();
         if (options.ComponentsPath is not null)
         {

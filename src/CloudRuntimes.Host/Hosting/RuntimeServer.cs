@@ -3,6 +3,7 @@ using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.Host.GrpcApi;
+using CloudRuntimes.Host.NameResolution;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
@@ -61,10 +62,12 @@ public static class RuntimeServer
         }
         app.UseMiddleware<ApiMiddleware>();
         StateEndpoints.Map(app);
+        StateKeysEndpoints.Map(app);
         PubSubEndpoints.Map(app);
         SecretsEndpoints.Map(app);
         ConfigurationEndpoints.Map(app);
         LockEndpoints.Map(app);
+        LockLeaseEndpoints.Map(app);
         BindingsEndpoints.Map(app);
         InvokeEndpoints.Map(app);
         JobsEndpoints.Map(app);
@@ -76,6 +79,10 @@ public static class RuntimeServer
         {
             // Behind the request policy like every route (loopback Host, origins, API token).
             app.MapPrometheusScrapingEndpoint();
+        }
+        if (app.Services.GetService<PeerAuthentication>() is not null)
+        {
+            PeerEndpoints.Map(app);
         }
         if (PluginService.FolderOf(options) is not null)
         {
@@ -126,6 +133,7 @@ public static class RuntimeServer
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
+        services.AddNameResolution(options);
         AddTelemetry(services, options);
         return services;
     }

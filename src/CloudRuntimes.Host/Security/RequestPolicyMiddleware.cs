@@ -1,6 +1,7 @@
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.GrpcApi;
 using CloudRuntimes.Host.Hosting;
+using CloudRuntimes.Host.NameResolution;
 
 namespace CloudRuntimes.Host.Security;
 
@@ -22,12 +23,21 @@ internal sealed class RequestPolicyMiddleware(RequestDelegate next, RequestPolic
             await context.Response.WriteAsync("this port serves Dapr's gRPC API only (Content-Type: application/grpc); the HTTP API has its own port");
             return;
         }
+        // Runtime-to-runtime routes take the shared secret of name resolution in place of the API token.
+        var peer = request.Path.StartsWithSegments(PeerAuthentication.Prefix);
+        if (peer && context.RequestServices.GetService<PeerAuthentication>()?.Accepts(request.Headers[PeerAuthentication.Header].FirstOrDefault()) != true)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("invalid peer secret");
+            return;
+        }
         var refusal = policy.Check(
             request.Scheme,
             request.Headers.Host.Count > 0 ? request.Headers.Host.ToString() : null,
             request.Headers.Origin.Count > 0 ? request.Headers.Origin.ToString() : null,
             request.Headers.TryGetValue(RequestPolicy.TokenHeader, out var token) ? token.ToString() : null,
-            !isGrpc && request.Path.StartsWithSegments("/v1.0/healthz"));
+            peer || (!isGrpc && request.Path.StartsWithSegments("/v1.0/healthz")));
         if (refusal is null)
         {
             await next(context);

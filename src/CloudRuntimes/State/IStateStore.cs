@@ -46,7 +46,37 @@ public interface IStateStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateTransaction"/> (nothing applied), or <see cref="CloudRuntimesErrors.NotSupported"/> when the store is not transactional.</exception>
     Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the keys that start with a prefix, one page at a time (a Cloud Runtimes extension, served as
+    /// <c>GET /v1.0-alpha1/state/{store}/keys</c>: Dapr has declined a key listing since dapr/dapr#944). Expired items are
+    /// not listed. Stores on SQL back ends and in memory list keys in key order; <c>state.redis</c> in the order of Redis's
+    /// <c>SCAN</c>, where a key written or deleted while the listing runs may be listed or not.
+    /// </summary>
+    /// <param name="query">Prefix, page size and where to continue.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Up to <see cref="StateKeyQuery.Limit"/> keys, and the token of the next page (null on the last page).</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for a limit outside 1 to <see cref="StateKeyQuery.MaxLimit"/> or a token this store did not give; <see cref="CloudRuntimesErrors.StateGet"/> on back-end failure.</exception>
+    Task<StateKeyPage> ListKeysAsync(StateKeyQuery query, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A key listing request (<see cref="IStateStore.ListKeysAsync"/>).</summary>
+/// <param name="Prefix">Only keys starting with it (ordinal); null or empty for all.</param>
+/// <param name="Limit">Most keys in the page: 1 to <see cref="MaxLimit"/>; default <see cref="DefaultLimit"/>.</param>
+/// <param name="ContinuationToken">Where to continue: the token of the previous page; null for the first page.</param>
+public sealed record StateKeyQuery(string? Prefix = null, int Limit = StateKeyQuery.DefaultLimit, string? ContinuationToken = null)
+{
+    /// <summary>The page size when none is given: 100.</summary>
+    public const int DefaultLimit = 100;
+
+    /// <summary>The largest page: 1000 keys.</summary>
+    public const int MaxLimit = 1000;
+}
+
+/// <summary>A page of keys.</summary>
+/// <param name="Keys">The keys of this page.</param>
+/// <param name="ContinuationToken">The token of the next page (opaque); null when this page is the last.</param>
+public sealed record StateKeyPage(IReadOnlyList<string> Keys, string? ContinuationToken);
 
 /// <summary>Capabilities a state store advertises (Dapr metadata API <c>capabilities</c>).</summary>
 [Flags]

@@ -102,24 +102,26 @@ public sealed class SettlementTests : IAsyncDisposable
 
         public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) => inner.JoinAsync(topic, group, cancellationToken);
 
-        public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<LeasedMessage>> LeaseAsync(string topic, string group, string consumer, int maxCount, TimeSpan leaseDuration, LeasedMessage? acknowledge, CancellationToken cancellationToken)
         {
             if (acknowledge is not null)
             {
                 Acknowledged.Enqueue(acknowledge.Message.Id);
             }
-            return inner.LeaseAsync(topic, group, maxCount, leaseDuration, acknowledge, cancellationToken);
+            return inner.LeaseAsync(topic, group, consumer, maxCount, leaseDuration, acknowledge, cancellationToken);
         }
 
-        public Task AcknowledgeAsync(string topic, string group, LeasedMessage message, CancellationToken cancellationToken)
+        public Task AcknowledgeAsync(string topic, string group, string consumer, LeasedMessage message, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _acknowledgeCalls);
             Acknowledged.Enqueue(message.Message.Id);
-            return inner.AcknowledgeAsync(topic, group, message, cancellationToken);
+            return inner.AcknowledgeAsync(topic, group, consumer, message, cancellationToken);
         }
 
-        public Task ReleaseAsync(string topic, string group, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-            inner.ReleaseAsync(topic, group, message, delay, cancellationToken);
+        public Task ReleaseAsync(string topic, string group, string consumer, LeasedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+            inner.ReleaseAsync(topic, group, consumer, message, delay, cancellationToken);
+
+        public Task LeaveAsync(string topic, string group, string consumer, CancellationToken cancellationToken) => inner.LeaveAsync(topic, group, consumer, cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }

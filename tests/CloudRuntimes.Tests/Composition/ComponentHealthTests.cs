@@ -162,5 +162,7 @@ public sealed class ComponentHealthTests : IDisposable
         public Task DeleteAsync(IReadOnlyList<DeleteStateItem> items, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task ExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<StateKeyPage> ListKeysAsync(StateKeyQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -70,4 +70,55 @@ public abstract class LockStoreConformance : ComponentConformance<ILockStore>
 
         Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
     }
+
+    [Fact]
+    public async Task Owner_renews_its_lock_and_nobody_else_can()
+    {
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("lease"), "worker-1", 2)));
+
+        Assert.Equal(RenewLockStatus.LockBelongsToOthers, await Locks.RenewAsync(new TryLockRequest(Resource("lease"), "worker-2", 15)));
+        Assert.Equal(RenewLockStatus.Success, await Locks.RenewAsync(new TryLockRequest(Resource("lease"), "worker-1", 15)));
+        await Task.Delay(2500);
+
+        // Without the renewal the 2 s lock would have expired by now.
+        Assert.False(await Locks.TryLockAsync(new TryLockRequest(Resource("lease"), "worker-2", 15)));
+        Assert.Equal(UnlockStatus.Success, await Locks.UnlockAsync(new UnlockRequest(Resource("lease"), "worker-1")));
+    }
+
+    [Fact]
+    public async Task Missing_or_expired_lock_is_not_renewed()
+    {
+        Assert.Equal(RenewLockStatus.LockDoesNotExist, await Locks.RenewAsync(new TryLockRequest(Resource("never"), "worker-1", 15)));
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("short"), "worker-1", 1)));
+
+        await Task.Delay(1600);
+
+        Assert.Equal(RenewLockStatus.LockDoesNotExist, await Locks.RenewAsync(new TryLockRequest(Resource("short"), "worker-1", 15)));
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("short"), "worker-2", 15)));
+    }
+
+    [Fact]
+    public async Task Waiting_acquire_gets_the_lock_once_its_holder_releases_it()
+    {
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("queue"), "first", 15)));
+
+        var waiting = Locks.LockAsync(new TryLockRequest(Resource("queue"), "second", 15), TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        await Locks.UnlockAsync(new UnlockRequest(Resource("queue"), "first"));
+
+        Assert.True(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(RenewLockStatus.Success, await Locks.RenewAsync(new TryLockRequest(Resource("queue"), "second", 15)));
+    }
+
+    [Fact]
+    public async Task Waiting_acquire_gives_up_when_its_timeout_passes()
+    {
+        Assert.True(await Locks.TryLockAsync(new TryLockRequest(Resource("busy"), "first", 15)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.False(await Locks.LockAsync(new TryLockRequest(Resource("busy"), "second", 15), TimeSpan.FromMilliseconds(600)));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(550), TimeSpan.FromSeconds(5));
+    }
 }

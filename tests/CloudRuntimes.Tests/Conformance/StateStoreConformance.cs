@@ -284,4 +284,50 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
         Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
         Assert.Null(await Store.GetAsync(Key("bad-ttl")));
     }
+
+    [Fact]
+    public async Task Keys_are_listed_by_prefix_a_page_at_a_time_without_expired_or_deleted_keys()
+    {
+        await Store.SaveAsync([
+            new SaveStateItem(Key("list/a1"), Utf8("1")), new SaveStateItem(Key("list/a2"), Utf8("2")), new SaveStateItem(Key("list/a3"), Utf8("3")),
+            new SaveStateItem(Key("list/a4"), Utf8("4")), new SaveStateItem(Key("list/b1"), Utf8("5")),
+            new SaveStateItem(Key("list/a5"), Utf8("short-lived"), Metadata: Ttl("1")),
+        ]);
+        await Store.DeleteAsync(Key("list/a4"));
+        await Eventually.HoldsAsync(async () => await Store.GetAsync(Key("list/a5")) is null, TimeSpan.FromSeconds(6), "the item with ttlInSeconds=1 to expire");
+
+        var listed = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.ListKeysAsync(new StateKeyQuery(Key("list/a"), 2, token));
+            Assert.InRange(page.Keys.Count, 0, 2);
+            listed.AddRange(page.Keys);
+            token = page.ContinuationToken;
+            Assert.True(++pages <= 10, "the listing does not end");
+        }
+        while (token is not null);
+
+        Assert.Equal([Key("list/a1"), Key("list/a2"), Key("list/a3")], listed.Order(StringComparer.Ordinal));
+        Assert.Equal([Key("list/b1")], (await Store.ListKeysAsync(new StateKeyQuery(Key("list/b")))).Keys);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task Key_listing_with_a_limit_out_of_range_is_malformed(int limit)
+    {
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.ListKeysAsync(new StateKeyQuery(Key("x"), limit)));
+
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Key_listing_with_a_token_the_store_did_not_give_is_malformed()
+    {
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.ListKeysAsync(new StateKeyQuery(Key("x"), 10, "not a token!")));
+
+        Assert.Equal(CloudRuntimesErrors.MalformedRequest.Code, error.ErrorCode);
+    }
 }

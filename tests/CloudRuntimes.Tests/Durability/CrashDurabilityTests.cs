@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using CloudRuntimes.Components;
 using CloudRuntimes.Components.Composition;
+using CloudRuntimes.Components.PostgreSql;
 using CloudRuntimes.Components.Redis;
 using CloudRuntimes.Components.Sqlite;
 using CloudRuntimes.PubSub;
@@ -17,10 +18,11 @@ namespace CloudRuntimes.Tests.Durability;
 /// acknowledgement; the test kills it mid-stream, then reads with a fresh component in this process. Every
 /// acknowledged save must be readable and every acknowledged message must be delivered.
 /// </summary>
-public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<RedisServer>, IDisposable
+public sealed class CrashDurabilityTests(RedisServer redis, PostgresServer postgres) : IClassFixture<RedisServer>, IDisposable
 {
     private const int KillAfterAcks = 40;
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cr-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly Lazy<IReadOnlyDictionary<string, string>> _postgres = new(postgres.NewSchemaMetadata);
 
     public void Dispose()
     {
@@ -68,7 +70,7 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
     [InlineData("pubsub.redis")]
     public async Task A_message_held_by_a_killed_process_is_delivered_again_at_once(string type)
     {
-        Assert.SkipWhen(type.EndsWith(".redis", StringComparison.Ordinal) && redis.SkipReason is not null, redis.SkipReason ?? "");
+        SkipWithout(type);
         var marker = Guid.NewGuid().ToString("N");
         await using (var publisher = await BuildAsync(type))
         {
@@ -98,17 +100,53 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
         Assert.Equal(2, attempt);
     }
 
+    [Theory]
+    [InlineData("jobs.sqlite")]
+    [InlineData("jobs.postgresql")]
+    public async Task A_firing_held_by_a_killed_process_is_fired_again_at_once(string type)
+    {
+        SkipWithout(type);
+        await using (var scheduler = await BuildAsync(type))
+        {
+            await scheduler.GetJobScheduler("under-test").ScheduleAsync(new CloudRuntimes.Jobs.Job("nightly", null, DateTimeOffset.UtcNow, null, null, Encoding.UTF8.GetBytes("run")));
+        }
+        using var probe = StartProbe("job", type);
+        Assert.Equal("fired nightly", await probe.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        probe.Kill(entireProcessTree: true);
+        await probe.WaitForExitAsync();
+
+        var clock = Stopwatch.StartNew();
+        await using var components = await BuildAsync(type);
+        var fired = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var run = await components.GetJobScheduler("under-test").RunAsync((job, _) => { fired.TrySetResult(job.Name); return Task.CompletedTask; });
+
+        // The firing lease runs 60 s; its holder is known to be gone, so the firing happens again at once.
+        Assert.Equal("nightly", await fired.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"fired again after {clock.Elapsed.TotalSeconds:F1} s");
+        await Task.Delay(500);
+        Assert.Null(await components.GetJobScheduler("under-test").GetAsync("nightly"));
+    }
+
+    private void SkipWithout(string type)
+    {
+        Assert.SkipWhen(type.EndsWith(".redis", StringComparison.Ordinal) && redis.SkipReason is not null, redis.SkipReason ?? "");
+        Assert.SkipWhen(type.EndsWith(".postgresql", StringComparison.Ordinal) && postgres.SkipReason is not null, postgres.SkipReason ?? "");
+    }
+
+    private IReadOnlyDictionary<string, string>? MetadataOf(string type) =>
+        type.EndsWith(".redis", StringComparison.Ordinal) ? redis.Metadata : type.EndsWith(".postgresql", StringComparison.Ordinal) ? _postgres.Value : null;
+
     private async Task<CloudRuntimesComponents> BuildAsync(string type)
     {
-        var builder = new CloudRuntimesBuilder("durability", _dataDirectory).AddSqliteComponents().AddRedisComponents();
-        builder.AddComponent("under-test", type, type.EndsWith(".redis", StringComparison.Ordinal) ? redis.Metadata : null);
+        var builder = new CloudRuntimesBuilder("durability", _dataDirectory).AddSqliteComponents().AddRedisComponents().AddPostgreSqlComponents();
+        builder.AddComponent("under-test", type, MetadataOf(type));
         return await builder.BuildAsync();
     }
 
     /// <summary>Starts the probe, waits for <see cref="KillAfterAcks"/> acknowledgements, kills it, and returns the last acknowledged number.</summary>
     private async Task<int> RunAndKillAsync(string mode, string type)
     {
-        Assert.SkipWhen(type.EndsWith(".redis", StringComparison.Ordinal) && redis.SkipReason is not null, redis.SkipReason ?? "");
+        SkipWithout(type);
         using var process = StartProbe(mode, type);
         var errors = process.StandardError.ReadToEndAsync();
         var last = 0;
@@ -133,7 +171,7 @@ public sealed class CrashDurabilityTests(RedisServer redis) : IClassFixture<Redi
     {
         var probe = Path.Combine(AppContext.BaseDirectory, "CloudRuntimes.CrashProbe.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { probe, mode, type, _dataDirectory }.Concat(type.EndsWith(".redis", StringComparison.Ordinal) ? [redis.Host] : []))
+        foreach (var argument in new[] { probe, mode, type, _dataDirectory }.Concat((MetadataOf(type) ?? new Dictionary<string, string>()).Select(m => $"{m.Key}={m.Value}")))
         {
             start.ArgumentList.Add(argument);
         }

@@ -28,9 +28,6 @@ public sealed class RedisPubSubConformance(RedisServer redis) : PubSubConformanc
     protected override string ComponentType => "pubsub.redis";
 
     /// <inheritdoc />
-    protected override bool DeliversConcurrently => false; // it leases one entry at a time
-
-    /// <inheritdoc />
     protected override IReadOnlyDictionary<string, string> Metadata => redis.Metadata;
 
     /// <inheritdoc />

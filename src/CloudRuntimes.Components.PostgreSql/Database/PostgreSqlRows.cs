@@ -1,0 +1,78 @@
+using System.Collections;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace CloudRuntimes.Components.PostgreSql.Database;
+
+/// <summary>Reads a query's rows as column-name → value maps, counting their size while they stream.</summary>
+internal static class PostgreSqlRows
+{
+    /// <summary>
+    /// Reads every row (the last of equal column names kept), stopping — and cancelling the statement on the server —
+    /// once the values pass <paramref name="maxBytes"/>. Takes ownership of <paramref name="reader"/>.
+    /// </summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DatabaseResultTooLarge"/>.</exception>
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(NpgsqlDataReader reader, long maxBytes, Action cancel, CancellationToken cancellationToken)
+    {
+        var tooLarge = false;
+        try
+        {
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToArray();
+            var rows = new List<IReadOnlyDictionary<string, object?>>();
+            long size = 0;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = new Dictionary<string, object?>(columns.Length, StringComparer.Ordinal);
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    var value = Value(reader.GetValue(i));
+                    row[columns[i]] = value;
+                    size += columns[i].Length + value switch
+                    {
+                        string text => Encoding.UTF8.GetByteCount(text),
+                        byte[] bytes => bytes.Length,
+                        _ => 8,
+                    };
+                }
+                if (size > maxBytes)
+                {
+                    tooLarge = true;
+                    cancel();
+                    throw new CloudRuntimesException(CloudRuntimesErrors.DatabaseResultTooLarge, $"the result is larger than the limit of {maxBytes} bytes; the query was stopped");
+                }
+                rows.Add(row);
+            }
+            return rows;
+        }
+        finally
+        {
+            try
+            {
+                await reader.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (tooLarge && e is NpgsqlException or OperationCanceledException)
+            {
+                // The rest of the cancelled result ends with the server's "canceling statement" error.
+            }
+        }
+    }
+
+    /// <summary>A value as the database API returns it: long, double, bool, string, byte[] or null.</summary>
+    private static object? Value(object value) => value switch
+    {
+        DBNull => null,
+        short number => (long)number,
+        int number => (long)number,
+        long number => number,
+        float number => (double)number,
+        double number => number,
+        decimal number => (double)number,
+        bool or string or byte[] => value,
+        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+        DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
+        IEnumerable items => JsonSerializer.Serialize(items.Cast<object?>().Select(i => i is null ? null : Value(i))),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+}
