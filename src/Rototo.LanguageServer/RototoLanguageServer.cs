@@ -1,9 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Range = Rototo.LanguageServer.Protocol.Range;
 using Rototo.LanguageServer.Navigation;
 using Rototo.LanguageServer.Protocol;
-using Range = Rototo.LanguageServer.Protocol.Range;
 using StreamJsonRpc;
 
 namespace Rototo.LanguageServer;
@@ -34,14 +35,17 @@ public sealed class RototoLanguageServer : IDisposable
     /// <param name="output">Messages to the client (stdout).</param>
     /// <param name="cancellationToken">Stops serving.</param>
     /// <returns>The process exit code: 0 after <c>shutdown</c> then <c>exit</c>, 1 otherwise.</returns>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The formatter serializes only through LspJson's source-generated metadata (its TypeInfoResolver), as StreamJsonRpc's native AOT guidance asks; the LSP tests run against the native AOT rototo binary.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Same as above; the target's methods return Task or Task of a reference type, whose generic code is shared in native AOT.")]
     public static async Task<int> RunAsync(Stream input, Stream output, CancellationToken cancellationToken = default)
     {
         using var server = new RototoLanguageServer();
         var formatter = new SystemTextJsonFormatter();
         formatter.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         formatter.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        formatter.JsonSerializerOptions.TypeInfoResolver = LspJson.Default;
         using var rpc = new JsonRpc(new LspMessageHandler(output, new ContentLengthLimit(input), formatter));
-        rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
+        rpc.AddLocalRpcTarget(RpcTargetMetadata.FromClass(typeof(RototoLanguageServer)), server, new JsonRpcTargetOptions { UseSingleObjectParameterDeserialization = true });
         server._rpc = rpc;
         // A framing error (bad header, a message over 4 MiB) ends the session; say why on stderr, the LSP log channel.
         rpc.Disconnected += (_, e) =>
@@ -172,6 +176,7 @@ public sealed class RototoLanguageServer : IDisposable
     private static Location LocationOf(WorkspaceSession session, Discovery.WorkspaceDocument document, Text.TextSpan? span) =>
         new(session.UriOf(document.FullPath), span is { } s && document.Source is { } source ? Conversions.Range(source, s) : Conversions.ZeroRange);
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The parameter object is a PublishDiagnosticsParams, serialized through LspJson's source-generated metadata.")]
     private async Task RelintAsync(Action<WorkspaceSession>? change)
     {
         List<PublishDiagnosticsParams> publish;

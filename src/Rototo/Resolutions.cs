@@ -1,12 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Rototo.Json;
 
 namespace Rototo;
 
 /// <summary>
 /// The result of resolving a variable (§8.1): the variable id, the selected value key and the value.
 /// Instances are immutable and shared between resolutions; <see cref="Value"/> is an immutable
-/// <see cref="JsonElement"/> (use <see cref="GetValue{T}"/> or <see cref="ToJsonNode"/> for other shapes).
+/// <see cref="JsonElement"/> (use <see cref="GetValue{T}(JsonTypeInfo{T})"/> or <see cref="ToJsonNode"/> for other shapes).
 /// </summary>
 /// <param name="Id">The variable id.</param>
 /// <param name="ValueKey">The inline value key or resource object key that was selected.</param>
@@ -18,7 +21,17 @@ public sealed record VariableResolution(string Id, string ValueKey, JsonElement 
     /// <param name="options">Serializer options; null for the defaults.</param>
     /// <returns>The deserialized value.</returns>
     /// <exception cref="JsonException">The value does not fit <typeparamref name="T"/>.</exception>
+    [RequiresUnreferencedCode("Reflection-based deserialization: in trimmed or native AOT apps use GetValue(JsonTypeInfo<T>) with a source-generated context.")]
+    [RequiresDynamicCode("Reflection-based deserialization: in native AOT apps use GetValue(JsonTypeInfo<T>) with a source-generated context.")]
     public T? GetValue<T>(JsonSerializerOptions? options = null) => Value.Deserialize<T>(options);
+
+    /// <summary>Deserializes <see cref="Value"/> to <typeparamref name="T"/> with source-generated metadata (trim and native AOT safe).</summary>
+    /// <typeparam name="T">Target type, e.g. a record matching a resource schema, listed in the app's <see cref="System.Text.Json.Serialization.JsonSerializerContext"/>.</typeparam>
+    /// <param name="typeInfo">The type's metadata, e.g. <c>AppJson.Default.Banner</c>.</param>
+    /// <returns>The deserialized value.</returns>
+    /// <exception cref="JsonException">The value does not fit <typeparamref name="T"/>.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="typeInfo"/> is null.</exception>
+    public T? GetValue<T>(JsonTypeInfo<T> typeInfo) => Value.Deserialize(typeInfo);
 
     /// <summary>A new, mutable copy of <see cref="Value"/>.</summary>
     /// <returns>The copy; null only for a JSON null value.</returns>
@@ -66,7 +79,7 @@ public sealed class ResolveContext
     public static ResolveContext From(JsonObject context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new ResolveContext(JsonSerializer.SerializeToElement(context));
+        return new ResolveContext(JsonSerializer.SerializeToElement(context, RototoJson.Default.JsonObject));
     }
 
     /// <summary>Parses a context from JSON text.</summary>

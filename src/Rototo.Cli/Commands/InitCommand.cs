@@ -75,7 +75,7 @@ internal static partial class InitCommand
                         File.WriteAllText(full, text);
                     }
                 }
-                results.Add(new JsonObject { ["kind"] = kind, ["path"] = path, ["action"] = action });
+                results.Add((JsonNode)new JsonObject { ["kind"] = kind, ["path"] = path, ["action"] = action });
             }
             if (parse.GetValue(cli.Json))
             {

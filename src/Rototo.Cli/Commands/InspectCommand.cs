@@ -99,7 +99,7 @@ internal static class InspectCommand
             {
                 item["trace"] = runtime.TraceVariable(document.Id, context).ToJson();
             }
-            variables.Add(item);
+            variables.Add((JsonNode)item);
         }
 
         var qualifierDocuments = selection.Documents(snapshot, DocumentKind.Qualifier).Where(d => d.Toml is not null).ToList();
@@ -124,7 +124,7 @@ internal static class InspectCommand
             {
                 item["trace"] = trace.ToJson();
             }
-            qualifiers.Add(item);
+            qualifiers.Add((JsonNode)item);
         }
 
         var resources = new JsonArray([.. selection.Documents(snapshot, DocumentKind.Resource).Select(document =>

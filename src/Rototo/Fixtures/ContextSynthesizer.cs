@@ -111,7 +111,7 @@ internal sealed class ContextSynthesizer(RuntimeModel model)
             {
                 return null;
             }
-            target[segments[^1]] = JsonSerializer.SerializeToNode(value, JsonElementContext.Default.JsonElement);
+            target[segments[^1]] = JsonSerializer.SerializeToNode(value, RototoJson.Default.JsonElement);
         }
         return root;
     }
@@ -276,7 +276,3 @@ internal sealed class ContextSynthesizer(RuntimeModel model)
         return document.RootElement.Clone();
     }
 }
-
-/// <summary>Source-generated serialization of <see cref="JsonElement"/> (no reflection).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(JsonElement))]
-internal sealed partial class JsonElementContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -35,7 +35,7 @@ internal static class SerdeJson
     }
 
     /// <summary>Wraps a value element for a report node: the writer prints it as a value (sorted keys, canonical numbers).</summary>
-    public static JsonValue Value(JsonElement element) => JsonValue.Create(new ValueElement(element))!;
+    public static JsonValue Value(JsonElement element) => JsonValue.Create(new ValueElement(element), RototoJson.Default.ValueElement)!;
 
     /// <summary>Appends a JSON string literal with serde_json's escaping (only quote, backslash and control characters).</summary>
     public static void AppendString(StringBuilder builder, string value)
@@ -163,7 +163,7 @@ internal static class SerdeJson
                     builder.Append(SerdeFloat.Format(real));
                     break;
                 default:
-                    Element(JsonSerializer.SerializeToElement(node));
+                    Element(JsonSerializer.SerializeToElement(node, RototoJson.Default.JsonNode));
                     break;
             }
         }
@@ -200,9 +200,6 @@ internal static class SerdeJson
         }
     }
 }
-
-/// <summary>A JSON value carried inside a report node (see <see cref="SerdeJson.Value"/>).</summary>
-internal readonly record struct ValueElement(JsonElement Element);
 
 /// <summary>Orders strings by their UTF-8 bytes, which is how Rust's <c>String</c> ordering (and rototo's sorting) works.</summary>
 internal sealed class Utf8Order : IComparer<string>

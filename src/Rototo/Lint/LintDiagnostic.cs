@@ -177,7 +177,7 @@ public sealed record LintDiagnostic(
         var related = new JsonArray();
         foreach (var item in Related)
         {
-            related.Add(new JsonObject { ["location"] = item.Location.ToJson(), ["message"] = item.Message });
+            related.Add((JsonNode)new JsonObject { ["location"] = item.Location.ToJson(), ["message"] = item.Message });
         }
         return new JsonObject
         {

@@ -113,7 +113,7 @@ internal static class SchemaErrorText
                     var items = failing.Select(c => Pointer.Resolve(root, c.InstanceLocation.ToString()) is { } item ? Show(item) : LastSegment(c));
                     return Unexpected(keyword == "additionalItems" ? "Additional items" : "Unevaluated items", keyword == "additionalItems" ? items : items.Select(i => $"'{i}'"));
                 case "propertyNames":
-                    return failing.Select(c => First(c, JsonSerializer.SerializeToElement(LastSegment(c), JsonStringContext.Default.String), (schema, node))).FirstOrDefault(m => m is not null);
+                    return failing.Select(c => First(c, JsonSerializer.SerializeToElement(LastSegment(c), RototoJson.Default.String), (schema, node))).FirstOrDefault(m => m is not null);
             }
             if (failing.Count > 0)
             {
@@ -222,7 +222,3 @@ internal static class SchemaErrorText
 /// <param name="Message">The error text in rototo's wording.</param>
 /// <param name="Path">Where in the value, e.g. <c>/user/tier</c>.</param>
 internal sealed record SchemaViolation(string Message, string Path);
-
-/// <summary>Source-generated serialization of a string, so no reflection is needed (trim/AOT safe).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
-internal sealed partial class JsonStringContext : System.Text.Json.Serialization.JsonSerializerContext;

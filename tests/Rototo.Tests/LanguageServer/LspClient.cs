@@ -28,20 +28,7 @@ internal sealed class LspClient : IAsyncDisposable
     public static LspClient Start(string workingDirectory) => new(Process.Start(StartInfo(workingDirectory))!);
 
     /// <summary>How to start <c>rototo lsp</c> in <paramref name="workingDirectory"/> with its stdio redirected.</summary>
-    public static ProcessStartInfo StartInfo(string workingDirectory)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
-        start.ArgumentList.Add("lsp");
-        return start;
-    }
+    public static ProcessStartInfo StartInfo(string workingDirectory) => RototoCommand.StartInfo(workingDirectory, ["lsp"]);
 
     public async Task<JsonNode?> RequestAsync(string method, object? parameters = null)
     {

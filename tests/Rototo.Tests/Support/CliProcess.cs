@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Rototo.Tests.Support;
 
-/// <summary>Runs the real <c>rototo</c> command (the built Rototo.Cli.dll) as a separate process.</summary>
+/// <summary>Runs the real <c>rototo</c> command (see <see cref="RototoCommand"/>) as a separate process.</summary>
 internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
@@ -13,24 +13,14 @@ internal static class CliProcess
     /// <summary>Runs with extra environment variables (a null value removes the variable).</summary>
     public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Rototo.Cli.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = RototoCommand.StartInfo(workingDirectory, args);
         start.Environment["NO_COLOR"] = "1";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

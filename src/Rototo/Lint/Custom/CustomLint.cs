@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rototo.Discovery;
+using Rototo.Json;
 
 namespace Rototo.Lint.Custom;
 
@@ -106,7 +107,7 @@ internal sealed class CustomLint
             var calls = CustomLintTarget.Of(context, registration.Entity).Select(target =>
             {
                 var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
-                var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx));
+                var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx, RototoJson.Default.JsonObject));
                 return (Target: target, Job: LuaWorkers.Start(() =>
                 {
                     using var vm = LuaVm.Start(script, registration.Path, out var startError);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Rototo.Discovery;
+using Rototo.Json;
 using Rototo.Model;
 using Rototo.Toml;
 
@@ -77,7 +78,7 @@ internal sealed class CustomLintTarget
         {
             foreach (var item in array.Items.OfType<TomlScalarNode>().Where(s => s.Kind == TomlScalarKind.String))
             {
-                extends.Add(item.Text);
+                extends.Add((JsonNode?)JsonValue.Create(item.Text));
             }
         }
         var json = new JsonObject
@@ -109,7 +110,7 @@ internal sealed class CustomLintTarget
         var json = JsonNode.Parse(document.Toml!.ToJson().GetRawText())!.AsObject();
         var view = new VariableView(document);
         json["values"] = !view.IsResourceBacked && view.Values is { } values ? JsonNode.Parse(values.ToJson().GetRawText()) : new JsonObject();
-        return JsonSerializer.SerializeToElement(json);
+        return JsonSerializer.SerializeToElement(json, RototoJson.Default.JsonObject);
     }
 
     private static IEnumerable<CustomLintTarget> Values(WorkspaceDocument document)
