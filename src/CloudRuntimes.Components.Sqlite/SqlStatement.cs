@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using CloudRuntimes.Components.Database;
 using CloudRuntimes.Database;
 using SQLitePCL;
 
@@ -123,12 +123,7 @@ internal sealed class SqlStatement : IDisposable
             {
                 var value = Value(i);
                 row[columns[i]] = value;
-                size += columns[i].Length + value switch
-                {
-                    string text => Encoding.UTF8.GetByteCount(text),
-                    byte[] bytes => bytes.Length,
-                    _ => 8,
-                };
+                size += ResultSize.OfCell(columns[i], value);
             }
             if (size > maxBytes)
             {

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using CloudRuntimes.Components.Database;
 using Npgsql;
 
 namespace CloudRuntimes.Components.PostgreSql.Database;
@@ -29,12 +29,7 @@ internal static class PostgreSqlRows
                 {
                     var value = Value(reader.GetValue(i));
                     row[columns[i]] = value;
-                    size += columns[i].Length + value switch
-                    {
-                        string text => Encoding.UTF8.GetByteCount(text),
-                        byte[] bytes => bytes.Length,
-                        _ => 8,
-                    };
+                    size += ResultSize.OfCell(columns[i], value);
                 }
                 if (size > maxBytes)
                 {
