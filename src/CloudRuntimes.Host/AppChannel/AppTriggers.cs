@@ -28,7 +28,7 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
     {
         try
         {
-            await app.WaitForAppAsync(stopping);
+            await app.WaitForAppAsync(stopping, report: false);
             await DeliverAllAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

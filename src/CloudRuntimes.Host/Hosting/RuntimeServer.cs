@@ -1,6 +1,7 @@
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Host.Api;
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Dashboard;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
@@ -53,6 +54,10 @@ public static class RuntimeServer
         FileEndpoints.Map(app);
         DatabaseEndpoints.Map(app);
         MetadataEndpoints.Map(app);
+        if (options.Dashboard)
+        {
+            DashboardEndpoints.Map(app);
+        }
         if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
@@ -96,6 +101,11 @@ public static class RuntimeServer
         services.AddSingleton<AppSubscriptions>();
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
+        services.AddHostedService<StartupReport>();
+        if (options.Dashboard)
+        {
+            services.AddDashboard();
+        }
         AddTelemetry(services);
         return services;
     }
@@ -119,7 +129,8 @@ public static class RuntimeServer
         logging.SetMinimumLevel(options.LogLevel);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
+        // The server's own start-up block (StartupReport) says where it listens; the framework's lines only at debug.
+        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel == LogLevel.Debug ? LogLevel.Debug : LogLevel.Warning);
         // A failed start is reported once, as one line, by the command (`error: ...`), not again with a stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }
