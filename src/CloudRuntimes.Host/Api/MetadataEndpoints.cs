@@ -51,10 +51,7 @@ internal static class MetadataEndpoints
                 {
                     ["pubsubname"] = s.PubSubName,
                     ["topic"] = s.Topic,
-                    ["rules"] = new JsonArray([
-                        .. s.Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path }),
-                        .. s.Route is { } route ? [(JsonNode)new JsonObject { ["match"] = "", ["path"] = route }] : Array.Empty<JsonNode>(),
-                    ]),
+                    ["rules"] = s.RoutesJson(),
                     ["deadLetterTopic"] = s.DeadLetterTopic,
                     ["type"] = s.Declarative ? "DECLARATIVE" : "PROGRAMMATIC",
                 }))]),

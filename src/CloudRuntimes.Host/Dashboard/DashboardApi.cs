@@ -90,10 +90,7 @@ internal sealed class DashboardApi(
             {
                 ["pubsubName"] = subscription.PubSubName,
                 ["topic"] = subscription.Topic,
-                ["routes"] = new JsonArray([
-                    .. subscription.Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path }),
-                    .. subscription.Route is { } route ? [(JsonNode)new JsonObject { ["match"] = "", ["path"] = route }] : Array.Empty<JsonNode>(),
-                ]),
+                ["routes"] = subscription.RoutesJson(),
                 ["deadLetterTopic"] = subscription.DeadLetterTopic,
                 ["type"] = subscription.Declarative ? "declarative" : "programmatic",
                 ["backlog"] = backlog,
