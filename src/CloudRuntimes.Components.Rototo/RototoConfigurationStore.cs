@@ -99,6 +99,16 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IHealthCheck
     private CloudRuntimesException Failure(RototoException e, CloudRuntimesError storeFailure) =>
         new(e.Code == RototoErrorCode.InvalidContext ? CloudRuntimesErrors.MalformedRequest : storeFailure, $"configuration store {_name}: {e.Message}", e);
 
+    /// <summary>The workspace served now: the last one that loaded (a failed refresh keeps it).</summary>
+    public Workspace Workspace => _workspace.Current;
+
+    /// <summary>How the workspace's refreshes go (last success, consecutive failures, last error).</summary>
+    public RefreshStatus RefreshStatus => _workspace.GetStatus();
+
+    /// <summary>The default context of the served workspace (the lowest layer of every request's context); null when there is none.</summary>
+    /// <exception cref="RototoException">The workspace's <see cref="DefaultContextFile"/> is not a JSON object.</exception>
+    public ResolveContext? CurrentDefaultContext => DefaultContext(_workspace.Current);
+
     /// <inheritdoc />
     public Task<bool> UnsubscribeAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_subscriptions.TryRemove(subscriptionId, out _));

@@ -19,7 +19,7 @@ namespace CloudRuntimes.Components.Sqlite;
 /// finds no write in progress writes the waiting appends itself, so a lone publish completes on its own thread
 /// without a hand-off.
 /// </summary>
-internal sealed class SqliteTopicLog : ITopicLog
+internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
 {
     private const int MaxAppendBatch = 256;
 
@@ -188,6 +188,11 @@ internal sealed class SqliteTopicLog : ITopicLog
             return e;
         }
     }
+
+    public Task<long?> BacklogAsync(string topic, string group, CancellationToken cancellationToken) =>
+        _session.RunAsync<long?>(sql => sql.Scalar(
+            "SELECT COUNT(*) FROM pubsub_log WHERE topic = $p0 AND seq > (SELECT acknowledged FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1)",
+            topic, group) is long count ? count : 0, cancellationToken);
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(

@@ -26,9 +26,10 @@ var pluginAuth = new Option<bool>("--plugin-auth") { Description = "Require ever
 var allowedOrigins = new Option<string?>("--allowed-origins") { Description = "Comma-separated origins whose browser requests are accepted besides the server's own ('*' for any; default none)" };
 var prometheus = new Option<bool>("--prometheus-metrics") { Description = "Serve Prometheus metrics at /metrics (through the request policy: loopback host, origins, API token)" };
 var configFile = new Option<string?>("--config") { Description = "A Dapr configuration file (kind: Configuration); spec.nameResolution turns on runtime-to-runtime invocation" };
+var dashboard = new Option<bool>("--dashboard") { Description = "Serve the dashboard at /dashboard (--dashboard=false turns it off)", DefaultValueFactory = _ => true };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus, configFile };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus, configFile, dashboard };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -37,8 +38,8 @@ run.SetAction(async (parse, cancellationToken) =>
         var split = entry.Split('=', 2);
         if (split.Length != 2 || !Uri.TryCreate(split[1], UriKind.Absolute, out var uri))
         {
-            await Console.Error.WriteLineAsync($"error: --app-endpoint must be ID=URL, got '{entry}'");
-            return 2;
+            await Console.Error.WriteLineAsync($"error: --app-endpoint must be ID=URL, got '{entry}' (see 'cloud-runtimes run --help')");
+            return UsageErrors.ExitCode;
         }
         appEndpoints[split[0]] = uri;
     }
@@ -71,6 +72,7 @@ run.SetAction(async (parse, cancellationToken) =>
         PluginsPath = parse.GetValue(plugins),
         PluginAuth = parse.GetValue(pluginAuth),
         PrometheusMetrics = parse.GetValue(prometheus),
+        Dashboard = parse.GetValue(dashboard),
     };
     try
     {
@@ -93,4 +95,7 @@ run.SetAction(async (parse, cancellationToken) =>
 var root = new RootCommand("cloud-runtimes: the multi-runtime building blocks over Dapr's HTTP and gRPC APIs") { run };
 // SIGTERM/SIGINT cancel the run; the server then drains in-flight requests for up to its 10 s shutdown timeout,
 // so the command line waits longer than that before it would end the process itself.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });
+var parsed = root.Parse(args);
+return parsed.Errors.Count > 0
+    ? UsageErrors.Write(parsed, Console.Error)
+    : await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15) });

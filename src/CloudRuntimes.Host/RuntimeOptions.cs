@@ -93,6 +93,12 @@ public sealed record RuntimeOptions
     /// </summary>
     public string? ConfigFile { get; init; }
 
+    /// <summary>
+    /// Serve the dashboard at <c>/dashboard</c> (<c>--dashboard</c>, default on; <c>--dashboard=false</c> turns it off):
+    /// pages and their JSON API behind the same request policy and API token as the API.
+    /// </summary>
+    public bool Dashboard { get; init; } = true;
+
     /// <summary>Other apps' base URLs for service invocation (<c>--app-endpoint ID=URL</c>, repeatable).</summary>
     public IReadOnlyDictionary<string, Uri> AppEndpoints { get; init; } = new Dictionary<string, Uri>();
 }

@@ -42,17 +42,16 @@ namespace Rototo.Cli
             }
             if (parse.Errors.Count > 0)
             {
-                foreach (var error in parse.Errors)
-                {
-                    terminal.Error.WriteLine($"error: {error.Message}");
-                }
-                terminal.Error.WriteLine("For more information, try '--help'.");
-                return 2;
+                return UsageErrors.Write(terminal, parse);
             }
             try
             {
                 var configuration = new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false };
                 return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+            }
+            catch (CliError e)
+            {
+                return terminal.Fail(e.Message, e.Location, e.Notes);
             }
             catch (RototoException e)
             {

@@ -282,6 +282,24 @@ public sealed class Workspace
     public Task<QualifierResolution> ResolveQualifierAsync(string id, string contextJson, bool validateContext = true, CancellationToken cancellationToken = default) =>
         Run(() => ResolveQualifier(id, ResolveContext.FromJson(contextJson), validateContext));
 
+    /// <summary>
+    /// Resolves a variable and explains how (§8.2 <c>VariableTrace</c>, as <c>rototo resolve --json</c> prints it):
+    /// <c>{resolution: {id, value_key, value}, default_value, rules: [{index, qualifier, value, matched}],
+    /// qualifier_traces: [{id, value, predicates: [{index, kind, attribute, op?, expected?, actual, bucket?, result}]}]}</c>.
+    /// Always validates the context.
+    /// </summary>
+    /// <param name="id">Variable id.</param>
+    /// <param name="context">The context.</param>
+    /// <returns>The trace as a new JSON object.</returns>
+    /// <exception cref="RototoException">Unknown variable, invalid context, missing context attribute, or no runtime.</exception>
+    public JsonObject TraceVariableJson(string id, ResolveContext context)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(context);
+        // Written as rototo prints it (serde_json's number and key order), then read back as plain JSON nodes.
+        return JsonNode.Parse(Json.SerdeJson.Compact(TraceVariable(id, context).ToJson()))!.AsObject();
+    }
+
     /// <summary>Resolves a variable with a trace (CLI <c>--json</c>, §8.2); always validates the context.</summary>
     internal VariableTrace TraceVariable(string id, ResolveContext context)
     {

@@ -7,7 +7,7 @@ namespace CloudRuntimes.Components.PubSub;
 /// a cursor (every message up to it is acknowledged) and a lease over the messages right after the cursor (up to
 /// <c>LeasedThrough</c>), so a group processes a topic strictly in order. Messages every known group has acknowledged are dropped.
 /// </summary>
-internal sealed class InMemoryTopicLog : ITopicLog
+internal sealed class InMemoryTopicLog : ITopicLog, ITopicBacklog
 {
     private readonly Dictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly System.Threading.Lock _gate = new();
@@ -118,6 +118,16 @@ internal sealed class InMemoryTopicLog : ITopicLog
 
     /// <summary>Nothing to do: the group's one lease is taken by whichever consumer asks.</summary>
     public Task LeaveAsync(string topic, string group, string consumer, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<long?> BacklogAsync(string topic, string group, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<long?>(_topics.TryGetValue(topic, out var state) && state.Groups.TryGetValue(group, out var cursor)
+                ? state.FirstSequence + state.Messages.Count - 1 - cursor.Acknowledged
+                : 0);
+        }
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

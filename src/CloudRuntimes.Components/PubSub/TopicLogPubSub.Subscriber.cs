@@ -214,6 +214,7 @@ public sealed partial class TopicLogPubSub
             if (message.ExpiresAt is { } expiry && expiry < DateTimeOffset.UtcNow)
             {
                 owner._logger.LogInformation("pub/sub {Component}: message {Id} on {Topic} expired undelivered", owner._componentName, message.Id, Topic);
+                Count("expired");
                 return Outcome.Handled;
             }
             var delivery = new TopicMessage(message.Id, Topic, message.Data, message.ContentType, message.Metadata, leased.DeliveryAttempt);
@@ -240,14 +241,26 @@ public sealed partial class TopicLogPubSub
             }
             if (status == DeliveryStatus.Success)
             {
+                Count("delivered");
                 return Outcome.Handled;
             }
             if (status == DeliveryStatus.Drop || leased.DeliveryAttempt >= subscription.MaxDeliveryAttempts)
             {
                 await DeadLetterAsync(message, status).ConfigureAwait(false);
+                Count("dead_lettered");
                 return Outcome.Handled;
             }
+            Count("retried");
             return Outcome.Retry;
+        }
+
+        /// <summary>Counts a delivery's outcome (<see cref="CloudRuntimesTelemetry.Deliveries"/>).</summary>
+        private void Count(string outcome)
+        {
+            if (CloudRuntimesTelemetry.Deliveries.Enabled)
+            {
+                CloudRuntimesTelemetry.Deliveries.Add(1, new("component", owner._componentName), new("topic", Topic), new("outcome", outcome));
+            }
         }
 
         private async Task DeadLetterAsync(StoredMessage message, DeliveryStatus status)

@@ -15,7 +15,7 @@ namespace CloudRuntimes.Components.PubSub;
 /// written together with the next lease, which follows at once while messages keep coming and at most 5 ms after
 /// the topic goes quiet (or when the subscription stops), so a crash in that window delivers those messages again.
 /// </summary>
-public sealed partial class TopicLogPubSub : IPubSub, IAsyncDisposable
+public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDisposable
 {
     private static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
@@ -105,6 +105,11 @@ public sealed partial class TopicLogPubSub : IPubSub, IAsyncDisposable
         Signal(request.Topic).Set();
         return message.Id;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Null when the back end's log cannot count (Redis streams).</remarks>
+    public Task<long?> BacklogAsync(string topic, string group, CancellationToken cancellationToken) =>
+        _log is ITopicBacklog backlog ? backlog.BacklogAsync(topic, group, cancellationToken) : Task.FromResult<long?>(null);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<BulkPublishFailure>> PublishBulkAsync(string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken = default)

@@ -20,32 +20,46 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     public Uri? ResolveApp(string appId) =>
         appId == options.AppId ? AppBase : options.AppEndpoints.GetValueOrDefault(appId);
 
+    /// <summary>How long the app may take to open its port before the wait is a warning (a starting app is normal; one that stays away is not).</summary>
+    public static readonly TimeSpan AppStartGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Waits until the local app accepts TCP connections on its port (as Dapr's sidecar does before it opens the app
-    /// channel), however long that takes; logs the wait every 10 s.
+    /// channel), however long that takes: the wait is logged at debug level while the app starts, then as a warning
+    /// saying how long it has been, after <see cref="AppStartGrace"/> and every 30 s after that.
     /// </summary>
     /// <param name="cancellationToken">Ends the wait (the runtime is stopping).</param>
+    /// <param name="report">Log the wait; false for a second waiter (the app's triggers wait beside its subscriptions, which report it).</param>
     /// <returns>A task that completes when the app's port is open.</returns>
     /// <exception cref="OperationCanceledException">The runtime stopped first.</exception>
-    public async Task WaitForAppAsync(CancellationToken cancellationToken)
+    public async Task WaitForAppAsync(CancellationToken cancellationToken, bool report = true)
     {
         var target = AppBase ?? throw new InvalidOperationException("no --app-port");
         var waiting = System.Diagnostics.Stopwatch.StartNew();
-        var reported = TimeSpan.Zero;
+        var warnAt = AppStartGrace;
+        if (report)
+        {
+            logger.LogDebug("waiting for the app to open its port at {App}", target);
+        }
         while (true)
         {
             try
             {
                 using var socket = new System.Net.Sockets.TcpClient();
                 await socket.ConnectAsync(target.Host, target.Port, cancellationToken);
+                if (report)
+                {
+                    logger.LogDebug("the app's port at {App} is open after {Seconds:0.0} s", target, waiting.Elapsed.TotalSeconds);
+                }
                 return;
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                if (waiting.Elapsed >= reported)
+                if (report && waiting.Elapsed >= warnAt)
                 {
-                    logger.LogInformation("waiting for the app at {App} ({Error})", target, e.Message);
-                    reported = waiting.Elapsed + TimeSpan.FromSeconds(10);
+                    logger.LogWarning("the app has not opened its port at {App} after {Seconds:0} s ({Error}); still waiting: subscriptions, bindings and jobs start once it does",
+                        target, waiting.Elapsed.TotalSeconds, e.Message);
+                    warnAt = waiting.Elapsed + TimeSpan.FromSeconds(30);
                 }
             }
             await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);

@@ -27,7 +27,7 @@ internal sealed class AppTriggers(ICloudRuntimesComponents components, AppClient
     {
         try
         {
-            await channel.WaitForAppAsync(stopping);
+            await channel.WaitForAppAsync(stopping, report: false);
             await DeliverAllAsync(stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -46,9 +46,9 @@ internal sealed class GrpcAppChannel : IAppChannel, IDisposable
         _invoker = _channel.CreateCallInvoker();
     }
 
-    public async Task WaitForAppAsync(CancellationToken cancellationToken)
+    public async Task WaitForAppAsync(CancellationToken cancellationToken, bool report = true)
     {
-        await _app.WaitForAppAsync(cancellationToken);
+        await _app.WaitForAppAsync(cancellationToken, report);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -18,7 +18,7 @@ namespace CloudRuntimes.Host.AppChannel;
 /// </summary>
 internal sealed class HttpAppChannel(AppClient app, ILogger<HttpAppChannel> logger) : IAppChannel
 {
-    public Task WaitForAppAsync(CancellationToken cancellationToken) => app.WaitForAppAsync(cancellationToken);
+    public Task WaitForAppAsync(CancellationToken cancellationToken, bool report = true) => app.WaitForAppAsync(cancellationToken, report);
 
     public async Task<IReadOnlyList<AppSubscription>> ListSubscriptionsAsync(CancellationToken cancellationToken)
     {

@@ -16,7 +16,9 @@ internal sealed record BulkEntry(TopicMessage Message, byte[] Envelope);
 internal interface IAppChannel
 {
     /// <summary>Waits until the app answers (its port is open; over gRPC, its server answers the health check), however long that takes.</summary>
-    Task WaitForAppAsync(CancellationToken cancellationToken);
+    /// <param name="cancellationToken">Ends the wait (the runtime is stopping).</param>
+    /// <param name="report">Log the wait; false for a second waiter (the app's triggers wait beside its subscriptions, which report it).</param>
+    Task WaitForAppAsync(CancellationToken cancellationToken, bool report = true);
 
     /// <summary>The app's programmatic subscriptions, asked until the app answers; none when it has none.</summary>
     Task<IReadOnlyList<AppSubscription>> ListSubscriptionsAsync(CancellationToken cancellationToken);

@@ -5,7 +5,14 @@ using CloudRuntimes.Components.Resources;
 namespace CloudRuntimes.Host.AppChannel;
 
 /// <summary>A subscription of the app to a topic: routing rules tried in order, then the default route (null for none); bulk when <paramref name="Bulk"/> is set.</summary>
-internal sealed record AppSubscription(string PubSubName, string Topic, string? Route, IReadOnlyList<RoutingRule> Rules, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative, BulkOptions? Bulk = null);
+internal sealed record AppSubscription(string PubSubName, string Topic, string? Route, IReadOnlyList<RoutingRule> Rules, string? DeadLetterTopic, int MaxDeliveryAttempts, bool Declarative, BulkOptions? Bulk = null)
+{
+    /// <summary>The routes as Dapr's metadata lists them: <c>[{match, path}]</c>, the rules in order, then the default route with an empty match.</summary>
+    public JsonArray RoutesJson() => new([
+        .. Rules.Select(r => (JsonNode)new JsonObject { ["match"] = r.Match, ["path"] = r.Path }),
+        .. Route is { } route ? [(JsonNode)new JsonObject { ["match"] = "", ["path"] = route }] : Array.Empty<JsonNode>(),
+    ]);
+}
 
 /// <summary>
 /// Finds the app's subscriptions: declarative ones (<c>kind: Subscription</c> resources, compiled when the runtime

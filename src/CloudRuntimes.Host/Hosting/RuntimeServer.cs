@@ -4,6 +4,7 @@ using CloudRuntimes.Host.AppChannel;
 using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.Host.GrpcApi;
 using CloudRuntimes.Host.NameResolution;
+using CloudRuntimes.Host.Dashboard;
 using CloudRuntimes.Host.Plugins;
 using CloudRuntimes.Host.Security;
 using CloudRuntimes.Telemetry;
@@ -84,6 +85,10 @@ public static class RuntimeServer
         {
             PeerEndpoints.Map(app);
         }
+        if (options.Dashboard)
+        {
+            DashboardEndpoints.Map(app);
+        }
         if (PluginService.FolderOf(options) is not null)
         {
             // Every path the API does not serve goes to the plugin whose entrypoint is its longest prefix.
@@ -134,6 +139,11 @@ public static class RuntimeServer
         services.AddHostedService(provider => provider.GetRequiredService<AppSubscriptions>());
         services.AddHostedService<AppTriggers>();
         services.AddNameResolution(options);
+        services.AddHostedService<StartupReport>();
+        if (options.Dashboard)
+        {
+            services.AddDashboard();
+        }
         AddTelemetry(services, options);
         return services;
     }
@@ -191,7 +201,8 @@ public static class RuntimeServer
         logging.SetMinimumLevel(options.LogLevel);
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
-        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel);
+        // The server's own start-up block (StartupReport) says where it listens; the framework's lines only at debug.
+        logging.AddFilter("Microsoft.Hosting.Lifetime", options.LogLevel == LogLevel.Debug ? LogLevel.Debug : LogLevel.Warning);
         // A failed start is reported once, as one line, by the command (`error: ...`), not again with a stack trace.
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
     }

@@ -24,4 +24,12 @@ public static class CloudRuntimesTelemetry
 
     /// <summary>Duration of operations in seconds.</summary>
     public static Histogram<double> Duration { get; } = Meter.CreateHistogram<double>("cloudruntimes.operation.duration", "s", "Building-block operation duration");
+
+    /// <summary>
+    /// Pub/sub deliveries to subscribers by <c>component</c>, <c>topic</c> and <c>outcome</c>: <c>delivered</c> (the
+    /// subscriber succeeded), <c>retried</c> (it asked for a retry or failed; the message comes again),
+    /// <c>dead_lettered</c> (dropped, or out of attempts: sent to the dead-letter topic, or discarded without one) and
+    /// <c>expired</c> (its TTL passed undelivered).
+    /// </summary>
+    public static Counter<long> Deliveries { get; } = Meter.CreateCounter<long>("cloudruntimes.pubsub.deliveries", "{delivery}", "Pub/sub deliveries to subscribers, by outcome");
 }

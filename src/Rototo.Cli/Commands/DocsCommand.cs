@@ -27,11 +27,11 @@ internal static class DocsCommand
             var terminal = cli.Terminal;
             if (parse.GetValue(readme) is { } package)
             {
-                return PackageReadme(terminal, package, parse.GetValue(output));
+                return PackageReadme(terminal, package, parse.GetValue(output), parse.GetValue(cli.Quiet));
             }
             if (parse.GetResult(export) is not null)
             {
-                return Export(terminal, parse.GetValue(export) ?? "site");
+                return Export(terminal, parse.GetValue(export) ?? "site", parse.GetValue(cli.Quiet));
             }
             if (parse.GetValue(page) is { } prefix)
             {
@@ -39,7 +39,7 @@ internal static class DocsCommand
                 var matches = exact.Count == 1 ? exact : [.. BundledDocs.Pages.Where(p => p.Id.StartsWith(prefix, StringComparison.Ordinal))];
                 return matches.Count switch
                 {
-                    0 => terminal.Fail($"docs page not found: {prefix}"),
+                    0 => throw CliError.NotFound("docs page", prefix, BundledDocs.Pages.Select(p => p.Id)),
                     1 => Print(terminal, matches[0].Markdown),
                     _ => terminal.Fail($"docs page prefix is ambiguous: {prefix} (matches {string.Join(", ", matches.Select(m => m.Id))})"),
                 };
@@ -107,7 +107,7 @@ internal static class DocsCommand
         return 0;
     }
 
-    private static int Export(Terminal terminal, string directory)
+    private static int Export(Terminal terminal, string directory, bool quiet)
     {
         Directory.CreateDirectory(directory);
         var index = new System.Text.StringBuilder("# rototo documentation\n");
@@ -121,11 +121,14 @@ internal static class DocsCommand
             }
         }
         File.WriteAllText(Path.Combine(directory, "index.md"), index.ToString());
-        terminal.Out.WriteLine($"exported {BundledDocs.Pages.Count()} pages to {directory}");
+        if (!quiet)
+        {
+            terminal.Out.WriteLine($"exported {BundledDocs.Pages.Count()} pages to {directory}");
+        }
         return 0;
     }
 
-    private static int PackageReadme(Terminal terminal, string package, string? output)
+    private static int PackageReadme(Terminal terminal, string package, string? output, bool quiet)
     {
         if (package != "dotnet")
         {
@@ -138,7 +141,10 @@ internal static class DocsCommand
         }
         var library = BundledDocs.Pages.First();
         File.WriteAllText(output, $"# Rototo for .NET\n\n{library.Markdown}");
-        terminal.Out.WriteLine($"wrote {output}");
+        if (!quiet)
+        {
+            terminal.Out.WriteLine($"wrote {output}");
+        }
         return 0;
     }
 }

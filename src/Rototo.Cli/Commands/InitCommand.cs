@@ -81,7 +81,7 @@ internal static partial class InitCommand
             {
                 cli.Terminal.WriteJson(new JsonObject { ["command"] = "init", ["workspace"] = root, ["dry_run"] = isDryRun, ["files"] = results });
             }
-            else
+            else if (!parse.GetValue(cli.Quiet))
             {
                 foreach (var file in results)
                 {

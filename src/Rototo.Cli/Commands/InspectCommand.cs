@@ -50,6 +50,10 @@ internal static class InspectCommand
             {
                 cli.Terminal.WriteJson(report);
             }
+            else if (parse.GetValue(cli.Quiet))
+            {
+                WriteDiagnostics(cli.Terminal.Out, report);
+            }
             else
             {
                 WriteHuman(cli.Terminal.Out, report);
@@ -195,14 +199,20 @@ internal static class InspectCommand
         return json;
     }
 
-    private static void WriteHuman(TextWriter output, JsonObject report)
+    /// <summary>The report's diagnostics, one line each (all that <c>--quiet</c> prints).</summary>
+    private static void WriteDiagnostics(TextWriter output, JsonObject report)
     {
-        output.WriteLine($"workspace: {report["workspace"]}");
-        output.WriteLine($"runtime: {report["runtime"]!["status"]}{(report["runtime"]!["reason"] is { } reason ? $" ({reason})" : "")}");
         foreach (var diagnostic in report["diagnostics"]!.AsArray())
         {
             output.WriteLine($"{diagnostic!["severity"]}[{diagnostic["rule"]}]: {diagnostic["location"]!["path"]}: {diagnostic["message"]}");
         }
+    }
+
+    private static void WriteHuman(TextWriter output, JsonObject report)
+    {
+        output.WriteLine($"workspace: {report["workspace"]}");
+        output.WriteLine($"runtime: {report["runtime"]!["status"]}{(report["runtime"]!["reason"] is { } reason ? $" ({reason})" : "")}");
+        WriteDiagnostics(output, report);
         foreach (var schema in report["schemas"]!.AsArray())
         {
             output.WriteLine(Separator);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rototo.Cli.Output;
 using Rototo.Discovery;
 using Rototo.Lint;
 
@@ -23,7 +24,7 @@ internal sealed class LintFilter
     public bool Keeps(LintDiagnostic diagnostic) => IsEmpty || _matchers.Any(m => m(diagnostic));
 
     /// <summary>Builds the filter of a command line.</summary>
-    /// <exception cref="RototoException">An explicit id does not exist (<c>{kind} not found: ...</c>).</exception>
+    /// <exception cref="CliError">An explicit id does not exist (<c>{kind} not found: ...</c>, with a tip when a known id is close).</exception>
     public static LintFilter From(ParseResult parse, Selectors selectors, WorkspaceSnapshot snapshot, WorkspaceLint lint)
     {
         var filter = new LintFilter();
@@ -38,7 +39,7 @@ internal sealed class LintFilter
         }
         if (parse.GetValue(selectors.LintRule) is { } rule)
         {
-            Require(rules.Any(r => r.Rule == rule), $"diagnostic not found: {rule}");
+            Require(rules.Any(r => r.Rule == rule), "diagnostic", rule, rules.Select(r => r.Rule));
             filter._matchers.Add(d => d.Rule == rule);
         }
         if (parse.GetValue(selectors.LintAuthorities))
@@ -47,7 +48,7 @@ internal sealed class LintFilter
         }
         if (parse.GetValue(selectors.LintAuthority) is { } authority)
         {
-            Require(rules.Any(r => Authority(r.Rule) == authority), $"lint authority not found: {authority}");
+            Require(rules.Any(r => Authority(r.Rule) == authority), "lint authority", authority, rules.Select(r => Authority(r.Rule)).Distinct());
             filter._matchers.Add(d => Authority(d.Rule) == authority);
         }
         if (parse.GetValue(selectors.Linters))
@@ -56,7 +57,7 @@ internal sealed class LintFilter
         }
         foreach (var linter in parse.GetValue(selectors.Linter) ?? [])
         {
-            Require(snapshot.OfKind(DocumentKind.CustomLint).Any(d => d.Id == linter), $"linter not found: {linter}");
+            Require(snapshot.OfKind(DocumentKind.CustomLint).Any(d => d.Id == linter), "linter", linter, snapshot.OfKind(DocumentKind.CustomLint).Select(d => d.Id));
             var path = $"lint/{linter}.lua";
             filter._matchers.Add(d => d.Entity.Path == path || d.Location.Path == path);
         }
@@ -71,7 +72,7 @@ internal sealed class LintFilter
         }
         foreach (var id in ids ?? [])
         {
-            Require(snapshot.OfKind(kind).Any(d => d.Id == id), $"{noun} not found: {noun}://{id}");
+            Require(snapshot.OfKind(kind).Any(d => d.Id == id), noun, id, snapshot.OfKind(kind).Select(d => d.Id));
             var path = $"{folder}{id}.toml";
             var objects = $"{folder}{id}-objects/";
             _matchers.Add(d => owner(d.Entity) == id || d.Location.Path == path || (kind == DocumentKind.Resource && d.Location.Path.StartsWith(objects, StringComparison.Ordinal)));
@@ -86,11 +87,11 @@ internal sealed class LintFilter
 
     private static string Authority(string rule) => rule[..Math.Max(0, rule.IndexOf('/', StringComparison.Ordinal))];
 
-    private static void Require(bool condition, string message)
+    private static void Require(bool condition, string kind, string id, IEnumerable<string> known)
     {
         if (!condition)
         {
-            throw new RototoException(RototoErrorCode.NotFound, message);
+            throw CliError.NotFound(kind, id, known);
         }
     }
 }

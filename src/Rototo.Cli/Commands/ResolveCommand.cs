@@ -47,6 +47,10 @@ internal static class ResolveCommand
                     ["qualifiers"] = new JsonArray([.. qualifierTraces.Select(t => (JsonNode)t.ToJson())]),
                 });
             }
+            else if (parse.GetValue(cli.Quiet))
+            {
+                HumanTrace.WriteValues(cli.Terminal.Out, variableTraces, qualifierTraces);
+            }
             else
             {
                 HumanTrace.Write(cli.Terminal.Out, shown, variableTraces, qualifierTraces);
@@ -64,7 +68,7 @@ internal static class ResolveCommand
         {
             if (!known.Contains(id))
             {
-                throw new RototoException(RototoErrorCode.NotFound, $"{kind} not found: {kind}://{id}");
+                throw CliError.NotFound(kind, id, workspaceOrder);
             }
         }
         var wanted = requested.ToHashSet(StringComparer.Ordinal);
@@ -99,6 +103,19 @@ internal static class HumanTrace
             Separate();
             output.WriteLine($"qualifier: {trace.Id}");
             WriteQualifierBody(output, trace, "  ");
+        }
+    }
+
+    /// <summary>With <c>--quiet</c>: each target's result alone, one line each, in target order (a variable's value as compact JSON, a qualifier's true or false).</summary>
+    public static void WriteValues(TextWriter output, IReadOnlyList<VariableTrace> variables, IReadOnlyList<QualifierTrace> qualifiers)
+    {
+        foreach (var trace in variables)
+        {
+            output.WriteLine(Json.SerdeJson.Compact(trace.Resolution.Value));
+        }
+        foreach (var trace in qualifiers)
+        {
+            output.WriteLine(trace.Value ? "true" : "false");
         }
     }
 

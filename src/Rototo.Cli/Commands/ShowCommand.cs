@@ -22,14 +22,14 @@ internal static class ShowCommand
             var catalog = CatalogRequest.From(parse, selectors);
             if (parse.GetValue(source) is null && catalog is not null && !selectors.AnyEntity(parse))
             {
-                return ShowCatalog(cli.Terminal, catalog, json, null, []);
+                return ShowCatalog(cli.Terminal, catalog, json, parse.GetValue(cli.Quiet), null, []);
             }
             var (staged, _) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var snapshot = Workspace.DiscoverChecked(staged.Root);
             var registrations = Lint.Linter.Registrations(snapshot);
             if (catalog is not null)
             {
-                return ShowCatalog(cli.Terminal, catalog, json, snapshot.Root, registrations);
+                return ShowCatalog(cli.Terminal, catalog, json, parse.GetValue(cli.Quiet), snapshot.Root, registrations);
             }
             var selection = selectors.Resolve(parse, snapshot);
             if (json)
@@ -38,7 +38,7 @@ internal static class ShowCommand
             }
             else
             {
-                WriteHuman(cli.Terminal.Out, snapshot, selection, registrations);
+                WriteHuman(cli.Terminal.Out, snapshot, selection, registrations, parse.GetValue(cli.Quiet));
             }
             return 0;
         });
@@ -89,7 +89,11 @@ internal static class ShowCommand
         return view;
     }
 
-    private static void WriteHuman(TextWriter output, WorkspaceSnapshot snapshot, Selection selection, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
+    /// <summary>
+    /// Selected documents print their text; the inventory prints a section per kind that has documents (<c>--quiet</c>:
+    /// only their paths, one a line).
+    /// </summary>
+    private static void WriteHuman(TextWriter output, WorkspaceSnapshot snapshot, Selection selection, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations, bool quiet)
     {
         if (selection.Explicit)
         {
@@ -108,30 +112,32 @@ internal static class ShowCommand
             }
             return;
         }
-        void Section(string title, DocumentKind kind)
+        // A section is printed only when it has entries: an empty heading says nothing.
+        void Section(string title, IReadOnlyList<(string Name, string Detail)> entries)
         {
-            output.WriteLine($"{title}:");
-            foreach (var document in selection.Documents(snapshot, kind))
+            if (entries.Count == 0)
             {
-                output.WriteLine($"  {document.Id}  {document.RelativePath}");
+                return;
+            }
+            if (!quiet)
+            {
+                output.WriteLine($"{title}:");
+            }
+            foreach (var (name, detail) in entries)
+            {
+                output.WriteLine(quiet ? detail : $"  {name}  {detail}");
             }
         }
-        Section("qualifiers", DocumentKind.Qualifier);
-        Section("variables", DocumentKind.Variable);
-        Section("resources", DocumentKind.Resource);
-        Section("schemas", DocumentKind.Schema);
-        output.WriteLine("lint authorities:");
-        foreach (var (authority, rules) in CustomLintView.Authorities(registrations))
-        {
-            foreach (var rule in rules)
-            {
-                output.WriteLine($"  {authority}  {rule}");
-            }
-        }
-        Section("linters", DocumentKind.CustomLint);
+        List<(string, string)> Documents(DocumentKind kind) => [.. selection.Documents(snapshot, kind).Select(d => (d.Id, d.RelativePath))];
+        Section("qualifiers", Documents(DocumentKind.Qualifier));
+        Section("variables", Documents(DocumentKind.Variable));
+        Section("resources", Documents(DocumentKind.Resource));
+        Section("schemas", Documents(DocumentKind.Schema));
+        Section("lint authorities", [.. CustomLintView.Authorities(registrations).SelectMany(a => a.Value.Select(rule => (a.Key, rule)))]);
+        Section("linters", Documents(DocumentKind.CustomLint));
     }
 
-    private static int ShowCatalog(Terminal terminal, CatalogRequest request, bool json, string? workspace, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
+    private static int ShowCatalog(Terminal terminal, CatalogRequest request, bool json, bool quiet, string? workspace, IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
     {
         var rules = workspace is null ? LintRuleCatalog.All : CustomLintView.Catalog(registrations);
         if (request.Rule is { } rule)
@@ -139,16 +145,17 @@ internal static class ShowCommand
             var info = rules.FirstOrDefault(r => r.Rule == rule);
             if (info is null)
             {
-                return terminal.Fail($"diagnostic not found: {rule}");
+                throw CliError.NotFound("diagnostic", rule, rules.Select(r => r.Rule));
             }
             rules = [info];
         }
         if (request.Authority is { } authority)
         {
+            var authorities = rules.Select(r => r.Rule[..Math.Max(0, r.Rule.IndexOf('/', StringComparison.Ordinal))]).Distinct().ToList();
             rules = [.. rules.Where(r => r.Rule.StartsWith(authority + "/", StringComparison.Ordinal))];
             if (rules.Count == 0)
             {
-                return terminal.Fail($"lint authority not found: {authority}");
+                throw CliError.NotFound("lint authority", authority, authorities);
             }
         }
         if (json)
@@ -178,6 +185,14 @@ internal static class ShowCommand
             }
             terminal.Out.WriteLine($"title: {info.Title}");
             terminal.Out.WriteLine($"help: {info.Help}");
+            return 0;
+        }
+        if (quiet)
+        {
+            foreach (var info in rules)
+            {
+                terminal.Out.WriteLine(info.Rule);
+            }
             return 0;
         }
         var width = rules.Max(r => r.Rule.Length);
@@ -262,7 +277,7 @@ internal sealed class Selectors
             {
                 if (!snapshot.OfKind(kind).Any(d => d.Id == id))
                 {
-                    throw new RototoException(RototoErrorCode.NotFound, kind == DocumentKind.CustomLint ? $"linter not found: {id}" : $"{noun} not found: {noun}://{id}");
+                    throw CliError.NotFound(noun, id, snapshot.OfKind(kind).Select(d => d.Id));
                 }
                 (chosen.TryGetValue(kind, out var set) && set is not null ? set : chosen[kind] = new HashSet<string>(StringComparer.Ordinal)).Add(id);
             }

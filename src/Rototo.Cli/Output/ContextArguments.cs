@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Rototo.Text;
 
 namespace Rototo.Cli.Output;
 
@@ -29,18 +30,18 @@ internal static class ContextArguments
             {
                 throw new RototoException(RototoErrorCode.InvalidContext, $"failed to read context file {path}: {e.Message}", e);
             }
-            return ParseObject(text);
+            return ParseObject(text, path);
         }
         if (part.TrimStart().StartsWith('{'))
         {
-            return ParseObject(part);
+            return ParseObject(part, null);
         }
         var equals = part.IndexOf('=', StringComparison.Ordinal);
         if (equals >= 0)
         {
             return Assignment(part[..equals], part[(equals + 1)..]);
         }
-        return ParseObject(part);
+        throw new CliError($"--context '{part}' is not a JSON object, @FILE or PATH=VALUE", notes: ["  tip: set one attribute with --context user.tier=premium, or give a whole object: --context '{\"user\":{\"tier\":\"premium\"}}'"]);
     }
 
     private static JsonObject Assignment(string path, string raw)
@@ -75,7 +76,10 @@ internal static class ContextArguments
         return root;
     }
 
-    private static JsonObject ParseObject(string text)
+    /// <summary>Parses a context object; a JSON error names its line and column in <paramref name="text"/> and shows the line with a caret.</summary>
+    /// <param name="text">The JSON text.</param>
+    /// <param name="file">The file it came from (<c>@file</c>), or null for text given on the command line.</param>
+    private static JsonObject ParseObject(string text, string? file)
     {
         JsonNode? node;
         try
@@ -84,7 +88,8 @@ internal static class ContextArguments
         }
         catch (JsonException e)
         {
-            throw new RototoException(RototoErrorCode.InvalidContext, $"failed to parse context JSON: {e.Message}", e);
+            var error = JsonTextError.From(text, e);
+            throw new CliError($"invalid context JSON: {error.Message}", $"{file ?? "--context"}:{error.Line}:{error.Column}", error.Snippet());
         }
         return node as JsonObject ?? throw new RototoException(RototoErrorCode.InvalidContext, "context JSON must be an object");
     }

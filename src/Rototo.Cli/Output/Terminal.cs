@@ -27,13 +27,20 @@ internal sealed class Terminal(TextWriter output, TextWriter error, bool color, 
 
     public void WriteJson(System.Text.Json.Nodes.JsonNode node) => Out.WriteLine(Json.SerdeJson.Pretty(node));
 
-    /// <summary>Prints <c>error: {message}</c> (and <c>  --> {location}</c> when known) on stderr; returns exit code 1.</summary>
-    public int Fail(string message, string? location = null)
+    /// <summary>
+    /// Prints <c>error: {message}</c> (then <c>  --> {location}</c> when known, then each note line) on stderr; returns
+    /// exit code 1.
+    /// </summary>
+    public int Fail(string message, string? location = null, IReadOnlyList<string>? notes = null)
     {
         Error.WriteLine($"{Paint("error", TerminalColor.Error)}: {message}");
         if (location is not null)
         {
             Error.WriteLine($"  {Paint("-->", TerminalColor.Dim)} {location}");
+        }
+        foreach (var note in notes ?? [])
+        {
+            Error.WriteLine(note);
         }
         return 1;
     }

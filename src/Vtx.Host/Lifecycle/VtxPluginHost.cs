@@ -190,12 +190,12 @@ public sealed class VtxPluginHost : IDisposable
             // The call's deadline stops its host calls (SQL) as the epoch deadline stops its WebAssembly code.
             using var deadline = new CancellationTokenSource(Options.HandleTimeout);
             var response = plugin.Run(_database.ForCall(deadline.Token), _streamIo, Options.HandleTimeout, p => p.Handle(new HttpRequest(method, rest, query ?? "")));
-            return Answer(plugin, response);
+            return VtxTelemetry.Counted(Answer(plugin, response));
         }
         catch (VtxPluginException ex)
         {
             _logger.LogError("Request {Method} {Path} failed in plugin {PluginId}: {Code}: {Reason}", method, path, plugin.Id, ex.Code, ex.Message);
-            return new VtxHttpResult(500, null, plugin.Id, "Plugin execution failed");
+            return VtxTelemetry.Counted(new VtxHttpResult(500, null, plugin.Id, "Plugin execution failed"));
         }
     }
 

@@ -98,10 +98,13 @@ public sealed class ShowCommandTests
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "show", "examples/basic");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var heading in new[] { "qualifiers:", "variables:", "schemas:", "lint authorities:", "linters:" })
+        foreach (var heading in new[] { "qualifiers:", "variables:", "resources:", "schemas:" })
         {
             Assert.Contains(heading, result.Stdout, StringComparison.Ordinal);
         }
+        // This copy of examples/basic has no lint/ folder: no empty "lint authorities:" or "linters:" heading.
+        Assert.DoesNotContain("lint authorities:", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("linters:", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("checkout-page.schema  schemas/checkout-page.schema.json", result.Stdout, StringComparison.Ordinal);
     }
 
