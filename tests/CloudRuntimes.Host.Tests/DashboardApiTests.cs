@@ -29,7 +29,8 @@ public sealed class DashboardApiTests(RuntimeProcesses runtime)
         Assert.All(overview["components"]!.AsArray(), c => Assert.Equal("ok", (string?)c!["health"]));
         Assert.Equal(RuntimeProcesses.AppId, (string?)overview["appId"]);
         Assert.Equal("open", (string?)overview["appChannel"]!["state"]);
-        Assert.Equal([runtime.RuntimeEndpoint.ToString().TrimEnd('/')], overview["listening"]!.AsArray().Select(a => (string)a!));
+        // Both listeners: the HTTP API, then the gRPC API.
+        Assert.Equal([runtime.RuntimeEndpoint.ToString().TrimEnd('/'), runtime.RuntimeGrpcEndpoint.ToString().TrimEnd('/')], overview["listening"]!.AsArray().Select(a => (string)a!));
     }
 
     [Fact]
@@ -44,7 +45,8 @@ public sealed class DashboardApiTests(RuntimeProcesses runtime)
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var after = await OrdersAsync();
-        while ((long)after["delivered"]! < (long)before["delivered"]! + 3 && DateTime.UtcNow < deadline)
+        // Delivered is counted when the app answers, the backlog when the acknowledgement is stored just after: wait for both.
+        while (((long)after["delivered"]! < (long)before["delivered"]! + 3 || (long)after["backlog"]! != 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
             after = await OrdersAsync();

@@ -50,7 +50,7 @@ public sealed class ServerCliTests : IDisposable
             .Select(l => l[(l.IndexOf(" info: cloud-runtimes[0] ", StringComparison.Ordinal) + " info: cloud-runtimes[0] ".Length)..]).ToList();
         Assert.Equal(
         [
-            $"cloud-runtimes is ready: app id shop, listening on {api}, dashboard at {api}/dashboard",
+            $"cloud-runtimes is ready: app id shop, HTTP API on {api}, gRPC API on 127.0.0.1:{server.GrpcEndpoint.Port} (HTTP/2 cleartext), dashboard at {api}/dashboard",
             $"data folder: {data}",
             // The default components of docs/runtime.md, with the --config-source store.
             "components: secretstore (secretstores.local.file), statestore (state.sqlite), pubsub (pubsub.sqlite), lockstore (lock.sqlite), jobs (jobs.sqlite), database (database.sqlite), files (file.local), config (configuration.rototo)",
@@ -75,7 +75,7 @@ public sealed class ServerCliTests : IDisposable
         await server.WaitHealthyAsync(http);
         var line = await server.WaitForLineAsync(TimeSpan.FromSeconds(30), "cloud-runtimes is ready");
 
-        Assert.EndsWith($"listening on {server.Endpoint.ToString().TrimEnd('/')}", line, StringComparison.Ordinal);
+        Assert.EndsWith($"HTTP API on {server.Endpoint.ToString().TrimEnd('/')}, gRPC API on 127.0.0.1:{server.GrpcEndpoint.Port} (HTTP/2 cleartext)", line, StringComparison.Ordinal);
         using var response = await http.GetAsync(new Uri(server.Endpoint, "dashboard/api/overview"));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
     }

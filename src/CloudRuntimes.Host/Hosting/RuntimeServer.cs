@@ -53,9 +53,6 @@ public static class RuntimeServer
         builder.Services.AddSingleton(listeners);
         builder.Services.AddCloudRuntimesServer(options);
         var app = builder.Build();
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CloudRuntimes.Host").LogInformation(
-            "HTTP API on http://{Address}:{HttpPort}, gRPC API (dapr.proto.runtime.v1.Dapr, HTTP/2 cleartext) on {Address}:{GrpcPort}",
-            options.ListenAddress, listeners.HttpPort, options.ListenAddress, listeners.GrpcPort));
         app.UseMiddleware<RequestPolicyMiddleware>();
         if (options.AllowedOrigins.Count > 0)
         {

@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace CloudRuntimes.Host.Hosting;
 
 /// <summary>
-/// Once the server listens, one short block at info level says what runs and where: the addresses it listens on (and
-/// the dashboard's), the data folder, the components, the plugins and the app channel.
+/// Once the server listens, one short block at info level says what runs and where: the HTTP and gRPC APIs' addresses
+/// (and the dashboard's), the data folder, the components, the plugins and the app channel.
 /// </summary>
-internal sealed class StartupReport(IHostApplicationLifetime lifetime, IServer server, RuntimeOptions options, ICloudRuntimesComponents components, PluginService plugins, ILoggerFactory loggers) : IHostedService
+internal sealed class StartupReport(IHostApplicationLifetime lifetime, IServer server, RuntimeOptions options, ICloudRuntimesComponents components, PluginService plugins, ILoggerFactory loggers, RuntimeListeners? listeners = null) : IHostedService
 {
     /// <summary>The category of the block's log lines.</summary>
     public const string Category = "cloud-runtimes";
@@ -29,9 +29,10 @@ internal sealed class StartupReport(IHostApplicationLifetime lifetime, IServer s
             return;
         }
         var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        var api = addresses.FirstOrDefault() ?? $"http://{options.ListenAddress}:{options.Port}";
-        logger.LogInformation("cloud-runtimes is ready: app id {AppId}, listening on {Addresses}{Dashboard}",
-            options.AppId, string.Join(", ", addresses), options.Dashboard ? $", dashboard at {api}/dashboard" : "");
+        var api = listeners?.HttpPort is { } httpPort ? $"http://{options.ListenAddress}:{httpPort}" : addresses.FirstOrDefault() ?? $"http://{options.ListenAddress}:{options.Port}";
+        var grpc = listeners?.GrpcPort is { } grpcPort ? $", gRPC API on {options.ListenAddress}:{grpcPort} (HTTP/2 cleartext)" : "";
+        logger.LogInformation("cloud-runtimes is ready: app id {AppId}, HTTP API on {Api}{Grpc}{Dashboard}",
+            options.AppId, api, grpc, options.Dashboard ? $", dashboard at {api}/dashboard" : "");
         logger.LogInformation("data folder: {Folder}", Path.GetFullPath(options.DataDirectory));
         logger.LogInformation("components: {Components}", string.Join(", ", components.Components.Select(c => $"{c.Name} ({c.Type})")));
         var loaded = plugins.Plugins?.Plugins ?? [];

@@ -103,7 +103,7 @@ public sealed class CliGuidanceTests : IDisposable
 
         Assert.Equal(
             "qualifiers/eu-shoppers.toml\nqualifiers/large-carts.toml\nqualifiers/new-checkout-rollout.toml\nqualifiers/premium-members.toml\n" +
-            "variables/checkout-banner.toml\nvariables/max-cart-items.toml\nvariables/shipping-policy.toml\n" +
+            "variables/checkout-banner.toml\nvariables/express-checkout.toml\nvariables/max-cart-items.toml\nvariables/shipping-policy.toml\n" +
             "resources/shipping-policy.toml\nschemas/context.schema.json\nschemas/shipping-policy.schema.json\n",
             quiet.Stdout);
         // The workspace has no custom lint: no "lint authorities:" nor "linters:" heading.
