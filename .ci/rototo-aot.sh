@@ -12,4 +12,4 @@ while read -r class; do
 done < <(grep -rlE 'CliProcess\.|LspClient\.' tests/Rototo.Tests --include='*.cs' | grep -v '/Support/' \
   | xargs grep -hoE 'class [A-Za-z0-9_]+Tests\b' | awk '{print $2}' | sort -u)
 echo "native AOT rototo: $(du -m "$out/Rototo.Cli" | cut -f1) MB; $((${#filters[@]} / 2)) test classes run against it"
-ROTOTO_CLI="$out/Rototo.Cli" dotnet test --project tests/Rototo.Tests/Rototo.Tests.csproj -- "${filters[@]}"
+ROTOTO_CLI="$PWD/$out/Rototo.Cli" dotnet test --project tests/Rototo.Tests/Rototo.Tests.csproj -- "${filters[@]}"
