@@ -1,13 +1,14 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Proto = Dapr.Client.Autogen.Grpc.v1;
 
 namespace CloudRuntimes.Host.Tests;
 
 /// <summary>
 /// Name resolution and runtime-to-runtime invocation against real processes: two runtimes serve app id <c>orders</c>
 /// (each with its own test app) and register in one SQLite file; a third runtime (app id <c>caller</c>, no app) invokes
-/// <c>orders</c> through them, round robin, and past a killed replica.
+/// <c>orders</c> through them, round robin, and past a killed replica, over the HTTP and the gRPC API.
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
@@ -94,6 +95,53 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
         Assert.Equal(6, await Count(appB, "after-" + marker));
         Assert.Equal(0, await Count(appA, "after-" + marker));
         await caller.WaitForLineAsync(TimeSpan.FromSeconds(5), "cannot be reached", "trying another");
+    }
+
+    [Fact]
+    public async Task The_grpc_api_invokes_an_app_of_another_runtime_found_by_name_resolution()
+    {
+        var config = SqliteConfig();
+        var port = RuntimeProcesses.FreePort();
+        var app = await runtime.StartAppAsync(port);
+        await using var replica = Runtime("orders", config, port);
+        await using var caller = Runtime("caller", config, null);
+        await replica.WaitHealthyAsync(runtime.Http);
+        await caller.WaitHealthyAsync(runtime.Http);
+        await replica.WaitForLineAsync(TimeSpan.FromSeconds(30), "registering app orders");
+        using var channel = DaprGrpc.Channel(caller.GrpcEndpoint);
+        var dapr = DaprGrpc.Stub(channel);
+        var marker = Guid.NewGuid().ToString("N");
+        // Until the registration is written, the caller does not know the app id yet.
+        for (var warm = 0; await Count(app, "warm-" + marker) == 0 && warm < 100; warm++)
+        {
+            using var _ = await runtime.Http.PostAsync(new Uri(caller.Endpoint, $"v1.0/invoke/orders/method/echo/warm-{marker}"), null);
+            await Task.Delay(50);
+        }
+
+        using var call = dapr.InvokeServiceAsync(new Proto.InvokeServiceRequest
+        {
+            Id = "orders",
+            Message = new Proto.InvokeRequest
+            {
+                Method = $"echo/grpc-{marker}",
+                ContentType = "application/json",
+                Data = new Google.Protobuf.WellKnownTypes.Any { Value = Google.Protobuf.ByteString.CopyFromUtf8("""{"n":2}""") },
+                HttpExtension = new Proto.HTTPExtension { Verb = Proto.HTTPExtension.Types.Verb.Post, Querystring = "a=1" },
+            },
+        });
+
+        // The test app echoes what reached it: the caller's runtime forwarded to the replica's runtime, which called its app.
+        var echoed = JsonNode.Parse((await call.ResponseAsync).Data.Value.ToStringUtf8())!;
+        Assert.Equal(("POST", $"/echo/grpc-{marker}", "?a=1", 2), (echoed["method"]!.GetValue<string>(), echoed["path"]!.GetValue<string>(), echoed["query"]!.GetValue<string>(), echoed["body"]!["n"]!.GetValue<int>()));
+        Assert.Equal("200", (await call.ResponseHeadersAsync).GetValue("dapr-http-status"));
+        Assert.Equal(1, await Count(app, "grpc-" + marker));
+        // An app id no runtime registered is still unknown (NotFound), with name resolution on.
+        var unknown = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => dapr.InvokeServiceAsync(new Proto.InvokeServiceRequest
+        {
+            Id = "nobody",
+            Message = new Proto.InvokeRequest { Method = "x", HttpExtension = new Proto.HTTPExtension { Verb = Proto.HTTPExtension.Types.Verb.Get } },
+        }).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]

@@ -108,22 +108,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
     public async Task<InvocationResponse> InvokeAsync(Uri target, InvocationRequest invocation, CancellationToken cancellationToken)
     {
         var url = TargetUrl.Under(target, "/" + invocation.Method, string.IsNullOrEmpty(invocation.QueryString) ? null : "?" + invocation.QueryString);
-        using var request = new HttpRequestMessage(new HttpMethod(invocation.HttpVerb), url);
-        if (invocation.Body.Length > 0 || invocation.ContentType is not null)
-        {
-            request.Content = new ReadOnlyMemoryContent(invocation.Body);
-            if (invocation.ContentType is { Length: > 0 } contentType)
-            {
-                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-            }
-        }
-        foreach (var (name, value) in invocation.Headers ?? new Dictionary<string, string>())
-        {
-            if (HttpForwarding.Forwards(name))
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
+        using var request = HttpForwarding.ToRequest(url, invocation);
         if (options.AppToken is { } token && target == AppBase)
         {
             request.Headers.TryAddWithoutValidation("dapr-api-token", token);
@@ -132,9 +117,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-            var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
-            return new InvocationResponse((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), headers);
+            return await HttpForwarding.ReadResponseAsync(response, cancellationToken);
         }
         catch (HttpRequestException e)
         {

@@ -1,3 +1,5 @@
+using CloudRuntimes.Invocation;
+
 namespace CloudRuntimes.Host.AppChannel;
 
 /// <summary>Copying an HTTP request's headers onto a forwarded one, and a forwarded response back, leaving out hop-by-hop and credential headers.</summary>
@@ -9,6 +11,39 @@ internal static class HttpForwarding
         "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Host", "dapr-api-token",
         NameResolution.PeerAuthentication.Header,
     };
+
+    /// <summary>
+    /// A request for <paramref name="url"/> carrying a buffered invocation: its verb, body, content type and the
+    /// forwardable headers (the query is the caller's part of <paramref name="url"/>).
+    /// </summary>
+    public static HttpRequestMessage ToRequest(Uri url, InvocationRequest invocation)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(invocation.HttpVerb), url);
+        if (invocation.Body.Length > 0 || invocation.ContentType is not null)
+        {
+            request.Content = new ReadOnlyMemoryContent(invocation.Body);
+            if (invocation.ContentType is { Length: > 0 } contentType)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+        foreach (var (name, value) in invocation.Headers ?? new Dictionary<string, string>())
+        {
+            if (Forwards(name))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        return request;
+    }
+
+    /// <summary>The whole answer to a buffered invocation: status, body, content type and headers.</summary>
+    public static async Task<InvocationResponse> ReadResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var headers = response.Headers.Concat(response.Content.Headers).ToDictionary(h => h.Key, h => string.Join(',', h.Value), StringComparer.OrdinalIgnoreCase);
+        return new InvocationResponse((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), headers);
+    }
 
     /// <summary>Whether a header named <paramref name="name"/> is forwarded (not a hop-by-hop or credential header).</summary>
     public static bool Forwards(string name) => !HopByHop.Contains(name);

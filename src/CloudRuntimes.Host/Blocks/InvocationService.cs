@@ -1,4 +1,5 @@
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.NameResolution;
 using CloudRuntimes.Invocation;
 
 namespace CloudRuntimes.Host.Blocks;
@@ -8,7 +9,7 @@ namespace CloudRuntimes.Host.Blocks;
 /// called directly, the local app, or another app's <c>--app-endpoint</c>), whether that is the local app over gRPC
 /// (<see cref="GrpcAppChannel"/>), and a buffered call to an HTTP target.
 /// </summary>
-internal sealed class InvocationService(AppClient app, IAppChannel channel)
+internal sealed class InvocationService(AppClient app, IAppChannel channel, PeerInvoker? peers = null)
 {
     /// <summary>The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to.</summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method; <see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> for an app id the runtime cannot reach.</exception>
@@ -36,6 +37,17 @@ internal sealed class InvocationService(AppClient app, IAppChannel channel)
 
     /// <summary>The gRPC app channel when <paramref name="target"/> is the local app and it speaks gRPC; null otherwise.</summary>
     public GrpcAppChannel? GrpcApp(Uri target) => target == app.AppBase ? channel as GrpcAppChannel : null;
+
+    /// <summary>Whether name resolution is configured, so that an app id this runtime does not know may be another runtime's.</summary>
+    public bool HasPeers => peers is not null;
+
+    /// <summary>
+    /// Calls another runtime's app (an app id that is neither the local app nor an <c>--app-endpoint</c>, found by name
+    /// resolution) with the whole request and reads the whole answer (its status is returned, not thrown).
+    /// </summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> without name resolution or a live replica; <see cref="CloudRuntimesErrors.DirectInvoke"/> when no replica can be reached.</exception>
+    public async Task<InvocationResponse> InvokePeerAsync(InvocationRequest request, CancellationToken cancellationToken) =>
+        (peers is null ? null : await peers.InvokeAsync(request, cancellationToken)) ?? throw UnknownApp(request.AppId);
 
     /// <summary>Calls an HTTP target with the whole request and reads the whole answer (its status is returned, not thrown).</summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvoke"/> when the target cannot be reached.</exception>

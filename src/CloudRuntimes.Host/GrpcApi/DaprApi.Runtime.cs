@@ -40,8 +40,9 @@ internal sealed partial class DaprApi
     public async Task<Proto.InvokeResponse> InvokeService(Proto.InvokeServiceRequest request, ServerCallContext context)
     {
         var message = request.Message ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "the invocation has no message");
-        var target = invocation.Resolve(request.Id, message.Method);
-        if (invocation.GrpcApp(target) is { } grpcApp)
+        // Null: another runtime's app, found by name resolution (reached over the runtimes' HTTP route).
+        var target = invocation.TryResolve(request.Id, message.Method) ?? (invocation.HasPeers ? null : throw InvocationService.UnknownApp(request.Id));
+        if (target is not null && invocation.GrpcApp(target) is { } grpcApp)
         {
             return await grpcApp.InvokeAsync(message, null, context.CancellationToken);
         }
@@ -51,13 +52,16 @@ internal sealed partial class DaprApi
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"invalid HTTP verb {verb}");
         }
         var body = message.Data?.Value.Memory ?? ReadOnlyMemory<byte>.Empty;
-        var response = await invocation.InvokeHttpAsync(target, new Invocation.InvocationRequest(
+        var call = new Invocation.InvocationRequest(
             request.Id,
             message.Method,
             verb.ToString().ToUpperInvariant(),
             body,
             string.IsNullOrEmpty(message.ContentType) ? null : message.ContentType,
-            string.IsNullOrEmpty(message.HttpExtension.Querystring) ? null : message.HttpExtension.Querystring), context.CancellationToken);
+            string.IsNullOrEmpty(message.HttpExtension.Querystring) ? null : message.HttpExtension.Querystring);
+        var response = target is null
+            ? await invocation.InvokePeerAsync(call, context.CancellationToken)
+            : await invocation.InvokeHttpAsync(target, call, context.CancellationToken);
         await context.WriteResponseHeadersAsync(new Metadata { { "dapr-http-status", response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
         var code = HttpGrpcStatus.FromHttp(response.StatusCode);
         if (code != StatusCode.OK)
