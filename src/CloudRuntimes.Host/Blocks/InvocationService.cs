@@ -11,11 +11,11 @@ namespace CloudRuntimes.Host.Blocks;
 /// </summary>
 internal sealed class InvocationService(AppClient app, IAppChannel channel, PeerInvoker? peers = null)
 {
-    /// <summary>The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method; <see cref="CloudRuntimesErrors.DirectInvokeUnknownApp"/> for an app id the runtime cannot reach.</exception>
-    public Uri Resolve(string appId, string? method) => TryResolve(appId, method) ?? throw UnknownApp(appId);
-
-    /// <summary>As <see cref="Resolve"/>, with null for an app id that is neither the local app nor an <c>--app-endpoint</c> (another runtime's, if name resolution finds it).</summary>
+    /// <summary>
+    /// The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to; null for an app id
+    /// that is neither the local app nor an <c>--app-endpoint</c> (another runtime's, if name resolution finds it; else
+    /// <see cref="UnknownApp"/>).
+    /// </summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method.</exception>
     public Uri? TryResolve(string appId, string? method)
     {
