@@ -315,10 +315,9 @@ internal sealed class GrpcAppChannel : IAppChannel, IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    /// <summary>The app callback methods, built from <c>Dapr.Protos</c>' descriptors of the AppCallback services.</summary>
-    private sealed class Methods
+    /// <summary>The app callback methods of <c>dapr/proto/runtime/v1/appcallback.proto</c> (checked against its descriptors by a test).</summary>
+    internal sealed class Methods
     {
-        private static readonly Google.Protobuf.Reflection.FileDescriptor File = Callback.AppcallbackReflection.Descriptor;
 
         public Method<Empty, Callback.ListTopicSubscriptionsResponse> ListTopicSubscriptions { get; } = Create<Empty, Callback.ListTopicSubscriptionsResponse>("AppCallback", "ListTopicSubscriptions");
 
@@ -343,6 +342,6 @@ internal sealed class GrpcAppChannel : IAppChannel, IDisposable
         private static Method<TRequest, TResponse> Create<TRequest, TResponse>(string service, string name)
             where TRequest : class, IMessage<TRequest>, new()
             where TResponse : class, IMessage<TResponse>, new() =>
-            ProtoMethods.Create<TRequest, TResponse>(File.Services.Single(s => s.Name == service), name, MethodType.Unary);
+            ProtoMethods.Create<TRequest, TResponse>("dapr.proto.runtime.v1." + service, name, MethodType.Unary);
     }
 }

@@ -1,6 +1,5 @@
 using CloudRuntimes.Host.Blocks;
 using Google.Protobuf;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Proto = Dapr.Client.Autogen.Grpc.v1;
@@ -27,8 +26,8 @@ internal sealed partial class DaprApi(
     TopicEventStreams topicStreams,
     ConfigurationStreams configurationStreams)
 {
-    /// <summary>The service descriptor of <c>dapr.proto.runtime.v1.Dapr</c> in <c>Dapr.Protos</c>.</summary>
-    public static readonly ServiceDescriptor Service = Proto.DaprReflection.Descriptor.Services.Single(s => s.Name == "Dapr");
+    /// <summary>The full name of the service, as in <c>dapr/proto/runtime/v1/dapr.proto</c>.</summary>
+    public const string Service = "dapr.proto.runtime.v1.Dapr";
 
     /// <summary>Binds the served methods, each to its handler on the (singleton) service.</summary>
     /// <param name="binder">ASP.NET Core gRPC's method discovery for this service.</param>

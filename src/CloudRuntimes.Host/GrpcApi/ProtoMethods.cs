@@ -1,38 +1,23 @@
 using Google.Protobuf;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using Grpc.Core;
 
 namespace CloudRuntimes.Host.GrpcApi;
 
 /// <summary>
-/// gRPC method definitions built from the message descriptors of <c>Dapr.Protos</c> (the package ships client stubs for
-/// <c>Dapr</c> and server bases for <c>AppCallback</c> only, so the server's methods and the app channel's calls are
-/// defined here): each method is looked up by name in its service descriptor, and its request and response types are
-/// checked against the descriptor, so a mismatch fails the start rather than a call.
+/// gRPC method definitions for <c>Dapr.Protos</c>' messages (the package ships client stubs for <c>Dapr</c> and server
+/// bases for <c>AppCallback</c> only, so the server's methods and the app channel's calls are defined here), named as
+/// protoc's generated code names them: service full name and method name as constants. Building the package's
+/// descriptors to look them up would cost start-up a third of a second (the Dapr proto file is large); instead a test
+/// (<c>GrpcMethodTableTests</c>) checks every bound and called method's name, message types and streaming shape against
+/// those descriptors.
 /// </summary>
 internal static class ProtoMethods
 {
-    /// <summary>The method <paramref name="name"/> of <paramref name="service"/> with Protobuf marshallers.</summary>
-    /// <exception cref="InvalidOperationException">The service has no such method, or its types or streaming shape differ.</exception>
-    public static Method<TRequest, TResponse> Create<TRequest, TResponse>(ServiceDescriptor service, string name, MethodType type)
+    /// <summary>The method <paramref name="name"/> of service <paramref name="service"/> (full name, e.g. <c>dapr.proto.runtime.v1.Dapr</c>) with Protobuf marshallers.</summary>
+    public static Method<TRequest, TResponse> Create<TRequest, TResponse>(string service, string name, MethodType type)
         where TRequest : class, IMessage<TRequest>, new()
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        var method = service.FindMethodByName(name)
-            ?? throw new InvalidOperationException($"{service.FullName} has no method {name}");
-        var declared = (method.IsClientStreaming, method.IsServerStreaming) switch
-        {
-            (false, false) => MethodType.Unary,
-            (true, false) => MethodType.ClientStreaming,
-            (false, true) => MethodType.ServerStreaming,
-            _ => MethodType.DuplexStreaming,
-        };
-        if (method.InputType.ClrType != typeof(TRequest) || method.OutputType.ClrType != typeof(TResponse) || declared != type)
-        {
-            throw new InvalidOperationException($"{service.FullName}/{name} is {declared} {method.InputType.ClrType?.Name} -> {method.OutputType.ClrType?.Name}, not {type} {typeof(TRequest).Name} -> {typeof(TResponse).Name}");
-        }
-        return new Method<TRequest, TResponse>(type, service.FullName, name, MessageMarshaller<TRequest>.Instance, MessageMarshaller<TResponse>.Instance);
-    }
+        where TResponse : class, IMessage<TResponse>, new() =>
+        new(type, service, name, MessageMarshaller<TRequest>.Instance, MessageMarshaller<TResponse>.Instance);
 
     /// <summary>Protobuf (de)serialization straight to and from the transport's buffers.</summary>
     private static class MessageMarshaller<T>

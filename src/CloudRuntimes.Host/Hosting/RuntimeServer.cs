@@ -53,6 +53,9 @@ public static class RuntimeServer
         builder.Services.AddSingleton(listeners);
         builder.Services.AddCloudRuntimesServer(options);
         var app = builder.Build();
+        // The components, then the plugins, start coming to life now, while the endpoints are set up and the host starts;
+        // the hosted services wait for them in order before Kestrel listens.
+        app.Services.GetRequiredService<PluginService>().StartLoading();
         app.UseMiddleware<RequestPolicyMiddleware>();
         if (options.AllowedOrigins.Count > 0)
         {

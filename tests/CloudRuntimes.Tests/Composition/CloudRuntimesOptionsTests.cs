@@ -24,7 +24,7 @@ public sealed class CloudRuntimesOptionsTests : IDisposable
 
     private static IHost Build(Dictionary<string, string?> settings)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddCloudRuntimes(builder.Configuration.GetSection("CloudRuntimes"));
@@ -76,7 +76,7 @@ public sealed class CloudRuntimesOptionsTests : IDisposable
     [Fact]
     public async Task The_app_id_given_in_code_is_checked_too()
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddCloudRuntimes("", _ => { });
         using var host = builder.Build();

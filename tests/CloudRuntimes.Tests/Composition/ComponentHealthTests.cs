@@ -38,7 +38,7 @@ public sealed class ComponentHealthTests : IDisposable
 
     private IHost Build(Action<CloudRuntimesBuilder> components, Action<IHealthChecksBuilder> checks)
     {
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["CloudRuntimes:AppId"] = "health", ["CloudRuntimes:DataDirectory"] = _data });
         builder.Services.AddCloudRuntimes(builder.Configuration.GetSection("CloudRuntimes"), components);
