@@ -14,7 +14,8 @@ namespace Rototo.FeatureManagement.Benchmarks;
 /// run, two ways each: the engine alone (the targeting filter's <c>EvaluateAsync</c> with bound settings; a rototo
 /// resolution from a validated context) and through <c>IFeatureManager.IsEnabledAsync</c> (the configuration's flag
 /// with a targeting context accessor; the rototo bridge with a context accessor), next to a flag without any filter,
-/// which is what <c>IFeatureManager</c> costs by itself. Ratios are within each category.
+/// which is what <c>IFeatureManager</c> costs by itself, and its rototo twin (a bool variable without rules, which the
+/// bridge answers without a filter). Ratios are within each category.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -65,7 +66,9 @@ public class TargetingComparisonBenchmarks
         // Each engine answers the same alone and through IFeatureManager (the two percentage hashes differ, so the
         // engines need not agree with each other for this user); every path is warm.
         if (await _targeting.EvaluateAsync(_targetingEvaluation, _targetingContext) != await _targetingManager.IsEnabledAsync(BetaFlag.FeatureManagementName)
-            || _workspace.ResolveVariable(BetaFlag.RototoName, _context).Value.GetBoolean() != await _rototoManager.IsEnabledAsync(BetaFlag.RototoName))
+            || _workspace.ResolveVariable(BetaFlag.RototoName, _context).Value.GetBoolean() != await _rototoManager.IsEnabledAsync(BetaFlag.RototoName)
+            || !await _targetingManager.IsEnabledAsync(BetaFlag.AlwaysOnName)
+            || !await _rototoManager.IsEnabledAsync(BetaFlag.RototoAlwaysOnName))
         {
             throw new InvalidOperationException("a flag answers differently through IFeatureManager");
         }
@@ -99,6 +102,10 @@ public class TargetingComparisonBenchmarks
     [Benchmark(Description = "IFeatureManager + rototo bridge")]
     [BenchmarkCategory("IFeatureManager")]
     public Task<bool> FeatureManagerRototo() => _rototoManager.IsEnabledAsync(BetaFlag.RototoName);
+
+    [Benchmark(Description = "IFeatureManager + rototo bridge, variable without rules")]
+    [BenchmarkCategory("IFeatureManager")]
+    public Task<bool> FeatureManagerRototoAlone() => _rototoManager.IsEnabledAsync(BetaFlag.RototoAlwaysOnName);
 
     /// <summary>The targeting context of the measured user, as an application's accessor would give it.</summary>
     private sealed class FixedTargetingContextAccessor(TargetingContext context) : ITargetingContextAccessor
