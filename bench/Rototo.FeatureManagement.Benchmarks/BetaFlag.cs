@@ -15,6 +15,9 @@ internal static class BetaFlag
     /// <summary>A flag that is simply on (no filter): what <c>IFeatureManager</c> costs by itself.</summary>
     public const string AlwaysOnName = "AlwaysOn";
 
+    /// <summary>A flag whose one filter answers true at once: what <c>IFeatureManager</c> costs for any filter.</summary>
+    public const string TrueFilterName = "TrueFilter";
+
     public const string RototoName = "beta";
 
     /// <summary>A bool variable without rules, on: a flag that reads no context.</summary>
@@ -37,6 +40,9 @@ internal static class BetaFlag
         ["feature_management:feature_flags:0:conditions:client_filters:0:parameters:Audience:DefaultRolloutPercentage"] = "20",
         ["feature_management:feature_flags:1:id"] = AlwaysOnName,
         ["feature_management:feature_flags:1:enabled"] = "true",
+        ["feature_management:feature_flags:2:id"] = TrueFilterName,
+        ["feature_management:feature_flags:2:enabled"] = "true",
+        ["feature_management:feature_flags:2:conditions:client_filters:0:name"] = TrueFilter.Alias,
     };
 
     /// <summary>Writes the rototo workspace into a new temporary folder; returns its path.</summary>

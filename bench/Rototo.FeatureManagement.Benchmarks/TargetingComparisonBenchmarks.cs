@@ -14,8 +14,9 @@ namespace Rototo.FeatureManagement.Benchmarks;
 /// run, two ways each: the engine alone (the targeting filter's <c>EvaluateAsync</c> with bound settings; a rototo
 /// resolution from a validated context) and through <c>IFeatureManager.IsEnabledAsync</c> (the configuration's flag
 /// with a targeting context accessor; the rototo bridge with a context accessor), next to a flag without any filter,
-/// which is what <c>IFeatureManager</c> costs by itself, and its rototo twin (a bool variable without rules, which the
-/// bridge answers without a filter). Ratios are within each category.
+/// which is what <c>IFeatureManager</c> costs by itself, its rototo twin (a bool variable without rules, which the
+/// bridge answers without a filter), and a flag whose filter answers at once, which is what <c>IFeatureManager</c> costs
+/// around any filter. Ratios are within each category.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -50,7 +51,7 @@ public class TargetingComparisonBenchmarks
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(BetaFlag.TargetingConfiguration).Build();
         _featureManagement = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddFeatureManagement().WithTargeting<FixedTargetingContextAccessor>().Services
+            .AddFeatureManagement().WithTargeting<FixedTargetingContextAccessor>().AddFeatureFilter<TrueFilter>().Services
             .AddSingleton(_targetingContext)
             .BuildServiceProvider();
         _targetingManager = _featureManagement.GetRequiredService<IFeatureManager>();
@@ -68,6 +69,7 @@ public class TargetingComparisonBenchmarks
         if (await _targeting.EvaluateAsync(_targetingEvaluation, _targetingContext) != await _targetingManager.IsEnabledAsync(BetaFlag.FeatureManagementName)
             || _workspace.ResolveVariable(BetaFlag.RototoName, _context).Value.GetBoolean() != await _rototoManager.IsEnabledAsync(BetaFlag.RototoName)
             || !await _targetingManager.IsEnabledAsync(BetaFlag.AlwaysOnName)
+            || !await _targetingManager.IsEnabledAsync(BetaFlag.TrueFilterName)
             || !await _rototoManager.IsEnabledAsync(BetaFlag.RototoAlwaysOnName))
         {
             throw new InvalidOperationException("a flag answers differently through IFeatureManager");
@@ -98,6 +100,10 @@ public class TargetingComparisonBenchmarks
     [Benchmark(Description = "IFeatureManager, flag without filter")]
     [BenchmarkCategory("IFeatureManager")]
     public Task<bool> FeatureManagerAlone() => _targetingManager.IsEnabledAsync(BetaFlag.AlwaysOnName);
+
+    [Benchmark(Description = "IFeatureManager, flag with a filter answering true")]
+    [BenchmarkCategory("IFeatureManager")]
+    public Task<bool> FeatureManagerTrueFilter() => _targetingManager.IsEnabledAsync(BetaFlag.TrueFilterName);
 
     [Benchmark(Description = "IFeatureManager + rototo bridge")]
     [BenchmarkCategory("IFeatureManager")]
