@@ -1,8 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.FeatureManagement;
-using Rototo.Extensions.Hosting;
 using Rototo.Extensions.Tests.Support;
 using Rototo.FeatureManagement;
 using Rototo.Refresh;
@@ -13,40 +10,18 @@ namespace Rototo.Extensions.Tests.FeatureManagement;
 /// A bool variable without rules reads no context: the bridge answers it outright, without the context accessor and
 /// without validating a context, and a workspace change still reaches it.
 /// </summary>
-public sealed class ContextFreeFlagTests : IAsyncLifetime
+public sealed class ContextFreeFlagTests : FeatureManagementHostTests
 {
-    private readonly StorefrontCopy _storefront = new();
     private readonly CountingAccessor _contexts = new();
-    private readonly CollectingLogger _logs = new();
-    private IHost _host = null!;
 
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private IVariantFeatureManager Features => _host.Services.GetRequiredService<IVariantFeatureManager>();
-
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        _storefront.SetExpressCheckoutForEveryone(true);
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(_logs);
-        builder.Services.AddRototo(options =>
-        {
-            options.Source = _storefront.Root;
-            options.RefreshPeriod = null;
-        });
-        builder.Services.AddSingleton<IRototoContextAccessor>(_contexts);
-        builder.Services.AddFeatureManagement().WithRototo();
-        _host = builder.Build();
-        await _host.StartAsync(Token);
+        Storefront.SetExpressCheckoutForEveryone(true);
+        await base.InitializeAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync(Token);
-        _host.Dispose();
-        _storefront.Dispose();
-    }
+    protected override void ConfigureFeatures(IServiceCollection services) =>
+        services.AddSingleton<IRototoContextAccessor>(_contexts).AddFeatureManagement().WithRototo();
 
     [Fact]
     public async Task A_flag_without_rules_is_answered_without_the_context_accessor()
@@ -63,21 +38,21 @@ public sealed class ContextFreeFlagTests : IAsyncLifetime
 
         Assert.True(await Features.IsEnabledAsync("express-checkout", invalid, Token));
 
-        Assert.DoesNotContain(_logs.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal));
+        Assert.DoesNotContain(Logs.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_workspace_change_turns_the_flag_off_and_back_to_a_per_evaluation_resolution()
     {
-        _storefront.SetExpressCheckoutForEveryone(false);
-        await _host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
+        Storefront.SetExpressCheckoutForEveryone(false);
+        await Host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
 
         Assert.False(await Features.IsEnabledAsync("express-checkout", Token));
         Assert.Equal(0, _contexts.Calls);
 
         // The storefront's own express-checkout reads user.tier: evaluated with the accessor's context again.
-        File.Copy(Path.Combine(StorefrontCopy.RepositoryRoot, "examples", "storefront", "variables", "express-checkout.toml"), Path.Combine(_storefront.Root, "variables", "express-checkout.toml"), overwrite: true);
-        await _host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
+        File.Copy(Path.Combine(StorefrontCopy.RepositoryRoot, "examples", "storefront", "variables", "express-checkout.toml"), Path.Combine(Storefront.Root, "variables", "express-checkout.toml"), overwrite: true);
+        await Host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
 
         Assert.True(await Features.IsEnabledAsync("express-checkout", Token));
         Assert.Equal(1, _contexts.Calls);
