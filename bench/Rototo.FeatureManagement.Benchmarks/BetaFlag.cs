@@ -5,6 +5,8 @@ namespace Rototo.FeatureManagement.Benchmarks;
 /// <c>beta-testers</c> at 100 %, everyone else at 20 % by a hash of the user id. Rototo: a bool variable whose rules are
 /// the same three audiences (an <c>in</c> over the two users, an <c>eq</c> on the group, a <c>bucket</c> of 2,000 in
 /// 10,000 on the user id). The user measured belongs to neither list, so both engines reach the percentage rollout.
+/// Beside it, a flag that is on for everyone in each: <c>AlwaysOn</c> without a filter, <c>always-on</c> a bool variable
+/// without rules.
 /// </summary>
 internal static class BetaFlag
 {
@@ -13,7 +15,13 @@ internal static class BetaFlag
     /// <summary>A flag that is simply on (no filter): what <c>IFeatureManager</c> costs by itself.</summary>
     public const string AlwaysOnName = "AlwaysOn";
 
+    /// <summary>A flag whose one filter answers true at once: what <c>IFeatureManager</c> costs for any filter.</summary>
+    public const string TrueFilterName = "TrueFilter";
+
     public const string RototoName = "beta";
+
+    /// <summary>A bool variable without rules, on: a flag that reads no context.</summary>
+    public const string RototoAlwaysOnName = "always-on";
 
     public const string UserId = "user-123";
 
@@ -32,6 +40,9 @@ internal static class BetaFlag
         ["feature_management:feature_flags:0:conditions:client_filters:0:parameters:Audience:DefaultRolloutPercentage"] = "20",
         ["feature_management:feature_flags:1:id"] = AlwaysOnName,
         ["feature_management:feature_flags:1:enabled"] = "true",
+        ["feature_management:feature_flags:2:id"] = TrueFilterName,
+        ["feature_management:feature_flags:2:enabled"] = "true",
+        ["feature_management:feature_flags:2:conditions:client_filters:0:name"] = TrueFilter.Alias,
     };
 
     /// <summary>Writes the rototo workspace into a new temporary folder; returns its path.</summary>
@@ -45,6 +56,7 @@ internal static class BetaFlag
         Write(root, "qualifiers/named-users.toml", "schema_version = 1\n[[predicate]]\nattribute = \"user.id\"\nop = \"in\"\nvalue = [\"alice\", \"bob\"]\n");
         Write(root, "qualifiers/beta-testers.toml", "schema_version = 1\n[[predicate]]\nattribute = \"user.group\"\nop = \"eq\"\nvalue = \"beta-testers\"\n");
         Write(root, "qualifiers/rollout-20.toml", "schema_version = 1\n[[predicate]]\nattribute = \"user.id\"\nop = \"bucket\"\nsalt = \"beta\"\nrange = [0, 2000]\n");
+        Write(root, "variables/always-on.toml", "schema_version = 1\ntype = \"bool\"\n\n[values]\non = true\noff = false\n\n[resolve]\ndefault = \"on\"\n");
         Write(root, "variables/beta.toml", """
             schema_version = 1
             type = "bool"

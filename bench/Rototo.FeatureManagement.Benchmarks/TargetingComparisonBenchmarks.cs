@@ -14,7 +14,9 @@ namespace Rototo.FeatureManagement.Benchmarks;
 /// run, two ways each: the engine alone (the targeting filter's <c>EvaluateAsync</c> with bound settings; a rototo
 /// resolution from a validated context) and through <c>IFeatureManager.IsEnabledAsync</c> (the configuration's flag
 /// with a targeting context accessor; the rototo bridge with a context accessor), next to a flag without any filter,
-/// which is what <c>IFeatureManager</c> costs by itself. Ratios are within each category.
+/// which is what <c>IFeatureManager</c> costs by itself, its rototo twin (a bool variable without rules, which the
+/// bridge answers without a filter), and a flag whose filter answers at once, which is what <c>IFeatureManager</c> costs
+/// around any filter. Ratios are within each category.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -49,7 +51,7 @@ public class TargetingComparisonBenchmarks
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(BetaFlag.TargetingConfiguration).Build();
         _featureManagement = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
-            .AddFeatureManagement().WithTargeting<FixedTargetingContextAccessor>().Services
+            .AddFeatureManagement().WithTargeting<FixedTargetingContextAccessor>().AddFeatureFilter<TrueFilter>().Services
             .AddSingleton(_targetingContext)
             .BuildServiceProvider();
         _targetingManager = _featureManagement.GetRequiredService<IFeatureManager>();
@@ -65,7 +67,10 @@ public class TargetingComparisonBenchmarks
         // Each engine answers the same alone and through IFeatureManager (the two percentage hashes differ, so the
         // engines need not agree with each other for this user); every path is warm.
         if (await _targeting.EvaluateAsync(_targetingEvaluation, _targetingContext) != await _targetingManager.IsEnabledAsync(BetaFlag.FeatureManagementName)
-            || _workspace.ResolveVariable(BetaFlag.RototoName, _context).Value.GetBoolean() != await _rototoManager.IsEnabledAsync(BetaFlag.RototoName))
+            || _workspace.ResolveVariable(BetaFlag.RototoName, _context).Value.GetBoolean() != await _rototoManager.IsEnabledAsync(BetaFlag.RototoName)
+            || !await _targetingManager.IsEnabledAsync(BetaFlag.AlwaysOnName)
+            || !await _targetingManager.IsEnabledAsync(BetaFlag.TrueFilterName)
+            || !await _rototoManager.IsEnabledAsync(BetaFlag.RototoAlwaysOnName))
         {
             throw new InvalidOperationException("a flag answers differently through IFeatureManager");
         }
@@ -96,9 +101,17 @@ public class TargetingComparisonBenchmarks
     [BenchmarkCategory("IFeatureManager")]
     public Task<bool> FeatureManagerAlone() => _targetingManager.IsEnabledAsync(BetaFlag.AlwaysOnName);
 
+    [Benchmark(Description = "IFeatureManager, flag with a filter answering true")]
+    [BenchmarkCategory("IFeatureManager")]
+    public Task<bool> FeatureManagerTrueFilter() => _targetingManager.IsEnabledAsync(BetaFlag.TrueFilterName);
+
     [Benchmark(Description = "IFeatureManager + rototo bridge")]
     [BenchmarkCategory("IFeatureManager")]
     public Task<bool> FeatureManagerRototo() => _rototoManager.IsEnabledAsync(BetaFlag.RototoName);
+
+    [Benchmark(Description = "IFeatureManager + rototo bridge, variable without rules")]
+    [BenchmarkCategory("IFeatureManager")]
+    public Task<bool> FeatureManagerRototoAlone() => _rototoManager.IsEnabledAsync(BetaFlag.RototoAlwaysOnName);
 
     /// <summary>The targeting context of the measured user, as an application's accessor would give it.</summary>
     private sealed class FixedTargetingContextAccessor(TargetingContext context) : ITargetingContextAccessor

@@ -7,7 +7,11 @@ namespace Rototo.FeatureManagement;
 /// </summary>
 public interface IRototoContextAccessor
 {
-    /// <summary>The context of the current evaluation. Called once per evaluation: cache it per request where it is costly.</summary>
+    /// <summary>
+    /// The context of the current evaluation. Called once per evaluation of a feature that reads the context (not for a
+    /// flag whose variable reads none): cache it per request where it is costly, and return a completed task where you
+    /// can, so the evaluation completes synchronously.
+    /// </summary>
     /// <returns>The context.</returns>
     ValueTask<ResolveContext> GetContextAsync();
 }

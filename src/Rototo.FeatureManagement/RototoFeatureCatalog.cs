@@ -7,8 +7,8 @@ namespace Rototo.FeatureManagement;
 
 /// <summary>
 /// The feature definitions of one workspace version, built once per variable on first use: a bool variable is a flag
-/// evaluated by <see cref="RototoFeatureFilter"/>; any other variable is a variant feature with one definition per value
-/// key, chosen by the resolution.
+/// evaluated by <see cref="RototoFeatureFilter"/>, or on or off outright when it reads no context; any other variable is
+/// a variant feature with one definition per value key, chosen by the resolution.
 /// </summary>
 internal sealed class RototoFeatureCatalog(Workspace workspace, IReadOnlyCollection<string>? selected)
 {
@@ -31,7 +31,7 @@ internal sealed class RototoFeatureCatalog(Workspace workspace, IReadOnlyCollect
         }
         var values = Workspace.GetVariableValues(id);
         return values[0].Value.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? RototoFeature.Flag(id)
+            ? RototoFeature.Flag(Workspace, id)
             : RototoFeature.Variants(id, values);
     }
 }
@@ -65,14 +65,46 @@ internal sealed class RototoFeature
     /// <summary>The definition selecting the variant of <paramref name="valueKey"/>.</summary>
     public Task<FeatureDefinition> For(string valueKey) => _byValueKey.GetValueOrDefault(valueKey) ?? Unresolved;
 
-    public static RototoFeature Flag(string id)
+    /// <summary>The filter name Microsoft.FeatureManagement answers itself, without a filter: the feature is on.</summary>
+    private const string AlwaysOn = "AlwaysOn";
+
+    /// <summary>
+    /// A flag: evaluated by the <c>Rototo</c> filter with each evaluation's context; a flag whose variable reads no
+    /// context (<see cref="Workspace.ReadsContext"/>) has the same value for every context, so it is resolved once here and
+    /// defined on (<c>AlwaysOn</c>) or off (disabled), which Microsoft.FeatureManagement answers without a filter.
+    /// </summary>
+    public static RototoFeature Flag(Workspace workspace, string id)
     {
-        var definition = new FeatureDefinition
+        var disabled = new FeatureDefinition { Name = id, Status = FeatureStatus.Disabled };
+        var definition = ContextFreeValue(workspace, id) switch
         {
-            Name = id,
-            EnabledFor = [new FeatureFilterConfiguration { Name = RototoFeatureFilter.Alias }],
+            true => new FeatureDefinition { Name = id, EnabledFor = [new FeatureFilterConfiguration { Name = AlwaysOn }] },
+            false => disabled,
+            null => new FeatureDefinition { Name = id, EnabledFor = [new FeatureFilterConfiguration { Name = RototoFeatureFilter.Alias }] },
         };
-        return new RototoFeature(true, definition, [], Task.FromResult(new FeatureDefinition { Name = id, Status = FeatureStatus.Disabled }));
+        return new RototoFeature(true, definition, [], Task.FromResult(disabled));
+    }
+
+    /// <summary>The value of a bool variable that reads no context; null when it reads one, or does not resolve without one (left to the filter, which logs why).</summary>
+    private static bool? ContextFreeValue(Workspace workspace, string id)
+    {
+        if (workspace.ReadsContext(id))
+        {
+            return null;
+        }
+        try
+        {
+            return workspace.ResolveVariable(id, ResolveContext.Empty, validateContext: false).Value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => null,
+            };
+        }
+        catch (RototoException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

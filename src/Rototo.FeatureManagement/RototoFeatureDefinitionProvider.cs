@@ -8,7 +8,9 @@ namespace Rototo.FeatureManagement;
 /// <summary>
 /// Feature definitions from the variables of the hosted rototo workspace (<c>services.AddRototo(...)</c>): the feature
 /// name is the variable id. A bool variable is a flag whose value <see cref="RototoFeatureFilter"/> resolves for each
-/// evaluation; any other variable is a variant feature, enabled, whose variant is the resolved value key with the
+/// evaluation, except a variable that reads no context (<see cref="Workspace.ReadsContext"/>): its value is the same for
+/// every context, so it is resolved once per workspace version and the definition is on or off outright (no filter, no
+/// context built or validated, also for <c>IsEnabledAsync(name, context)</c>); any other variable is a variant feature, enabled, whose variant is the resolved value key with the
 /// value as its configuration (<c>variant.Configuration.Value</c> for a primitive, children for a resource object). A
 /// context that does not resolve (invalid for the context schema, an attribute a rule needs is missing) makes the
 /// feature disabled without a variant, and is logged as a warning. Definitions are built once per workspace version.

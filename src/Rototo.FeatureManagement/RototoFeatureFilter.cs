@@ -9,7 +9,8 @@ namespace Rototo.FeatureManagement;
 /// The feature filter of rototo flags (alias <c>Rototo</c>): resolves the bool variable named like the feature with the
 /// context of <see cref="IRototoContextAccessor"/>. A context that does not resolve, or a variable that is no longer a
 /// bool after a refresh, evaluates to false and is logged as a warning. <see cref="RototoContextualFeatureFilter"/> does
-/// the same with a context the caller passes.
+/// the same with a context the caller passes. When the accessor answers synchronously (a context cached for the request,
+/// or a fixed one) the filter completes synchronously and does not allocate.
 /// </summary>
 [FilterAlias(Alias)]
 public sealed class RototoFeatureFilter : IFeatureFilter
@@ -32,11 +33,17 @@ public sealed class RototoFeatureFilter : IFeatureFilter
     }
 
     /// <inheritdoc />
-    public async Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context)
+    public Task<bool> EvaluateAsync(FeatureFilterEvaluationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return _flags.Evaluate(context.FeatureName, await _contexts.GetContextAsync().ConfigureAwait(false));
+        var pending = _contexts.GetContextAsync();
+        return pending.IsCompletedSuccessfully
+            ? FlagEvaluator.Answer(_flags.Evaluate(context.FeatureName, pending.Result))
+            : EvaluateLaterAsync(context.FeatureName, pending);
     }
+
+    private async Task<bool> EvaluateLaterAsync(string feature, ValueTask<ResolveContext> pending) =>
+        _flags.Evaluate(feature, await pending.ConfigureAwait(false));
 }
 
 /// <summary>
@@ -46,9 +53,6 @@ public sealed class RototoFeatureFilter : IFeatureFilter
 [FilterAlias(RototoFeatureFilter.Alias)]
 public sealed class RototoContextualFeatureFilter : IContextualFeatureFilter<ResolveContext>
 {
-    private static readonly Task<bool> True = Task.FromResult(true);
-    private static readonly Task<bool> False = Task.FromResult(false);
-
     private readonly FlagEvaluator _flags;
 
     /// <summary>Creates the filter (the container does this).</summary>
@@ -64,13 +68,16 @@ public sealed class RototoContextualFeatureFilter : IContextualFeatureFilter<Res
     {
         ArgumentNullException.ThrowIfNull(featureFilterContext);
         ArgumentNullException.ThrowIfNull(appContext);
-        return _flags.Evaluate(featureFilterContext.FeatureName, appContext) ? True : False;
+        return FlagEvaluator.Answer(_flags.Evaluate(featureFilterContext.FeatureName, appContext));
     }
 }
 
 /// <summary>Resolves a flag: the bool value of the variable named like the feature; false (logged) when it does not resolve.</summary>
 internal sealed class FlagEvaluator
 {
+    private static readonly Task<bool> True = Task.FromResult(true);
+    private static readonly Task<bool> False = Task.FromResult(false);
+
     private readonly RototoWorkspaceService _workspace;
     private readonly ILogger _logger;
 
@@ -82,16 +89,19 @@ internal sealed class FlagEvaluator
         _logger = logger;
     }
 
+    /// <summary>A completed task of <paramref name="enabled"/>, shared (no allocation).</summary>
+    public static Task<bool> Answer(bool enabled) => enabled ? True : False;
+
     public bool Evaluate(string feature, ResolveContext context)
     {
         try
         {
-            var value = _workspace.Workspace.ResolveVariable(feature, context).Value;
-            if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            var kind = _workspace.Workspace.ResolveVariable(feature, context).Value.ValueKind;
+            if (kind is JsonValueKind.True or JsonValueKind.False)
             {
-                return value.GetBoolean();
+                return kind == JsonValueKind.True;
             }
-            _logger.LogWarning("feature {Feature} is off: its rototo variable is no longer a bool (a value of kind {Kind})", feature, value.ValueKind);
+            _logger.LogWarning("feature {Feature} is off: its rototo variable is no longer a bool (a value of kind {Kind})", feature, kind);
         }
         catch (RototoException e)
         {

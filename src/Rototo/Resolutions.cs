@@ -138,14 +138,14 @@ public sealed class ResolveContext
     internal bool IsValidatedBy(object model) => ReferenceEquals(Volatile.Read(ref _validation)?.Model, model);
 
     /// <summary>Remembers that <paramref name="model"/> validated this context, with the context's attribute values by slot.</summary>
-    internal void MarkValidatedBy(object model, JsonElement[] values) => Volatile.Write(ref _validation, new Validation(model, values));
+    internal void MarkValidatedBy(object model, Runtime.ContextValue[] values) => Volatile.Write(ref _validation, new Validation(model, values));
 
     /// <summary>The attribute values indexed when <paramref name="model"/> validated this context; null when it has not.</summary>
-    internal JsonElement[]? ValuesFor(object model) => Volatile.Read(ref _validation) is { } v && ReferenceEquals(v.Model, model) ? v.Values : null;
+    internal Runtime.ContextValue[]? ValuesFor(object model) => Volatile.Read(ref _validation) is { } v && ReferenceEquals(v.Model, model) ? v.Values : null;
 
     /// <summary>The context as compact JSON.</summary>
     /// <returns>JSON text.</returns>
     public override string ToString() => Json.SerdeJson.Compact(Root);
 
-    private sealed record Validation(object Model, JsonElement[] Values);
+    private sealed record Validation(object Model, Runtime.ContextValue[] Values);
 }

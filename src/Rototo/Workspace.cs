@@ -353,6 +353,22 @@ public sealed class Workspace
         return values;
     }
 
+    /// <summary>
+    /// Whether the variable's value can depend on the context: true when one of its rules' qualifiers, or a qualifier
+    /// those reference (<c>qualifier.&lt;id&gt;</c>), reads a context attribute (§4, §5). When false, every context
+    /// that validates resolves the variable to the same value, e.g. a feature-flag bridge can answer it without
+    /// building a context.
+    /// </summary>
+    /// <param name="id">Variable id.</param>
+    /// <returns>False for a variable without rules, or whose rules read no context attribute.</returns>
+    /// <exception cref="RototoException">Unknown variable (<c>variable not found: variable://{id}</c>), or no runtime.</exception>
+    public bool ReadsContext(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var runtime = Runtime;
+        return runtime.ReadsContext(VariableOf(runtime, id));
+    }
+
     /// <summary>The discovered files (for CLI views).</summary>
     internal WorkspaceSnapshot Snapshot => _snapshot;
 

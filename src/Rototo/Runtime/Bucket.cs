@@ -35,6 +35,10 @@ public static class Bucket
     /// <summary>The FNV state after hashing <c>salt + ":"</c>, computed once per predicate.</summary>
     internal static ulong SaltState(string salt) => Hash(Hash(OffsetBasis, Encoding.UTF8.GetBytes(salt)), ":"u8);
 
+    /// <summary>The bucket of a context value: its indexed UTF-8 text when it has one (the same bytes), else its element.</summary>
+    internal static int Of(ulong saltState, in ContextValue value) =>
+        value.Utf8 is { } text ? Finish(Hash(saltState, text)) : Of(saltState, value.Element);
+
     internal static int Of(ulong saltState, JsonElement value)
     {
         if (value.ValueKind == JsonValueKind.String)

@@ -15,8 +15,8 @@ internal static class Evaluator
     private const byte True = 2;
     private const byte False = 3;
 
-    private static readonly JsonElement TrueElement = JsonDocument.Parse("true").RootElement.Clone();
-    private static readonly JsonElement FalseElement = JsonDocument.Parse("false").RootElement.Clone();
+    private static readonly ContextValue TrueValue = ContextValue.Of(JsonDocument.Parse("true").RootElement.Clone());
+    private static readonly ContextValue FalseValue = ContextValue.Of(JsonDocument.Parse("false").RootElement.Clone());
 
     /// <summary>Rules in order, first match wins, else the default (§5).</summary>
     /// <param name="model">The runtime model.</param>
@@ -25,7 +25,7 @@ internal static class Evaluator
     /// <param name="values">The context's attribute values by slot (<see cref="RuntimeModel.IndexContext"/>), or null to look paths up.</param>
     /// <param name="states">One state per qualifier, all <see cref="Unvisited"/>.</param>
     /// <param name="trace">Collects the trace; null on the untraced path.</param>
-    public static VariableResolution ResolveVariable(RuntimeModel model, RuntimeVariable variable, JsonElement context, JsonElement[]? values, Span<byte> states, TraceSink? trace)
+    public static VariableResolution ResolveVariable(RuntimeModel model, RuntimeVariable variable, JsonElement context, ContextValue[]? values, Span<byte> states, TraceSink? trace)
     {
         foreach (var rule in variable.Rules)
         {
@@ -40,7 +40,7 @@ internal static class Evaluator
     }
 
     /// <summary>A qualifier's value: all its predicates match (§4). See <see cref="ResolveVariable"/> for the parameters.</summary>
-    public static bool ResolveQualifier(RuntimeModel model, int index, JsonElement context, JsonElement[]? values, Span<byte> states, TraceSink? trace)
+    public static bool ResolveQualifier(RuntimeModel model, int index, JsonElement context, ContextValue[]? values, Span<byte> states, TraceSink? trace)
     {
         switch (states[index])
         {
@@ -61,7 +61,7 @@ internal static class Evaluator
         var readers = qualifier.ContextReaders;
         for (var r = 0; r < readers.Length; r++)
         {
-            var present = values is null ? TryGetPath(context, readers[r].Path!, out found[Math.Min(r, FoundValues.Length - 1)]) : values[readers[r].Slot].ValueKind != JsonValueKind.Undefined;
+            var present = values is null ? TryGetPath(context, readers[r].Path!, out found[Math.Min(r, FoundValues.Length - 1)]) : values[readers[r].Slot].Kind != JsonValueKind.Undefined;
             if (!present)
             {
                 throw new RototoException(RototoErrorCode.Resolution, $"missing resolve context attribute: {readers[r].Attribute} required by qualifier://{qualifier.Id}");
@@ -73,10 +73,10 @@ internal static class Evaluator
         var nextReader = 0;
         foreach (var predicate in qualifier.Predicates)
         {
-            JsonElement actual;
+            ContextValue actual;
             if (predicate.Reference >= 0)
             {
-                actual = ResolveQualifier(model, predicate.Reference, context, values, states, trace) ? TrueElement : FalseElement;
+                actual = ResolveQualifier(model, predicate.Reference, context, values, states, trace) ? TrueValue : FalseValue;
             }
             else if (values is not null)
             {
@@ -84,14 +84,15 @@ internal static class Evaluator
             }
             else if (nextReader < FoundValues.Length - 1)
             {
-                actual = found[nextReader++];
+                actual = ContextValue.Of(found[nextReader++]);
             }
             else
             {
-                TryGetPath(context, predicate.Path!, out actual);
+                TryGetPath(context, predicate.Path!, out var element);
+                actual = ContextValue.Of(element);
             }
             var matched = Apply(predicate, actual, out var bucket);
-            predicates?.Add(new PredicateTrace(predicate, actual, matched, predicate.Operator == PredicateOperator.Bucket ? bucket : null));
+            predicates?.Add(new PredicateTrace(predicate, actual.Element, matched, predicate.Operator == PredicateOperator.Bucket ? bucket : null));
             if (!matched)
             {
                 result = false;
@@ -130,7 +131,10 @@ internal static class Evaluator
     }
 
     /// <summary>Whether <paramref name="predicate"/> holds for <paramref name="actual"/> (§4.3); <paramref name="bucket"/> is the bucket of a bucket predicate.</summary>
-    internal static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket)
+    internal static bool Apply(RuntimePredicate predicate, JsonElement actual, out int bucket) => Apply(predicate, ContextValue.Of(actual), out bucket);
+
+    /// <summary>As <see cref="Apply(RuntimePredicate, JsonElement, out int)"/>, for a context value (indexed or looked up).</summary>
+    private static bool Apply(RuntimePredicate predicate, in ContextValue actual, out int bucket)
     {
         bucket = 0;
         switch (predicate.Operator)
@@ -147,8 +151,8 @@ internal static class Evaluator
                 bucket = Bucket.Of(predicate.SaltState, actual);
                 return predicate.Start <= bucket && bucket < predicate.End;
             default:
-                if (actual.ValueKind != JsonValueKind.Number ||
-                    JsonNumber.CompareExact(JsonNumber.Read(actual), predicate.Operand!.Number) is not { } order)
+                if (actual.Kind != JsonValueKind.Number ||
+                    JsonNumber.CompareExact(JsonNumber.Read(actual.Element), predicate.Operand!.Number) is not { } order)
                 {
                     return false;
                 }
@@ -162,7 +166,7 @@ internal static class Evaluator
         }
     }
 
-    private static bool Contains(Operand[] members, JsonElement actual)
+    private static bool Contains(Operand[] members, in ContextValue actual)
     {
         foreach (var member in members)
         {

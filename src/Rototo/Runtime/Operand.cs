@@ -33,17 +33,22 @@ internal sealed class Operand
     /// <summary>The operand as a number; only for number operands (ordering predicates require one).</summary>
     public JsonNumber Number => _number!.Value;
 
-    /// <summary><c>json_eq(actual, operand)</c>: exact numeric equality between numbers, else structural equality.</summary>
-    public bool EqualTo(JsonElement actual)
+    /// <summary>
+    /// <c>json_eq(actual, operand)</c>: exact numeric equality between numbers, else structural equality. A string
+    /// operand compares the indexed UTF-8 text of <paramref name="actual"/> when it has one, else its element.
+    /// </summary>
+    public bool EqualTo(in ContextValue actual)
     {
         if (_utf8 is not null)
         {
-            return actual.ValueKind == JsonValueKind.String && actual.ValueEquals(_utf8);
+            return actual.Utf8 is { } text
+                ? text.AsSpan().SequenceEqual(_utf8)
+                : actual.Kind == JsonValueKind.String && actual.Element.ValueEquals(_utf8);
         }
         if (_number is { } number)
         {
-            return actual.ValueKind == JsonValueKind.Number && JsonNumber.CompareExact(JsonNumber.Read(actual), number) == 0;
+            return actual.Kind == JsonValueKind.Number && JsonNumber.CompareExact(JsonNumber.Read(actual.Element), number) == 0;
         }
-        return JsonEquality.JsonEq(actual, Element);
+        return JsonEquality.JsonEq(actual.Element, Element);
     }
 }

@@ -105,16 +105,36 @@ internal sealed class RuntimeModel
     /// <summary>Every distinct context attribute path the predicates read, indexed by <see cref="RuntimePredicate.Slot"/>.</summary>
     public required byte[][][] AttributePaths { get; init; }
 
-    /// <summary>
-    /// The value of each attribute path in <paramref name="context"/>, by slot; a missing attribute is left as
-    /// <c>default</c> (<see cref="JsonValueKind.Undefined"/>), a present JSON null is kept.
-    /// </summary>
-    public JsonElement[] IndexContext(JsonElement context)
+    /// <summary>Whether resolving <paramref name="variable"/> can read the context: a rule's qualifier, or one it references, has a context-reading predicate.</summary>
+    public bool ReadsContext(RuntimeVariable variable)
     {
-        var values = new JsonElement[AttributePaths.Length];
+        var visited = new bool[Qualifiers.Length];
+        return variable.Rules.Any(rule => QualifierReadsContext(rule.Qualifier, visited));
+    }
+
+    /// <summary>A qualifier visited before (in this walk, or in a cycle, which resolution reports) adds nothing new.</summary>
+    private bool QualifierReadsContext(int index, bool[] visited)
+    {
+        if (visited[index])
+        {
+            return false;
+        }
+        visited[index] = true;
+        var qualifier = Qualifiers[index];
+        return qualifier.ContextReaders.Length > 0 || qualifier.Predicates.Any(p => p.Reference >= 0 && QualifierReadsContext(p.Reference, visited));
+    }
+
+    /// <summary>
+    /// The value of each attribute path in <paramref name="context"/>, by slot (<see cref="ContextValue.Indexed"/>); a
+    /// missing attribute is left as <see cref="JsonValueKind.Undefined"/>, a present JSON null is kept.
+    /// </summary>
+    public ContextValue[] IndexContext(JsonElement context)
+    {
+        var values = new ContextValue[AttributePaths.Length];
         for (var slot = 0; slot < values.Length; slot++)
         {
-            Evaluator.TryGetPath(context, AttributePaths[slot], out values[slot]);
+            Evaluator.TryGetPath(context, AttributePaths[slot], out var value);
+            values[slot] = ContextValue.Indexed(value);
         }
         return values;
     }

@@ -1,9 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.FeatureManagement;
-using Rototo.Extensions.Hosting;
 using Rototo.Extensions.Tests.Support;
 using Rototo.FeatureManagement;
 using Rototo.Refresh;
@@ -11,37 +8,10 @@ using Rototo.Refresh;
 namespace Rototo.Extensions.Tests.FeatureManagement;
 
 /// <summary><c>AddFeatureManagement().WithRototo()</c> answering <c>IFeatureManager</c> and <c>IVariantFeatureManager</c> from the storefront workspace.</summary>
-public sealed class FeatureManagerTests : IAsyncLifetime
+public sealed class FeatureManagerTests : FeatureManagementHostTests
 {
-    private readonly StorefrontCopy _storefront = new();
-    private readonly CollectingLogger _logs = new();
-    private IHost _host = null!;
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private IVariantFeatureManager Features => _host.Services.GetRequiredService<IVariantFeatureManager>();
-
-    public async ValueTask InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(_logs);
-        builder.Services.AddRototo(options =>
-        {
-            options.Source = _storefront.Root;
-            options.RefreshPeriod = null;
-        });
-        builder.Services.AddFeatureManagement().WithRototo(options => options.Context = JsonNode.Parse(StorefrontCopy.PremiumInGermany)!.AsObject());
-        _host = builder.Build();
-        await _host.StartAsync(Token);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _host.StopAsync(Token);
-        _host.Dispose();
-        _storefront.Dispose();
-    }
+    protected override void ConfigureFeatures(IServiceCollection services) =>
+        services.AddFeatureManagement().WithRototo(options => options.Context = JsonNode.Parse(StorefrontCopy.PremiumInGermany)!.AsObject());
 
     [Fact]
     public async Task A_bool_variable_is_a_flag_resolved_with_the_accessor_context_or_the_one_passed()
@@ -84,9 +54,9 @@ public sealed class FeatureManagerTests : IAsyncLifetime
         var free = ResolveContext.FromJson(StorefrontCopy.FreeInUs);
         Assert.False(await Features.IsEnabledAsync("express-checkout", free, Token));
 
-        _storefront.SetExpressCheckoutForEveryone(true);
-        _storefront.SetStandardBanner("Night owls check out faster");
-        await _host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
+        Storefront.SetExpressCheckoutForEveryone(true);
+        Storefront.SetStandardBanner("Night owls check out faster");
+        await Host.Services.GetRequiredService<RefreshingWorkspace>().RefreshNowAsync(Token);
 
         Assert.True(await Features.IsEnabledAsync("express-checkout", free, Token));
         var fixedContextBanner = await Features.GetVariantAsync("checkout-banner", Token);
@@ -100,6 +70,6 @@ public sealed class FeatureManagerTests : IAsyncLifetime
 
         Assert.False(await Features.IsEnabledAsync("express-checkout", invalid, Token));
 
-        Assert.Contains(_logs.Messages, m => m == "Warning: feature express-checkout is off for this evaluation: its rototo variable does not resolve: resolve context does not match schema: \"gold\" is not one of [\"free\",\"plus\",\"premium\"]");
+        Assert.Contains(Logs.Messages, m => m == "Warning: feature express-checkout is off for this evaluation: its rototo variable does not resolve: resolve context does not match schema: \"gold\" is not one of [\"free\",\"plus\",\"premium\"]");
     }
 }
