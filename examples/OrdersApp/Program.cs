@@ -67,7 +67,7 @@ app.MapPost("/orders/dead-letter", async (CloudEvent<Order> dead, OrderBook book
 });
 
 // 5. The job's trigger: the runtime POSTs the job's data to /job/{name} when it is due.
-app.MapPost("/job/{name}", async (string name, FollowUp followUp, OrderBook book, CancellationToken cancellationToken) =>
+app.MapPost("/job/{name}", async (FollowUp followUp, OrderBook book, CancellationToken cancellationToken) =>
 {
     if (await book.GetAsync(followUp.OrderId, cancellationToken) is { } status)
     {
