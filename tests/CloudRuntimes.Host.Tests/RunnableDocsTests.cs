@@ -9,7 +9,7 @@ namespace CloudRuntimes.Host.Tests;
 /// <c>sh runnable</c> is run by bash (<c>-e -o pipefail</c>) from the repository root, against a real server started
 /// here with the defaults (the block's <c>127.0.0.1:3500</c> is this server's address, <c>curl</c> fails on an HTTP
 /// error), and must exit 0; each <c># → TEXT</c> comment must be found in the block's output, in order (<c>...</c> in
-/// TEXT stands for anything). <c>dotnet run --project src/P --</c> runs the built <c>P.dll</c>, as <c>dotnet run</c> would
+/// TEXT stands for anything). <c>dotnet run --project src/P --</c> (or <c>examples/P</c>) runs the built <c>P.dll</c>, as <c>dotnet run</c> would
 /// after building it.
 /// </summary>
 public sealed partial class RunnableDocsTests : IAsyncLifetime
@@ -141,7 +141,7 @@ public sealed partial class RunnableDocsTests : IAsyncLifetime
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    [GeneratedRegex(@"dotnet run --project (?<project>src/[A-Za-z.]+) --")]
+    [GeneratedRegex(@"dotnet run --project (?<project>(src|examples)/[A-Za-z.]+) --")]
     private static partial Regex DotnetRun();
 
     [GeneratedRegex(@"^\s*# → (?<text>.+)$", RegexOptions.Multiline)]

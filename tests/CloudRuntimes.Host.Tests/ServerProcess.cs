@@ -59,10 +59,17 @@ internal sealed class ServerProcess : IAsyncDisposable
         StartOnPort(RuntimeProcesses.FreePort(), data, environment, arguments);
 
     /// <summary>Starts <c>run --port {port} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
-    public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Launch(port, data, environment, null, arguments);
+
+    /// <summary>As <see cref="Start"/>, run from <paramref name="workingDirectory"/> (where relative paths of its files resolve).</summary>
+    public static ServerProcess StartIn(string workingDirectory, string data, params string[] arguments) =>
+        Launch(RuntimeProcesses.FreePort(), data, null, workingDirectory, arguments);
+
+    private static ServerProcess Launch(int port, string data, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string[] arguments)
     {
         var grpcPort = RuntimeProcesses.FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
         foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
         {
             start.ArgumentList.Add(argument);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -15,7 +14,7 @@ public sealed class StorefrontAppTests : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-storefront-app-" + Guid.NewGuid().ToString("N"));
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private ServerProcess _server = null!;
-    private Process _app = null!;
+    private AppProcess _app = null!;
     private Uri _appEndpoint = null!;
 
     private string Workspace => Path.Combine(_root, "workspace");
@@ -26,41 +25,20 @@ public sealed class StorefrontAppTests : IAsyncLifetime
         _server = ServerProcess.Start(Path.Combine(_root, "data"), null, "--app-id", "storefront", "--config-source", Workspace);
         await _server.WaitHealthyAsync(_http);
 
-        var port = RuntimeProcesses.FreePort();
-        _appEndpoint = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(RuntimeProcesses.Built("examples/StorefrontApp", "StorefrontApp.dll"))!,
-        };
-        foreach (var argument in (string[])[
-            RuntimeProcesses.Built("examples/StorefrontApp", "StorefrontApp.dll"),
-            "--urls", $"http://127.0.0.1:{port}",
+        _app = AppProcess.Start("examples/StorefrontApp", "StorefrontApp.dll", RuntimeProcesses.FreePort(),
             "--Storefront:Workspace", Workspace,
             "--Storefront:RefreshPeriod", "00:00:00.300",
-            "--CloudRuntimes:Client:Endpoint", _server.Endpoint.ToString()])
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        _app = Process.Start(start)!;
-        _app.OutputDataReceived += (_, _) => { };
-        _app.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[StorefrontApp] {e.Data}"); } };
-        _app.BeginOutputReadLine();
-        _app.BeginErrorReadLine();
+            "--CloudRuntimes:Client:Endpoint", _server.Endpoint.ToString());
+        _appEndpoint = _app.Endpoint;
         await WaitUntilAsync(async () => (await TryGetAsync("health")) == HttpStatusCode.OK, "the app's /health answers 200");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is { HasExited: false })
+        if (_app is not null)
         {
-            _app.Kill(entireProcessTree: true);
-            await _app.WaitForExitAsync();
+            await _app.DisposeAsync();
         }
-        _app?.Dispose();
         await _server.DisposeAsync();
         _http.Dispose();
         Directory.Delete(_root, recursive: true);
@@ -69,7 +47,7 @@ public sealed class StorefrontAppTests : IAsyncLifetime
     [Fact]
     public async Task A_workspace_change_reaches_the_running_apps_options_and_feature_gate()
     {
-        var pid = _app.Id;
+        var pid = _app.Process.Id;
         // The process context (appsettings.json) is a free shopper in the US: the standard banner, 50 items.
         Assert.Equal(("Secure checkout", 50), await CheckoutAsync());
         Assert.Equal(HttpStatusCode.NotFound, await ExpressAsync("free"));
@@ -98,8 +76,8 @@ public sealed class StorefrontAppTests : IAsyncLifetime
 
         await WaitUntilAsync(async () => (await CheckoutAsync()).Banner == "Night owls check out faster", "the new banner reaches IOptionsMonitor");
         await WaitUntilAsync(async () => await ExpressAsync("free") == HttpStatusCode.OK, "the feature gate opens for everyone");
-        Assert.Equal(pid, _app.Id);
-        Assert.False(_app.HasExited);
+        Assert.Equal(pid, _app.Process.Id);
+        Assert.False(_app.Process.HasExited);
     }
 
     [Fact]
@@ -165,15 +143,7 @@ public sealed class StorefrontAppTests : IAsyncLifetime
         }
     }
 
-    private async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.False(DateTime.UtcNow > deadline || _app.HasExited, $"timed out waiting until {what} (app exited: {_app.HasExited})");
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitUntilAsync(Func<Task<bool>> condition, string what) => _app.WaitUntilAsync(condition, what);
 
     private static void CopyDirectory(string from, string to)
     {

@@ -8,7 +8,7 @@ public sealed class ExampleResolutionTests
 {
     private static Task<Workspace> LoadBasicAsync() => Workspace.LoadAsync(TestData.SharedRototo("examples/basic"));
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Premium_context_selects_the_premium_message()
     {
         var workspace = await LoadBasicAsync();
@@ -20,7 +20,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("Welcome back, premium member.", resolution.GetValue<string>());
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Free_context_falls_back_to_the_default_value()
     {
         var workspace = await LoadBasicAsync();
@@ -31,7 +31,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("Welcome back.", resolution.GetValue<string>());
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("premium", true)]
     [InlineData("free", false)]
     public async Task Premium_users_qualifier_follows_the_tier(string tier, bool expected)
@@ -44,7 +44,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal(new QualifierResolution("premium-users", expected), resolution);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Resource_backed_variable_returns_the_resource_object()
     {
         var workspace = await LoadBasicAsync();
@@ -55,7 +55,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("premium", resolution.ToJsonNode()!["variant"]!.GetValue<string>());
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Sample_application_context_resolves_every_documented_value()
     {
         var workspace = await LoadBasicAsync();
@@ -80,7 +80,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("loaded", (await workspace.ResolveVariableAsync("message", "{}")).GetValue<string>());
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Context_of_the_wrong_shape_fails_the_context_schema()
     {
         var workspace = await LoadBasicAsync();
@@ -93,7 +93,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal(RototoErrorCode.InvalidContext, qualifier.Code);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Context_that_passes_the_schema_but_lacks_the_attribute_is_a_missing_attribute_error()
     {
         var workspace = await LoadBasicAsync();
@@ -103,7 +103,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("missing resolve context attribute: user.tier required by qualifier://premium-users", error.Message);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Skipping_validation_accepts_a_context_the_schema_refuses()
     {
         var workspace = await LoadBasicAsync();
@@ -117,7 +117,7 @@ public sealed class ExampleResolutionTests
         Assert.Equal("control", shape.ValueKey);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("""["not","an","object"]""")]
     [InlineData("42")]
     [InlineData("null")]

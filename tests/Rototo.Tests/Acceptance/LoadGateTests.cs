@@ -3,7 +3,7 @@ namespace Rototo.Tests.Acceptance;
 /// <summary>Load gates, inspect-only workspaces and option validation (rototo-acceptance.md F-01..F-03, M-01..M-05).</summary>
 public sealed class LoadGateTests
 {
-    [Fact]
+    [ReferenceDataFact]
     public async Task Inspected_workspace_lints_clean_but_cannot_resolve()
     {
         var workspace = await Workspace.InspectAsync(TestData.SharedRototo("examples/basic"));
@@ -15,7 +15,7 @@ public sealed class LoadGateTests
         Assert.Contains("workspace was loaded without a runtime model", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Workspace_with_lint_errors_is_refused_with_the_diagnostic_count()
     {
         var path = TestData.SharedRototo("tests/fixtures/workspaces/lint-failures");
@@ -28,7 +28,7 @@ public sealed class LoadGateTests
         Assert.Equal(RototoErrorCode.LintFailed, error.Code);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Workspace_with_only_warnings_loads()
     {
         var workspace = await Workspace.LoadAsync(TestData.SharedRototo("tests/fixtures/workspaces/rules/graph/qualifier-unreferenced"));
@@ -36,7 +36,7 @@ public sealed class LoadGateTests
         Assert.Equal("unused", workspace.Inspection.Qualifiers[0].Id);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Lint_skip_and_inspect_both_open_a_failing_workspace_without_a_runtime()
     {
         var path = TestData.SharedRototo("tests/fixtures/workspaces/lint-failures");
@@ -49,7 +49,7 @@ public sealed class LoadGateTests
         Assert.False(skipped.HasRuntime);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Skipped_lint_leaves_no_runtime_model_to_resolve_with()
     {
         var workspace = await Workspace.LoadAsync(TestData.SharedRototo("tests/fixtures/workspaces/bad-context-config"), new WorkspaceLoadOptions { Lint = LintMode.Skip });

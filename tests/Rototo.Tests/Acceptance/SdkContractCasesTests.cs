@@ -20,13 +20,13 @@ public sealed class SdkContractCasesTests
         return data;
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void The_case_file_has_the_eight_cases_this_suite_runs()
     {
         Assert.Equal(8, ReadCases().Count);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [MemberData(nameof(Lines))]
     public async Task Case_passes(int line)
     {

@@ -16,7 +16,7 @@ public sealed class FixturesCommandTests : IDisposable
         }
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Fixtures_for_a_variable_and_two_qualifiers_match_rototos_suite()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "fixtures", "examples/basic", "--variable", "max-output-tokens", "--qualifier", "premium-users", "--qualifier", "beta-rollout-bucket", "--out", _out);
@@ -40,7 +40,7 @@ public sealed class FixturesCommandTests : IDisposable
         Assert.Equal(8, FixtureReplay.Assert(Compiled.Open(Path.Combine(TestData.SharedRototo(), "examples", "basic")), _out));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Json_output_lists_the_written_files()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "fixtures", "examples/basic", "--qualifier", "premium-users", "--out", _out, "--json");
@@ -51,7 +51,7 @@ public sealed class FixturesCommandTests : IDisposable
             json.ToJsonString().Replace(JsonValue.Create(_out)!.ToJsonString()[1..^1], "OUT", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Unknown_target_is_an_error_naming_it()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "fixtures", "examples/basic", "--variable", "nope", "--out", _out);

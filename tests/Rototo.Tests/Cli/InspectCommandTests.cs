@@ -5,7 +5,7 @@ public sealed class InspectCommandTests
 {
     private static readonly string Separator = new('-', 40);
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Human_inventory_shows_ids_without_uris()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "inspect", "examples/basic");
@@ -18,7 +18,7 @@ public sealed class InspectCommandTests
         Assert.DoesNotContain("variable://checkout-redesign", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("premium-users", "[0] user.tier eq \"premium\"")]
     [InlineData("beta-rollout-bucket", "[0] user.id bucket salt=checkout-redesign-2026-05 range=[0,1000]")]
     public async Task Qualifier_predicates_are_shown_one_per_line(string qualifier, string expected)
@@ -29,7 +29,7 @@ public sealed class InspectCommandTests
         Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Json_qualifier_has_predicate_values_but_no_source_locations()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "inspect", "examples/basic", "--json", "--qualifier", "returning-users");
@@ -41,7 +41,7 @@ public sealed class InspectCommandTests
         Assert.DoesNotContain("\"character\":", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Variable_with_a_context_carries_its_resolution_trace()
     {
         var json = await CliProcess.RunAsync(TestData.SharedRototo(), "inspect", "examples/basic", "--json", "--variable", "checkout-redesign", "--context", """{"user":{"tier":"premium"}}""");
@@ -55,7 +55,7 @@ public sealed class InspectCommandTests
         Assert.Contains("trace: premium", human.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Workspace_with_lint_errors_is_inspected_without_a_runtime()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "inspect", "tests/fixtures/workspaces/rules/reference/variable-unknown-value", "--variable", "message");
@@ -67,7 +67,7 @@ public sealed class InspectCommandTests
         Assert.Contains("default -> missing", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Context_without_a_target_is_refused()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "inspect", "examples/basic", "--context", """{"user":{"tier":"premium"}}""");

@@ -3,7 +3,7 @@ namespace Rototo.Tests.Cli;
 /// <summary><c>rototo lint</c> as a real process (rototo-acceptance.md H-01, G-01, M-09).</summary>
 public sealed class LintCommandTests
 {
-    [Fact]
+    [ReferenceDataFact]
     public async Task Clean_workspace_prints_ok_with_its_absolute_root()
     {
         var shared = TestData.SharedRototo();
@@ -13,7 +13,7 @@ public sealed class LintCommandTests
         Assert.Equal($"ok: {Path.Combine(shared, "examples", "basic")}\n", result.Stdout);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Quiet_clean_lint_prints_nothing()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "--quiet", "lint", "examples/basic");
@@ -22,7 +22,7 @@ public sealed class LintCommandTests
         Assert.Equal("", result.Stdout);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Lint_errors_exit_1_and_print_each_diagnostic()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "--quiet", "lint", "tests/fixtures/workspaces/lint-failures");
@@ -32,7 +32,7 @@ public sealed class LintCommandTests
         Assert.Contains("  help: ", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Missing_workspace_is_reported_as_json_with_the_path_as_given()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "lint", "tests/fixtures/workspaces/rules/discover/workspace-not-found", "--json");
@@ -43,7 +43,7 @@ public sealed class LintCommandTests
         Assert.Contains("\"path\": \"tests/fixtures/workspaces/rules/discover/workspace-not-found\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Warnings_alone_exit_0()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "lint", "tests/fixtures/workspaces/rules/graph/qualifier-unreferenced");

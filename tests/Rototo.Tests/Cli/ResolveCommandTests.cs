@@ -8,7 +8,7 @@ namespace Rototo.Tests.Cli;
 /// </summary>
 public sealed class ResolveCommandTests
 {
-    [Fact]
+    [ReferenceDataFact]
     public async Task Premium_context_selects_the_premium_message()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", """{"user":{"tier":"premium"}}""");
@@ -18,7 +18,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("value: \"Welcome back, premium member.\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Json_output_has_the_trace_shape_and_sorted_resource_values()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", """{"user":{"tier":"premium"}}""", "--json");
@@ -37,7 +37,7 @@ public sealed class ResolveCommandTests
         Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task No_context_defaults_to_an_empty_object()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/quickstart", "--variable", "summary-token-budget", "--json");
@@ -47,7 +47,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("\"value\": 1800", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Context_file_is_read_with_the_at_sign()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/production", "--variable", "agent-config", "--context", "@examples/production/contexts/eu-enterprise.json", "--json");
@@ -57,7 +57,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("\"model\": \"gpt-5\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Later_context_assignments_win()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "user.tier=free", "--context", "user.tier=premium", "--json");
@@ -66,7 +66,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("\"value_key\": \"premium\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task All_variables_resolve_with_a_merged_file_and_assignment_context()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variables", "--context", "@examples/basic/contexts/premium-enterprise.json", "--context", "lane=prod", "--json");
@@ -77,7 +77,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("\"value_key\": \"enterprise\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Human_qualifier_trace_lists_predicates_before_the_result()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", "user.tier=premium");
@@ -95,7 +95,7 @@ public sealed class ResolveCommandTests
         Assert.Equal(expected, result.Stdout);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Context_that_fails_the_schema_exits_1_with_the_schema_error()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--qualifier", "premium-users", "--context", """{"unknown":true}""");
@@ -105,7 +105,7 @@ public sealed class ResolveCommandTests
         Assert.Equal("", result.Stdout);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Missing_context_attribute_is_an_error_naming_the_qualifier()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "checkout-redesign", "--context", "{}");
@@ -114,7 +114,7 @@ public sealed class ResolveCommandTests
         Assert.Equal("error: missing resolve context attribute: user.tier required by qualifier://premium-users\n", result.Stderr);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Resolve_without_a_target_is_refused()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--context", "{}");
@@ -123,7 +123,7 @@ public sealed class ResolveCommandTests
         Assert.Contains("resolve requires at least one --variable, --variables, --qualifier, or --qualifiers selector", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Unknown_variable_is_refused_before_resolution()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "does-not-exist");
@@ -132,7 +132,7 @@ public sealed class ResolveCommandTests
         Assert.Equal("error: variable not found: variable://does-not-exist\n", result.Stderr);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Malformed_context_json_is_a_clear_error_without_a_stack_trace()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "resolve", "examples/basic", "--variable", "premium-message", "--context", "{\"user\":");

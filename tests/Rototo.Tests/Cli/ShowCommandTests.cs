@@ -42,7 +42,7 @@ public sealed class ShowCommandTests
         Assert.Contains("entity: qualifier", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Qualifier_list_and_json_uris()
     {
         var shared = TestData.SharedRototo();
@@ -57,7 +57,7 @@ public sealed class ShowCommandTests
         Assert.Contains("\"uri\": \"qualifier://premium-users\"", json.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task One_qualifier_prints_its_toml_or_json()
     {
         var shared = TestData.SharedRototo();
@@ -72,7 +72,7 @@ public sealed class ShowCommandTests
         Assert.Contains("\"attribute\": \"user.tier\"", json.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Variable_is_found_from_the_workspace_containing_the_current_directory()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo("examples/basic"), "show", "--variable", "user-is-admin");
@@ -81,7 +81,7 @@ public sealed class ShowCommandTests
         Assert.Contains("type = \"bool\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Resource_prints_its_objects()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "show", "examples/basic", "--resource", "llm-agent-config");
@@ -92,7 +92,7 @@ public sealed class ShowCommandTests
         Assert.Contains("model = \"gpt-5\"", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Inventory_lists_every_kind_with_paths()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "show", "examples/basic");
@@ -108,7 +108,7 @@ public sealed class ShowCommandTests
         Assert.Contains("checkout-page.schema  schemas/checkout-page.schema.json", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Unknown_qualifier_is_not_found()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "show", "examples/basic", "--qualifier", "missing");

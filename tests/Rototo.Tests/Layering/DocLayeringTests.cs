@@ -11,7 +11,7 @@ public sealed class DocLayeringTests
 
     private static string Layer(string name) => Path.Combine(TestData.SharedRototo(), "doc-workspaces", "layering", name);
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("product-config", """{}""", "product_default", ProductDefault)]
     [InlineData("customer-config", """{}""", "customer_default", CustomerDefault)]
     [InlineData("team-config", """{"task":{"kind":"classification"}}""", "customer_default", CustomerDefault)]
@@ -26,7 +26,7 @@ public sealed class DocLayeringTests
         Assert.Equal(value, Rototo.Json.SerdeJson.Compact(resolution.Value));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Cli_resolves_the_team_layer_with_a_path_context()
     {
         var result = await CliProcess.RunAsync(Layer("team-config"), "resolve", ".", "--variable", "inference-routing-policy", "--context", "task.kind=summarization", "--json");
@@ -38,7 +38,7 @@ public sealed class DocLayeringTests
         Assert.Equal(TeamFastSummarization, Rototo.Json.SerdeJson.Compact(resolution.GetProperty("value")));
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("product-config")]
     [InlineData("customer-config")]
     [InlineData("team-config")]

@@ -115,7 +115,7 @@ public sealed class CanonicalRuleFixtureTests
         { "G-38", "graph/variable-value-unused", true, [Expect("variable-value-unused", "W", "graph", Val("message", "unused"), "variables/message.toml", "5:9-5:23")] },
     };
 
-    [Theory]
+    [ReferenceDataTheory]
     [MemberData(nameof(Cases))]
     public void Canonical_fixture_gives_exactly_the_listed_diagnostics(string id, string workspace, bool success, string[] expected)
     {
@@ -126,7 +126,7 @@ public sealed class CanonicalRuleFixtureTests
         Assert.True(success != lint.HasErrors, $"{id}: expected success = {success}");
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Missing_workspace_reports_the_path_as_given_without_documents()
     {
         var given = TestData.SharedRototo("tests/fixtures/workspaces/rules/discover/workspace-not-found");

@@ -6,7 +6,7 @@ public sealed class CustomLintCliTests
     private static LuaWorkspace Basic() =>
         LuaWorkspace.Example("basic", ("checkout-redesign.lua", "checkout-redesign.lua"), ("premium-message.lua", "premium-message.lua"));
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Examples_with_their_linters_lint_clean()
     {
         using var basic = Basic();
@@ -20,7 +20,7 @@ public sealed class CustomLintCliTests
         Assert.Contains("\"diagnostics\": []", customResult.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Workspace_catalog_adds_the_custom_rules()
     {
         using var basic = Basic();
@@ -37,7 +37,7 @@ public sealed class CustomLintCliTests
         Assert.Contains("title: Checkout heading is missing", oneRule.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Custom_rules_in_the_json_catalog_have_no_entity()
     {
         using var targets = LuaWorkspace.Fixture("custom-targets", ("targets.lua", "targets.lua"));
@@ -54,7 +54,7 @@ public sealed class CustomLintCliTests
         Assert.Contains("\"rule\": \"policy/advisory\",\n      \"severity\": \"warning\"", warningCatalog.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Inventory_lists_lint_authorities_and_linters()
     {
         using var basic = Basic();
@@ -68,7 +68,7 @@ public sealed class CustomLintCliTests
         Assert.Contains("lint authority: consumer-experience", inspect.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Inspect_linter_shows_each_registration()
     {
         using var basic = Basic();
@@ -81,7 +81,7 @@ public sealed class CustomLintCliTests
         Assert.DoesNotContain("linter: premium-message", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Unknown_linter_and_authority_are_not_found()
     {
         using var basic = Basic();

@@ -10,7 +10,7 @@ public sealed class CustomLintTests
 
     private static string CustomLint(string path) => $$"""{"kind":"custom_lint","path":"{{path}}"}""";
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("G-19", "rules/project/custom-lint-rule-conflict", "conflict.lua", "conflict.lua", "custom-lint-rule-conflict", "E")]
     [InlineData("G-39", "rules/register/custom-lint-failed", "broken.lua", "broken.lua", "custom-lint-failed", "E")]
     [InlineData("G-40", "rules/register/custom-lint-file-unregistered", "empty.lua", "empty.lua", "custom-lint-file-unregistered", "W")]
@@ -24,7 +24,7 @@ public sealed class CustomLintTests
         Assert.True(lint.HasErrors == (severity == "E"), id);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Duplicate_registration_is_a_warning_pointing_at_the_first_one()
     {
         using var workspace = LuaWorkspace.Fixture("rules/register/custom-lint-registration-duplicate", ("duplicate.lua", "duplicate.lua"));
@@ -46,7 +46,7 @@ public sealed class CustomLintTests
         Assert.Equal("custom lint rule metadata conflicts: conflict/rule", messages["lint/d-conflict.lua"]);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Handler_error_and_handler_diagnostic_are_reported_for_their_targets_at_the_policy_stage()
     {
         using var workspace = LuaWorkspace.Fixture("custom-lint-contract", ("contract.lua", "contract.lua"));
@@ -61,7 +61,7 @@ public sealed class CustomLintTests
             (rejected.Stage, rejected.Location.Path, rejected.Message, rejected.Severity, rejected.Help));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Invalid_registrations_are_dropped_and_the_valid_value_rule_reports_the_ranged_value()
     {
         using var workspace = LuaWorkspace.Fixture("custom-register", ("payments.lua", "payments.lua"));
@@ -75,7 +75,7 @@ public sealed class CustomLintTests
         Assert.Equal(new Text.TextRange(new(6, 11), new(6, 17)), budget.Location.Range);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Registration_contract_rejects_stage_entity_and_malformed_field_selectors()
     {
         using var workspace = LuaWorkspace.Fixture("custom-registration-contract", ("register.lua", "register.lua"));
@@ -92,7 +92,7 @@ public sealed class CustomLintTests
             lint.Diagnostics.Select(d => d.Message).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Targets_and_field_selectors_set_entity_and_location()
     {
         using var workspace = LuaWorkspace.Fixture("custom-targets", ("targets.lua", "targets.lua"));
@@ -116,7 +116,7 @@ public sealed class CustomLintTests
         Assert.Equal((LintStage.Value, new DiagnosticEntity("schema", Path: "schemas/config.schema.json"), "schema schemas/config.schema.json declares max_output_tokens"), (schema.Stage, schema.Entity, schema.Message));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Warning_rule_does_not_fail_lint()
     {
         using var workspace = LuaWorkspace.Fixture("custom-warning", ("advisory.lua", "advisory.lua"));
@@ -129,7 +129,7 @@ public sealed class CustomLintTests
         Assert.False(lint.HasErrors);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Lint_failures_custom_rules_report_at_their_stage_and_entity()
     {
         using var workspace = LuaWorkspace.Fixture("lint-failures", ("rejections.lua", "fixture-rejections.lua"));
@@ -141,7 +141,7 @@ public sealed class CustomLintTests
         Assert.Equal((LintStage.Value, new DiagnosticEntity("value", Owner: "custom-value-lint", Key: "default"), "custom lint rejected value ok"), (value.Stage, value.Entity, value.Message));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Path_safe_workspace_with_a_lint_file_lints_clean()
     {
         using var workspace = LuaWorkspace.Fixture("path-safety-valid", ("ok.lua", "ok.lua"));
@@ -151,7 +151,7 @@ public sealed class CustomLintTests
         Assert.Contains(lint.Documents, d => d.Path == "lint/ok.lua");
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Lint_file_linked_outside_the_workspace_is_a_register_failure()
     {
         using var workspace = LuaWorkspace.Fixture("path-safety-escapes");
@@ -182,7 +182,7 @@ public sealed class CustomLintTests
         Assert.Contains(cause, failed.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Handler_that_loops_forever_fails_for_each_target_and_lint_completes()
     {
         using var workspace = LuaWorkspace.Fixture("custom-warning", ("spin.lua", "hostile-handler-loop.lua"));

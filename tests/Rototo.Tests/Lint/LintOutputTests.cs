@@ -7,7 +7,7 @@ public sealed class LintOutputTests
 {
     private const string Rules = "tests/fixtures/workspaces/rules/";
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Redirected_human_output_is_the_headline_then_help_as_rototo_prints_it()
     {
         // §9.7: {severity}[{rule}]: {path:line:col}: {message}, then "  help: ...": no source snippet for scripts to skip.
@@ -22,7 +22,7 @@ public sealed class LintOutputTests
             """, result.Stdout);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Related_locations_are_printed_as_notes_after_help()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "lint", Rules + "graph/variable-rule-selects-default-value");
@@ -32,7 +32,7 @@ public sealed class LintOutputTests
         Assert.Contains("\n  help: Remove the rule or select a different value.\n  note: variables/message.toml:8:11: resolve default value: control\n", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Json_output_has_the_workspace_documents_and_diagnostics_in_rototo_shape()
     {
         var shared = TestData.SharedRototo();
@@ -50,7 +50,7 @@ public sealed class LintOutputTests
         Assert.Equal("""{"path":"variables/message.toml","range":{"start":{"line":5,"character":9},"end":{"line":5,"character":23}}}""", diagnostic["location"]!.ToJsonString());
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Selectors_keep_diagnostics_matching_any_of_them_and_set_the_exit_code()
     {
         const string Failures = "tests/fixtures/workspaces/lint-failures";
@@ -65,7 +65,7 @@ public sealed class LintOutputTests
         Assert.Equal(["rototo/qualifier-cycle", "rototo/qualifier-cycle", "rototo/qualifier-cycle", "rototo/qualifier-unreferenced"], RuleIds(both.Stdout).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task Unknown_selected_id_is_an_error_without_json()
     {
         var result = await CliProcess.RunAsync(TestData.SharedRototo(), "lint", "tests/fixtures/workspaces/lint-failures", "--variable", "nope", "--json");

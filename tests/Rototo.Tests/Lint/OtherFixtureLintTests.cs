@@ -14,7 +14,7 @@ public sealed class OtherFixtureLintTests
     internal static bool Has(WorkspaceLint lint, string rule, LintStage stage, string path) =>
         lint.Diagnostics.Any(d => d.Rule == rule && d.Stage == stage && d.Location.Path == path);
 
-    [Fact]
+    [ReferenceDataFact]
     public void Invalid_manifest_toml_gives_one_ranged_parse_diagnostic()
     {
         var lint = LintFixture("invalid-workspace-toml");
@@ -24,7 +24,7 @@ public sealed class OtherFixtureLintTests
         Assert.NotNull(diagnostic.Location.Range);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Unsupported_schema_version_is_one_document_level_manifest_diagnostic()
     {
         var lint = LintFixture("unsupported-schema-version");
@@ -34,7 +34,7 @@ public sealed class OtherFixtureLintTests
         Assert.Null(diagnostic.Location.Range);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Broken_qualifier_and_variable_files_each_give_a_ranged_parse_diagnostic_in_path_order()
     {
         var lint = LintFixture("invalid-workspace-file-toml");
@@ -44,7 +44,7 @@ public sealed class OtherFixtureLintTests
         Assert.All(lint.Diagnostics, d => Assert.Equal(("broken", true), (d.Entity.Id, d.Location.Range is not null)));
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("rototo/qualifier-schema-version", "qualifiers/missing-schema-version.toml")]
     [InlineData("rototo/qualifier-predicate-missing", "qualifiers/missing-predicate.toml")]
     [InlineData("rototo/qualifier-predicate-shape", "qualifiers/predicate-shape.toml")]
@@ -62,7 +62,7 @@ public sealed class OtherFixtureLintTests
         Assert.True(Has(lint, rule, LintStage.Project, path), string.Join('\n', lint.Diagnostics));
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("rototo/schema-parse-failed", LintStage.Parse, "schemas/invalid-json.schema.json")]
     [InlineData("rototo/qualifier-predicate-bucket", LintStage.Project, "qualifiers/bad-bucket.toml")]
     [InlineData("rototo/qualifier-predicate-unknown-op", LintStage.Project, "qualifiers/bad-value-shape.toml")]
@@ -85,7 +85,7 @@ public sealed class OtherFixtureLintTests
         Assert.True(Has(lint, rule, stage, path), string.Join('\n', lint.Diagnostics));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Lint_failures_fixture_pins_entities_messages_and_ranges()
     {
         var lint = LintFixture("lint-failures");
@@ -98,7 +98,7 @@ public sealed class OtherFixtureLintTests
         Assert.Contains(lint.Diagnostics, d => d.Rule == "rototo/variable-unknown-type" && d.Entity == new DiagnosticEntity("variable", Id: "unknown-type") && d.Location.Range is not null);
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("context-schema-invalid-json")]
     [InlineData("context-schema-invalid-schema")]
     public void Unusable_context_schema_is_a_project_context_schema_ref_error(string fixture)
@@ -109,7 +109,7 @@ public sealed class OtherFixtureLintTests
             && d.Location.Path == "schemas/context.schema.json" && d.Entity == new DiagnosticEntity("schema", Path: "schemas/context.schema.json"));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Undeclared_context_attribute_is_the_only_diagnostic()
     {
         var lint = LintFixture("context-schema-attribute");
@@ -119,7 +119,7 @@ public sealed class OtherFixtureLintTests
         Assert.NotNull(diagnostic.Location.Range);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Normalized_schema_reference_lints_clean_and_lists_the_schema_once()
     {
         var lint = LintFixture("schema-contract-normalized");
@@ -128,7 +128,7 @@ public sealed class OtherFixtureLintTests
         Assert.Single(lint.Documents, d => d.Path == "schemas/value.schema.json");
     }
 
-    [Theory]
+    [ReferenceDataTheory]
     [InlineData("schema-contract-invalid", "rototo/schema-invalid")]
     [InlineData("schema-contract-parse-failed", "rototo/schema-parse-failed")]
     public void Broken_value_schema_gives_only_its_own_diagnostic(string fixture, string rule)
@@ -139,7 +139,7 @@ public sealed class OtherFixtureLintTests
         Assert.Equal(new DiagnosticEntity("schema", Path: "schemas/value.schema.json"), lint.Diagnostics[0].Entity);
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public void Resource_schema_escaping_the_workspace_is_a_reference_error()
     {
         var lint = LintFixture("path-safety-escapes");

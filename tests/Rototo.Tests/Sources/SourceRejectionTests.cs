@@ -74,7 +74,7 @@ public sealed class SourceRejectionTests
         Assert.Equal((location, reference, subdirectory), (source.Location, source.Ref, source.Subdirectory));
     }
 
-    [Fact]
+    [ReferenceDataFact]
     public async Task File_uri_loads_the_directory_it_names()
     {
         var basic = Path.Combine(TestData.SharedRototo(), "examples", "basic");
