@@ -31,13 +31,13 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
         return file;
     }
 
-    private string SqliteConfig() => Config($"""
+    private string SqliteConfig(string updateInterval = "1s") => Config($"""
             component: sqlite
             version: v1
             sharedSecret: {Secret}
             configuration:
               connectionString: {Path.Combine(_folder, "names.db")}
-              updateInterval: 1s
+              updateInterval: {updateInterval}
         """);
 
     private ServerProcess Runtime(string appId, string config, int? appPort)
@@ -51,7 +51,9 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
     [Fact]
     public async Task Invocation_goes_round_robin_over_the_replicas_and_past_a_killed_one()
     {
-        var config = SqliteConfig();
+        // The killed replica's registration must outlive the calls after the kill (lifetime: twice the interval), or
+        // resolution drops it before any call tries it and there is nothing to fail over from.
+        var config = SqliteConfig(updateInterval: "30s");
         var (portA, portB) = (RuntimeProcesses.FreePort(), RuntimeProcesses.FreePort());
         var appA = await runtime.StartAppAsync(portA);
         var appB = await runtime.StartAppAsync(portB);
