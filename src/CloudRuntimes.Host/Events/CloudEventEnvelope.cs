@@ -131,12 +131,12 @@ internal static class CloudEventEnvelope
         {
             json["tracestate"] = traceState;
         }
-        return JsonSerializer.SerializeToUtf8Bytes(json);
+        return Api.ApiJson.Bytes(json);
     }
 
     /// <summary>Synthesizes an envelope for a raw payload delivered to an app (data in <c>data_base64</c>).</summary>
     public static byte[] ForRawPayload(string id, ReadOnlyMemory<byte> data, string contentType, string pubsub, string topic) =>
-        JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        Api.ApiJson.Bytes(new JsonObject
         {
             ["specversion"] = "1.0",
             ["id"] = id,
