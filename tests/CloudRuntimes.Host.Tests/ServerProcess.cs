@@ -62,11 +62,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var grpcPort = RuntimeProcesses.FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = RuntimeProcesses.ServerStart(["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments]);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
