@@ -6,7 +6,8 @@
 # the first 2xx of /v1.0/healthz over STARTS starts (embedded defaults, example workspace and plugin), and the driver's
 # --sidecar figures at 16 connections: resident memory idle and after a minute of state get and save+get, state get
 # throughput against the floor (a bare ASP.NET Core endpoint answering the same bytes), p50/p99 at 1,000 requests/s.
-# Prints a Markdown table with the targets, and the load average.
+# Prints a Markdown table with the targets, and the load average. AOT_SERVER=PATH reuses a native executable already
+# published (as .ci/server-aot.sh leaves in artifacts/aot/server) instead of publishing one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 starts="${1:-10}"
@@ -16,10 +17,14 @@ trap 'rm -rf "$out"' EXIT
 
 echo "building: the load test driver and the server (Release, JIT) and the native AOT server ..." >&2
 dotnet build bench/CloudRuntimes.LoadTests -c Release -v q >/dev/null
-dotnet publish src/CloudRuntimes.Host -c Release -r linux-x64 -p:PublishAot=true -v q -o "$out/aot" >/dev/null
+aot="${AOT_SERVER:-}"
+if [ -z "$aot" ]; then
+  dotnet publish src/CloudRuntimes.Host -c Release -r linux-x64 -p:PublishAot=true -v q -o "$out/aot" >/dev/null
+  aot="$out/aot/CloudRuntimes.Host"
+fi
+aot="$(realpath "$aot")"
 driver=bench/CloudRuntimes.LoadTests/bin/Release/net10.0/CloudRuntimes.LoadTests.dll
 jit="$PWD/src/CloudRuntimes.Host/bin/Release/net10.0/CloudRuntimes.Host.dll"
-aot="$out/aot/CloudRuntimes.Host"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A fig

@@ -155,13 +155,8 @@ internal sealed class ComponentInstance : IDisposable
     /// <summary>A core <c>realloc</c> as a delegate; imports may not be called while it runs.</summary>
     private Func<int, int, int, int, int> Realloc(int coreFunc)
     {
-        var core = CoreFunc(coreFunc);
-        if (!core.Parameters.SequenceEqual([ValueKind.Int32, ValueKind.Int32, ValueKind.Int32, ValueKind.Int32]) || !core.Results.SequenceEqual([ValueKind.Int32]))
-        {
-            throw new VtxPluginException(VtxErrorCode.InvalidComponent, $"Plugin '{Host.PluginId}': its realloc function is not (i32 i32 i32 i32) -> i32.", Host.PluginId);
-        }
-        var invoker = new CoreInvoker(core, [ValueKind.Int32, ValueKind.Int32, ValueKind.Int32, ValueKind.Int32], [ValueKind.Int32]);
-        Func<int, int, int, int, int> function = (a, b, c, d) => (int)(uint)invoker.Invoke([(uint)a, (uint)b, (uint)c, (uint)d]);
+        var function = CoreFunc(coreFunc).WrapFunc<int, int, int, int, int>()
+            ?? throw new VtxPluginException(VtxErrorCode.InvalidComponent, $"Plugin '{Host.PluginId}': its realloc function is not (i32 i32 i32 i32) -> i32.", Host.PluginId);
         return (oldPointer, oldSize, align, size) =>
         {
             MayLeave = false;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Wasmtime;
 
 namespace Vtx.Host.Components.Linking;
@@ -6,8 +5,7 @@ namespace Vtx.Host.Components.Linking;
 /// <summary>
 /// Calls a core function with flat arguments (bit patterns) and gives its result's bits. The common shape of lifted
 /// functions — i32 parameters, one i32 result or none — goes through Wasmtime's typed delegates (several times cheaper
-/// than the untyped <see cref="Function.Invoke(ReadOnlySpan{ValueBox})"/>); any other signature, and every signature under
-/// native AOT, goes through the untyped path.
+/// than the untyped <see cref="Function.Invoke(ReadOnlySpan{ValueBox})"/>); any other signature goes through the untyped path.
 /// </summary>
 internal sealed class CoreInvoker
 {
@@ -21,9 +19,7 @@ internal sealed class CoreInvoker
         _function = function;
         _params = parameters;
         _results = results;
-        // Not under native AOT: Wasmtime's typed wrappers pick their value converters by reflection (MakeGenericType for
-        // tuple results), which the AOT compiler cannot check; the native build calls through the untyped path.
-        if (RuntimeFeature.IsDynamicCodeSupported && parameters.All(p => p == ValueKind.Int32) && results is [] or [ValueKind.Int32])
+        if (parameters.All(p => p == ValueKind.Int32) && results is [] or [ValueKind.Int32])
         {
             _typed = results.Length == 1 ? WrapFunc(parameters.Length) : WrapAction(parameters.Length);
         }
