@@ -255,10 +255,10 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             start.Environment[name] = value;
         }
-        var name = Path.GetFileNameWithoutExtension(start.ArgumentList.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) ?? start.FileName);
+        var label = Path.GetFileNameWithoutExtension(start.ArgumentList.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) ?? start.FileName);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{name}] {e.Data}"); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{label}] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
