@@ -45,7 +45,59 @@ internal static class LoadRunner
         }
         stop.CancelAfter(duration);
         await Task.WhenAll(tasks);
-        var elapsed = clock.Elapsed;
+        return Collect(operations, workers, clock.Elapsed, before);
+    }
+
+    /// <summary>
+    /// Open-loop load at a fixed rate: <paramref name="connections"/> workers each send one request every
+    /// <c>connections / rate</c> seconds, staggered, so the server sees <paramref name="rate"/> requests a second whatever
+    /// its latency (as long as it keeps up); latency is each request's own, from send to answer. A warm-up run is discarded.
+    /// </summary>
+    public static async Task<OperationResult> RunAtRateAsync(LoadOperation operation, int connections, double rate, TimeSpan warmUp, TimeSpan duration)
+    {
+        if (warmUp > TimeSpan.Zero)
+        {
+            await MeasureAtRateAsync(operation, connections, rate, warmUp);
+        }
+        return await MeasureAtRateAsync(operation, connections, rate, duration);
+    }
+
+    private static async Task<OperationResult> MeasureAtRateAsync(LoadOperation operation, int connections, double rate, TimeSpan duration)
+    {
+        var before = LoadAverage.Read();
+        var workers = new WorkerState[connections];
+        var interval = Stopwatch.Frequency * connections / rate;
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var tasks = new Task[connections];
+        for (var w = 0; w < connections; w++)
+        {
+            var state = workers[w] = new WorkerState(1);
+            var worker = w;
+            tasks[w] = Task.Run(async () =>
+            {
+                for (long i = 0; ; i++)
+                {
+                    var due = start + (long)((i + (double)worker / connections) * interval);
+                    if (due >= end)
+                    {
+                        return;
+                    }
+                    var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait);
+                    }
+                    await SendAsync(operation, 0, worker, i, state);
+                }
+            });
+        }
+        await Task.WhenAll(tasks);
+        return Collect([operation], workers, Stopwatch.GetElapsedTime(start), before).Single();
+    }
+
+    private static List<OperationResult> Collect(IReadOnlyList<LoadOperation> operations, WorkerState[] workers, TimeSpan elapsed, LoadAverage before)
+    {
         var after = LoadAverage.Read();
         var results = new List<OperationResult>(operations.Count);
         for (var o = 0; o < operations.Count; o++)
@@ -72,30 +124,36 @@ internal static class LoadRunner
         for (long i = 0; !stop.IsCancellationRequested; i++)
         {
             var o = (int)((i + worker) % operations.Count);
-            var start = Stopwatch.GetTimestamp();
-            string? error = null;
-            try
+            await SendAsync(operations[o], o, worker, i, state);
+        }
+    }
+
+    /// <summary>Sends one request of <paramref name="operation"/> (number <paramref name="o"/> of the worker's list) and records its latency or its error.</summary>
+    private static async Task SendAsync(LoadOperation operation, int o, int worker, long i, WorkerState state)
+    {
+        var start = Stopwatch.GetTimestamp();
+        string? error = null;
+        try
+        {
+            if (!await operation.Call(worker, i, CancellationToken.None))
             {
-                if (!await operations[o].Call(worker, i, CancellationToken.None))
-                {
-                    error = "unexpected response";
-                }
+                error = "unexpected response";
             }
+        }
 #pragma warning disable CA1031 // Every failure is counted and reported, whatever its type.
-            catch (Exception e)
+        catch (Exception e)
 #pragma warning restore CA1031
-            {
-                error = $"{e.GetType().Name}: {e.Message}";
-            }
-            if (error is null)
-            {
-                state.Latency[o].RecordValue(Math.Min(Stopwatch.GetTimestamp() - start, HighestTrackable));
-            }
-            else
-            {
-                state.Errors[o]++;
-                state.FirstError[o] ??= error;
-            }
+        {
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+        if (error is null)
+        {
+            state.Latency[o].RecordValue(Math.Min(Stopwatch.GetTimestamp() - start, HighestTrackable));
+        }
+        else
+        {
+            state.Errors[o]++;
+            state.FirstError[o] ??= error;
         }
     }
 

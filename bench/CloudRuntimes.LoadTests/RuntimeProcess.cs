@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace CloudRuntimes.LoadTests;
 
 /// <summary>
-/// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> on free 127.0.0.1 ports (HTTP and gRPC),
+/// The real runtime server as a child process: <c>dotnet CloudRuntimes.Host.dll run</c> (or the native AOT executable) on free 127.0.0.1 ports (HTTP and gRPC),
 /// a <c>--data</c> directory (embedded SQLite components; a temporary one unless given) and, when given, <c>--app-port</c>
 /// pointing to the driver's app.
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the server and waits until it answers healthy.</summary>
-    /// <param name="hostAssembly">Path of <c>CloudRuntimes.Host.dll</c>.</param>
+    /// <param name="hostAssembly">Path of <c>CloudRuntimes.Host.dll</c>, or of the native AOT executable.</param>
     /// <param name="appPort">The app's port; null for no app.</param>
     /// <param name="data">The <c>--data</c> directory, kept; null for a temporary one, deleted on dispose.</param>
     /// <param name="resources">A <c>--resources-path</c> folder; null for the embedded defaults.</param>
@@ -56,8 +56,10 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         var temporaryData = data is null ? Path.Combine(Path.GetTempPath(), "cr-load-" + Guid.NewGuid().ToString("N")) : null;
         var port = FreePort();
         var grpcPort = FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { hostAssembly, "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn" })
+        // CloudRuntimes.Host.dll runs with dotnet; anything else is the native executable (dotnet publish -p:PublishAot=true).
+        var managed = hostAssembly.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var start = new ProcessStartInfo(managed ? "dotnet" : hostAssembly) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[.. managed ? [hostAssembly] : Array.Empty<string>(), "run", "--app-id", AppId, "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data ?? temporaryData!, "--log-level", "warn"])
         {
             start.ArgumentList.Add(arg);
         }
@@ -73,7 +75,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var clock = Stopwatch.StartNew();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
         process.BeginOutputReadLine();

@@ -100,16 +100,16 @@ internal sealed partial class RedisStateStore : StateStoreBase, IDisposable
     private static partial System.Text.RegularExpressions.Regex Glob();
 
     /// <summary>The continuation token of a Redis key listing: the <c>SCAN</c> cursor and the keys found past the last page (base64url JSON).</summary>
-    private sealed record ScanToken(long Cursor, List<string> Keys)
+    internal sealed record ScanToken(long Cursor, List<string> Keys)
     {
         public static string Write(long cursor, List<string> keys) =>
-            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ScanToken(cursor, keys)));
+            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new ScanToken(cursor, keys), RedisJson.Default.ScanToken));
 
         public static (long Cursor, List<string> Keys) Read(string token, string componentName)
         {
             try
             {
-                var read = System.Text.Json.JsonSerializer.Deserialize<ScanToken>(System.Buffers.Text.Base64Url.DecodeFromChars(token));
+                var read = System.Text.Json.JsonSerializer.Deserialize(System.Buffers.Text.Base64Url.DecodeFromChars(token), RedisJson.Default.ScanToken);
                 return read is { Keys: not null } ? (read.Cursor, read.Keys) : throw new FormatException("empty token");
             }
             catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CloudRuntimes.Components.PubSub;
 using StackExchange.Redis;
 
@@ -219,7 +218,7 @@ internal sealed class RedisStreamTopicLog : ITopicLog
             new("id", message.Id),
             new("data", message.Data.ToArray()),
             new("contentType", message.ContentType),
-            new("metadata", JsonSerializer.Serialize(message.Metadata)),
+            new("metadata", message.MetadataJson()),
             new("expiresAt", message.ExpiresAt?.ToUnixTimeMilliseconds() ?? 0),
         ];
         await _database.StreamAddAsync(topic, fields, maxLength: _maxLength, useApproximateMaxLength: _maxLength is not null).ConfigureAwait(false);
@@ -298,7 +297,7 @@ internal sealed class RedisStreamTopicLog : ITopicLog
             values["id"].ToString(),
             (byte[])values["data"]!,
             values["contentType"].ToString(),
-            JsonSerializer.Deserialize<Dictionary<string, string>>(values["metadata"].ToString()) ?? [],
+            StoredMessage.ParseMetadata(values["metadata"].ToString()),
             expiresAt > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) : null);
     }
 

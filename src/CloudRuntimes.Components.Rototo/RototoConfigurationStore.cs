@@ -145,7 +145,7 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IHealthCheck
         }
         if (metadata is not null && metadata.TryGetValue(ContextMetadataKey, out var json) && !string.IsNullOrWhiteSpace(json))
         {
-            layers.Add(ResolveContext.FromJson(json).Root.Deserialize<JsonObject>()!);
+            layers.Add(JsonObject.Create(ResolveContext.FromJson(json).Root)!);
         }
         var paths = new JsonObject();
         foreach (var (key, raw) in (metadata ?? new Dictionary<string, string>()).Where(m => m.Key.StartsWith(ContextPathPrefix, StringComparison.Ordinal)).OrderBy(m => m.Key, StringComparer.Ordinal))

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using CloudRuntimes.Components.PubSub;
 using Microsoft.Data.Sqlite;
 
@@ -175,7 +174,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
                 {
                     sql.Execute(
                         $"INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at) VALUES ($p0, {NextSequence}, $p1, $p2, $p3, $p4, $p5)",
-                        topic, message.Id, message.Data.ToArray(), message.ContentType, JsonSerializer.Serialize(message.Metadata), message.ExpiresAt?.ToUnixTimeMilliseconds());
+                        topic, message.Id, message.Data.ToArray(), message.ContentType, message.MetadataJson(), message.ExpiresAt?.ToUnixTimeMilliseconds());
                 }
                 return true;
             }, CancellationToken.None).ConfigureAwait(false);
@@ -295,7 +294,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
         row.GetString(1),
         (byte[])row.GetValue(2),
         row.GetString(3),
-        JsonSerializer.Deserialize<Dictionary<string, string>>(row.GetString(4)) ?? [],
+        StoredMessage.ParseMetadata(row.GetString(4)),
         row.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(row.GetInt64(5)));
 }
 

@@ -25,7 +25,7 @@ public static class VtxGateway
         var result = host.Handle(context.Request.Method, path, query);
         if (result.Error is not null)
         {
-            await Results.Json(new { error = result.Error }, statusCode: result.Status).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(new HostError(result.Error), VtxGatewayJson.Default.HostError, statusCode: result.Status).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 

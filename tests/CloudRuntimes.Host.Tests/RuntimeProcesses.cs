@@ -127,7 +127,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             environment["DAPR_API_TOKEN"] = apiToken;
         }
-        var process = Start(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"), args, environment);
+        var process = Start(ServerStart(args), environment);
         var endpoint = new Uri($"http://127.0.0.1:{port}/");
         _runtimes[endpoint] = process;
         _grpcEndpoints[endpoint] = new Uri($"http://127.0.0.1:{grpcPort}/");
@@ -183,6 +183,27 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     /// <summary>The built server, <c>CloudRuntimes.Host.dll</c>, for tests that start it themselves.</summary>
     public static string HostAssembly => Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll");
 
+    /// <summary>
+    /// How to start the server with <paramref name="args"/> (output redirected, <c>ASPNETCORE_ENVIRONMENT=Production</c>):
+    /// the executable named by <c>CLOUD_RUNTIMES_SERVER</c> when set (CI's native AOT run, <c>.ci/server-aot.sh</c>),
+    /// else <c>dotnet CloudRuntimes.Host.dll</c> of the build.
+    /// </summary>
+    public static ProcessStartInfo ServerStart(IEnumerable<string> args)
+    {
+        var native = Environment.GetEnvironmentVariable("CLOUD_RUNTIMES_SERVER");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(native) ? "dotnet" : native) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (string.IsNullOrEmpty(native))
+        {
+            start.ArgumentList.Add(HostAssembly);
+        }
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return start;
+    }
+
     /// <summary>The built output <paramref name="assembly"/> of <paramref name="project"/> (a folder under the repository root), in the tests' configuration.</summary>
     public static string Built(string project, string assembly)
     {
@@ -194,14 +215,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     /// <summary>Runs <c>cloud-runtimes</c> with <paramref name="args"/> until it exits (killed after 30 s) and returns what it printed.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Built("src/CloudRuntimes.Host", "CloudRuntimes.Host.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(ServerStart(args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -231,14 +245,20 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             start.ArgumentList.Add(arg);
         }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return Start(start, environment);
+    }
+
+    private Process Start(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
+    {
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
         }
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var label = Path.GetFileNameWithoutExtension(start.ArgumentList.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) ?? start.FileName);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{Path.GetFileNameWithoutExtension(assembly)}] {e.Data}"); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[{label}] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);

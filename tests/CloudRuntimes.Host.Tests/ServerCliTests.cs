@@ -84,11 +84,9 @@ public sealed class ServerCliTests : IDisposable
     public async Task The_default_data_folder_is_dot_cloud_runtimes_of_the_working_directory()
     {
         var port = RuntimeProcesses.FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, WorkingDirectory = _root };
-        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = RuntimeProcesses.ServerStart(["run", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        start.WorkingDirectory = _root;
+        start.RedirectStandardError = false;
         using var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         try

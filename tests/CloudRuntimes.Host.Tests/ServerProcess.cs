@@ -69,11 +69,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     private static ServerProcess Launch(int port, string data, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string[] arguments)
     {
         var grpcPort = RuntimeProcesses.FreePort();
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? "" };
-        foreach (var argument in (string[])[RuntimeProcesses.HostAssembly, "run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = RuntimeProcesses.ServerStart(["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments]);
+        start.WorkingDirectory = workingDirectory ?? "";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CloudRuntimes.Components.Database;
 using Npgsql;
 
@@ -67,7 +67,18 @@ internal static class PostgreSqlRows
         bool or string or byte[] => value,
         DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
         DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
-        IEnumerable items => JsonSerializer.Serialize(items.Cast<object?>().Select(i => i is null ? null : Value(i))),
+        IEnumerable items => new JsonArray([.. items.Cast<object?>().Select(i => i is null ? null : Node(Value(i)))]).ToJsonString(),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>An array element as JSON: a value of <see cref="Value"/> (a byte array as base64, as System.Text.Json writes it).</summary>
+    private static JsonValue? Node(object? value) => value switch
+    {
+        null => null,
+        long number => JsonValue.Create(number),
+        double number => JsonValue.Create(number),
+        bool flag => JsonValue.Create(flag),
+        byte[] bytes => JsonValue.Create(Convert.ToBase64String(bytes)),
+        _ => JsonValue.Create((string)value),
     };
 }

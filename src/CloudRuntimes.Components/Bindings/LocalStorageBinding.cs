@@ -54,7 +54,7 @@ public sealed class LocalStorageBinding : IOutputBinding
                 }
             case "list":
                 var entries = await _files.ListAsync(metadata.GetValueOrDefault("prefix") ?? "", cancellationToken).ConfigureAwait(false);
-                return new BindingResponse(JsonSerializer.SerializeToUtf8Bytes(entries.Select(e => e.Name).ToArray()), new Dictionary<string, string>());
+                return new BindingResponse(JsonSerializer.SerializeToUtf8Bytes(entries.Select(e => e.Name).ToArray(), ComponentsJson.Default.StringArray), new Dictionary<string, string>());
             case "delete":
                 await _files.DeleteAsync(RequireFileName(metadata), cancellationToken).ConfigureAwait(false);
                 return new BindingResponse(null, new Dictionary<string, string>());

@@ -96,7 +96,19 @@ public interface ITopicLog : IAsyncDisposable
 /// <param name="ContentType">Payload MIME type.</param>
 /// <param name="Metadata">Publish metadata.</param>
 /// <param name="ExpiresAt">When the message expires undelivered; null for never.</param>
-public sealed record StoredMessage(string Id, ReadOnlyMemory<byte> Data, string ContentType, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset? ExpiresAt);
+public sealed record StoredMessage(string Id, ReadOnlyMemory<byte> Data, string ContentType, IReadOnlyDictionary<string, string> Metadata, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>The metadata as a durable log stores it: a JSON object of strings.</summary>
+    /// <returns>The JSON text, e.g. <c>{"ttlInSeconds":"60"}</c>.</returns>
+    public string MetadataJson() => System.Text.Json.JsonSerializer.Serialize(Metadata, ComponentsJson.Default.IReadOnlyDictionaryStringString);
+
+    /// <summary>Reads metadata written by <see cref="MetadataJson"/>.</summary>
+    /// <param name="json">The JSON object of strings.</param>
+    /// <returns>The metadata; empty for JSON <c>null</c>.</returns>
+    /// <exception cref="System.Text.Json.JsonException"><paramref name="json"/> is not a JSON object of strings.</exception>
+    public static IReadOnlyDictionary<string, string> ParseMetadata(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize(json, ComponentsJson.Default.DictionaryStringString) ?? [];
+}
 
 /// <summary>A message leased to a consumer.</summary>
 /// <param name="Message">The message.</param>

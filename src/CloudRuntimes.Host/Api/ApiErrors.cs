@@ -7,7 +7,7 @@ internal static class ApiErrors
 {
     /// <summary>The error body with the entry's HTTP status, or <paramref name="status"/> where the status comes from elsewhere (a plugin's answer, Kestrel's).</summary>
     public static IResult Result(CloudRuntimesError error, string message, int? status = null) =>
-        Results.Json(new JsonObject { ["errorCode"] = error.Code, ["message"] = message }, statusCode: status ?? error.HttpStatus);
+        ApiJson.Result(new JsonObject { ["errorCode"] = error.Code, ["message"] = message }, statusCode: status ?? error.HttpStatus);
 
     public static IResult Result(CloudRuntimesException error) => Result(error.Error, error.Message);
 

@@ -1,22 +1,23 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CloudRuntimes.Host.Api;
 
-/// <summary>JSON settings of the API: case-insensitive property names on input (as Go's decoder), camelCase output.</summary>
+/// <summary>JSON of the API through its source-generated metadata (<see cref="ApiJsonContext"/>): request bodies in, answers out.</summary>
 internal static class ApiJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNameCaseInsensitive = true,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    /// <summary>Reads the request body as <typeparamref name="T"/>; null with an error result when it is not valid JSON of that shape.</summary>
+    /// <summary>
+    /// Reads the request body as <typeparamref name="T"/> (a type of <see cref="ApiJsonContext"/>); null with an error result
+    /// when it is not valid JSON of that shape. Generic rather than taking the context's property: the Request Delegate
+    /// Generator does not see other generators' output, so an endpoint lambda naming <c>ApiJsonContext.Default.X</c> loses its type.
+    /// </summary>
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
     {
+        var type = (JsonTypeInfo<T>)(ApiJsonContext.Default.GetTypeInfo(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T)} is not in ApiJsonContext"));
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, cancellationToken);
+            var value = await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken);
             return value is null ? (default, ApiErrors.Malformed("request body is empty")) : (value, null);
         }
         catch (JsonException e)
@@ -27,5 +28,11 @@ internal static class ApiJson
 
     /// <summary>The raw JSON bytes of a value as stored (a JSON string keeps its quotes, as Dapr stores it).</summary>
     public static byte[] Bytes(JsonElement? value) =>
-        value is { } element ? JsonSerializer.SerializeToUtf8Bytes(element) : "null"u8.ToArray();
+        value is { } element ? JsonSerializer.SerializeToUtf8Bytes(element, ApiJsonContext.Default.JsonElement) : "null"u8.ToArray();
+
+    /// <summary>A JSON document as UTF-8 bytes.</summary>
+    public static byte[] Bytes(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, ApiJsonContext.Default.JsonNode);
+
+    /// <summary>A JSON answer (<c>application/json; charset=utf-8</c>), 200 unless <paramref name="statusCode"/> says otherwise.</summary>
+    public static IResult Result(JsonNode body, int? statusCode = null) => Results.Json(body, ApiJsonContext.Default.JsonNode, statusCode: statusCode);
 }

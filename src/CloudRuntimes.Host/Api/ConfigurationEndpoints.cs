@@ -38,7 +38,7 @@ internal static class ConfigurationEndpoints
     private static async Task<IResult> GetAsync(string store, HttpRequest request, ConfigurationService configuration, CancellationToken cancellationToken)
     {
         var items = await configuration.GetAsync(store, Keys(request), RequestMetadata.From(request), cancellationToken);
-        return items.Count == 0 ? Results.NoContent() : Results.Json(ToJson(items));
+        return items.Count == 0 ? Results.NoContent() : ApiJson.Result(ToJson(items));
     }
 
     private static async Task<IResult> SubscribeAsync(string store, HttpRequest request, ICloudRuntimesComponents components, ConfigurationService configuration, AppClient app, IAppChannel channel, CancellationToken cancellationToken)
@@ -49,11 +49,11 @@ internal static class ConfigurationEndpoints
             return ApiErrors.Result(CloudRuntimesErrors.AppChannelNil, "app channel not initialized: start the runtime with --app-port to receive configuration updates");
         }
         var id = await configuration.SubscribeAsync(store, Keys(request), RequestMetadata.From(request), (update, token) => ConfigurationUpdates.SendAsync(channel, store, update, token), cancellationToken);
-        return Results.Json(new JsonObject { ["id"] = id });
+        return ApiJson.Result(new JsonObject { ["id"] = id });
     }
 
     private static async Task<IResult> UnsubscribeAsync(string store, string id, ConfigurationService configuration, CancellationToken cancellationToken) =>
         await configuration.UnsubscribeAsync(store, id, cancellationToken)
-            ? Results.Json(new JsonObject { ["ok"] = true })
-            : Results.Json(new JsonObject { ["ok"] = false, ["message"] = $"subscription {id} not found" }, statusCode: 500);
+            ? ApiJson.Result(new JsonObject { ["ok"] = true })
+            : ApiJson.Result(new JsonObject { ["ok"] = false, ["message"] = $"subscription {id} not found" }, statusCode: 500);
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CloudRuntimes.Configuration;
 using CloudRuntimes.Host.AppChannel;
 
@@ -10,10 +10,10 @@ internal static class ConfigurationUpdates
     /// <summary>Sends <c>{"id", "items"}</c> once per changed key (over HTTP to <c>/configuration/{store}/{key}</c>); a failed answer is logged.</summary>
     public static async Task SendAsync(IAppChannel channel, string store, ConfigurationUpdate update, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var body = ApiJson.Bytes(new JsonObject
         {
-            id = update.SubscriptionId,
-            items = ConfigurationEndpoints.ToJson(update.Items),
+            ["id"] = update.SubscriptionId,
+            ["items"] = ConfigurationEndpoints.ToJson(update.Items),
         });
         foreach (var key in update.Items.Keys)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudRuntimes.Database;
@@ -26,7 +27,7 @@ internal static class DatabaseEndpoints
                 return error ?? ApiErrors.Malformed("sql is required");
             }
             var rows = await components.GetDatabase(store).ExecuteAsync(body.Sql, Parameters(body.Params), cancellationToken);
-            return Results.Json(new JsonObject { ["rowsAffected"] = rows });
+            return ApiJson.Result(new JsonObject { ["rowsAffected"] = rows });
         });
         group.MapPost("/query", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
@@ -38,7 +39,7 @@ internal static class DatabaseEndpoints
                 return error ?? ApiErrors.Malformed("sql is required");
             }
             var rows = await components.GetDatabase(store).QueryAsync(body.Sql, Parameters(body.Params), cancellationToken);
-            return Results.Json(Rows(rows));
+            return ApiJson.Result(Rows(rows));
         });
         group.MapPost("/transaction", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
@@ -57,10 +58,10 @@ internal static class DatabaseEndpoints
                 {
                     return ApiErrors.Malformed("every statement needs sql");
                 }
-                results.Add(new JsonObject { ["rowsAffected"] = await transaction.ExecuteAsync(statement.Sql, Parameters(statement.Params), cancellationToken) });
+                results.Add((JsonNode)new JsonObject { ["rowsAffected"] = await transaction.ExecuteAsync(statement.Sql, Parameters(statement.Params), cancellationToken) });
             }
             await transaction.CommitAsync(cancellationToken);
-            return Results.Json(results);
+            return ApiJson.Result(results);
         });
     }
 
@@ -99,7 +100,13 @@ internal static class DatabaseEndpoints
                 {
                     null => null,
                     byte[] bytes => Convert.ToBase64String(bytes),
-                    _ => JsonSerializer.SerializeToNode(value),
+                    long number => number,
+                    int number => number,
+                    double number => number,
+                    float number => number,
+                    decimal number => number,
+                    bool flag => flag,
+                    _ => Convert.ToString(value, CultureInfo.InvariantCulture),
                 };
             }
             return (JsonNode)json;

@@ -16,7 +16,7 @@ internal static class FileEndpoints
         routes.MapGet("/v1.0-alpha1/files/{store}", async (string store, string? prefix, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
         {
             var files = await components.GetFileStore(store).ListAsync(prefix ?? "", cancellationToken);
-            return Results.Json(new JsonArray([.. files.Select(f => (JsonNode)new JsonObject
+            return ApiJson.Result(new JsonArray([.. files.Select(f => (JsonNode)new JsonObject
             {
                 ["name"] = f.Name,
                 ["size"] = f.Size,

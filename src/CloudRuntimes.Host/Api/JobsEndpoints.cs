@@ -14,7 +14,7 @@ internal static class JobsEndpoints
         foreach (var prefix in new[] { "/v1.0", "/v1.0-alpha1" })
         {
             routes.MapPost(prefix + "/jobs/{name}", ScheduleAsync);
-            routes.MapGet(prefix + "/jobs/{name}", async (string name, JobsService jobs, CancellationToken cancellationToken) => Results.Json(ToJson(await jobs.GetAsync(name, cancellationToken))));
+            routes.MapGet(prefix + "/jobs/{name}", async (string name, JobsService jobs, CancellationToken cancellationToken) => ApiJson.Result(ToJson(await jobs.GetAsync(name, cancellationToken))));
             routes.MapDelete(prefix + "/jobs/{name}", async (string name, JobsService jobs, CancellationToken cancellationToken) =>
             {
                 await jobs.DeleteAsync(name, cancellationToken);
@@ -31,7 +31,7 @@ internal static class JobsEndpoints
         {
             return error;
         }
-        var data = body!.Data is { } value ? JsonSerializer.SerializeToUtf8Bytes(value) : [];
+        var data = body!.Data is { } value ? ApiJson.Bytes(value) : [];
         var overwrite = !string.Equals(request.Query["overwrite"], "false", StringComparison.OrdinalIgnoreCase);
         await jobs.ScheduleAsync(new JobInput(name, body.Schedule, body.DueTime, body.Repeats, body.Ttl, data), overwrite, cancellationToken);
         return Results.NoContent();

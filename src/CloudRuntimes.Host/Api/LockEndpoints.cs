@@ -19,7 +19,7 @@ internal static class LockEndpoints
             }
             var (resource, owner, expiry) = body!.Fields;
             var success = await locks.TryLockAsync(store, resource, owner, expiry, cancellationToken);
-            return Results.Json(new JsonObject { ["success"] = success });
+            return ApiJson.Result(new JsonObject { ["success"] = success });
         });
         routes.MapPost("/v1.0-alpha1/unlock/{store}", async (string store, HttpRequest request, ICloudRuntimesComponents components, LockService locks, CancellationToken cancellationToken) =>
         {
@@ -31,7 +31,7 @@ internal static class LockEndpoints
             }
             var (resource, owner, _) = body!.Fields;
             var status = await locks.UnlockAsync(store, resource, owner, cancellationToken);
-            return Results.Json(new JsonObject { ["status"] = (int)status });
+            return ApiJson.Result(new JsonObject { ["status"] = (int)status });
         });
     }
 

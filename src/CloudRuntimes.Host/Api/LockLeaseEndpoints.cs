@@ -30,7 +30,7 @@ internal static class LockLeaseEndpoints
                 return ApiErrors.Malformed("renew requests need a resourceId, a lockOwner and expiryInSeconds > 0");
             }
             var status = await lockStore.RenewAsync(new TryLockRequest(resource, owner, expiry.Value), cancellationToken);
-            return Results.Json(new JsonObject { ["status"] = (int)status });
+            return ApiJson.Result(new JsonObject { ["status"] = (int)status });
         });
         routes.MapPost("/v1.0-alpha1/lock/{store}/acquire", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
         {
@@ -49,7 +49,7 @@ internal static class LockLeaseEndpoints
                 return ApiErrors.Malformed($"acquire requests need timeoutInSeconds from 0 to {MaxWaitSeconds}");
             }
             var success = await lockStore.LockAsync(new TryLockRequest(body.ResourceId, body.LockOwner, body.ExpiryInSeconds.Value), TimeSpan.FromSeconds(body.TimeoutInSeconds.Value), cancellationToken);
-            return Results.Json(new JsonObject { ["success"] = success });
+            return ApiJson.Result(new JsonObject { ["success"] = success });
         });
     }
 

@@ -27,7 +27,7 @@ internal static class MetadataEndpoints
             metadata.Set(key, buffer.AsSpan(0, length));
             return Results.NoContent();
         });
-        routes.MapGet("/v1.0/metadata", (MetadataService service) => Results.Json(ToJson(service.Get())));
+        routes.MapGet("/v1.0/metadata", (MetadataService service) => ApiJson.Result(ToJson(service.Get())));
     }
 
     /// <summary>Dapr's metadata document, with empty fields omitted (as Dapr writes it).</summary>

@@ -38,7 +38,7 @@ internal static class PubSubEndpoints
             var raw = entry.Event is { } value
                 ? value.ValueKind == JsonValueKind.String && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
                     ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!)
-                    : JsonSerializer.SerializeToUtf8Bytes(value)
+                    : ApiJson.Bytes(value)
                 : [];
             return new BulkPublishInput(entry.EntryId, raw, contentType, RequestMetadata.Merge(requestMetadata, entry.Metadata));
         }).ToList();
@@ -47,7 +47,7 @@ internal static class PubSubEndpoints
         {
             return Results.NoContent();
         }
-        return Results.Json(new JsonObject
+        return ApiJson.Result(new JsonObject
         {
             ["failedEntries"] = new JsonArray([.. failures.Select(f => (JsonNode)new JsonObject { ["entryId"] = f.EntryId, ["error"] = f.Error })]),
             ["errorCode"] = CloudRuntimesErrors.PubSubPublish.Code,

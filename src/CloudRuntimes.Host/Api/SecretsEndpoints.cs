@@ -15,12 +15,12 @@ internal static class SecretsEndpoints
             {
                 json[name] = ToJson(values);
             }
-            return Results.Json(json);
+            return ApiJson.Result(json);
         });
         routes.MapGet("/v1.0/secrets/{store}/{**name}", async (string store, string name, HttpRequest request, SecretsService secrets, CancellationToken cancellationToken) =>
         {
             var secret = await secrets.GetAsync(store, name, RequestMetadata.From(request), cancellationToken);
-            return secret is null || secret.Count == 0 ? Results.NoContent() : Results.Json(ToJson(secret));
+            return secret is null || secret.Count == 0 ? Results.NoContent() : ApiJson.Result(ToJson(secret));
         });
     }
 

@@ -77,9 +77,9 @@ internal static class StateEndpoints
             {
                 entry["metadata"] = new JsonObject([.. itemMetadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))]);
             }
-            results.Add(entry);
+            results.Add((JsonNode)entry);
         }
-        return Results.Json(results);
+        return ApiJson.Result(results);
     }
 
     /// <summary>The query API (alpha): 200 <c>{"results": [{"key", "data", "etag"}], "token"?}</c>, 204 when nothing matches.</summary>
@@ -100,7 +100,7 @@ internal static class StateEndpoints
         {
             body["token"] = token;
         }
-        return Results.Json(body);
+        return ApiJson.Result(body);
     }
 
     private static async Task<IResult> DeleteAsync(string store, string key, HttpRequest request, StateService state, CancellationToken cancellationToken)

@@ -27,6 +27,6 @@ internal static class StateKeysEndpoints
             {
                 body["continuationToken"] = page.ContinuationToken;
             }
-            return Results.Json(body);
+            return ApiJson.Result(body);
         });
 }

@@ -1,3 +1,4 @@
+using CloudRuntimes.Host.Api;
 using CloudRuntimes.Components.Http;
 using CloudRuntimes.Invocation;
 using System.Net.Http.Headers;
@@ -149,8 +150,7 @@ internal sealed class AppClient(HttpClient http, RuntimeOptions options, AppConc
         catch (HttpRequestException e)
         {
             logger.LogWarning("invocation of {Url} failed: {Error}", url, e.Message);
-            context.Response.StatusCode = 500;
-            await context.Response.WriteAsJsonAsync(new { errorCode = CloudRuntimesErrors.DirectInvoke, message = $"failed to invoke {url}: {e.Message}" });
+            await ApiErrors.Result(CloudRuntimesErrors.DirectInvoke, $"failed to invoke {url}: {e.Message}", 500).ExecuteAsync(context);
             return;
         }
         using (response)

@@ -89,7 +89,7 @@ internal sealed class HttpAppChannel(AppClient app, ILogger<HttpAppChannel> logg
                 ["contentType"] = CloudEventEnvelope.ContentType,
             })]),
         };
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
+        using var content = new ByteArrayContent(Api.ApiJson.Bytes(body));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await app.SendAsync(HttpMethod.Post, route, content, null, cancellationToken);
         if (response.StatusCode == HttpStatusCode.NotFound)

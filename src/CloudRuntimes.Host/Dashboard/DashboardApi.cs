@@ -86,7 +86,7 @@ internal sealed class DashboardApi(
                 ? await counter.BacklogAsync(subscription.Topic, options.AppId, cancellationToken)
                 : null;
             var delivered = metrics.Deliveries(subscription.PubSubName, subscription.Topic, "delivered");
-            list.Add(new JsonObject
+            list.Add((JsonNode)new JsonObject
             {
                 ["pubsubName"] = subscription.PubSubName,
                 ["topic"] = subscription.Topic,

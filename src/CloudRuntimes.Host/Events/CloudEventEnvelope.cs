@@ -1,15 +1,15 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
 
 namespace CloudRuntimes.Host.Events;
 
 /// <summary>
-/// The CloudEvents 1.0 envelope Dapr wraps published data in (via the CNCF CloudEvents SDK): <c>id</c>,
+/// The CloudEvents 1.0 envelope Dapr wraps published data in (JSON structured mode, written with System.Text.Json's
+/// nodes: trim- and native AOT-safe): <c>id</c>,
 /// <c>source</c> = app id, <c>type</c> = <c>com.dapr.event.sent</c>, <c>datacontenttype</c>, <c>data</c> (JSON
 /// embedded, text as a string, other bytes as <c>data_base64</c>), extensions <c>topic</c>, <c>pubsubname</c>,
 /// <c>traceparent</c>, <c>traceid</c> (the same value, as Dapr writes it), <c>tracestate</c>, and <c>time</c>.
@@ -19,46 +19,43 @@ internal static class CloudEventEnvelope
     public const string ContentType = "application/cloudevents+json";
     public const string EventType = "com.dapr.event.sent";
 
-    private static readonly CloudEventAttribute TopicAttribute = CloudEventAttribute.CreateExtension("topic", CloudEventAttributeType.String);
-    private static readonly CloudEventAttribute PubSubAttribute = CloudEventAttribute.CreateExtension("pubsubname", CloudEventAttributeType.String);
-    private static readonly CloudEventAttribute TraceParentAttribute = CloudEventAttribute.CreateExtension("traceparent", CloudEventAttributeType.String);
-    private static readonly CloudEventAttribute TraceIdAttribute = CloudEventAttribute.CreateExtension("traceid", CloudEventAttributeType.String);
-    private static readonly CloudEventAttribute TraceStateAttribute = CloudEventAttribute.CreateExtension("tracestate", CloudEventAttributeType.String);
-    private static readonly JsonEventFormatter Formatter = new();
-
     /// <summary>Wraps data in a new envelope.</summary>
     public static byte[] Wrap(ReadOnlyMemory<byte> data, string contentType, string appId, string pubsub, string topic, IReadOnlyDictionary<string, string> metadata)
     {
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0, [TopicAttribute, PubSubAttribute, TraceParentAttribute, TraceIdAttribute, TraceStateAttribute])
+        var json = new JsonObject
         {
-            Id = metadata.GetValueOrDefault("cloudevent.id") ?? Guid.NewGuid().ToString(),
-            Source = new Uri(metadata.GetValueOrDefault("cloudevent.source") ?? appId, UriKind.RelativeOrAbsolute),
-            Type = metadata.GetValueOrDefault("cloudevent.type") ?? EventType,
-            Time = DateTimeOffset.UtcNow,
-            DataContentType = contentType,
+            ["specversion"] = "1.0",
+            ["id"] = NonEmpty(metadata, "cloudevent.id") ?? Guid.NewGuid().ToString(),
+            ["source"] = NonEmpty(metadata, "cloudevent.source") ?? appId,
+            ["type"] = NonEmpty(metadata, "cloudevent.type") ?? EventType,
+            ["datacontenttype"] = contentType,
+            ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["topic"] = topic,
+            ["pubsubname"] = pubsub,
         };
-        cloudEvent[TopicAttribute] = topic;
-        cloudEvent[PubSubAttribute] = pubsub;
         var (traceParent, traceId, traceState) = TraceOf(metadata);
         if (traceParent is not null)
         {
-            cloudEvent[TraceParentAttribute] = traceParent;
+            json["traceparent"] = traceParent;
         }
         if (traceId is not null)
         {
-            cloudEvent[TraceIdAttribute] = traceId;
+            json["traceid"] = traceId;
         }
         if (traceState is not null)
         {
-            cloudEvent[TraceStateAttribute] = traceState;
+            json["tracestate"] = traceState;
         }
         if (metadata.GetValueOrDefault("cloudevent.subject") is { } subject)
         {
-            cloudEvent.Subject = subject;
+            json["subject"] = subject;
         }
-        cloudEvent.Data = DataOf(data, contentType);
-        return Formatter.EncodeStructuredModeMessage(cloudEvent, out _).ToArray();
+        AddData(json, data, contentType);
+        return Api.ApiJson.Bytes(json);
     }
+
+    private static string? NonEmpty(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.GetValueOrDefault(key) is { Length: > 0 } value ? value : null;
 
     /// <summary>
     /// The trace fields of a new envelope: metadata <c>cloudevent.traceparent</c>, <c>cloudevent.traceid</c> and
@@ -131,12 +128,12 @@ internal static class CloudEventEnvelope
         {
             json["tracestate"] = traceState;
         }
-        return JsonSerializer.SerializeToUtf8Bytes(json);
+        return Api.ApiJson.Bytes(json);
     }
 
     /// <summary>Synthesizes an envelope for a raw payload delivered to an app (data in <c>data_base64</c>).</summary>
     public static byte[] ForRawPayload(string id, ReadOnlyMemory<byte> data, string contentType, string pubsub, string topic) =>
-        JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+        Api.ApiJson.Bytes(new JsonObject
         {
             ["specversion"] = "1.0",
             ["id"] = id,
@@ -148,25 +145,31 @@ internal static class CloudEventEnvelope
             ["pubsubname"] = pubsub,
         });
 
-    private static object DataOf(ReadOnlyMemory<byte> data, string contentType)
+    /// <summary>
+    /// Adds the data as the envelope carries it: parsed JSON under <c>data</c> for a JSON media type (the text as a string
+    /// when it does not parse), text under <c>data</c> for <c>text/*</c> and XML, other bytes under <c>data_base64</c>.
+    /// </summary>
+    private static void AddData(JsonObject json, ReadOnlyMemory<byte> data, string contentType)
     {
         var mediaType = contentType.Split(';')[0].Trim();
         if (mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
         {
             try
             {
-                using var document = JsonDocument.Parse(data);
-                return document.RootElement.Clone();
+                json["data"] = JsonNode.Parse(data.Span);
+                return;
             }
             catch (JsonException)
             {
-                return Encoding.UTF8.GetString(data.Span);
+                json["data"] = Encoding.UTF8.GetString(data.Span);
+                return;
             }
         }
         if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || mediaType == MediaTypeNames.Application.Xml)
         {
-            return Encoding.UTF8.GetString(data.Span);
+            json["data"] = Encoding.UTF8.GetString(data.Span);
+            return;
         }
-        return data.ToArray();
+        json["data_base64"] = Convert.ToBase64String(data.Span);
     }
 }

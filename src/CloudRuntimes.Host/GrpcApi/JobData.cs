@@ -26,7 +26,7 @@ internal static class JobData
         {
             return Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(Value.Parser.ParseFrom(data.Value)));
         }
-        return JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["@type"] = data.TypeUrl, ["value"] = data.Value.ToBase64() });
+        return Api.ApiJson.Bytes(new JsonObject { ["@type"] = data.TypeUrl, ["value"] = data.Value.ToBase64() });
     }
 
     /// <summary>The <c>Any</c> of a kept payload.</summary>

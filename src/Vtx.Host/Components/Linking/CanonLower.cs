@@ -29,9 +29,8 @@ internal sealed record LowerPlan(FuncType Type, CanonOptions Options, string Nam
     public void Define(Linker linker, string module, string name)
     {
         var signature = Type.LowerSignature;
-        if (TypedCallbacks.Create(signature, (caller, bits) => Invoke(ComponentInstance.Of(caller, Owner), bits)) is { } typed)
+        if (TypedCallbacks.TryDefine(linker, module, name, signature, (caller, bits) => Invoke(ComponentInstance.Of(caller, Owner), bits)))
         {
-            TypedCallbacks.Define(linker, module, name, typed);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Wasmtime;
@@ -12,6 +13,7 @@ namespace Vtx.Host.Components.Linking;
 internal static class TypedCallbacks
 {
     private const int MaxParams = 8;
+    private const string Instantiates = "Instantiates generic adapters over the signature's value types at run time.";
 
     /// <summary>Runs a host function on flat arguments (bit patterns); gives the result's bits (0 without result).</summary>
     public delegate ulong Handler(Caller caller, ReadOnlySpan<ulong> arguments);
@@ -19,21 +21,36 @@ internal static class TypedCallbacks
     private static readonly MethodInfo[] Funcs = Adapters("Func");
     private static readonly MethodInfo[] Actions = Adapters("Action");
 
-    /// <summary>The typed callback for <paramref name="signature"/>, or null when it has too many parameters or results.</summary>
-    public static Delegate? Create(Types.CoreSignature signature, Handler handler)
+    /// <summary>
+    /// Defines <paramref name="handler"/> in a linker as a typed callback for <paramref name="signature"/>; false (nothing
+    /// defined) when the signature has too many parameters or results, or under native AOT, where a generic adapter over
+    /// value types cannot be instantiated at run time: the caller then defines an untyped callback.
+    /// </summary>
+    public static bool TryDefine(Linker linker, string module, string name, Types.CoreSignature signature, Handler handler)
     {
-        if (signature.Params.Length > MaxParams || signature.Results.Length > 1)
+        if (RuntimeFeature.IsDynamicCodeSupported && signature.Params.Length <= MaxParams && signature.Results.Length <= 1)
         {
-            return null;
+            Define(linker, module, name, Create(signature, handler));
+            return true;
         }
 
+        return false;
+    }
+
+    /// <summary>The typed callback for <paramref name="signature"/> (at most <see cref="MaxParams"/> parameters, one result).</summary>
+    [RequiresDynamicCode(Instantiates)]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "The adapters' type parameters carry no DynamicallyAccessedMembers requirements.")]
+    private static Delegate Create(Types.CoreSignature signature, Handler handler)
+    {
         var types = signature.Params.Concat(signature.Results).Select(ClrType).ToArray();
         var adapter = signature.Results.Length == 1 ? Funcs[signature.Params.Length] : Actions[signature.Params.Length];
         return (Delegate)(types.Length == 0 ? adapter : adapter.MakeGenericMethod(types)).Invoke(null, [handler])!;
     }
 
     /// <summary>Defines <paramref name="callback"/> (from <see cref="Create"/>) in a linker, through the <c>DefineFunction</c> overload of its delegate type.</summary>
-    public static void Define(Linker linker, string module, string name, Delegate callback)
+    [RequiresDynamicCode(Instantiates)]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "Linker.DefineFunction's type parameters carry no DynamicallyAccessedMembers requirements.")]
+    private static void Define(Linker linker, string module, string name, Delegate callback)
     {
         var callbackType = callback.GetType();
         var arguments = callbackType.IsGenericType ? callbackType.GetGenericArguments() : [];

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The runtime server as a sidecar, JIT build against native AOT build, in one run (issue 19).
+#   bench/startup/server.sh [STARTS] [DURATION]   (default 10 starts; 10 s per closed-loop / fixed-rate row)
+# Builds the load test driver (bench/CloudRuntimes.LoadTests, which builds the server: the Release build output, run with
+# dotnet, is the JIT row) and publishes the native AOT server, then for each build: the median time from process start to
+# the first 2xx of /v1.0/healthz over STARTS starts (embedded defaults, example workspace and plugin), and the driver's
+# --sidecar figures at 16 connections: resident memory idle and after a minute of state get and save+get, state get
+# throughput against the floor (a bare ASP.NET Core endpoint answering the same bytes), p50/p99 at 1,000 requests/s.
+# Prints a Markdown table with the targets, and the load average. AOT_SERVER=PATH reuses a native executable already
+# published (as .ci/server-aot.sh leaves in artifacts/aot/server) instead of publishing one.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+starts="${1:-10}"
+duration="${2:-10}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+
+echo "building: the load test driver and the server (Release, JIT) and the native AOT server ..." >&2
+dotnet build bench/CloudRuntimes.LoadTests -c Release -v q >/dev/null
+aot="${AOT_SERVER:-}"
+if [ -z "$aot" ]; then
+  dotnet publish src/CloudRuntimes.Host -c Release -r linux-x64 -p:PublishAot=true -v q -o "$out/aot" >/dev/null
+  aot="$out/aot/CloudRuntimes.Host"
+fi
+aot="$(realpath "$aot")"
+driver=bench/CloudRuntimes.LoadTests/bin/Release/net10.0/CloudRuntimes.LoadTests.dll
+jit="$PWD/src/CloudRuntimes.Host/bin/Release/net10.0/CloudRuntimes.Host.dll"
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+declare -A fig
+for build in jit aot; do
+  server=${!build}
+  echo "--- $build: $server" >&2
+  median=$(dotnet "$driver" --startup "$starts" --server "$server" 2>/dev/null | tee /dev/stderr | sed -n 's/^median \([0-9]*\) ms.*/\1/p')
+  fig[$build.start]=$median
+  line=$(dotnet "$driver" --sidecar --connections 16 --duration "$duration" --warmup 3 --server "$server" 2>/dev/null | tee /dev/stderr | grep '^sidecar:')
+  for pair in ${line#sidecar: }; do
+    fig[$build.${pair%%=*}]=${pair#*=}
+  done
+done
+
+ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
+overhead() { echo "scale=3; $1 - $2" | bc -l | sed 's/^\./0./; s/^-\./-0./'; }
+echo
+echo "| figure | JIT (build output) | native AOT | target |"
+echo "| --- | ---: | ---: | --- |"
+echo "| ready: median of $starts starts to the first 2xx of healthz | ${fig[jit.start]} ms | ${fig[aot.start]} ms | ≤ 150 ms (AOT) |"
+echo "| resident memory idle (embedded defaults, example plugin) | ${fig[jit.idle_mib]} MiB | ${fig[aot.idle_mib]} MiB | ≤ 50 MB (AOT) |"
+echo "| resident memory after a minute of load | ${fig[jit.loaded_mib]} MiB | ${fig[aot.loaded_mib]} MiB | ≤ 80 MB (AOT) |"
+echo "| state get at 16 connections (floor in the same run) | ${fig[jit.get_rps]}/s (floor ${fig[jit.floor_rps]}/s): $(ratio "${fig[jit.get_rps]}" "${fig[jit.floor_rps]}")x | ${fig[aot.get_rps]}/s (floor ${fig[aot.floor_rps]}/s): $(ratio "${fig[aot.get_rps]}" "${fig[aot.floor_rps]}")x | ≥ 0.8x the floor |"
+echo "| p50 at 1,000 req/s: state get − floor | ${fig[jit.get_p50]} − ${fig[jit.floor_p50]} = $(overhead "${fig[jit.get_p50]}" "${fig[jit.floor_p50]}") ms | ${fig[aot.get_p50]} − ${fig[aot.floor_p50]} = $(overhead "${fig[aot.get_p50]}" "${fig[aot.floor_p50]}") ms | ≤ 0.1 ms |"
+echo "| p99 at 1,000 req/s: state get (floor) | ${fig[jit.get_p99]} ms (${fig[jit.floor_p99]}) | ${fig[aot.get_p99]} ms (${fig[aot.floor_p99]}) | < 5 ms |"
+echo "| JIT / AOT: ready, idle memory | $(ratio "${fig[jit.start]}" "${fig[aot.start]}")x | $(ratio "${fig[jit.idle_mib]}" "${fig[aot.idle_mib]}")x | |"
+echo "native AOT executable: $(du -m "$aot" | cut -f1) MB; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
