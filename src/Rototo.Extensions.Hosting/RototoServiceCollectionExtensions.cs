@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Rototo.Refresh;
+using Rototo.Sources;
 
 namespace Rototo.Extensions.Hosting;
 
@@ -40,8 +41,26 @@ public static class RototoServiceCollectionExtensions
     public static IServiceCollection AddRototo(this IServiceCollection services, IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
-        return AddHosted(services, options => options.Bind(section), (section as IConfigurationSection)?.Path ?? "");
+        return AddHosted(
+            services,
+            options => options.Bind(section).Configure(bound => bound.Sources = SourcesFrom(section.GetSection(nameof(RototoHostingOptions.Sources)), bound.Sources)),
+            (section as IConfigurationSection)?.Path ?? "");
     }
+
+    /// <summary>
+    /// The <c>Sources</c> keys over <paramref name="current"/>: the configuration binder's source generator sets settable
+    /// properties only, and <see cref="WorkspaceSourceOptions"/> is an immutable record, so its keys are read one by one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A value does not convert (the message names its key).</exception>
+    private static WorkspaceSourceOptions SourcesFrom(IConfigurationSection section, WorkspaceSourceOptions current) => current with
+    {
+        GitTimeout = section.GetValue(nameof(WorkspaceSourceOptions.GitTimeout), current.GitTimeout),
+        HttpTimeout = section.GetValue(nameof(WorkspaceSourceOptions.HttpTimeout), current.HttpTimeout),
+        MaxArchiveBytes = section.GetValue(nameof(WorkspaceSourceOptions.MaxArchiveBytes), current.MaxArchiveBytes),
+        MaxUnpackedBytes = section.GetValue(nameof(WorkspaceSourceOptions.MaxUnpackedBytes), current.MaxUnpackedBytes),
+        MaxArchiveEntries = section.GetValue(nameof(WorkspaceSourceOptions.MaxArchiveEntries), current.MaxArchiveEntries),
+        WorkspaceToken = section.GetValue(nameof(WorkspaceSourceOptions.WorkspaceToken), current.WorkspaceToken),
+    };
 
     /// <summary>
     /// Registers a workspace the application already loaded (e.g. the one its configuration provider reads, from
