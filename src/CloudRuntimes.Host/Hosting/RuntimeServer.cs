@@ -34,7 +34,7 @@ public static class RuntimeServer
     public static WebApplication Build(RuntimeOptions options, string[]? args = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args ?? [] });
+        var builder = CreateBuilder(args);
         var listeners = new RuntimeListeners();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -95,6 +95,27 @@ public static class RuntimeServer
             app.MapFallback(context => VtxGateway.HandleAsync(context.RequestServices.GetRequiredService<PluginService>().Plugins!, context));
         }
         return app;
+    }
+
+    /// <summary>
+    /// An empty web application builder with Kestrel (no HTTPS configuration), routing, and configuration from the
+    /// environment (the OpenTelemetry SDK's <c>OTEL_*</c> variables) and <paramref name="args"/>. Not the default
+    /// builder's sources: a sidecar is configured by its flags, so it neither reads <c>appsettings.json</c> from whatever
+    /// folder it starts in (a <c>Kestrel</c> section there could add listeners) nor watches that folder for changes,
+    /// which took a third of the native server's start-up in a large working directory and one inotify watch per
+    /// subfolder (the whole file system when started in <c>/</c>).
+    /// </summary>
+    private static WebApplicationBuilder CreateBuilder(string[]? args)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables();
+        if (args is { Length: > 0 })
+        {
+            builder.Configuration.AddCommandLine(args);
+        }
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
+        return builder;
     }
 
     /// <summary>
