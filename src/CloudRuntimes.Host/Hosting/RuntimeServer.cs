@@ -233,16 +233,24 @@ public static class RuntimeServer
     /// lint, refreshes, resolutions: <see cref="Rototo.Refresh.RototoTelemetry"/>), ASP.NET Core and HTTP client
     /// instrumentation, and the .NET runtime's built-in <c>System.Runtime</c> meter (GC, JIT, thread pool, exceptions).
     /// Exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set, and to the Prometheus scrape endpoint
-    /// <c>/metrics</c> with <c>--prometheus-metrics</c>.
+    /// <c>/metrics</c> with <c>--prometheus-metrics</c>. With neither, the SDK is not added at all: nothing would read what
+    /// it records, and its listeners cost every request (a span per component call, the instrumentation's enrichment and
+    /// metrics). W3C trace context still flows without it: ASP.NET Core gives each request an activity, which the
+    /// envelopes and the HTTP client propagate.
     /// </summary>
     private static void AddTelemetry(IServiceCollection services, RuntimeOptions options)
     {
-        var telemetry = services.AddOpenTelemetry()
-            .WithTracing(tracing => tracing.AddSource(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics.AddMeter(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name, RuntimeMeter).AddAspNetCoreInstrumentation());
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        var otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
+        if (!otlp && !options.PrometheusMetrics)
         {
-            telemetry.WithTracing(tracing => tracing.AddOtlpExporter()).WithMetrics(metrics => metrics.AddOtlpExporter());
+            return;
+        }
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name, RuntimeMeter).AddAspNetCoreInstrumentation());
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(CloudRuntimesTelemetry.Name, Rototo.Refresh.RototoTelemetry.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter())
+                .WithMetrics(metrics => metrics.AddOtlpExporter());
         }
         if (options.PrometheusMetrics)
         {
