@@ -107,7 +107,8 @@ public static class RuntimeServer
     /// </summary>
     private static WebApplicationBuilder CreateBuilder(string[]? args)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = args ?? [], ContentRootPath = AppContext.BaseDirectory });
+        // The arguments are added here, after the environment, so they take precedence (the builder would add them first).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddEnvironmentVariables();
         if (args is { Length: > 0 })
         {
