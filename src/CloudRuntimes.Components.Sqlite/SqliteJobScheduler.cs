@@ -41,7 +41,7 @@ internal sealed class SqliteJobScheduler : DurableJobScheduler
         }, cancellationToken);
 
     protected override Task<Job?> LoadAsync(string name, CancellationToken cancellationToken) =>
-        _session.RunAsync(sql => sql.QueryFirst($"SELECT {Columns} FROM jobs WHERE name = $p0", ToJob, name), cancellationToken);
+        _session.ReadAsync(sql => sql.QueryFirst($"SELECT {Columns} FROM jobs WHERE name = $p0", ToJob, name), cancellationToken);
 
     protected override Task<bool> RemoveAsync(string name, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute("DELETE FROM jobs WHERE name = $p0", name) > 0, cancellationToken);

@@ -4,21 +4,25 @@ using Microsoft.Data.Sqlite;
 namespace CloudRuntimes.Components.Sqlite;
 
 /// <summary>
-/// One SQLite file as a component uses it: a single open connection in WAL mode, used by one operation at a time
-/// (SQLite writes one transaction at a time anyway), with prepared commands cached by SQL text. Other processes
-/// and other components may open the same file; SQLite's locking and the busy timeout serialize them.
+/// One SQLite file as a component uses it: a writer connection in WAL mode, used by one operation at a time (SQLite
+/// writes one transaction at a time anyway), and — for a file in WAL mode — a <see cref="SqliteReaderPool"/> for
+/// lone reads (<see cref="ReadAsync"/>); prepared commands are cached by SQL text on each connection. An in-memory
+/// database (each connection would see its own) or a file that cannot be in WAL mode has only the writer. Other
+/// processes and other components may open the same file; SQLite's locking and the busy timeout serialize them.
 /// </summary>
 internal sealed class SqliteSession : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly PreparedConnection _writer;
+    private readonly SqliteReaderPool? _readers;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
     public SqliteSession(string connectionString, string synchronous)
     {
         ConnectionString = connectionString;
         Synchronous = synchronous;
-        _connection = Open(connectionString, synchronous);
+        var connection = Open(connectionString, synchronous);
+        _writer = new PreparedConnection(connection);
+        _readers = IsSharedFileInWal(connection) ? new SqliteReaderPool(connectionString) : null;
     }
 
     public string ConnectionString { get; }
@@ -52,13 +56,26 @@ internal sealed class SqliteSession : IDisposable
         return connection;
     }
 
+    /// <summary>Whether other connections to the same string see the same data, and read beside the writer (WAL mode).</summary>
+    private static bool IsSharedFileInWal(SqliteConnection connection)
+    {
+        var settings = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        if (settings.Mode == SqliteOpenMode.Memory || settings.DataSource is "" or ":memory:")
+        {
+            return false;
+        }
+        using var mode = connection.CreateCommand();
+        mode.CommandText = "PRAGMA journal_mode";
+        return string.Equals(mode.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>Runs <paramref name="work"/> with the connection itself (for callers that build their own commands).</summary>
     public async Task<T> WithConnectionAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return work(_connection);
+            return work(_writer.Connection);
         }
         finally
         {
@@ -66,9 +83,16 @@ internal sealed class SqliteSession : IDisposable
         }
     }
 
-    /// <summary>Runs statements outside a transaction (schema creation, single reads).</summary>
+    /// <summary>Runs statements on the writer, outside a transaction (a lone write SQLite commits atomically).</summary>
     public Task<T> RunAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken) =>
-        WithConnectionAsync(_ => work(new Statements(this, null)), cancellationToken);
+        WithConnectionAsync(_ => work(new Statements(_writer, null)), cancellationToken);
+
+    /// <summary>
+    /// Runs read-only statements (<c>PRAGMA query_only</c>) on a pooled reader, outside a transaction: each statement
+    /// sees every transaction committed before it started. Without a reader pool, on the writer.
+    /// </summary>
+    public Task<T> ReadAsync<T>(Func<Statements, T> work, CancellationToken cancellationToken) =>
+        _readers is { } readers ? readers.RunAsync(reader => work(new Statements(reader, null)), cancellationToken) : RunAsync(work, cancellationToken);
 
     /// <summary>Runs <paramref name="work"/> in one immediate (write-locking) transaction; commits when it returns, rolls back when it throws.</summary>
     /// <param name="work">The statements.</param>
@@ -86,10 +110,10 @@ internal sealed class SqliteSession : IDisposable
         {
             if (relaxed)
             {
-                Command("PRAGMA synchronous=NORMAL", null, []).ExecuteNonQuery();
+                _writer.Command("PRAGMA synchronous=NORMAL", null, []).ExecuteNonQuery();
             }
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            var result = work(new Statements(this, transaction));
+            using var transaction = _writer.Connection.BeginTransaction(deferred: false);
+            var result = work(new Statements(_writer, transaction));
             transaction.Commit();
             return result;
         }
@@ -97,7 +121,7 @@ internal sealed class SqliteSession : IDisposable
         {
             if (relaxed)
             {
-                Command("PRAGMA synchronous=" + Synchronous, null, []).ExecuteNonQuery();
+                _writer.Command("PRAGMA synchronous=" + Synchronous, null, []).ExecuteNonQuery();
             }
             _gate.Release();
         }
@@ -106,7 +130,7 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Runs a schema script once, at creation.</summary>
     public void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
+        using var command = _writer.Connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
@@ -114,59 +138,36 @@ internal sealed class SqliteSession : IDisposable
     /// <summary>Runs a schema query once, at creation: its first value, or null when it returns no row.</summary>
     public object? ExecuteScalar(string sql)
     {
-        using var command = _connection.CreateCommand();
+        using var command = _writer.Connection.CreateCommand();
         command.CommandText = sql;
         return command.ExecuteScalar();
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-        _connection.Dispose();
+        _readers?.Dispose();
+        _writer.Dispose();
         _gate.Dispose();
     }
 
-    private SqliteCommand Command(string sql, SqliteTransaction? transaction, object?[] parameters)
+    /// <summary>Statement helpers bound to one connection and its current transaction; parameters are <c>$p0</c>, <c>$p1</c>, ...</summary>
+    internal readonly struct Statements(PreparedConnection connection, SqliteTransaction? transaction)
     {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = _connection.CreateCommand();
-            command.CommandText = sql;
-            for (var i = 0; i < parameters.Length; i++)
-            {
-                command.Parameters.Add(new SqliteParameter("$p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), null));
-            }
-            _commands[sql] = command;
-        }
-        command.Transaction = transaction;
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            command.Parameters[i].Value = parameters[i] ?? DBNull.Value;
-        }
-        return command;
-    }
+        public int Execute(string sql, params object?[] parameters) => connection.Command(sql, transaction, parameters).ExecuteNonQuery();
 
-    /// <summary>Statement helpers bound to the session's connection and current transaction; parameters are <c>$p0</c>, <c>$p1</c>, ...</summary>
-    internal readonly struct Statements(SqliteSession session, SqliteTransaction? transaction)
-    {
-        public int Execute(string sql, params object?[] parameters) => session.Command(sql, transaction, parameters).ExecuteNonQuery();
-
-        public object? Scalar(string sql, params object?[] parameters) => session.Command(sql, transaction, parameters).ExecuteScalar() is var value && value is DBNull ? null : value;
+        public object? Scalar(string sql, params object?[] parameters) => connection.Command(sql, transaction, parameters).ExecuteScalar() is var value && value is DBNull ? null : value;
 
         /// <summary>The first row of the result, or null when there is none.</summary>
         public T? QueryFirst<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
             where T : class
         {
-            using var reader = session.Command(sql, transaction, parameters).ExecuteReader();
+            using var reader = connection.Command(sql, transaction, parameters).ExecuteReader();
             return reader.Read() ? row(reader) : null;
         }
 
         public List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
         {
-            using var reader = session.Command(sql, transaction, parameters).ExecuteReader();
+            using var reader = connection.Command(sql, transaction, parameters).ExecuteReader();
             var rows = new List<T>();
             while (reader.Read())
             {

@@ -37,23 +37,23 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     }
 
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        _session.RunAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
+        _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
 
     /// <summary>The query API over every row (the filter runs in this process, over each value's JSON).</summary>
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
-        QueryRecordsAsync(query, async () => await _session.RunAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
+        QueryRecordsAsync(query, async () => await _session.ReadAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
             sql => sql.Query(_scan, row => KeyValuePair.Create(row.GetString(3), ToState(row))), cancellationToken).ConfigureAwait(false));
 
     /// <summary>Keys in SQLite's binary (UTF-8 byte) order, walking the primary key from the prefix.</summary>
     protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)
     {
         var after = KeyAfter(continuationToken);
-        var keys = await _session.RunAsync(sql => sql.Query(_keys, row => row.GetString(0), prefix, after, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), limit + 1), cancellationToken).ConfigureAwait(false);
+        var keys = await _session.ReadAsync(sql => sql.Query(_keys, row => row.GetString(0), prefix, after, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), limit + 1), cancellationToken).ConfigureAwait(false);
         return KeyOrderPage(keys, limit);
     }
 
     protected override Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
-        _session.RunAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);
+        _session.ReadAsync(sql => sql.QueryFirst(_select, ToState, key), cancellationToken);
 
     protected override Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
     {

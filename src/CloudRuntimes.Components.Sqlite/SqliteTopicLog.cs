@@ -189,7 +189,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
     }
 
     public Task<long?> BacklogAsync(string topic, string group, CancellationToken cancellationToken) =>
-        _session.RunAsync<long?>(sql => sql.Scalar(
+        _session.ReadAsync<long?>(sql => sql.Scalar(
             "SELECT COUNT(*) FROM pubsub_log WHERE topic = $p0 AND seq > (SELECT acknowledged FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1)",
             topic, group) is long count ? count : 0, cancellationToken);
 
