@@ -4,8 +4,9 @@ namespace CloudRuntimes.Host.Tests;
 
 /// <summary>
 /// What the server costs beside an app (issue 19), checked on the real process (JIT or, with CLOUD_RUNTIMES_SERVER, the
-/// native executable): the workstation garbage collector (one heap, no thread per core), and no configuration read
-/// from, or file watch kept on, the folder it starts in (docs/runtime.md "Memory" and "Configuration").
+/// native executable): the workstation garbage collector (one heap, no thread per core), no configuration read
+/// from, or file watch kept on, the folder it starts in (docs/runtime.md "Memory" and "Configuration"), and — native —
+/// the runtime's type data on transparent huge pages (build/native-aot/hydrated-huge-pages.c).
 /// </summary>
 public sealed class SidecarFootprintTests : IAsyncLifetime
 {
@@ -51,6 +52,51 @@ public sealed class SidecarFootprintTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<SocketException>(() => socket.ConnectAsync("127.0.0.1", extra));
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         Assert.DoesNotContain("trce:", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheNativeServerWritesItsTypeDataOnHugePages()
+    {
+        var native = Environment.GetEnvironmentVariable("CLOUD_RUNTIMES_SERVER");
+        Assert.SkipWhen(string.IsNullOrEmpty(native), "checks the native executable: set CLOUD_RUNTIMES_SERVER to it (.ci/server-aot.sh does)");
+        const string Mode = "/sys/kernel/mm/transparent_hugepage/enabled";
+        Assert.SkipUnless(File.Exists(Mode) && !File.ReadAllText(Mode).Contains("[never]", StringComparison.Ordinal), $"transparent huge pages are off on this machine ({Mode})");
+        await using var server = ServerProcess.Start(Path.Combine(_root, "data"), null);
+        await server.WaitHealthyAsync(_http);
+
+        // The zero-filled tail of the executable's writable segment (.bss, then the 12 MB .hydrated section the runtime
+        // fills at start) is the anonymous mapping right after the executable's last file mapping.
+        var mappings = Mappings(server.Process.Id);
+        var executable = Path.GetFullPath(native!);
+        var last = mappings.FindLastIndex(m => m.Path == executable);
+        Assert.True(last >= 0 && last + 1 < mappings.Count, $"no mapping of {executable} in /proc/PID/smaps");
+        var tail = mappings[last + 1];
+        Assert.True(tail.Path.Length == 0 && tail.Start == mappings[last].End, $"no anonymous mapping right after {executable}'s segments");
+        Assert.True(tail.AnonHugePagesKiB >= 2048, $"the type data should sit on 2 MiB pages, got AnonHugePages {tail.AnonHugePagesKiB} kB over {(tail.End - tail.Start) / 1024} kB");
+    }
+
+    private sealed record Mapping(ulong Start, ulong End, string Path)
+    {
+        public long AnonHugePagesKiB { get; set; }
+    }
+
+    private static List<Mapping> Mappings(int pid)
+    {
+        var mappings = new List<Mapping>();
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                var range = fields[0].Split('-');
+                mappings.Add(new Mapping(Convert.ToUInt64(range[0], 16), Convert.ToUInt64(range[1], 16), fields.Length == 6 ? fields[5].Trim() : ""));
+            }
+            else if (fields is ["AnonHugePages:", var kib, "kB"])
+            {
+                mappings[^1].AnonHugePagesKiB = long.Parse(kib, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        return mappings;
     }
 
     private static string[] ThreadNames(int pid) =>
