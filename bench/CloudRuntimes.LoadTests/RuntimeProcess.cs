@@ -36,6 +36,9 @@ internal sealed class RuntimeProcess : IAsyncDisposable
     /// <summary>Processor time (user + system) the server had used when it first answered healthy.</summary>
     public TimeSpan StartupProcessorTime { get; private set; }
 
+    /// <summary>The server's working set in bytes when it first answered healthy.</summary>
+    public long StartupWorkingSet { get; private set; }
+
     /// <summary>The server's working set in bytes, now.</summary>
     public long WorkingSet
     {
@@ -85,6 +88,7 @@ internal sealed class RuntimeProcess : IAsyncDisposable
         runtime.StartupTime = clock.Elapsed;
         process.Refresh();
         runtime.StartupProcessorTime = process.TotalProcessorTime;
+        runtime.StartupWorkingSet = process.WorkingSet64;
         return runtime;
     }
 

@@ -5,7 +5,7 @@ namespace CloudRuntimes.LoadTests;
 /// <summary>
 /// <c>--startup N</c>: starts the server N times, one after the other, with the embedded defaults (SQLite components, the
 /// example rototo workspace and plugin; no app), and prints the time from process start to the first 2xx answer of
-/// <c>/v1.0/healthz</c> of each start, the server's processor time at that moment, and the median.
+/// <c>/v1.0/healthz</c> of each start, the server's processor time and resident memory at that moment, and the medians.
 /// All starts share one <c>--data</c> directory: the first one finds it empty (SQLite files and schemas to create), the
 /// others find what it left, as a restart does.
 /// </summary>
@@ -17,9 +17,10 @@ internal static class StartupTest
         Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {LoadAverage.Cores} processors, {starts} start(s) of the server with the embedded defaults");
         Console.WriteLine($"server: {server}");
         Console.WriteLine();
-        Console.WriteLine("| start | ms to healthy | server CPU ms | load avg before |");
-        Console.WriteLine("|---:|---:|---:|---|");
+        Console.WriteLine("| start | ms to healthy | server CPU ms | resident MiB at healthy | load avg before |");
+        Console.WriteLine("|---:|---:|---:|---:|---|");
         var times = new List<double>();
+        var resident = new List<double>();
         try
         {
             for (var i = 1; i <= starts; i++)
@@ -27,8 +28,9 @@ internal static class StartupTest
                 var load = LoadAverage.Read();
                 await using var runtime = await RuntimeProcess.StartAsync(server, appPort: null, data);
                 times.Add(runtime.StartupTime.TotalMilliseconds);
+                resident.Add(runtime.StartupWorkingSet / 1048576.0);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {i}{(i == 1 ? " (empty --data)" : "")} | {runtime.StartupTime.TotalMilliseconds:0} | {runtime.StartupProcessorTime.TotalMilliseconds:0} | {load} |"));
+                    $"| {i}{(i == 1 ? " (empty --data)" : "")} | {runtime.StartupTime.TotalMilliseconds:0} | {runtime.StartupProcessorTime.TotalMilliseconds:0} | {resident[^1]:0.0} | {load} |"));
             }
         }
         finally
@@ -40,6 +42,7 @@ internal static class StartupTest
         }
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {Median(times):0} ms over {times.Count} start(s); load avg after: {LoadAverage.Read()}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"resident at healthy: median {Median(resident):0.0} MiB"));
         return 0;
     }
 

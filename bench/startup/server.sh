@@ -6,6 +6,8 @@
 # the first 2xx of /v1.0/healthz over STARTS starts (embedded defaults, example workspace and plugin), and the driver's
 # --sidecar figures at 16 connections: resident memory idle and after a minute of state get and save+get, state get
 # throughput against the floor (a bare ASP.NET Core endpoint answering the same bytes), p50/p99 at 1,000 requests/s.
+# The start-up floor is bench/CloudRuntimes.StartupFloor: the server's empty ASP.NET Core host with only healthz, published
+# native the same way, started the same way (median ready and resident memory at ready).
 # Prints a Markdown table with the targets, and the load average. AOT_SERVER=PATH reuses a native executable already
 # published (as .ci/server-aot.sh leaves in artifacts/aot/server) instead of publishing one.
 set -euo pipefail
@@ -23,16 +25,20 @@ if [ -z "$aot" ]; then
   aot="$out/aot/CloudRuntimes.Host"
 fi
 aot="$(realpath "$aot")"
+dotnet publish bench/CloudRuntimes.StartupFloor -c Release -r linux-x64 -v q -o "$out/floor" >/dev/null
+floor="$out/floor/CloudRuntimes.StartupFloor"
 driver=bench/CloudRuntimes.LoadTests/bin/Release/net10.0/CloudRuntimes.LoadTests.dll
 jit="$PWD/src/CloudRuntimes.Host/bin/Release/net10.0/CloudRuntimes.Host.dll"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A fig
-for build in jit aot; do
+for build in floor jit aot; do
   server=${!build}
   echo "--- $build: $server" >&2
-  median=$(dotnet "$driver" --startup "$starts" --server "$server" 2>/dev/null | tee /dev/stderr | sed -n 's/^median \([0-9]*\) ms.*/\1/p')
-  fig[$build.start]=$median
+  dotnet "$driver" --startup "$starts" --server "$server" 2>/dev/null | tee /dev/stderr > "$out/startup.txt"
+  fig[$build.start]=$(sed -n 's/^median \([0-9]*\) ms.*/\1/p' "$out/startup.txt")
+  fig[$build.ready_mib]=$(sed -n 's/^resident at healthy: median \([0-9.]*\) MiB/\1/p' "$out/startup.txt")
+  [ "$build" = floor ] && continue
   line=$(dotnet "$driver" --sidecar --connections 16 --duration "$duration" --warmup 3 --server "$server" 2>/dev/null | tee /dev/stderr | grep '^sidecar:')
   for pair in ${line#sidecar: }; do
     fig[$build.${pair%%=*}]=${pair#*=}
@@ -45,6 +51,8 @@ echo
 echo "| figure | JIT (build output) | native AOT | target |"
 echo "| --- | ---: | ---: | --- |"
 echo "| ready: median of $starts starts to the first 2xx of healthz | ${fig[jit.start]} ms | ${fig[aot.start]} ms | ≤ 150 ms (AOT) |"
+echo "| the floor (bare ASP.NET Core healthz, native): ready; resident at ready | | ${fig[floor.start]} ms; ${fig[floor.ready_mib]} MiB | |"
+echo "| resident memory at ready (median of the starts) | ${fig[jit.ready_mib]} MiB | ${fig[aot.ready_mib]} MiB | |"
 echo "| resident memory idle (embedded defaults, example plugin) | ${fig[jit.idle_mib]} MiB | ${fig[aot.idle_mib]} MiB | ≤ 50 MB (AOT) |"
 echo "| resident memory after a minute of load | ${fig[jit.loaded_mib]} MiB | ${fig[aot.loaded_mib]} MiB | ≤ 80 MB (AOT) |"
 echo "| state get at 16 connections (floor in the same run) | ${fig[jit.get_rps]}/s (floor ${fig[jit.floor_rps]}/s): $(ratio "${fig[jit.get_rps]}" "${fig[jit.floor_rps]}")x | ${fig[aot.get_rps]}/s (floor ${fig[aot.floor_rps]}/s): $(ratio "${fig[aot.get_rps]}" "${fig[aot.floor_rps]}")x | ≥ 0.8x the floor |"
