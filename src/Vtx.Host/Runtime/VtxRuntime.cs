@@ -179,7 +179,15 @@ public sealed class VtxRuntime : IDisposable
     /// <summary>Stops the ticker and releases the engine and cached modules.</summary>
     public void Dispose()
     {
-        _ticker.Dispose();
+        // Stop the epoch ticker and wait for a tick already running: Engine.IncrementEpoch on a disposed engine throws
+        // on the timer's thread, which ends the process (seen in CI under load).
+        using (var stopped = new ManualResetEvent(false))
+        {
+            if (_ticker.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
         foreach (var module in _modules.Values)
         {
             module.Dispose();
