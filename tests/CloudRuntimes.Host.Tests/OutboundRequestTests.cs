@@ -88,7 +88,7 @@ public sealed class OutboundRequestTests(RuntimeProcesses runtime)
             """);
         var data = Path.Combine(Path.GetTempPath(), "cr-e2e-outbound-data-" + Guid.NewGuid().ToString("N"));
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
-        await WaitUntilReadyAsync(endpoint);
+        await runtime.WaitUntilReadyAsync(endpoint);
 
         using var binding = await runtime.Http.PostAsync(new Uri(endpoint, "v1.0/bindings/apphttp"), Json($$$"""{"operation":"post","data":{"x":1},"metadata":{"path":"//127.0.0.1:{{{trap.Port}}}/{{{marker}}}-binding"}}"""));
         Assert.True(binding.IsSuccessStatusCode, $"the binding answered {binding.StatusCode}");
@@ -108,15 +108,6 @@ public sealed class OutboundRequestTests(RuntimeProcesses runtime)
 
     private static bool IsJob(JsonObject record, string marker) =>
         record["kind"]!.GetValue<string>() == "job" && record["path"]!.GetValue<string>().Contains(marker, StringComparison.Ordinal);
-
-    private async Task WaitUntilReadyAsync(Uri endpoint)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await runtime.Http.GetAsync(new Uri(endpoint, "v1.0/healthz"))).StatusCode != HttpStatusCode.NoContent && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-    }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 }

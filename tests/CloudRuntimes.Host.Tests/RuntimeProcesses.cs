@@ -99,6 +99,21 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     /// <summary>Waits until a runtime started by <see cref="StartRuntime"/> answers its health check, at most <paramref name="timeout"/>.</summary>
     public Task WaitForRuntimeAsync(Uri endpoint, TimeSpan timeout) => WaitAsync(new Uri(endpoint, "v1.0/healthz"), _runtimes[endpoint], timeout);
 
+    /// <summary>Waits, at most 20 s, until a runtime answers its health check with 204: started, with its app channel ready.</summary>
+    public async Task WaitUntilReadyAsync(Uri endpoint)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await Http.GetAsync(new Uri(endpoint, "v1.0/healthz"));
+            if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Starts a runtime process without waiting for it; returns its endpoint.</summary>
     public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {

@@ -44,6 +44,8 @@ public sealed class StartupErrorTests : IDisposable
         { "missing-secret-store", "kind: Component\nmetadata:\n  name: b\nauth:\n  secretStore: vault\nspec:\n  type: bindings.http\n  metadata:\n  - name: url\n    secretKeyRef:\n      name: u\n", "refers to secret store 'vault', which is not defined" },
         { "subscription-without-topic", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  routes:\n    default: /x\n", "Subscription 's' needs spec.pubsubname, spec.topic" },
         { "subscription-bad-rule", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  routes:\n    rules:\n    - match: 'event.type =='\n      path: /x\n", "routing rule 'event.type ==' is not a valid CEL expression" },
+        { "subscription-bad-attempts", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  route: /x\n  metadata:\n    maxDeliveryAttempts: \"0\"\n", "Subscription 's' metadata maxDeliveryAttempts must be a positive integer, got '0'" },
+        { "subscription-metadata-list", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  route: /x\n  metadata:\n  - name: maxDeliveryAttempts\n    value: \"2\"\n", "Subscription 's': spec.metadata must map names to strings" },
         { "subscription-bad-bulk", "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\nspec:\n  pubsubname: pubsub\n  topic: t\n  route: /x\n  bulkSubscribe:\n    enabled: true\n    maxMessagesCount: -3\n", "bulkSubscribe maxMessagesCount and maxAwaitDurationMs must be positive integers" },
     };
 

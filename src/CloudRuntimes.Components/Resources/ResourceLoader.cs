@@ -163,7 +163,31 @@ public static partial class ResourceLoader
             bulk is not null && string.Equals(Scalar(bulk, "enabled"), "true", StringComparison.OrdinalIgnoreCase)
                 ? new BulkSubscribeSettings(Scalar(bulk, "maxMessagesCount"), Scalar(bulk, "maxAwaitDurationMs"))
                 : null,
+            SubscriptionMetadata(spec, name, sourceName),
             sourceName);
+    }
+
+    /// <summary><c>spec.metadata</c> of a subscription: a map of strings (Dapr's <c>map[string]string</c>), or nothing.</summary>
+    private static Dictionary<string, string> SubscriptionMetadata(YamlMappingNode spec, string name, string sourceName)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        switch (Child(spec, "metadata"))
+        {
+            case null:
+                return metadata;
+            case YamlMappingNode map:
+                foreach (var (key, value) in map.Children)
+                {
+                    if (key is not YamlScalarNode { Value: { } text } || value is not YamlScalarNode scalar)
+                    {
+                        throw Invalid(sourceName, $"Subscription '{name}': spec.metadata must map names to strings");
+                    }
+                    metadata[text] = scalar.Value ?? "";
+                }
+                return metadata;
+            default:
+                throw Invalid(sourceName, $"Subscription '{name}': spec.metadata must map names to strings");
+        }
     }
 
     private static YamlNode? Child(YamlMappingNode node, string key) => node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

@@ -17,6 +17,7 @@ public sealed record RuntimeResources(IReadOnlyList<ComponentDefinition> Compone
 /// <param name="Rules">Routing rules in order (<c>spec.routes.rules</c>).</param>
 /// <param name="DeadLetterTopic">Where dropped and exhausted events go (<c>spec.deadLetterTopic</c>); null for none.</param>
 /// <param name="Bulk">Bulk delivery settings when <c>spec.bulkSubscribe.enabled</c> is true; otherwise null.</param>
+/// <param name="Metadata">The subscription's metadata (<c>spec.metadata</c>, a map of strings, such as <c>maxDeliveryAttempts</c>); empty when absent.</param>
 /// <param name="SourceFile">The file it came from.</param>
 public sealed record SubscriptionDefinition(
     string Name,
@@ -26,6 +27,7 @@ public sealed record SubscriptionDefinition(
     IReadOnlyList<SubscriptionRule> Rules,
     string? DeadLetterTopic,
     BulkSubscribeSettings? Bulk,
+    IReadOnlyDictionary<string, string> Metadata,
     string SourceFile);
 
 /// <summary>A routing rule of a subscription: a CEL expression over the CloudEvent and the app path of the events it matches.</summary>

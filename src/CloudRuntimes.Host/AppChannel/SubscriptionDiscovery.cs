@@ -25,8 +25,11 @@ internal static class SubscriptionDiscovery
     /// <summary>Delivery attempts of a message before it is dead-lettered or dropped, when the subscription does not say (Dapr's default).</summary>
     public const int DefaultMaxDeliveryAttempts = 5;
 
+    /// <summary>The subscription metadata that sets how many times a message is delivered before it is dead-lettered or dropped.</summary>
+    public const string MaxDeliveryAttemptsKey = "maxDeliveryAttempts";
+
     /// <summary>The declarative subscriptions of the resources directory.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResourceInvalid"/>: a rule is not CEL or bulk settings are not positive integers (the message names the file).</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResourceInvalid"/>: a rule is not CEL, or bulk settings or <c>maxDeliveryAttempts</c> are not positive integers (the message names the file).</exception>
     public static List<AppSubscription> Declarative(RuntimeResources resources) =>
         [.. resources.Subscriptions.Select(definition => new AppSubscription(
             definition.PubSubName,
@@ -34,7 +37,7 @@ internal static class SubscriptionDiscovery
             definition.DefaultRoute is null ? null : Normalize(definition.DefaultRoute),
             [.. definition.Rules.Select(rule => Rule(rule.Match, rule.Path, definition.SourceFile))],
             definition.DeadLetterTopic,
-            DefaultMaxDeliveryAttempts,
+            definition.Metadata.TryGetValue(MaxDeliveryAttemptsKey, out var attempts) ? StrictMaxDeliveryAttempts(attempts, definition) : DefaultMaxDeliveryAttempts,
             Declarative: true,
             definition.Bulk is { } bulk ? Bulk(bulk.MaxMessagesCount, bulk.MaxAwaitDurationMs, definition.SourceFile) : null))];
 
@@ -64,7 +67,7 @@ internal static class SubscriptionDiscovery
                     rules.Add(Rule(Field(rule, "match"), Field(rule, "path"), where));
                 }
             }
-            var attempts = MaxDeliveryAttempts((Member(entry, "metadata") as JsonObject)?["maxDeliveryAttempts"]?.GetValue<string>());
+            var attempts = MaxDeliveryAttempts((Member(entry, "metadata") as JsonObject)?[MaxDeliveryAttemptsKey]?.GetValue<string>());
             var defaultRoute = route ?? (rules.Count == 0 ? topic : null);
             var bulk = Member(entry, "bulkSubscribe") as JsonObject;
             result.Add(new AppSubscription(pubsub, topic, defaultRoute is null ? null : Normalize(defaultRoute), rules, Field(entry, "deadLetterTopic"), attempts, Declarative: false,
@@ -75,8 +78,14 @@ internal static class SubscriptionDiscovery
         return result;
     }
 
-    /// <summary>A subscription's <c>maxDeliveryAttempts</c> metadata, else <see cref="DefaultMaxDeliveryAttempts"/>.</summary>
-    public static int MaxDeliveryAttempts(string? text) => int.TryParse(text, out var n) ? n : DefaultMaxDeliveryAttempts;
+    /// <summary>An app's <c>maxDeliveryAttempts</c> metadata when it is a positive integer, else <see cref="DefaultMaxDeliveryAttempts"/>.</summary>
+    public static int MaxDeliveryAttempts(string? text) => PositiveInteger(text) ?? DefaultMaxDeliveryAttempts;
+
+    /// <summary>A declarative subscription's <c>maxDeliveryAttempts</c>: a positive integer, or the start fails naming the file.</summary>
+    private static int StrictMaxDeliveryAttempts(string text, SubscriptionDefinition definition) =>
+        PositiveInteger(text) ?? throw ResourceLoader.Invalid(definition.SourceFile, $"Subscription '{definition.Name}' metadata {MaxDeliveryAttemptsKey} must be a positive integer, got '{text}'");
+
+    private static int? PositiveInteger(string? text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : null;
 
     private static JsonNode? Member(JsonObject entry, string name) =>
         entry.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
@@ -89,7 +98,7 @@ internal static class SubscriptionDiscovery
     /// <exception cref="CloudRuntimesException">A value is not a positive integer; the message names <paramref name="where"/>.</exception>
     public static BulkOptions Bulk(string? maxMessages, string? maxAwaitMs, string where)
     {
-        static int? Positive(string? text) => text is null ? null : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1;
+        static int? Positive(string? text) => text is null ? null : PositiveInteger(text) ?? -1;
 
         var count = Positive(maxMessages) ?? BulkOptions.DefaultMaxMessages;
         var wait = Positive(maxAwaitMs);

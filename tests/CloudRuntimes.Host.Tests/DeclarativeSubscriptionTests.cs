@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// A declarative subscription's <c>spec.metadata</c> counts as a programmatic one's <c>metadata</c> does:
+/// <c>maxDeliveryAttempts</c> bounds the deliveries of an event the app keeps failing before it goes to the
+/// dead-letter topic (docs/apps.md).
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
+{
+    [Fact]
+    public async Task MaxDeliveryAttemptsInSpecMetadataBoundsTheDeliveriesBeforeTheDeadLetterTopic()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-" + marker)).FullName;
+        // The test app's /flaky fails every event whose data says poison; it subscribes /dead to flaky-dead itself.
+        await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.in-memory
+              version: v1
+            ---
+            apiVersion: dapr.io/v2alpha1
+            kind: Subscription
+            metadata:
+              name: declared-flaky
+            spec:
+              pubsubname: pubsub
+              topic: declared-{marker}
+              routes:
+                default: /flaky
+              deadLetterTopic: flaky-dead
+              metadata:
+                maxDeliveryAttempts: "2"
+            """);
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-data-" + marker);
+        var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
+        await runtime.WaitUntilReadyAsync(endpoint);
+
+        using var publish = await runtime.Http.PostAsync(new Uri(endpoint, $"v1.0/publish/pubsub/declared-{marker}"),
+            new StringContent($$$"""{"marker":"{{{marker}}}","poison":true}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+
+        var dead = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "dead" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker);
+        Assert.Single(dead);
+        var attempts = (await runtime.ReceivedAsync()).OfType<System.Text.Json.Nodes.JsonObject>()
+            .Count(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker);
+        Assert.Equal(2, attempts);
+    }
+}
