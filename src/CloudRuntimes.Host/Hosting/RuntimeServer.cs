@@ -53,6 +53,10 @@ public static class RuntimeServer
         builder.Services.AddSingleton(listeners);
         builder.Services.AddCloudRuntimesServer(options);
         var app = builder.Build();
+        // With telemetry on, its providers listen before the components start: the start's own measurements and spans
+        // (rototo's workspace load and lint) would be lost if the components finished before the SDK's hosted service ran.
+        _ = app.Services.GetService<MeterProvider>();
+        _ = app.Services.GetService<TracerProvider>();
         // The components, then the plugins, start coming to life now, while the endpoints are set up and the host starts;
         // the hosted services wait for them in order before Kestrel listens.
         app.Services.GetRequiredService<PluginService>().StartLoading();
