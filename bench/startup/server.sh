@@ -35,11 +35,11 @@ declare -A fig
 for build in floor jit aot; do
   server=${!build}
   echo "--- $build: $server" >&2
-  dotnet "$driver" --startup "$starts" --server "$server" 2>/dev/null | tee /dev/stderr > "$out/startup.txt"
+  dotnet "$driver" --startup "$starts" --server "$server" 2>/dev/null | tee >(cat >&2) > "$out/startup.txt"
   fig[$build.start]=$(sed -n 's/^median \([0-9]*\) ms.*/\1/p' "$out/startup.txt")
   fig[$build.ready_mib]=$(sed -n 's/^resident at healthy: median \([0-9.]*\) MiB/\1/p' "$out/startup.txt")
   [ "$build" = floor ] && continue
-  line=$(dotnet "$driver" --sidecar --connections 16 --duration "$duration" --warmup 3 --server "$server" 2>/dev/null | tee /dev/stderr | grep '^sidecar:')
+  line=$(dotnet "$driver" --sidecar --connections 16 --duration "$duration" --warmup 3 --server "$server" 2>/dev/null | tee >(cat >&2) | grep '^sidecar:')
   for pair in ${line#sidecar: }; do
     fig[$build.${pair%%=*}]=${pair#*=}
   done
