@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
 
 namespace CloudRuntimes.Components.Sqlite;
 
@@ -57,21 +56,6 @@ internal sealed class SqliteReaderPool : IDisposable
         _slots.Dispose();
     }
 
-    private PreparedConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA busy_timeout=10000; PRAGMA query_only=1;";
-            pragmas.ExecuteNonQuery();
-            return new PreparedConnection(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    private PreparedConnection Open() =>
+        new(SqliteSession.OpenWith(_connectionString, $"PRAGMA busy_timeout={SqliteSession.BusyTimeoutMilliseconds}; PRAGMA query_only=1;"));
 }

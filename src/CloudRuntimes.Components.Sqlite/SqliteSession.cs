@@ -45,15 +45,30 @@ internal sealed class SqliteSession : IDisposable
         }
     }
 
+    /// <summary>How long a statement waits for another connection's lock before it fails, in milliseconds (<c>PRAGMA busy_timeout</c>).</summary>
+    public const int BusyTimeoutMilliseconds = 10_000;
+
     /// <summary>Opens a connection with the pragmas every component connection uses (WAL, busy timeout, synchronous).</summary>
-    public static SqliteConnection Open(string connectionString, string synchronous)
+    public static SqliteConnection Open(string connectionString, string synchronous) =>
+        OpenWith(connectionString, $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout={BusyTimeoutMilliseconds}; PRAGMA synchronous={synchronous};");
+
+    /// <summary>Opens a connection and runs <paramref name="pragmas"/> on it; a connection that fails them is closed.</summary>
+    public static SqliteConnection OpenWith(string connectionString, string pragmas)
     {
         var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous={synchronous};";
-        pragmas.ExecuteNonQuery();
-        return connection;
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Whether other connections to the same string see the same data, and read beside the writer (WAL mode).</summary>
