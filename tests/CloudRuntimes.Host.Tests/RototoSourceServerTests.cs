@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -100,6 +101,24 @@ public sealed class RototoSourceServerTests : IAsyncLifetime
         await Task.Delay(2000);
         var used = server.CpuTime() - before;
         Assert.True(used < TimeSpan.FromMilliseconds(400), $"the server used {used.TotalMilliseconds} ms of CPU in the 2 s after the failed refresh");
+        Assert.Equal("hello", await MessageAsync(server));
+    }
+
+    [Fact]
+    public async Task A_context_the_schema_pattern_would_match_for_ever_is_refused_and_the_server_keeps_answering()
+    {
+        Write("schemas/context.schema.json", """{"properties":{"user":{"properties":{"id":{"type":"string","pattern":"^(a+)+$"}}}}}""");
+        await using var server = ServerProcess.Start(Data, null, "--config-source", Workspace);
+        await server.WaitHealthyAsync(_http);
+
+        // 40 'a's and a '!': about 2^40 backtracking steps without the 100 ms match timeout (docs/security.md).
+        var evil = new string('a', 40) + "!";
+        using var refused = await _http.GetAsync(new Uri(server.Endpoint, $"v1.0/configuration/config?key=message&metadata.context.user.id={evil}"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
+        Assert.Equal("ERR_MALFORMED_REQUEST", (string?)error["errorCode"]);
+        Assert.Equal($"configuration store config: resolve context does not match schema: \"{new string('a', 40)}…\" took longer than 100 ms to match \"^(a+)+$\"", (string?)error["message"]);
         Assert.Equal("hello", await MessageAsync(server));
     }
 
