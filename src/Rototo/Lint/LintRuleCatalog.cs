@@ -38,6 +38,7 @@ public static class LintRuleCatalog
             new("qualifier-predicate-context-type-mismatch", e, "qualifier", "Predicate does not fit the context attribute type", "Compare the attribute with values of the type the context schema declares."),
             new("qualifier-predicate-duplicate", w, "qualifier", "Predicate duplicates an earlier predicate", "Remove the repeated predicate; predicates are ANDed so it changes nothing."),
             new("qualifier-cycle", e, "qualifier", "Qualifiers reference each other in a cycle", "Break the cycle of qualifier.<id> references."),
+            new("qualifier-reference-depth", e, "qualifier", "Qualifier references nest too deep", "Shorten the chain of qualifier.<id> references to at most 64 qualifiers."),
             new("qualifier-unreferenced", w, "qualifier", "Qualifier is not referenced", "Reference the qualifier from a variable rule or another qualifier, or delete it."),
             new("qualifier-unreachable", w, "qualifier", "Qualifier cannot affect resolution", "Reference the qualifier from a variable rule, directly or through qualifiers that are."),
             new("variable-parse-failed", e, "variable", "Variable TOML file could not be parsed", "Fix the TOML syntax of the variable file."),

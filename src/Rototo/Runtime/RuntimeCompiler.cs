@@ -28,6 +28,11 @@ internal static class RuntimeCompiler
             qualifierIndex[qualifierDocs[i].Id] = i;
         }
         var qualifiers = qualifierDocs.Select(d => Located(d, null, () => Qualifier(new QualifierView(d), qualifierIndex))).ToArray();
+        var references = qualifiers.Select(q => q.Predicates.Where(p => p.Reference >= 0).Select(p => p.Reference).ToArray()).ToArray();
+        if (ReferenceDepth.FirstTooDeep(qualifiers.Length, i => references[i]) is >= 0 and var deep)
+        {
+            throw new RototoException(RototoErrorCode.Compile, ReferenceDepth.TooDeep(qualifiers[deep].Id), qualifierDocs[deep].RelativePath);
+        }
 
         var resources = Parsed(snapshot, DocumentKind.Resource).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var variables = new Dictionary<string, RuntimeVariable>(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using Rototo.Discovery;
 using Rototo.Json;
 using Rototo.Model;
+using Rototo.Runtime;
 using Rototo.Toml;
 
 namespace Rototo.Lint.Checks;
@@ -18,6 +19,7 @@ internal static class GraphChecks
             StringComparer.Ordinal);
 
         Cycles(context, qualifiers, edges);
+        Depth(context, qualifiers, edges);
         Reachability(context, qualifiers, variables, edges);
         Rules(context, variables);
         DuplicatePredicates(context, qualifiers.Values);
@@ -46,6 +48,23 @@ internal static class GraphChecks
                     .ToArray();
                 context.Report("qualifier-cycle", DiagnosticEntity.Qualifier(id), message, qualifiers[id].Document, own[0].AttributeNode!.Span, related);
             }
+        }
+    }
+
+    /// <summary>A chain of references longer than resolution allows (<see cref="ReferenceDepth"/>), reported at the qualifier it starts from.</summary>
+    private static void Depth(LintContext context, Dictionary<string, QualifierView> qualifiers, Dictionary<string, List<PredicateView>> edges)
+    {
+        var ids = qualifiers.Keys.Order(Utf8Order.Instance).ToArray();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            index[ids[i]] = i;
+        }
+        var successors = ids.Select(id => edges[id].Select(p => index[p.ReferencedQualifier!]).ToArray()).ToArray();
+        if (ReferenceDepth.FirstTooDeep(ids.Length, i => successors[i]) is >= 0 and var deep)
+        {
+            var id = ids[deep];
+            context.Report("qualifier-reference-depth", DiagnosticEntity.Qualifier(id), ReferenceDepth.TooDeep(id), qualifiers[id].Document, edges[id][0].AttributeNode!.Span);
         }
     }
 
@@ -183,43 +202,58 @@ internal static class GraphChecks
         var onStack = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<List<string>>();
 
-        void Visit(string node)
+        // Depth-first without recursion (a chain of 60,000 references would overflow the stack): each frame holds a
+        // node and its successors not yet walked.
+        var frames = new Stack<(string Node, IEnumerator<string> Next)>();
+        void Enter(string node)
         {
             indexes[node] = lowLinks[node] = index++;
             stack.Push(node);
             onStack.Add(node);
-            foreach (var next in successors(node))
-            {
-                if (!indexes.TryGetValue(next, out var nextIndex))
-                {
-                    Visit(next);
-                    lowLinks[node] = Math.Min(lowLinks[node], lowLinks[next]);
-                }
-                else if (onStack.Contains(next))
-                {
-                    lowLinks[node] = Math.Min(lowLinks[node], nextIndex);
-                }
-            }
-            if (lowLinks[node] == indexes[node])
-            {
-                var component = new List<string>();
-                string member;
-                do
-                {
-                    member = stack.Pop();
-                    onStack.Remove(member);
-                    component.Add(member);
-                }
-                while (member != node);
-                result.Add(component);
-            }
+            frames.Push((node, successors(node).GetEnumerator()));
         }
 
-        foreach (var node in nodes)
+        foreach (var root in nodes)
         {
-            if (!indexes.ContainsKey(node))
+            if (indexes.ContainsKey(root))
             {
-                Visit(node);
+                continue;
+            }
+            Enter(root);
+            while (frames.TryPeek(out var frame))
+            {
+                var (node, next) = frame;
+                if (next.MoveNext())
+                {
+                    if (!indexes.TryGetValue(next.Current, out var nextIndex))
+                    {
+                        Enter(next.Current);
+                    }
+                    else if (onStack.Contains(next.Current))
+                    {
+                        lowLinks[node] = Math.Min(lowLinks[node], nextIndex);
+                    }
+                    continue;
+                }
+                frames.Pop();
+                next.Dispose();
+                if (frames.TryPeek(out var parent))
+                {
+                    lowLinks[parent.Node] = Math.Min(lowLinks[parent.Node], lowLinks[node]);
+                }
+                if (lowLinks[node] == indexes[node])
+                {
+                    var component = new List<string>();
+                    string member;
+                    do
+                    {
+                        member = stack.Pop();
+                        onStack.Remove(member);
+                        component.Add(member);
+                    }
+                    while (member != node);
+                    result.Add(component);
+                }
             }
         }
         return result;
