@@ -29,18 +29,18 @@ internal sealed class CompiledSchema
     public string? FirstError(JsonElement value) => Violation(value)?.Message;
 
     /// <summary>Like <see cref="FirstError"/>, with the JSON Pointer of the offending value.</summary>
-    /// <remarks>A regular expression of the schema that runs past <see cref="BoundedPatterns.MatchTimeout"/> refuses the value.</remarks>
+    /// <remarks>A check that passes a bound of <see cref="BoundedDialects"/> (a regular expression's time, references followed) refuses the value.</remarks>
     public SchemaViolation? Violation(JsonElement value)
     {
         try
         {
-            if (_schema.Evaluate(value, Check).IsValid)
+            if (BoundedKeywords.Evaluate(_schema, value, Check).IsValid)
             {
                 return null;
             }
-            return SchemaErrorText.First(_schema.Evaluate(value, Explain), value, _documents) ?? new SchemaViolation("value does not match the schema", "");
+            return SchemaErrorText.First(BoundedKeywords.Evaluate(_schema, value, Explain), value, _documents) ?? new SchemaViolation("value does not match the schema", "");
         }
-        catch (PatternTimeoutException e)
+        catch (SchemaLimitException e)
         {
             return new SchemaViolation(e.Message, e.Path);
         }
@@ -51,7 +51,7 @@ internal sealed class CompiledSchema
 /// Compiles schemas as rototo's engine does (§3.5): the draft comes from <c>$schema</c> (Draft 6, 7, 2019-09, 2020-12),
 /// <b>Draft 2020-12 by default</b>; the schema must pass its draft's meta-schema (so <c>"type": "not-a-type"</c> and,
 /// in 2020-12, <c>"exclusiveMinimum": true</c> are invalid); no remote <c>$ref</c> is fetched; the regular expressions
-/// run with a match timeout (<see cref="BoundedPatterns"/>).
+/// run with a match timeout and references are bounded (<see cref="BoundedDialects"/>).
 /// </summary>
 internal static class SchemaCompiler
 {
@@ -81,7 +81,7 @@ internal static class SchemaCompiler
         try
         {
             // A registry per schema: an $id never leaks into (or collides in) the process-wide registry.
-            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = dialect, DialectRegistry = BoundedPatterns.Registry };
+            var options = new BuildOptions { SchemaRegistry = new SchemaRegistry(), Dialect = dialect, DialectRegistry = BoundedDialects.Registry };
             var schema = JsonSchema.Build(json, options, SchemaDocuments.LocalBase);
             compiled = new CompiledSchema(schema, json, SchemaDocuments.For(json, schema.BaseUri));
             error = null;
@@ -99,16 +99,16 @@ internal static class SchemaCompiler
     {
         if (json.ValueKind != JsonValueKind.Object || !json.TryGetProperty("$schema", out var declared))
         {
-            return (BoundedPatterns.Draft202012, MetaSchemas.Draft202012);
+            return (BoundedDialects.Draft202012, MetaSchemas.Draft202012);
         }
         var id = declared.ValueKind == JsonValueKind.String ? declared.GetString()!.TrimEnd('#') : "";
         return id switch
         {
-            "https://json-schema.org/draft/2020-12/schema" => (BoundedPatterns.Draft202012, MetaSchemas.Draft202012),
-            "https://json-schema.org/draft/2019-09/schema" => (BoundedPatterns.Draft201909, MetaSchemas.Draft201909),
-            "http://json-schema.org/draft-07/schema" => (BoundedPatterns.Draft07, MetaSchemas.Draft7),
-            "http://json-schema.org/draft-06/schema" => (BoundedPatterns.Draft06, MetaSchemas.Draft6),
-            _ => (BoundedPatterns.Draft202012, null),
+            "https://json-schema.org/draft/2020-12/schema" => (BoundedDialects.Draft202012, MetaSchemas.Draft202012),
+            "https://json-schema.org/draft/2019-09/schema" => (BoundedDialects.Draft201909, MetaSchemas.Draft201909),
+            "http://json-schema.org/draft-07/schema" => (BoundedDialects.Draft07, MetaSchemas.Draft7),
+            "http://json-schema.org/draft-06/schema" => (BoundedDialects.Draft06, MetaSchemas.Draft6),
+            _ => (BoundedDialects.Draft202012, null),
         };
     }
 }
