@@ -15,6 +15,7 @@ internal sealed class CustomLint
 {
     private readonly Dictionary<string, byte[]> _scripts = new(StringComparer.Ordinal);
     private readonly TimeSpan _timeout;
+    private int _callsLeft = LuaLimits.HandlerCalls;
 
     private CustomLint(TimeSpan timeout) => _timeout = timeout;
 
@@ -104,7 +105,17 @@ internal sealed class CustomLint
         foreach (var registration in Registrations.Where(r => r.Stage == stage))
         {
             var script = _scripts[registration.Path];
-            var calls = CustomLintTarget.Of(context, registration.Entity).Select(target =>
+            var targets = CustomLintTarget.Of(context, registration.Entity).ToList();
+            if (targets.Count > _callsLeft)
+            {
+                var file = context.Snapshot.OfKind(DocumentKind.CustomLint).First(d => d.RelativePath == registration.Path);
+                context.Report("custom-lint-failed", DiagnosticEntity.CustomLint(registration.Path),
+                    $"custom lint handler {registration.Handler} in {registration.Path} not run: the workspace's custom lint would make more than {LuaLimits.HandlerCalls:N0} handler calls",
+                    file, null);
+                continue;
+            }
+            _callsLeft -= targets.Count;
+            var calls = targets.Select(target =>
             {
                 var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
                 var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx, RototoJson.Default.JsonObject));
