@@ -297,7 +297,8 @@ public sealed class Workspace
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(context);
         // Written as rototo prints it (serde_json's number and key order), then read back as plain JSON nodes.
-        return JsonNode.Parse(Json.SerdeJson.Compact(TraceVariable(id, context).ToJson()))!.AsObject();
+        var options = new JsonDocumentOptions { MaxDepth = Json.NestingLimits.Written };
+        return JsonNode.Parse(Json.SerdeJson.Compact(TraceVariable(id, context).ToJson()), documentOptions: options)!.AsObject();
     }
 
     /// <summary>Resolves a variable with a trace (CLI <c>--json</c>, §8.2); always validates the context.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rototo.Json;
 using Rototo.Text;
 using Rototo.Toml;
 
@@ -224,7 +225,7 @@ internal static class WorkspaceDiscovery
             case DocumentKind.Schema:
                 try
                 {
-                    using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
+                    using var json = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = NestingLimits.Schema });
                     document.Json = json.RootElement.Clone();
                 }
                 catch (JsonException e)
@@ -241,7 +242,7 @@ internal static class WorkspaceDiscovery
                 if (error is not null)
                 {
                     document.Error = $"failed to parse {document.RelativePath}: {error.Message}";
-                    document.ErrorSpan = document.Source!.ToEndOfLine(error.Offset);
+                    document.ErrorSpan = error.Offset is { } offset ? document.Source!.ToEndOfLine(offset) : null;
                 }
                 else
                 {

@@ -7,7 +7,10 @@ namespace Rototo.Json;
 /// <summary>
 /// The serializer metadata for every type the library turns into or reads from JSON through
 /// <see cref="JsonSerializer"/>, generated at compile time so that trimmed and native AOT builds need no reflection.
+/// The library writes through it what it already holds, read under <see cref="NestingLimits"/>, and wraps: it allows
+/// <see cref="NestingLimits.Written"/> levels.
 /// </summary>
+[JsonSourceGenerationOptions(MaxDepth = NestingLimits.Written)]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]

@@ -13,7 +13,10 @@ internal abstract class TomlNode(TextSpan span)
     /// <summary>The value's text: strings include their quotes, tables and arrays their whole text.</summary>
     public TextSpan Span { get; internal set; } = span;
 
-    /// <summary>The value as JSON: integers stay integers, floats stay floats, non-finite floats become null, keys sorted.</summary>
+    /// <summary>
+    /// The value as JSON: integers stay integers, floats stay floats, non-finite floats become null, keys sorted.
+    /// The parser refuses files that nest deeper than <see cref="NestingLimits.Toml"/>, the depth written and read here.
+    /// </summary>
     public JsonElement ToJson()
     {
         if (_json is { } cached)
@@ -21,11 +24,11 @@ internal abstract class TomlNode(TextSpan span)
             return cached;
         }
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { MaxDepth = NestingLimits.Toml }))
         {
             Write(writer);
         }
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        using var document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = NestingLimits.Toml });
         var element = document.RootElement.Clone();
         _json = element;
         return element;

@@ -1,22 +1,41 @@
+using Rototo.Json;
 using Rototo.Text;
+using Tomlyn;
 using Tomlyn.Parsing;
 using Tomlyn.Syntax;
 
 namespace Rototo.Toml;
 
-/// <summary>A TOML parse failure: Tomlyn's first diagnostic and where it starts.</summary>
-internal sealed record TomlParseError(string Message, int Offset);
+/// <summary>A TOML parse failure: what is wrong and the offset where it starts (null when Tomlyn does not say).</summary>
+internal sealed record TomlParseError(string Message, int? Offset);
 
 /// <summary>
 /// Parses TOML with Tomlyn's syntax parser and builds a value tree that keeps source spans.
-/// Date/time values are refused (rototo's TOML reader has no date-time support, §2.3).
+/// Date/time values are refused (rototo's TOML reader has no date-time support, §2.3), and so are files whose
+/// tables and arrays nest deeper than <see cref="NestingLimits.Toml"/> (inline arrays and tables, dotted keys and
+/// table headers alike).
 /// </summary>
 internal static class TomlParser
 {
+    private static readonly TomlSerializerOptions Options = new() { MaxDepth = NestingLimits.Toml };
+
+    private static readonly string TooDeep = $"tables and arrays nest deeper than {NestingLimits.Toml} levels";
+
     public static TomlTableNode Parse(string text, out TomlParseError? error)
     {
         error = null;
-        var document = SyntaxParser.Parse(text, null, true);
+        DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, Options, null, true);
+        }
+        catch (TomlException)
+        {
+            // Tomlyn reports syntax errors as diagnostics; it throws, without a position, when inline arrays and
+            // tables nest past its depth, which counts the root table as this parser does.
+            error = new TomlParseError(TooDeep, null);
+            return new TomlTableNode(new TextSpan(0, text.Length));
+        }
         if (document.HasErrors)
         {
             var first = document.Diagnostics.First(d => d.Kind == DiagnosticMessageKind.Error);
@@ -32,9 +51,23 @@ internal static class TomlParser
         catch (UnsupportedTomlException unsupported)
         {
             error = new TomlParseError(unsupported.Message, unsupported.Offset);
+            return builder.Root;
+        }
+        if (FirstTooDeep(builder.Root, 1) is { } deep)
+        {
+            error = new TomlParseError(TooDeep, deep.Span.Start);
         }
         return builder.Root;
     }
+
+    /// <summary>The first table or array under <paramref name="node"/> (at <paramref name="depth"/>, the root being 1) deeper than the limit.</summary>
+    private static TomlNode? FirstTooDeep(TomlNode node, int depth) => node switch
+    {
+        TomlTableNode or TomlArrayNode when depth > NestingLimits.Toml => node,
+        TomlTableNode table => table.Entries.Select(e => FirstTooDeep(e.Value, depth + 1)).FirstOrDefault(n => n is not null),
+        TomlArrayNode array => array.Items.Select(i => FirstTooDeep(i, depth + 1)).FirstOrDefault(n => n is not null),
+        _ => null,
+    };
 
     private sealed class UnsupportedTomlException(string message, int offset) : Exception(message)
     {
