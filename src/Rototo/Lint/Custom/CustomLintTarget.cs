@@ -144,7 +144,7 @@ internal sealed class CustomLintTarget
 
     private static CustomLintTarget Schema(WorkspaceDocument document)
     {
-        var schema = JsonNode.Parse(document.Json!.Value.GetRawText());
+        var schema = JsonNode.Parse(document.Json!.Value.GetRawText(), documentOptions: new JsonDocumentOptions { MaxDepth = NestingLimits.Schema });
         var json = new JsonObject { ["kind"] = "schema", ["uri"] = document.Uri, ["path"] = document.RelativePath, ["json"] = schema?.DeepClone() };
         return new CustomLintTarget(DiagnosticEntity.Schema(document.RelativePath), document, LintContext.At(document, (TomlNode?)null), json,
             field => field is null or "json" ? schema?.DeepClone() : Select(schema, RegistrationRules.Segments(field, "json.")));

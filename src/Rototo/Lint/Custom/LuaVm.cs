@@ -125,7 +125,8 @@ internal sealed class LuaVm : IDisposable
         _lua.PushInteger(OpHandler);
         if (_lua.LoadBuffer(Encoding.UTF8.GetBytes($"local null = ...\nreturn {LuaLiteral.String(handler)}, {contextExpression}"), "=context", "t") != LuaStatus.OK)
         {
-            error = TopString();
+            // The expression is well formed: only the target's size or nesting (past Lua's ~200 levels) stops it.
+            error = $"the ctx table could not be built: {TopString()}";
             _lua.SetTop(DriverIndex);
             return [];
         }
