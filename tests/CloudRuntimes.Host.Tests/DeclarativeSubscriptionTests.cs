@@ -6,7 +6,8 @@ namespace CloudRuntimes.Host.Tests;
 /// <summary>
 /// A declarative subscription's <c>spec.metadata</c> counts as a programmatic one's <c>metadata</c> does:
 /// <c>maxDeliveryAttempts</c> bounds the deliveries of an event the app keeps failing before it goes to the
-/// dead-letter topic (docs/apps.md).
+/// dead-letter topic (docs/apps.md). A routing rule's regular expression cannot hold the subscription: a match that runs
+/// past the server's 100 ms regex timeout on a published event does not match (docs/security.md).
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
@@ -52,5 +53,50 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
         var attempts = (await runtime.ReceivedAsync()).OfType<System.Text.Json.Nodes.JsonObject>()
             .Count(r => r["kind"]!.GetValue<string>() == "flaky" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker);
         Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task A_rule_whose_regex_would_backtrack_for_ever_on_an_event_does_not_match_and_the_next_event_is_routed()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-routing-" + marker)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.in-memory
+              version: v1
+            ---
+            apiVersion: dapr.io/v2alpha1
+            kind: Subscription
+            metadata:
+              name: routed-by-regex
+            spec:
+              pubsubname: pubsub
+              topic: routed-{marker}
+              routes:
+                rules:
+                  - match: event.data.name.matches('^(a+)+$')
+                    path: /routed/matched
+                default: /routed/default
+            """);
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-routing-data-" + marker);
+        var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
+        await runtime.WaitUntilReadyAsync(endpoint);
+
+        // 40 'a's and a '!': about 2^40 backtracking steps; then an ordinary event the rule matches.
+        foreach (var name in new[] { new string('a', 40) + "!", "aaa" })
+        {
+            using var publish = await runtime.Http.PostAsync(new Uri(endpoint, $"v1.0/publish/pubsub/routed-{marker}"),
+                new StringContent($$$"""{"marker":"{{{marker}}}","name":"{{{name}}}"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
+        }
+
+        var routed = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "routed" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker, count: 2);
+        Assert.Equal(
+            [("/routed/default", new string('a', 40) + "!"), ("/routed/matched", "aaa")],
+            routed.Select(r => (r["path"]!.GetValue<string>(), r["body"]!["data"]!["name"]!.GetValue<string>())).Order());
     }
 }

@@ -40,14 +40,18 @@ internal sealed class RoutingRule
         }
     }
 
-    /// <summary>True when the event matches; an expression that fails on this event (a missing field, say) does not match.</summary>
+    /// <summary>
+    /// True when the event matches; an expression that fails on this event (a missing field, say) does not match, nor
+    /// does one whose regular expression (<c>matches</c>, <c>duration</c>) runs past the process's match timeout on the
+    /// event's data (<see cref="RegexLimits"/>).
+    /// </summary>
     public bool Matches(IDictionary<string, object?> variables)
     {
         try
         {
             return _program(variables) is true;
         }
-        catch (CelException)
+        catch (Exception e) when (e is CelException or System.Text.RegularExpressions.RegexMatchTimeoutException)
         {
             return false;
         }
@@ -74,7 +78,7 @@ internal static class EventRouting
     /// <summary>A JSON value as CEL sees it: map, list, int (whole numbers), double, string, bool or null.</summary>
     private static object? ValueOf(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.Object => value.EnumerateObject().ToDictionary(p => p.Name, p => ValueOf(p.Value), StringComparer.Ordinal),
+        JsonValueKind.Object => ObjectOf(value),
         JsonValueKind.Array => value.EnumerateArray().Select(ValueOf).ToList(),
         JsonValueKind.String => value.GetString(),
         JsonValueKind.Number => value.TryGetInt64(out var whole) ? whole : value.GetDouble(),
@@ -82,4 +86,15 @@ internal static class EventRouting
         JsonValueKind.False => false,
         _ => null,
     };
+
+    /// <summary>An object as a CEL map; a name given twice keeps its last value, as JSON parsers do (no exception).</summary>
+    private static Dictionary<string, object?> ObjectOf(JsonElement value)
+    {
+        var map = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            map[property.Name] = ValueOf(property.Value);
+        }
+        return map;
+    }
 }
