@@ -105,6 +105,18 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     }
 
     [Fact]
+    public async Task A_cloud_event_naming_an_attribute_twice_is_400_not_500()
+    {
+        using var twice = await Http.PostAsync(Url("v1.0/publish/pubsub/twice"),
+            new StringContent("""{"specversion":"1.0","id":"a","id":"b","source":"s","type":"t"}""", System.Text.Encoding.UTF8, "application/cloudevents+json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        var error = (await twice.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(("ERR_MALFORMED_REQUEST", "body is not a CloudEvent JSON object: a CloudEvent must not name an attribute twice"),
+            (error["errorCode"]!.GetValue<string>(), error["message"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Unknown_store_and_malformed_body_get_dapr_error_bodies_not_stack_traces()
     {
         using var unknown = await Http.GetAsync(Url("v1.0/state/nope/key"));

@@ -104,10 +104,18 @@ internal static class CloudEventEnvelope
     }
 
     /// <summary>Completes a caller-supplied envelope: fills <c>topic</c>, <c>pubsubname</c>, <c>time</c>, the trace fields and missing required attributes.</summary>
-    /// <exception cref="JsonException">The body is not a JSON object.</exception>
+    /// <exception cref="JsonException">The body is not a JSON object, or it names an attribute twice.</exception>
     public static byte[] Complete(ReadOnlyMemory<byte> envelope, string appId, string pubsub, string topic)
     {
         var json = JsonNode.Parse(envelope.Span) as JsonObject ?? throw new JsonException("a CloudEvent must be a JSON object");
+        try
+        {
+            _ = json.Count; // JsonObject reads its properties on first use, and refuses a name given twice then
+        }
+        catch (ArgumentException)
+        {
+            throw new JsonException("a CloudEvent must not name an attribute twice");
+        }
         json["specversion"] ??= "1.0";
         json["id"] ??= Guid.NewGuid().ToString();
         json["source"] ??= appId;

@@ -51,6 +51,11 @@ internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions opt
         {
             // The client went away or the runtime is stopping: not an error of the stream.
         }
+        catch (IOException)
+        {
+            // The client's connection broke (a reset): the same, and not worth a logged stack trace per stream, which
+            // a client opening and dropping streams in a loop would turn into a flood of the log.
+        }
         finally
         {
             await closed.CancelAsync();
