@@ -3,8 +3,6 @@ using CloudRuntimes;
 using CloudRuntimes.Host;
 using CloudRuntimes.Host.Hosting;
 
-RegexLimits.ApplyToProcess();
-
 var appId = new Option<string>("--app-id") { Description = "The application id", DefaultValueFactory = _ => "app" };
 var port = new Option<int>("--port", "--dapr-http-port") { Description = "HTTP port of the API (0 = any free port)", DefaultValueFactory = _ => 3500 };
 var grpcPort = new Option<int>("--dapr-grpc-port") { Description = "Port of the gRPC API, dapr.proto.runtime.v1.Dapr over HTTP/2 cleartext (0 = any free port)", DefaultValueFactory = _ => 50001 };

@@ -6,8 +6,9 @@ namespace CloudRuntimes.Host.Tests;
 /// <summary>
 /// A declarative subscription's <c>spec.metadata</c> counts as a programmatic one's <c>metadata</c> does:
 /// <c>maxDeliveryAttempts</c> bounds the deliveries of an event the app keeps failing before it goes to the
-/// dead-letter topic (docs/apps.md). A routing rule's regular expression cannot hold the subscription: a match that runs
-/// past the server's 100 ms regex timeout on a published event does not match (docs/security.md).
+/// dead-letter topic (docs/apps.md). A routing rule's regular expressions cannot hold the subscription: CEL's
+/// <c>matches</c> gives up after 100 ms and <c>duration</c> refuses text it cannot parse without backtracking, on a
+/// published event; such a rule does not match (docs/security.md).
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
@@ -80,23 +81,27 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
                 rules:
                   - match: event.data.name.matches('^(a+)+$')
                     path: /routed/matched
+                  - match: duration(event.data.wait) > duration('1s')
+                    path: /routed/slow
                 default: /routed/default
             """);
         var data = Path.Combine(Path.GetTempPath(), "cr-e2e-routing-data-" + marker);
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
         await runtime.WaitUntilReadyAsync(endpoint);
 
-        // 40 'a's and a '!': about 2^40 backtracking steps; then an ordinary event the rule matches.
-        foreach (var name in new[] { new string('a', 40) + "!", "aaa" })
+        // 40 'a's and a '!': about 2^40 backtracking steps for the first rule, and for CEL's own duration parser
+        // (([0-9]*(\.[0-9]*)?[a-z]+)+); then ordinary events each rule matches.
+        var evil = new string('a', 40) + "!";
+        foreach (var (name, wait) in new[] { (evil, evil), ("aaa", "0s"), ("b", "2s") })
         {
             using var publish = await runtime.Http.PostAsync(new Uri(endpoint, $"v1.0/publish/pubsub/routed-{marker}"),
-                new StringContent($$$"""{"marker":"{{{marker}}}","name":"{{{name}}}"}""", Encoding.UTF8, "application/json"));
+                new StringContent($$$"""{"marker":"{{{marker}}}","name":"{{{name}}}","wait":"{{{wait}}}"}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.NoContent, publish.StatusCode);
         }
 
-        var routed = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "routed" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker, count: 2);
+        var routed = await runtime.WaitForReceivedAsync(r => r["kind"]!.GetValue<string>() == "routed" && r["body"]?["data"]?["marker"]?.GetValue<string>() == marker, count: 3);
         Assert.Equal(
-            [("/routed/default", new string('a', 40) + "!"), ("/routed/matched", "aaa")],
+            [("/routed/default", evil), ("/routed/matched", "aaa"), ("/routed/slow", "b")],
             routed.Select(r => (r["path"]!.GetValue<string>(), r["body"]!["data"]!["name"]!.GetValue<string>())).Order());
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cel;
 
 namespace CloudRuntimes.Host.AppChannel;
@@ -8,9 +9,9 @@ namespace CloudRuntimes.Host.AppChannel;
 /// bound as <c>event</c> (its attributes, and <c>event.data</c> as parsed JSON when the data is JSON), and the app path
 /// that events matching it go to.
 /// </summary>
-internal sealed class RoutingRule
+internal sealed partial class RoutingRule
 {
-    private static readonly CelEnvironment Cel = new(null, null);
+    private static readonly CelEnvironment Cel = CreateEnvironment();
     private readonly CelProgramDelegate _program;
 
     private RoutingRule(string match, string path, CelProgramDelegate program)
@@ -19,6 +20,27 @@ internal sealed class RoutingRule
         Path = path;
         _program = program;
     }
+
+    /// <summary>
+    /// CEL with its two regular-expression functions replaced, since both run on published data and the library's
+    /// backtrack without a time limit: <c>matches</c> gives up after <see cref="RegexLimits.MatchTimeout"/>, and
+    /// <c>duration</c> checks its text with a non-backtracking expression before the library's parser (whose pattern,
+    /// <c>([0-9]*(\.[0-9]*)?[a-z]+)+</c>, took 17 s on 26 characters that do not parse).
+    /// </summary>
+    private static CelEnvironment CreateEnvironment()
+    {
+        var cel = new CelEnvironment(null, null);
+        cel.RegisterFunction("matches", [typeof(string), typeof(string)],
+            args => Regex.IsMatch((string)args[0]!, (string)args[1]!, RegexOptions.None, RegexLimits.MatchTimeout));
+        cel.RegisterFunction("duration", [typeof(string)],
+            args => DurationText().IsMatch((string)args[0]!)
+                ? global::Cel.Helpers.DurationHelpers.ConvertDurationString((string)args[0]!)
+                : throw new FormatException($"invalid duration: {args[0]}"));
+        return cel;
+    }
+
+    [GeneratedRegex(@"^[-+]?([0-9]*(\.[0-9]*)?[a-zµ]+)+$", RegexOptions.NonBacktracking)]
+    private static partial Regex DurationText();
 
     /// <summary>The CEL expression.</summary>
     public string Match { get; }
@@ -41,9 +63,8 @@ internal sealed class RoutingRule
     }
 
     /// <summary>
-    /// True when the event matches; an expression that fails on this event (a missing field, say) does not match, nor
-    /// does one whose regular expression (<c>matches</c>, <c>duration</c>) runs past the process's match timeout on the
-    /// event's data (<see cref="RegexLimits"/>).
+    /// True when the event matches; an expression that fails on this event (a missing field, a text that is not a
+    /// duration, say) does not match, nor does one whose <c>matches</c> runs past <see cref="RegexLimits.MatchTimeout"/>.
     /// </summary>
     public bool Matches(IDictionary<string, object?> variables)
     {
@@ -51,7 +72,7 @@ internal sealed class RoutingRule
         {
             return _program(variables) is true;
         }
-        catch (Exception e) when (e is CelException or System.Text.RegularExpressions.RegexMatchTimeoutException)
+        catch (Exception e) when (e is CelException or RegexMatchTimeoutException or FormatException)
         {
             return false;
         }
