@@ -25,9 +25,9 @@ internal static class ArchiveExtractor
 
     /// <param name="archive">The downloaded archive file.</param>
     /// <param name="target">The folder to unpack into.</param>
-    /// <param name="options">The limits.</param>
+    /// <param name="budget">The load's staging budget, naming the archive in its messages (<c>archive</c>).</param>
     /// <param name="source">The source string, naming the archive in messages about extended headers.</param>
-    public static void Extract(string archive, string target, WorkspaceSourceOptions options, string source)
+    public static void Extract(string archive, string target, StagingBudget budget, string source)
     {
         Directory.CreateDirectory(target);
         using var file = File.OpenRead(archive);
@@ -39,11 +39,11 @@ internal static class ArchiveExtractor
             if (read >= 2 && magic[0] == 0x1F && magic[1] == 0x8B)
             {
                 using var gzip = new GZipStream(file, CompressionMode.Decompress);
-                ExtractTar(gzip, target, options, source);
+                ExtractTar(gzip, target, budget, source);
             }
             else if (read >= 4 && magic[0] == (byte)'P' && magic[1] == (byte)'K')
             {
-                ExtractZip(file, target, options);
+                ExtractZip(file, target, budget);
             }
             else
             {
@@ -60,9 +60,8 @@ internal static class ArchiveExtractor
         }
     }
 
-    private static void ExtractTar(Stream stream, string target, WorkspaceSourceOptions options, string source)
+    private static void ExtractTar(Stream stream, string target, StagingBudget budget, string source)
     {
-        var budget = new StagingBudget(options, "archive");
         using var guard = new TarHeaderGuard(stream, budget, source);
         using var reader = new TarReader(guard);
         while (reader.GetNextEntry() is { } entry)
@@ -95,10 +94,9 @@ internal static class ArchiveExtractor
         }
     }
 
-    private static void ExtractZip(Stream stream, string target, WorkspaceSourceOptions options)
+    private static void ExtractZip(Stream stream, string target, StagingBudget budget)
     {
         using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        var budget = new StagingBudget(options, "archive");
         foreach (var entry in zip.Entries)
         {
             budget.CountEntry();

@@ -13,7 +13,8 @@ internal static class ArchiveSource
 
     private static readonly HttpMessageInvoker SharedInvoker = new(NewHandler(null), disposeHandler: false);
 
-    public static async Task<StagedWorkspace> StageAsync(WorkspaceSource source, WorkspaceSourceOptions options, CancellationToken cancellationToken)
+    /// <summary>Downloads and unpacks the archive; its content counts against <paramref name="budget"/>.</summary>
+    public static async Task<StagedWorkspace> StageAsync(WorkspaceSource source, WorkspaceSourceOptions options, StagingBudget budget, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.HttpTimeout);
@@ -53,7 +54,7 @@ internal static class ArchiveSource
             }
 
             var extracted = Path.Combine(directory.Path, "extract");
-            ArchiveExtractor.Extract(archive, extracted, options, source.Original);
+            ArchiveExtractor.Extract(archive, extracted, budget.For("archive"), source.Original);
             File.Delete(archive);
             var root = source.Subdirectory is { } subdirectory
                 ? SelectSubdirectory(extracted, subdirectory, source.Original)

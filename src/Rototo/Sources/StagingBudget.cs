@@ -1,33 +1,53 @@
 namespace Rototo.Sources;
 
 /// <summary>
-/// Counts what one staging writes or reads against <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/> and
+/// Counts what one load stages against <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/> and
 /// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/>: an archive's entries, file data and extended headers
-/// (§12.3), or a local snapshot's or a layer projection's entries and file bytes. The messages are rototo's for
-/// archives (<c>workspace archive contains too many entries: exceeded limit of {n}</c>,
+/// (§12.3), and a local snapshot's or a layer projection's entries and file bytes. A load with <c>extends</c> has one
+/// budget for all its layers together (<see cref="For"/> shares it), so the limits bound everything the load writes,
+/// however many parents it names. The messages are rototo's for archives
+/// (<c>workspace archive contains too many entries: exceeded limit of {n}</c>,
 /// <c>workspace archive decompressed content is too large: exceeded limit of {n} bytes</c>) and read the same for
 /// the other trees (<c>workspace snapshot contains too many entries: ...</c>, <c>workspace snapshot is too large: ...</c>).
 /// </summary>
-/// <param name="options">The limits.</param>
-/// <param name="what"><c>archive</c>, <c>snapshot</c> or <c>layer</c>.</param>
-internal sealed class StagingBudget(WorkspaceSourceOptions options, string what)
+internal sealed class StagingBudget
 {
-    private long _entries;
-    private long _bytes;
+    private readonly WorkspaceSourceOptions _options;
+    private readonly Counts _counts;
+
+    /// <summary>A new budget, with nothing counted yet.</summary>
+    /// <param name="options">The limits.</param>
+    /// <param name="what"><c>archive</c>, <c>snapshot</c> or <c>layer</c>: names the tree in messages.</param>
+    public StagingBudget(WorkspaceSourceOptions options, string what)
+        : this(options, what, new Counts())
+    {
+    }
+
+    private StagingBudget(WorkspaceSourceOptions options, string what, Counts counts)
+    {
+        _options = options;
+        What = what;
+        _counts = counts;
+    }
 
     /// <summary>What is staged: <c>archive</c>, <c>snapshot</c> or <c>layer</c>.</summary>
-    public string What => what;
+    public string What { get; }
 
     /// <summary>Bytes that may still be added.</summary>
-    public long RemainingBytes => Math.Max(0, options.MaxUnpackedBytes - _bytes);
+    public long RemainingBytes => Math.Max(0, _options.MaxUnpackedBytes - _counts.Bytes);
+
+    /// <summary>This budget, for another tree of the same load: what either counts, both have used.</summary>
+    /// <param name="what">Names the tree in messages.</param>
+    /// <returns>A budget sharing this one's counts.</returns>
+    public StagingBudget For(string what) => new(_options, what, _counts);
 
     /// <summary>Counts one entry.</summary>
     /// <exception cref="RototoException">Over <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/>.</exception>
     public void CountEntry()
     {
-        if (++_entries > options.MaxArchiveEntries)
+        if (++_counts.Entries > _options.MaxArchiveEntries)
         {
-            throw Error($"workspace {what} contains too many entries: exceeded limit of {options.MaxArchiveEntries}");
+            throw Error($"workspace {What} contains too many entries: exceeded limit of {_options.MaxArchiveEntries}");
         }
     }
 
@@ -41,7 +61,7 @@ internal sealed class StagingBudget(WorkspaceSourceOptions options, string what)
         {
             throw TooLarge(detail);
         }
-        _bytes += size;
+        _counts.Bytes += size;
     }
 
     /// <summary>The error for content over <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/>.</summary>
@@ -49,9 +69,16 @@ internal sealed class StagingBudget(WorkspaceSourceOptions options, string what)
     /// <returns>The exception to throw.</returns>
     public RototoException TooLarge(string? detail = null)
     {
-        var subject = what == "archive" ? "workspace archive decompressed content is too large" : $"workspace {what} is too large";
-        return Error($"{subject}: exceeded limit of {options.MaxUnpackedBytes} bytes{(detail is null ? "" : $" ({detail})")}");
+        var subject = What == "archive" ? "workspace archive decompressed content is too large" : $"workspace {What} is too large";
+        return Error($"{subject}: exceeded limit of {_options.MaxUnpackedBytes} bytes{(detail is null ? "" : $" ({detail})")}");
     }
 
     private static RototoException Error(string message) => new(RototoErrorCode.Source, message);
+
+    /// <summary>The entries and bytes counted so far, shared by every <see cref="For"/> of one budget.</summary>
+    private sealed class Counts
+    {
+        public long Entries;
+        public long Bytes;
+    }
 }

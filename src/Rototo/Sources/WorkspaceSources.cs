@@ -33,15 +33,15 @@ public static class WorkspaceSources
     internal static Task<StagedWorkspace> StageSnapshotAsync(string source, WorkspaceSourceOptions options, CancellationToken cancellationToken) =>
         WorkspaceLayering.StageAsync(source, options, snapshotLocal: true, cancellationToken);
 
-    /// <summary>Stages one layer (no <c>extends</c> processing).</summary>
-    internal static async Task<StagedWorkspace> StageLayerAsync(WorkspaceSource source, WorkspaceSourceOptions options, bool snapshotLocal, CancellationToken cancellationToken)
+    /// <summary>Stages one layer (no <c>extends</c> processing); what it writes counts against the load's <paramref name="budget"/>.</summary>
+    internal static async Task<StagedWorkspace> StageLayerAsync(WorkspaceSource source, WorkspaceSourceOptions options, bool snapshotLocal, StagingBudget budget, CancellationToken cancellationToken)
     {
         switch (source.Kind)
         {
             case WorkspaceSourceKind.Git:
                 return await GitSource.StageAsync(source, options, cancellationToken).ConfigureAwait(false);
             case WorkspaceSourceKind.HttpsArchive:
-                return await ArchiveSource.StageAsync(source, options, cancellationToken).ConfigureAwait(false);
+                return await ArchiveSource.StageAsync(source, options, budget, cancellationToken).ConfigureAwait(false);
             default:
                 var canonical = CanonicalLocalPath(source);
                 if (!snapshotLocal)
@@ -52,7 +52,7 @@ public static class WorkspaceSources
                 try
                 {
                     var root = Path.Combine(snapshot.Path, "workspace");
-                    DirectoryTree.Copy(canonical, root, skipRootManifest: false, new StagingBudget(options, "snapshot"));
+                    DirectoryTree.Copy(canonical, root, skipRootManifest: false, budget.For("snapshot"));
                     return new StagedWorkspace(source, root, Immutable: false) { Owned = [snapshot] };
                 }
                 catch
@@ -78,7 +78,8 @@ public static class WorkspaceSources
 
     /// <summary>
     /// Checks whether a staged source changed (§14.2 step 2). One layer: that layer's probe. Several: the first layer
-    /// that changed or cannot be checked decides; unchanged and pinned-immutable layers are skipped.
+    /// that changed or cannot be checked decides; unchanged and pinned-immutable layers are skipped, and a layer listed
+    /// again (a parent reached by several <c>extends</c> paths) is checked once.
     /// </summary>
     internal static async Task<SourceProbe> ProbeAsync(StagedWorkspace current, WorkspaceSourceOptions options, CancellationToken cancellationToken)
     {
@@ -87,7 +88,8 @@ public static class WorkspaceSources
         {
             return await ProbeLayerAsync(layers[0].Source, current.Fingerprint, options, cancellationToken).ConfigureAwait(false);
         }
-        foreach (var layer in layers)
+        var probed = new HashSet<StagedLayer>();
+        foreach (var layer in layers.Where(probed.Add))
         {
             var probe = await ProbeLayerAsync(layer.Source, layer.Fingerprint, options, cancellationToken).ConfigureAwait(false);
             switch (probe.Kind)

@@ -1,0 +1,55 @@
+using Rototo.Sources;
+using Rototo.Tests.Layering;
+
+namespace Rototo.Tests.Sources;
+
+/// <summary>
+/// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/> and <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/>
+/// count everything one load writes, all its layers together, not each tree on its own.
+/// </summary>
+public sealed class StagingLimitTests : IDisposable
+{
+    private readonly TempWorkspaces _workspaces = new();
+
+    public void Dispose() => _workspaces.Dispose();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    /// <summary>child -> mid -> base: base holds <c>variables/message.toml</c>, mid and child only their manifests.</summary>
+    private string Chain()
+    {
+        _workspaces.Workspace("base");
+        _workspaces.Variable("base", "message", "base");
+        _workspaces.Workspace("mid", "../base");
+        return _workspaces.Workspace("child", "../mid");
+    }
+
+    private long Size(string relative) => new FileInfo(_workspaces.Path(relative)).Length;
+
+    [Fact]
+    public async Task The_byte_limit_covers_every_projection_of_a_load_together()
+    {
+        var child = Chain();
+        // mid's projection copies base's variable and mid's manifest; child's copies that variable again and child's manifest.
+        var total = 2 * Size("base/variables/message.toml") + Size("mid/rototo-workspace.toml") + Size("child/rototo-workspace.toml");
+
+        var staged = await WorkspaceSources.StageAsync(child, new WorkspaceSourceOptions { MaxUnpackedBytes = total }, Token);
+        staged.Release();
+        var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(child, new WorkspaceSourceOptions { MaxUnpackedBytes = total - 1 }, Token));
+
+        Assert.Equal($"workspace layer is too large: exceeded limit of {total - 1} bytes", error.Message);
+    }
+
+    [Fact]
+    public async Task The_entry_limit_covers_every_projection_of_a_load_together()
+    {
+        var child = Chain();
+
+        // Each projection copies three entries (variables/, variables/message.toml, a manifest): six in all.
+        var staged = await WorkspaceSources.StageAsync(child, new WorkspaceSourceOptions { MaxArchiveEntries = 6 }, Token);
+        staged.Release();
+        var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(child, new WorkspaceSourceOptions { MaxArchiveEntries = 5 }, Token));
+
+        Assert.Equal("workspace layer contains too many entries: exceeded limit of 5", error.Message);
+    }
+}
