@@ -36,6 +36,41 @@ internal static class DirectoryTree
         }
     }
 
+    /// <summary>
+    /// Counts a tree already written (a git checkout) against <paramref name="budget"/>: every entry, and the size of
+    /// every regular file. Links are counted as entries and never followed.
+    /// </summary>
+    /// <param name="root">The tree.</param>
+    /// <param name="budget">The limits; its <see cref="StagingBudget.What"/> names the tree in errors.</param>
+    /// <exception cref="RototoException">A limit's message; <c>failed to read workspace {what} {root}: {error}</c>.</exception>
+    public static void Count(string root, StagingBudget budget)
+    {
+        var directories = new Stack<string>([root]);
+        try
+        {
+            while (directories.TryPop(out var directory))
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
+                {
+                    budget.CountEntry();
+                    switch (FileKinds.Of(entry, followLinks: false))
+                    {
+                        case FileKind.Regular:
+                            budget.AddBytes(new FileInfo(entry).Length);
+                            break;
+                        case FileKind.Directory:
+                            directories.Push(entry);
+                            break;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RototoException(RototoErrorCode.Source, $"failed to read workspace {budget.What} {root}: {e.Message}", e);
+        }
+    }
+
     private sealed class Tree(string sourceRoot, string targetRoot, StagingBudget budget)
     {
         public void CopyDirectory(string directory, string destinationDirectory, bool skipRootManifest)

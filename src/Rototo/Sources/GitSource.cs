@@ -3,7 +3,11 @@ namespace Rototo.Sources;
 /// <summary>Stages and probes <c>git+file://</c>, <c>git+https://</c> and <c>git+ssh://</c> sources with the system <c>git</c> (§12.2, §14.2).</summary>
 internal static class GitSource
 {
-    public static async Task<StagedWorkspace> StageAsync(WorkspaceSource source, WorkspaceSourceOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Clones the source; the checkout (its <c>.git</c> folder included) counts against <paramref name="budget"/>
+    /// before it is used, so a loaded workspace never holds more on disk than the staging limits allow.
+    /// </summary>
+    public static async Task<StagedWorkspace> StageAsync(WorkspaceSource source, WorkspaceSourceOptions options, StagingBudget budget, CancellationToken cancellationToken)
     {
         var directory = TemporaryDirectory.Create("git");
         try
@@ -24,6 +28,7 @@ internal static class GitSource
                 clone.AddRange(["--", source.Location, checkout]);
                 await RunAsync(clone, null, source, options, cancellationToken).ConfigureAwait(false);
             }
+            DirectoryTree.Count(checkout, budget.For("git checkout", source.Original));
             var commit = (await RunAsync(["rev-parse", "HEAD"], checkout, source, options, cancellationToken, "rev-parse").ConfigureAwait(false)).Trim();
             var root = SourcePaths.SelectSubdirectory(checkout, source.Subdirectory, source.Original);
             return new StagedWorkspace(source, root, source.IsPinnedCommit) { Fingerprint = SourceFingerprint.GitCommit(commit), Owned = [directory] };

@@ -5,8 +5,8 @@ namespace Rototo.Sources;
 /// applies (the library's loads, <c>RefreshingWorkspace</c>, the <c>rototo</c> command, the hosting extension and the
 /// runtime server's <c>configuration.rototo</c> component). Defaults are rototo's: git timeout 60 s, HTTP timeout
 /// 30 s, archives up to 50 MiB downloaded, 200 MiB unpacked and 10,000 entries, no token. The unpacked and entry
-/// limits also bound the copies made of local workspaces (a refreshing workspace's snapshot, an <c>extends</c>
-/// projection), and count everything one load writes: a workspace with <c>extends</c> gets them once for all its
+/// limits also bound git checkouts and the copies made of local workspaces (a refreshing workspace's snapshot, an
+/// <c>extends</c> projection), and count everything one load writes: a workspace with <c>extends</c> gets them once for all its
 /// layers together, not once per layer.
 /// </summary>
 public sealed record WorkspaceSourceOptions
@@ -25,14 +25,15 @@ public sealed record WorkspaceSourceOptions
 
     /// <summary>
     /// Largest sum of entry data in an archive, in bytes, tar extended headers (PAX, GNU long names) included; also the
-    /// largest sum of file sizes copied into local snapshots and <c>extends</c> projections. One load counts all it
-    /// writes together (every layer's archive, snapshot and projection); default 200 MiB.
+    /// largest sum of file sizes in git checkouts (their <c>.git</c> folder included) and copied into local snapshots
+    /// and <c>extends</c> projections. One load counts all it writes together (every layer's archive, checkout,
+    /// snapshot and projection); default 200 MiB.
     /// </summary>
     public long MaxUnpackedBytes { get; init; } = 200L * 1024 * 1024;
 
     /// <summary>
-    /// Most entries an archive may hold, and most entries (files, folders, links) local snapshots and <c>extends</c>
-    /// projections may copy; one load counts all its layers together; default 10,000.
+    /// Most entries an archive may hold, and most entries (files, folders, links) git checkouts may hold and local
+    /// snapshots and <c>extends</c> projections may copy; one load counts all its layers together; default 10,000.
     /// </summary>
     public int MaxArchiveEntries { get; init; } = 10_000;
 

@@ -39,7 +39,7 @@ public static class WorkspaceSources
         switch (source.Kind)
         {
             case WorkspaceSourceKind.Git:
-                return await GitSource.StageAsync(source, options, cancellationToken).ConfigureAwait(false);
+                return await GitSource.StageAsync(source, options, budget, cancellationToken).ConfigureAwait(false);
             case WorkspaceSourceKind.HttpsArchive:
                 return await ArchiveSource.StageAsync(source, options, budget, cancellationToken).ConfigureAwait(false);
             default:

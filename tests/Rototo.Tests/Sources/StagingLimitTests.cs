@@ -5,7 +5,7 @@ namespace Rototo.Tests.Sources;
 
 /// <summary>
 /// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/> and <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/>
-/// count everything one load writes, all its layers together, not each tree on its own.
+/// count everything one load writes, all its layers together, not each tree on its own, git checkouts included.
 /// </summary>
 public sealed class StagingLimitTests : IDisposable
 {
@@ -51,5 +51,36 @@ public sealed class StagingLimitTests : IDisposable
         var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(child, new WorkspaceSourceOptions { MaxArchiveEntries = 5 }, Token));
 
         Assert.Equal("workspace layer contains too many entries: exceeded limit of 5", error.Message);
+    }
+
+    [Fact]
+    public async Task A_git_checkout_with_more_entries_than_the_limit_is_refused_naming_the_source()
+    {
+        using var repository = new GitRepository();
+        repository.WriteMessageWorkspace("hello", folder: "");
+        for (var i = 0; i < 10; i++)
+        {
+            repository.Write($"notes/{i}.txt", "note\n");
+        }
+        repository.Commit("eleven files");
+        var source = repository.Source("main");
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => WorkspaceSources.StageAsync(source, new WorkspaceSourceOptions { MaxArchiveEntries = 10 }, Token));
+
+        Assert.Equal($"workspace git checkout contains too many entries: exceeded limit of 10 ({source})", error.Message);
+    }
+
+    [Fact]
+    public async Task A_git_checkout_larger_than_the_byte_limit_is_refused_naming_the_source()
+    {
+        using var repository = new GitRepository();
+        repository.WriteMessageWorkspace("hello");
+        repository.Write("data/blob.txt", new string('x', 600 * 1024));
+        repository.Commit("600 KiB outside the workspace folder");
+        var source = repository.Source("main:rototo");
+
+        var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(source, new WorkspaceLoadOptions { Sources = new() { MaxUnpackedBytes = 512 * 1024 } }, Token));
+
+        Assert.Equal($"workspace git checkout is too large: exceeded limit of 524288 bytes ({source})", error.Message);
     }
 }
