@@ -1,6 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Rototo.Discovery;
+using Rototo.Sources;
 
 namespace Rototo.Lint.Benchmarks;
 
@@ -65,7 +66,7 @@ public class CustomLintBenchmarks
     [Benchmark(Description = "lint 1,000 variables")]
     public int Lint()
     {
-        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(_root));
+        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(_root, WorkspaceSourceOptions.Default));
         if (lint.Diagnostics.Count != 0)
         {
             throw new InvalidOperationException("the generated workspace should lint clean: " + lint.Diagnostics[0]);

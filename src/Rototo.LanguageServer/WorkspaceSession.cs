@@ -3,6 +3,7 @@ using Rototo.LanguageServer.Navigation;
 using Rototo.LanguageServer.Protocol;
 using Range = Rototo.LanguageServer.Protocol.Range;
 using Rototo.Lint;
+using Rototo.Sources;
 
 namespace Rototo.LanguageServer;
 
@@ -18,7 +19,7 @@ internal sealed class WorkspaceSession(string root)
 
     public string Root { get; } = root;
 
-    public WorkspaceIndex Index { get; private set; } = new(WorkspaceDiscovery.Discover(root));
+    public WorkspaceIndex Index { get; private set; } = new(WorkspaceDiscovery.Discover(root, WorkspaceSourceOptions.Default));
 
     /// <summary>Records the unsaved text of a document (didOpen/didChange).</summary>
     public void SetText(string uri, string text)
@@ -45,7 +46,7 @@ internal sealed class WorkspaceSession(string root)
     /// <summary>Re-discovers and re-lints the root; returns diagnostics for every document, plus empty lists for documents that no longer have any.</summary>
     public List<PublishDiagnosticsParams> Relint()
     {
-        var snapshot = WorkspaceDiscovery.Discover(Root, _overlays);
+        var snapshot = WorkspaceDiscovery.Discover(Root, WorkspaceSourceOptions.Default, _overlays);
         Index = new WorkspaceIndex(snapshot);
         var lint = WorkspaceLint.Run(snapshot);
         var byPath = new Dictionary<string, List<Diagnostic>>(StringComparer.Ordinal);

@@ -70,7 +70,7 @@ public sealed class Workspace
     {
         try
         {
-            var snapshot = DiscoverChecked(staged.Root);
+            var snapshot = DiscoverChecked(staged);
             if (lint == LintMode.Skip)
             {
                 return new Workspace(staged, snapshot, null);
@@ -124,15 +124,15 @@ public sealed class Workspace
     /// <summary>Opens a workspace directory for the CLI's <c>resolve</c>: compiles without refusing lint errors (§1).</summary>
     internal static Workspace OpenForResolution(StagedWorkspace staged)
     {
-        var snapshot = DiscoverChecked(staged.Root);
+        var snapshot = DiscoverChecked(staged);
         return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
     }
 
-    /// <summary>Lints the workspace again from disk (§9).</summary>
+    /// <summary>Lints the workspace again from disk (§9), with the file size limit it was loaded with (<see cref="WorkspaceSourceOptions.MaxFileBytes"/>).</summary>
     /// <param name="cancellationToken">Not observed during the synchronous lint.</param>
     /// <returns>Documents and diagnostics.</returns>
     public Task<WorkspaceLint> LintAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(WorkspaceLint.Run(WorkspaceDiscovery.Discover(Root)));
+        Task.FromResult(WorkspaceLint.Run(WorkspaceDiscovery.Discover(Root, Source.Options)));
 
     /// <summary>Validates a context against the context schema (§6); remembers success on the context.</summary>
     /// <param name="context">The context.</param>
@@ -382,10 +382,10 @@ public sealed class Workspace
     private static int QualifierIndex(RuntimeModel runtime, string id) =>
         runtime.QualifierIndex.TryGetValue(id, out var index) ? index : throw new RototoException(RototoErrorCode.NotFound, $"qualifier not found: qualifier://{id}");
 
-    /// <summary>Discovers the workspace and applies the inspection checks of §11.1 to its manifest.</summary>
-    internal static WorkspaceSnapshot DiscoverChecked(string root)
+    /// <summary>Discovers a staged workspace (within the limits it was staged with) and applies the inspection checks of §11.1 to its manifest.</summary>
+    internal static WorkspaceSnapshot DiscoverChecked(StagedWorkspace staged)
     {
-        var snapshot = WorkspaceDiscovery.Discover(root);
+        var snapshot = WorkspaceDiscovery.Discover(staged.Root, staged.Options);
         if (snapshot.DiscoveryFailure is { } failure)
         {
             throw new RototoException(RototoErrorCode.Workspace, failure.Rule == "workspace-not-found" ? $"workspace not found: {failure.Message}" : failure.Message);

@@ -62,11 +62,11 @@ internal sealed class CliContext(Terminal terminal)
     }
 
     /// <summary>True when the local workspace at <paramref name="path"/> declares valid, non-empty <c>extends</c>.</summary>
-    public static bool HasLayers(string path)
+    public static bool HasLayers(string path, WorkspaceSourceOptions options)
     {
         try
         {
-            return Layering.WorkspaceLayering.ReadExtends(path).Count > 0;
+            return Layering.WorkspaceLayering.ReadExtends(path, options).Count > 0;
         }
         catch (Exception e) when (e is RototoException or IOException or UnauthorizedAccessException)
         {

@@ -30,7 +30,7 @@ internal static class InspectCommand
                 return cli.Terminal.Fail("inspect --context requires at least one --variable, --variables, --qualifier, or --qualifiers selector");
             }
             var (staged, shown) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
-            var snapshot = Workspace.DiscoverChecked(staged.Root);
+            var snapshot = Workspace.DiscoverChecked(staged);
             var selection = selectors.Resolve(parse, snapshot);
             var lint = WorkspaceLint.Run(snapshot);
             Workspace? runtime = null;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Rototo.Cli.Output;
 using Rototo.Discovery;
 using Rototo.Lint;
+using Rototo.Sources;
 
 namespace Rototo.Cli.Commands;
 
@@ -23,11 +24,12 @@ internal static class LintCommand
             {
                 return cli.Terminal.Fail("workspace not found: pass a workspace source or run inside a rototo workspace");
             }
-            if (path is null || CliContext.HasLayers(path))
+            var options = cli.SourceOptions(parse);
+            if (path is null || CliContext.HasLayers(path, options))
             {
                 path = (await cli.StageAsync(parse, path ?? given, cancellationToken)).Staged.Root;
             }
-            var snapshot = WorkspaceDiscovery.Discover(path);
+            var snapshot = WorkspaceDiscovery.Discover(path, options);
             var lint = WorkspaceLint.Run(snapshot);
             if (snapshot.DiscoveryFailure is null)
             {
@@ -40,7 +42,7 @@ internal static class LintCommand
             }
             else
             {
-                WriteHuman(cli.Terminal, lint, parse.GetValue(cli.Quiet));
+                WriteHuman(cli.Terminal, lint, parse.GetValue(cli.Quiet), options);
             }
             return lint.HasErrors ? 1 : 0;
         });
@@ -61,7 +63,7 @@ internal static class LintCommand
         ["diagnostics"] = new JsonArray([.. lint.Diagnostics.Select(d => (JsonNode)d.ToJson())]),
     };
 
-    public static void WriteHuman(Terminal terminal, WorkspaceLint lint, bool quiet)
+    public static void WriteHuman(Terminal terminal, WorkspaceLint lint, bool quiet, WorkspaceSourceOptions options)
     {
         if (lint.Diagnostics.Count == 0)
         {
@@ -71,7 +73,7 @@ internal static class LintCommand
             }
             return;
         }
-        var printer = new DiagnosticPrinter(terminal, lint.Root);
+        var printer = new DiagnosticPrinter(terminal, lint.Root, options);
         foreach (var diagnostic in lint.Diagnostics)
         {
             printer.Write(diagnostic);

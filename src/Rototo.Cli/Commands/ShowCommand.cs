@@ -25,7 +25,7 @@ internal static class ShowCommand
                 return ShowCatalog(cli.Terminal, catalog, json, parse.GetValue(cli.Quiet), null, []);
             }
             var (staged, _) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
-            var snapshot = Workspace.DiscoverChecked(staged.Root);
+            var snapshot = Workspace.DiscoverChecked(staged);
             var registrations = Lint.Linter.Registrations(snapshot);
             if (catalog is not null)
             {

@@ -1,4 +1,6 @@
+using Rototo.Discovery;
 using Rototo.Lint;
+using Rototo.Sources;
 
 namespace Rototo.Cli.Output;
 
@@ -7,7 +9,7 @@ namespace Rototo.Cli.Output;
 /// <c>help</c> and <c>note</c> lines (§9.7). On a terminal, a ranged location also gets its source line with a caret
 /// underline under the range, between the headline and <c>help</c>; redirected output is exactly rototo's.
 /// </summary>
-internal sealed class DiagnosticPrinter(Terminal terminal, string root)
+internal sealed class DiagnosticPrinter(Terminal terminal, string root, WorkspaceSourceOptions options)
 {
     private readonly Dictionary<string, string[]?> _lines = new(StringComparer.Ordinal);
 
@@ -62,7 +64,7 @@ internal sealed class DiagnosticPrinter(Terminal terminal, string root)
         {
             try
             {
-                lines = File.ReadAllText(Path.Combine(root, path)).Split('\n');
+                lines = WorkspaceFiles.ReadText(root, Path.Combine(root, path), options.MaxFileBytes).Split('\n');
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rototo.Json;
+using Rototo.Sources;
 using Rototo.Text;
 using Rototo.Toml;
 
@@ -34,9 +35,11 @@ internal static class WorkspaceDiscovery
 {
     /// <summary>Discovers the workspace at <paramref name="root"/>.</summary>
     /// <param name="root">Workspace directory as given.</param>
+    /// <param name="options">The limits: a file over <see cref="WorkspaceSourceOptions.MaxFileBytes"/> is not read (its document's error says so).</param>
     /// <param name="overlay">Unsaved editor text by absolute file path (the LSP), read instead of the file; null reads the disk.</param>
-    public static WorkspaceSnapshot Discover(string root, IReadOnlyDictionary<string, string>? overlay = null)
+    public static WorkspaceSnapshot Discover(string root, WorkspaceSourceOptions options, IReadOnlyDictionary<string, string>? overlay = null)
     {
+        var reading = new Reading(overlay, options.MaxFileBytes);
         string canonical;
         try
         {
@@ -57,21 +60,21 @@ internal static class WorkspaceDiscovery
         }
 
         var snapshot = new WorkspaceSnapshot { GivenRoot = root, Root = canonical };
-        Add(snapshot, overlay, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
-        AddDirectory(snapshot, overlay, "qualifiers", ".toml", DocumentKind.Qualifier);
-        AddDirectory(snapshot, overlay, "variables", ".toml", DocumentKind.Variable);
+        Add(snapshot, reading, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
+        AddDirectory(snapshot, reading, "qualifiers", ".toml", DocumentKind.Qualifier);
+        AddDirectory(snapshot, reading, "variables", ".toml", DocumentKind.Variable);
         foreach (var resource in ListFiles(canonical, "resources", ".toml"))
         {
             var id = Path.GetFileNameWithoutExtension(resource);
-            Add(snapshot, overlay, DocumentKind.Resource, id, "resources/" + resource);
+            Add(snapshot, reading, DocumentKind.Resource, id, "resources/" + resource);
             foreach (var obj in ListFiles(canonical, $"resources/{id}-objects", ".toml"))
             {
-                Add(snapshot, overlay, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
+                Add(snapshot, reading, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
             }
         }
-        AddDirectory(snapshot, overlay, "schemas", ".json", DocumentKind.Schema);
-        AddDirectory(snapshot, overlay, "lint", ".lua", DocumentKind.CustomLint);
-        AddOverlayDocuments(snapshot, overlay);
+        AddDirectory(snapshot, reading, "schemas", ".json", DocumentKind.Schema);
+        AddDirectory(snapshot, reading, "lint", ".lua", DocumentKind.CustomLint);
+        AddOverlayDocuments(snapshot, reading);
         return snapshot;
     }
 
@@ -79,9 +82,9 @@ internal static class WorkspaceDiscovery
     /// Editor documents whose files are not on disk yet, after everything discovered (§2.1), in byte order of path:
     /// each takes the kind and id its path would give it on disk; other paths are not workspace documents.
     /// </summary>
-    private static void AddOverlayDocuments(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay)
+    private static void AddOverlayDocuments(WorkspaceSnapshot snapshot, Reading reading)
     {
-        if (overlay is null)
+        if (reading.Overlay is not { } overlay)
         {
             return;
         }
@@ -97,7 +100,7 @@ internal static class WorkspaceDiscovery
         {
             if (KindOf(relative, resources) is { } document)
             {
-                Add(snapshot, overlay, document.Kind, document.Id, relative, document.ResourceId);
+                Add(snapshot, reading, document.Kind, document.Id, relative, document.ResourceId);
             }
         }
     }
@@ -119,12 +122,12 @@ internal static class WorkspaceDiscovery
         };
     }
 
-    private static void AddDirectory(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay, string directory, string extension, DocumentKind kind)
+    private static void AddDirectory(WorkspaceSnapshot snapshot, Reading reading, string directory, string extension, DocumentKind kind)
     {
         foreach (var file in ListFiles(snapshot.Root!, directory, extension))
         {
             var id = kind == DocumentKind.Schema ? file[..^extension.Length] : Path.GetFileNameWithoutExtension(file);
-            Add(snapshot, overlay, kind, id, $"{directory}/{file}");
+            Add(snapshot, reading, kind, id, $"{directory}/{file}");
         }
     }
 
@@ -172,9 +175,10 @@ internal static class WorkspaceDiscovery
         }
     }
 
-    private static void Add(WorkspaceSnapshot snapshot, IReadOnlyDictionary<string, string>? overlay, DocumentKind kind, string id, string relativePath, string? resourceId = null)
+    private static void Add(WorkspaceSnapshot snapshot, Reading reading, DocumentKind kind, string id, string relativePath, string? resourceId = null)
     {
         var root = snapshot.Root!;
+        var overlay = reading.Overlay;
         var fullPath = Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar));
         string? text = null;
         string? error = null;
@@ -186,10 +190,15 @@ internal static class WorkspaceDiscovery
                 // An editor document not on disk (yet): its text is all there is.
                 text = editorOnly;
             }
+            else if (overlay is not null && overlay.TryGetValue(fullPath, out var unsaved))
+            {
+                // Unsaved text of a file on disk: that file must still be one discovery would read.
+                _ = PathResolution.ContainedFile(root, fullPath);
+                text = unsaved;
+            }
             else
             {
-                var canonical = PathResolution.ContainedFile(root, fullPath);
-                text = overlay is not null && overlay.TryGetValue(fullPath, out var unsaved) ? unsaved : File.ReadAllText(canonical);
+                text = WorkspaceFiles.ReadText(root, fullPath, reading.MaxFileBytes);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -251,6 +260,9 @@ internal static class WorkspaceDiscovery
                 return;
         }
     }
+
+    /// <summary>How documents are read: unsaved editor text by absolute path, else the disk within the per-file limit.</summary>
+    private sealed record Reading(IReadOnlyDictionary<string, string>? Overlay, int MaxFileBytes);
 
     private static int OffsetOf(SourceText source, int line, int byteColumn)
     {

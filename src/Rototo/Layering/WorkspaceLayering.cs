@@ -31,7 +31,7 @@ internal static class WorkspaceLayering
         try
         {
             staged = (await LoadAsync(source, null, load, cancellationToken).ConfigureAwait(false)).Workspace;
-            return staged;
+            return staged with { Options = options };
         }
         finally
         {
@@ -44,8 +44,9 @@ internal static class WorkspaceLayering
     }
 
     /// <summary>The <c>extends</c> entries of the manifest in <paramref name="root"/>; none when it has no manifest.</summary>
-    /// <exception cref="RototoException">The manifest leaves the workspace, is not a regular file or does not parse, or <c>extends</c> is invalid (§3.1 messages).</exception>
-    public static IReadOnlyList<string> ReadExtends(string root)
+    /// <exception cref="RototoException">The manifest leaves the workspace, is not a regular file, is larger than
+    /// <see cref="WorkspaceSourceOptions.MaxFileBytes"/> or does not parse, or <c>extends</c> is invalid (§3.1 messages).</exception>
+    public static IReadOnlyList<string> ReadExtends(string root, WorkspaceSourceOptions options)
     {
         var path = Path.Combine(root, WorkspaceSnapshot.ManifestFileName);
         if (!File.Exists(path))
@@ -55,7 +56,7 @@ internal static class WorkspaceLayering
         string text;
         try
         {
-            text = File.ReadAllText(PathResolution.ContainedFile(PathResolution.Canonicalize(root), path));
+            text = WorkspaceFiles.ReadText(PathResolution.Canonicalize(root), path, options.MaxFileBytes);
         }
         catch (IOException e)
         {
@@ -132,7 +133,7 @@ internal static class WorkspaceLayering
         IReadOnlyList<string> extends;
         try
         {
-            extends = ReadExtends(staged.Root);
+            extends = ReadExtends(staged.Root, load.Options);
         }
         catch
         {

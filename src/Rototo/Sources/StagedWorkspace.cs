@@ -27,6 +27,9 @@ public sealed record StagedWorkspace(WorkspaceSource Source, string Root, bool I
         init => _layers = value;
     }
 
+    /// <summary>The options it was staged with; every later read of its files applies their <see cref="WorkspaceSourceOptions.MaxFileBytes"/>.</summary>
+    internal WorkspaceSourceOptions Options { get; init; } = WorkspaceSourceOptions.Default;
+
     /// <summary>Temporary directories that hold the staged files; removed by <see cref="Release"/> or when collected.</summary>
     internal IReadOnlyList<TemporaryDirectory> Owned { get; init; } = [];
 

@@ -6,8 +6,9 @@ namespace Rototo.Sources;
 /// runtime server's <c>configuration.rototo</c> component). Defaults are rototo's: git timeout 60 s, HTTP timeout
 /// 30 s, archives up to 50 MiB downloaded, 200 MiB unpacked and 10,000 entries, no token. The unpacked and entry
 /// limits also bound git checkouts and the copies made of local workspaces (a refreshing workspace's snapshot, an
-/// <c>extends</c> projection), and count everything one load writes: a workspace with <c>extends</c> gets them once for all its
-/// layers together, not once per layer.
+/// <c>extends</c> projection), and count everything one load writes: a workspace with <c>extends</c> gets them once
+/// for all its layers together, not once per layer. Each workspace file read is at most <see cref="MaxFileBytes"/>,
+/// 1 MiB by default (a limit rototo does not have).
 /// </summary>
 public sealed record WorkspaceSourceOptions
 {
@@ -38,6 +39,17 @@ public sealed record WorkspaceSourceOptions
     public int MaxArchiveEntries { get; init; } = 10_000;
 
     /// <summary>
+    /// Largest workspace file read, in bytes: the manifest, qualifiers, variables, resources, resource objects, schemas
+    /// and Lua lint files, wherever the workspace lies (a local folder read in place, a git checkout, an archive, a
+    /// snapshot, an <c>extends</c> projection); default 1 MiB. The size is checked before the file is read. A larger
+    /// file is not read: discovery reports <c>failed to read {path}: file is {size} bytes, over the limit of {limit}
+    /// bytes for a workspace file</c> as that file's parse-failed lint error (so a load refuses it, and for the
+    /// manifest the load fails with that message), and <c>extends</c> processing fails with
+    /// <c>failed to read workspace manifest {path}: file is ...</c>.
+    /// </summary>
+    public int MaxFileBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
     /// Bearer token sent as <c>Authorization: Bearer {token}</c> with HTTPS archive requests (rototo's
     /// <c>--workspace-token</c> / <c>ROTOTO_WORKSPACE_TOKEN</c>); null (the default) for none.
     /// </summary>
@@ -59,6 +71,10 @@ public sealed record WorkspaceSourceOptions
         if (MaxArchiveBytes <= 0 || MaxUnpackedBytes <= 0 || MaxArchiveEntries <= 0)
         {
             throw new ArgumentException("archive limits must be positive", nameof(MaxArchiveBytes));
+        }
+        if (MaxFileBytes <= 0)
+        {
+            throw new ArgumentException("the workspace file limit must be positive", nameof(MaxFileBytes));
         }
     }
 }

@@ -1,4 +1,5 @@
 using Rototo.Discovery;
+using Rototo.Sources;
 using static Rototo.Tests.Lint.DiagnosticShape;
 
 namespace Rototo.Tests.Lint;
@@ -120,7 +121,7 @@ public sealed class CanonicalRuleFixtureTests
     public void Canonical_fixture_gives_exactly_the_listed_diagnostics(string id, string workspace, bool success, string[] expected)
     {
         var root = TestData.SharedRototo("tests/fixtures/workspaces/rules/" + workspace);
-        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(root));
+        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(root, WorkspaceSourceOptions.Default));
 
         AssertSameSet(expected.Select(e => e.Replace("{root}", lint.Root, StringComparison.Ordinal)), lint.Diagnostics);
         Assert.True(success != lint.HasErrors, $"{id}: expected success = {success}");
@@ -130,7 +131,7 @@ public sealed class CanonicalRuleFixtureTests
     public void Missing_workspace_reports_the_path_as_given_without_documents()
     {
         var given = TestData.SharedRototo("tests/fixtures/workspaces/rules/discover/workspace-not-found");
-        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(given));
+        var lint = WorkspaceLint.Run(WorkspaceDiscovery.Discover(given, WorkspaceSourceOptions.Default));
 
         AssertSameSet([Expect("workspace-not-found", "E", "discover", """{"kind":"workspace"}""", given, "doc")], lint.Diagnostics);
         Assert.Empty(lint.Documents);

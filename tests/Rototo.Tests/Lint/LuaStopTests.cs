@@ -1,6 +1,7 @@
 using System.Globalization;
 using Rototo.Discovery;
 using Rototo.Lint;
+using Rototo.Sources;
 
 namespace Rototo.Tests.Lint;
 
@@ -47,7 +48,7 @@ public sealed class LuaStopTests
     {
         using var workspace = new TempWorkspace().Write("lint/hostile.lua", $"function register(lint)\n  {body}\nend\n");
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root));
+        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
 
         var diagnostic = Assert.Single(lint.Diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Register, message), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
@@ -68,7 +69,7 @@ public sealed class LuaStopTests
                 end
                 """);
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root));
+        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
 
         var diagnostic = Assert.Single(lint.Diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Policy, $"custom lint handler failed in lint/hostile.lua: {Limits}"), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
@@ -82,7 +83,7 @@ public sealed class LuaStopTests
         // comes long before the instruction limit; the cancelled VM stops at its next limit check.
         using var workspace = new TempWorkspace().Write("lint/slow.lua", "function register(lint)\n  for i = 1, 1000000 do local s = string.rep('x', 4000000) end\nend\n");
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root), TimeSpan.FromMilliseconds(100));
+        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default), TimeSpan.FromMilliseconds(100));
 
         var diagnostic = Assert.Single(lint.Diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Register, "custom lint registration exceeded execution timeout"), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));

@@ -1,5 +1,6 @@
 using Rototo.Discovery;
 using Rototo.Lint;
+using Rototo.Sources;
 
 namespace Rototo.Tests.Lint;
 
@@ -7,9 +8,9 @@ namespace Rototo.Tests.Lint;
 public sealed class OtherFixtureLintTests
 {
     internal static WorkspaceLint LintFixture(string name) =>
-        WorkspaceLint.Run(WorkspaceDiscovery.Discover(TestData.SharedRototo("tests/fixtures/workspaces/" + name)));
+        WorkspaceLint.Run(WorkspaceDiscovery.Discover(TestData.SharedRototo("tests/fixtures/workspaces/" + name), WorkspaceSourceOptions.Default));
 
-    internal static WorkspaceLint LintDirectory(string root) => WorkspaceLint.Run(WorkspaceDiscovery.Discover(root));
+    internal static WorkspaceLint LintDirectory(string root) => WorkspaceLint.Run(WorkspaceDiscovery.Discover(root, WorkspaceSourceOptions.Default));
 
     internal static bool Has(WorkspaceLint lint, string rule, LintStage stage, string path) =>
         lint.Diagnostics.Any(d => d.Rule == rule && d.Stage == stage && d.Location.Path == path);
