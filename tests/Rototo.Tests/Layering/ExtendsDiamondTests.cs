@@ -8,24 +8,18 @@ namespace Rototo.Tests.Layering;
 /// A parent reached by several <c>extends</c> paths (rototo.md §13): staged once per load, yet listed and copied once
 /// per path as §13 steps 3 and 5 say, with the depth of every path and the layer bound still enforced.
 /// </summary>
-public sealed class ExtendsDiamondTests : IDisposable
+public sealed class ExtendsDiamondTests : TempWorkspacesTest
 {
-    private readonly TempWorkspaces _workspaces = new();
-
-    public void Dispose() => _workspaces.Dispose();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     /// <summary>L00..L{depth}: each names the next twice; the last holds <c>message</c> = "base". Returns L00.</summary>
     private string Diamond(int depth)
     {
-        _workspaces.Workspace(Name(depth));
-        _workspaces.Variable(Name(depth), "message", "base");
+        Workspaces.Workspace(Name(depth));
+        Workspaces.Variable(Name(depth), "message", "base");
         for (var i = depth - 1; i >= 0; i--)
         {
-            _workspaces.Workspace(Name(i), $"../{Name(i + 1)}", $"../{Name(i + 1)}");
+            Workspaces.Workspace(Name(i), $"../{Name(i + 1)}", $"../{Name(i + 1)}");
         }
-        return _workspaces.Path(Name(0));
+        return Workspaces.Path(Name(0));
     }
 
     private static string Name(int level) => $"L{level:00}";
@@ -51,7 +45,7 @@ public sealed class ExtendsDiamondTests : IDisposable
         var workspace = await Task.Run(() => Workspace.LoadAsync(top, cancellationToken: cancellationToken), cancellationToken);
 
         // §13 step 5: the parents' layers in order, then the workspace's own; L0i is named from L0(i-1) as "../L0i".
-        string Parent(int level) => Path.Combine(_workspaces.Path(Name(level)), $"../{Name(level + 1)}");
+        string Parent(int level) => Path.Combine(Workspaces.Path(Name(level)), $"../{Name(level + 1)}");
         List<string> Layers(int level, string source) =>
             level == 7 ? [source] : [.. Layers(level + 1, Parent(level)), .. Layers(level + 1, Parent(level)), source];
         Assert.Equal(Layers(0, top), workspace.Source.Layers.Select(l => l.Source));
@@ -62,19 +56,19 @@ public sealed class ExtendsDiamondTests : IDisposable
     [Fact]
     public async Task A_parent_named_again_is_copied_again_in_its_place()
     {
-        _workspaces.Workspace("a");
-        _workspaces.Variable("a", "message", "from a");
-        _workspaces.Workspace("b");
-        _workspaces.Variable("b", "message", "from b");
-        var again = _workspaces.Workspace("again", "../a", "../b", "../a");
-        var once = _workspaces.Workspace("once", "../a", "../b");
+        Workspaces.Workspace("a");
+        Workspaces.Variable("a", "message", "from a");
+        Workspaces.Workspace("b");
+        Workspaces.Variable("b", "message", "from b");
+        var again = Workspaces.Workspace("again", "../a", "../b", "../a");
+        var once = Workspaces.Workspace("once", "../a", "../b");
 
         var againWorkspace = await Workspace.LoadAsync(again, cancellationToken: Token);
         var onceWorkspace = await Workspace.LoadAsync(once, cancellationToken: Token);
 
         Assert.Equal("from a", againWorkspace.ResolveVariable("message", ResolveContext.Empty).GetValue<string>());
         Assert.Equal("from b", onceWorkspace.ResolveVariable("message", ResolveContext.Empty).GetValue<string>());
-        Assert.Equal([_workspaces.Path("again/../a"), _workspaces.Path("again/../b"), _workspaces.Path("again/../a"), again], againWorkspace.Source.Layers.Select(l => l.Source));
+        Assert.Equal([Workspaces.Path("again/../a"), Workspaces.Path("again/../b"), Workspaces.Path("again/../a"), again], againWorkspace.Source.Layers.Select(l => l.Source));
     }
 
     [Theory]
@@ -84,17 +78,17 @@ public sealed class ExtendsDiamondTests : IDisposable
     {
         // top extends [x00, a01]; x00 -> x01 -> ... -> x20; a01 -> ... -> a{links} -> x00. The longest chain is
         // top, a01..a{links}, x00..x20: x20 is loaded with 1 + links + 20 workspaces on the stack (§13 step 4).
-        _workspaces.Workspace("x20");
+        Workspaces.Workspace("x20");
         for (var i = 19; i >= 0; i--)
         {
-            _workspaces.Workspace($"x{i:00}", $"../x{i + 1:00}");
+            Workspaces.Workspace($"x{i:00}", $"../x{i + 1:00}");
         }
-        _workspaces.Workspace($"a{links:00}", "../x00");
+        Workspaces.Workspace($"a{links:00}", "../x00");
         for (var i = links - 1; i >= 1; i--)
         {
-            _workspaces.Workspace($"a{i:00}", $"../a{i + 1:00}");
+            Workspaces.Workspace($"a{i:00}", $"../a{i + 1:00}");
         }
-        var top = _workspaces.Workspace("top", "../x00", "../a01");
+        var top = Workspaces.Workspace("top", "../x00", "../a01");
 
         if (expected is null)
         {

@@ -34,3 +34,17 @@ internal sealed class TempWorkspaces : IDisposable
         }
     }
 }
+
+/// <summary>A test class whose tests each get fresh <see cref="TempWorkspaces"/>, deleted after the test.</summary>
+public abstract class TempWorkspacesTest : IDisposable
+{
+    internal TempWorkspaces Workspaces { get; } = new();
+
+    protected static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        Workspaces.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -7,24 +7,18 @@ namespace Rototo.Tests.Sources;
 /// <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/> and <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/>
 /// count everything one load writes, all its layers together, not each tree on its own, git checkouts included.
 /// </summary>
-public sealed class StagingLimitTests : IDisposable
+public sealed class StagingLimitTests : TempWorkspacesTest
 {
-    private readonly TempWorkspaces _workspaces = new();
-
-    public void Dispose() => _workspaces.Dispose();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
-
     /// <summary>child -> mid -> base: base holds <c>variables/message.toml</c>, mid and child only their manifests.</summary>
     private string Chain()
     {
-        _workspaces.Workspace("base");
-        _workspaces.Variable("base", "message", "base");
-        _workspaces.Workspace("mid", "../base");
-        return _workspaces.Workspace("child", "../mid");
+        Workspaces.Workspace("base");
+        Workspaces.Variable("base", "message", "base");
+        Workspaces.Workspace("mid", "../base");
+        return Workspaces.Workspace("child", "../mid");
     }
 
-    private long Size(string relative) => new FileInfo(_workspaces.Path(relative)).Length;
+    private long Size(string relative) => new FileInfo(Workspaces.Path(relative)).Length;
 
     [Fact]
     public async Task The_byte_limit_covers_every_projection_of_a_load_together()

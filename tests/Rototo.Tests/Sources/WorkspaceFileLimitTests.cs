@@ -8,14 +8,9 @@ namespace Rototo.Tests.Sources;
 /// <see cref="WorkspaceSourceOptions.MaxFileBytes"/>: a workspace file over the limit is refused by its size, before it
 /// is read, by every way a workspace is read: in place, from git, snapshotted, projected, by the CLI and by layering.
 /// </summary>
-public sealed class WorkspaceFileLimitTests : IDisposable
+public sealed class WorkspaceFileLimitTests : TempWorkspacesTest
 {
     private const int DefaultLimit = 1024 * 1024;
-    private readonly TempWorkspaces _workspaces = new();
-
-    public void Dispose() => _workspaces.Dispose();
-
-    private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static WorkspaceLoadOptions Limit(int bytes) => new() { Sources = new() { MaxFileBytes = bytes } };
 
@@ -28,17 +23,17 @@ public sealed class WorkspaceFileLimitTests : IDisposable
     /// <summary>A workspace with the variables <c>message</c> and <c>big</c>, whose file a comment pads to <paramref name="size"/> bytes.</summary>
     private string WithBigVariable(string name, int size)
     {
-        var root = _workspaces.Workspace(name);
-        _workspaces.Variable(name, "message", "hello");
+        var root = Workspaces.Workspace(name);
+        Workspaces.Variable(name, "message", "hello");
         var variable = GitRepository.MessageVariable("big");
-        _workspaces.Write($"{name}/variables/big.toml", variable + new string('#', size - variable.Length));
+        Workspaces.Write($"{name}/variables/big.toml", variable + new string('#', size - variable.Length));
         return root;
     }
 
     [Fact(Timeout = 60_000)]
     public async Task A_5_GiB_variable_is_refused_by_its_size_without_being_read()
     {
-        var root = _workspaces.Workspace("ws");
+        var root = Workspaces.Workspace("ws");
         Directory.CreateDirectory(Path.Combine(root, "variables"));
         using (var sparse = File.Create(Path.Combine(root, "variables", "big.toml")))
         {
@@ -79,8 +74,8 @@ public sealed class WorkspaceFileLimitTests : IDisposable
     [Fact]
     public async Task A_large_manifest_stops_layering_and_the_load_naming_the_file()
     {
-        var root = _workspaces.Path("ws");
-        _workspaces.Write("ws/rototo-workspace.toml", "schema_version = 1\n" + new string('#', 1000));
+        var root = Workspaces.Path("ws");
+        Workspaces.Write("ws/rototo-workspace.toml", "schema_version = 1\n" + new string('#', 1000));
         var manifest = Path.Combine(root, "rototo-workspace.toml");
 
         var error = await Assert.ThrowsAsync<RototoException>(() => Workspace.LoadAsync(root, Limit(1000), Token));
@@ -92,7 +87,7 @@ public sealed class WorkspaceFileLimitTests : IDisposable
     public async Task A_parent_file_over_the_limit_is_refused_in_a_refreshing_layered_workspace()
     {
         WithBigVariable("base", 2000);
-        var child = _workspaces.Workspace("child", "../base");
+        var child = Workspaces.Workspace("child", "../base");
 
         var error = await Assert.ThrowsAsync<RototoException>(() => RefreshingWorkspace.LoadAsync(child, loadOptions: Limit(1000), cancellationToken: Token));
 
@@ -117,7 +112,7 @@ public sealed class WorkspaceFileLimitTests : IDisposable
     {
         WithBigVariable("ws", DefaultLimit + 1);
 
-        var result = await CliProcess.RunAsync(_workspaces.Root, "lint", "ws");
+        var result = await CliProcess.RunAsync(Workspaces.Root, "lint", "ws");
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith($"error[rototo/variable-parse-failed]: variables/big.toml: {TooLarge("variables/big.toml", DefaultLimit + 1, DefaultLimit)}\n", result.Stdout, StringComparison.Ordinal);
