@@ -78,7 +78,7 @@ public sealed class RototoHostingOptionsValidator : IValidateOptions<RototoHosti
                 failures.Add($"{Key("Sources")}{_separator}{property} must be a positive duration, got {value}");
             }
         }
-        foreach (var (property, value) in new[] { ("MaxArchiveBytes", sources.MaxArchiveBytes), ("MaxUnpackedBytes", sources.MaxUnpackedBytes), ("MaxArchiveEntries", (long)sources.MaxArchiveEntries) })
+        foreach (var (property, value) in new[] { ("MaxArchiveBytes", sources.MaxArchiveBytes), ("MaxUnpackedBytes", sources.MaxUnpackedBytes), ("MaxArchiveEntries", (long)sources.MaxArchiveEntries), ("MaxFileBytes", (long)sources.MaxFileBytes) })
         {
             if (value <= 0)
             {

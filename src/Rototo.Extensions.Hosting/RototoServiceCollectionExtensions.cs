@@ -59,6 +59,7 @@ public static class RototoServiceCollectionExtensions
         MaxArchiveBytes = section.GetValue(nameof(WorkspaceSourceOptions.MaxArchiveBytes), current.MaxArchiveBytes),
         MaxUnpackedBytes = section.GetValue(nameof(WorkspaceSourceOptions.MaxUnpackedBytes), current.MaxUnpackedBytes),
         MaxArchiveEntries = section.GetValue(nameof(WorkspaceSourceOptions.MaxArchiveEntries), current.MaxArchiveEntries),
+        MaxFileBytes = section.GetValue(nameof(WorkspaceSourceOptions.MaxFileBytes), current.MaxFileBytes),
         WorkspaceToken = section.GetValue(nameof(WorkspaceSourceOptions.WorkspaceToken), current.WorkspaceToken),
     };
 

@@ -31,7 +31,7 @@ public sealed class HostingOptionsTests : IDisposable
     public async Task Options_bound_from_a_section_load_the_workspace()
     {
         using var host = Build(
-            new() { ["Rototo:Source"] = _storefront.Root, ["Rototo:RefreshPeriod"] = "00:10:00", ["Rototo:Sources:GitTimeout"] = "00:00:07" },
+            new() { ["Rototo:Source"] = _storefront.Root, ["Rototo:RefreshPeriod"] = "00:10:00", ["Rototo:Sources:GitTimeout"] = "00:00:07", ["Rototo:Sources:MaxFileBytes"] = "65536" },
             builder => builder.Services.AddRototo(builder.Configuration.GetSection("Rototo")));
 
         await host.StartAsync(Token);
@@ -40,6 +40,7 @@ public sealed class HostingOptionsTests : IDisposable
         Assert.Equal(_storefront.Root, workspace.Source);
         Assert.Equal(TimeSpan.FromMinutes(10), workspace.Options.Period);
         Assert.Equal(TimeSpan.FromSeconds(7), host.Services.GetRequiredService<IOptions<RototoHostingOptions>>().Value.Sources.GitTimeout);
+        Assert.Equal(65536, host.Services.GetRequiredService<IOptions<RototoHostingOptions>>().Value.Sources.MaxFileBytes);
         Assert.Equal(TimeSpan.FromSeconds(60), Rototo.Sources.WorkspaceSourceOptions.Default.GitTimeout);
         await host.StopAsync(Token);
     }
@@ -48,7 +49,7 @@ public sealed class HostingOptionsTests : IDisposable
     public async Task Invalid_options_from_a_section_fail_the_start_naming_each_key()
     {
         using var host = Build(
-            new() { ["Rototo:RefreshPeriod"] = "-00:00:01", ["Rototo:MaxFailureBackoff"] = "00:00:01", ["Rototo:Sources:MaxArchiveEntries"] = "0" },
+            new() { ["Rototo:RefreshPeriod"] = "-00:00:01", ["Rototo:MaxFailureBackoff"] = "00:00:01", ["Rototo:Sources:MaxArchiveEntries"] = "0", ["Rototo:Sources:MaxFileBytes"] = "0" },
             builder => builder.Services.AddRototo(builder.Configuration.GetSection("Rototo")));
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(Token));
@@ -59,6 +60,7 @@ public sealed class HostingOptionsTests : IDisposable
                 "Rototo:RefreshPeriod must be a positive duration (hh:mm:ss), got -00:00:01; leave it empty for no background refresh",
                 "Rototo:MaxFailureBackoff (00:00:01) must not be shorter than Rototo:MinFailureBackoff (00:00:05)",
                 "Rototo:Sources:MaxArchiveEntries must be positive, got 0",
+                "Rototo:Sources:MaxFileBytes must be positive, got 0",
             ],
             error.Failures);
     }
