@@ -206,6 +206,9 @@ public static class CloudRuntimesErrors
     /// <summary>Service invocation of an app id the runtime cannot reach (no app channel, no endpoint). HTTP 404.</summary>
     public static readonly CloudRuntimesError DirectInvokeUnknownApp = new("ERR_DIRECT_INVOKE", 404, Grpc.NotFound);
 
+    /// <summary>Service invocation of a non-Dapr endpoint that is the runtime's own HTTP or gRPC address (an invocation loop). HTTP 400.</summary>
+    public static readonly CloudRuntimesError DirectInvokeSelf = new("ERR_DIRECT_INVOKE", 400, Grpc.InvalidArgument);
+
     /// <summary>The runtime at the client's endpoint cannot be reached (client side). HTTP 503.</summary>
     public static readonly CloudRuntimesError RuntimeUnavailable = new("ERR_RUNTIME_UNAVAILABLE", 503, Grpc.Unavailable);
 
@@ -218,7 +221,7 @@ public static class CloudRuntimesErrors
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
-        DirectInvokeNoMethod, DirectInvokeUnknownApp, RuntimeUnavailable,
+        DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, RuntimeUnavailable,
     ];
 
     /// <summary>gRPC status code numbers (<c>google.rpc.Code</c>).</summary>

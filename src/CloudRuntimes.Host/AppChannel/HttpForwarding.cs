@@ -5,11 +5,14 @@ namespace CloudRuntimes.Host.AppChannel;
 /// <summary>Copying an HTTP request's headers onto a forwarded one, and a forwarded response back, leaving out hop-by-hop and credential headers.</summary>
 internal static class HttpForwarding
 {
-    /// <summary>Headers never forwarded: hop-by-hop ones, the API token and the runtime-to-runtime secret.</summary>
+    /// <summary>
+    /// Headers never forwarded: hop-by-hop ones, the API token, the runtime-to-runtime secret and <c>dapr-app-id</c>, which
+    /// the runtime consumes (forwarded, it would make the next hop, a runtime, invoke again: a loop through the runtime itself).
+    /// </summary>
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Transfer-Encoding", "TE", "Trailer", "Upgrade", "Proxy-Authorization", "Proxy-Authenticate", "Host", "dapr-api-token",
-        NameResolution.PeerAuthentication.Header,
+        "dapr-app-id", NameResolution.PeerAuthentication.Header,
     };
 
     /// <summary>

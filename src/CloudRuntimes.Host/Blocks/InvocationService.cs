@@ -1,4 +1,5 @@
 using CloudRuntimes.Host.AppChannel;
+using CloudRuntimes.Host.Hosting;
 using CloudRuntimes.Host.NameResolution;
 using CloudRuntimes.Invocation;
 
@@ -7,16 +8,20 @@ namespace CloudRuntimes.Host.Blocks;
 /// <summary>
 /// Service invocation behind both transports: which target an app id names (a URL-encoded <c>http(s)://</c> address
 /// called directly, the local app, or another app's <c>--app-endpoint</c>), whether that is the local app over gRPC
-/// (<see cref="GrpcAppChannel"/>), and a buffered call to an HTTP target.
+/// (<see cref="GrpcAppChannel"/>), and a buffered call to an HTTP target. An address naming this runtime's own listeners
+/// is refused, so an invocation cannot call the runtime itself (a chain of nested invocations of its own API).
 /// </summary>
-internal sealed class InvocationService(AppClient app, IAppChannel channel, PeerInvoker? peers = null)
+internal sealed class InvocationService(AppClient app, IAppChannel channel, RuntimeListeners listeners, PeerInvoker? peers = null)
 {
     /// <summary>
     /// The base address an invocation of <paramref name="method"/> on <paramref name="appId"/> goes to; null for an app id
     /// that is neither the local app nor an <c>--app-endpoint</c> (another runtime's, if name resolution finds it; else
     /// <see cref="UnknownApp"/>).
     /// </summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method.</exception>
+    /// <exception cref="CloudRuntimesException">
+    /// <see cref="CloudRuntimesErrors.DirectInvokeNoMethod"/> without a method; <see cref="CloudRuntimesErrors.DirectInvokeSelf"/>
+    /// for an address of this runtime's own HTTP or gRPC listener.
+    /// </exception>
     public Uri? TryResolve(string appId, string? method)
     {
         if (string.IsNullOrEmpty(method))
@@ -24,9 +29,13 @@ internal sealed class InvocationService(AppClient app, IAppChannel channel, Peer
             throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeNoMethod, $"failed to invoke, id: {appId}, err: method name not provided");
         }
         // A URL-encoded http(s) address is a non-Dapr endpoint, called directly (Dapr: "invoke a non-Dapr endpoint").
-        return Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
-            ? address
-            : app.ResolveApp(appId);
+        if (Uri.UnescapeDataString(appId) is var decoded && Uri.TryCreate(decoded, UriKind.Absolute, out var address) && address.Scheme is "http" or "https")
+        {
+            return listeners.IsOwnAddress(address)
+                ? throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvokeSelf, $"failed to invoke, id: {appId}, err: {address.GetLeftPart(UriPartial.Authority)} is this runtime's own address; a runtime does not invoke itself")
+                : address;
+        }
+        return app.ResolveApp(appId);
     }
 
     /// <summary>The error for an app id this runtime cannot reach.</summary>

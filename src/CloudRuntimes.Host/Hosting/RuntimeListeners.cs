@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace CloudRuntimes.Host.Hosting;
@@ -21,6 +22,31 @@ internal sealed class RuntimeListeners
 
     /// <summary>The gRPC API's port once bound.</summary>
     public int? GrpcPort => PortOf(Grpc);
+
+    /// <summary>
+    /// Whether <paramref name="address"/> names one of these listeners: its port is the HTTP or gRPC API's and its host is a
+    /// loopback name or address, the listen address, or (listening on every address) an address of this machine. A DNS
+    /// name other than <c>localhost</c> is not resolved.
+    /// </summary>
+    public bool IsOwnAddress(Uri address)
+    {
+        if (address.Port != HttpPort && address.Port != GrpcPort)
+        {
+            return false;
+        }
+        if (Security.RequestPolicy.IsLoopbackHost(address.IdnHost))
+        {
+            return true;
+        }
+        if (!IPAddress.TryParse(address.IdnHost, out var host))
+        {
+            return false;
+        }
+        var listening = (Http?.EndPoint as IPEndPoint)?.Address;
+        return host.Equals(listening)
+            || ((IPAddress.Any.Equals(listening) || IPAddress.IPv6Any.Equals(listening))
+                && NetworkInterface.GetAllNetworkInterfaces().Any(n => n.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(host))));
+    }
 
     private static int? PortOf(ListenOptions? listener) => listener?.EndPoint is IPEndPoint { Port: > 0 } endpoint ? endpoint.Port : null;
 }

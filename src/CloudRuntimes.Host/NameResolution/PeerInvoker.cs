@@ -29,7 +29,6 @@ internal sealed class PeerInvoker(HttpClient http, PeerNetwork network, PeerAuth
                 request.Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
             }
             HttpForwarding.CopyRequestHeaders(incoming, request);
-            request.Headers.Remove("dapr-app-id");
             return request;
         }, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         if (response is null)
