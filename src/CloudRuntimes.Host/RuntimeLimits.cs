@@ -10,6 +10,16 @@ public sealed record RuntimeLimits
     /// <summary>Largest accepted request body in bytes (<c>--max-body-size</c> in MiB; default 4 MiB, as Dapr). A larger body is 413.</summary>
     public long MaxRequestBodySize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Most TCP connections open at once on each of the server's listeners, the HTTP API and the gRPC API
+    /// (<c>--max-connections</c>; default 1,024); connections upgraded to another protocol count against the same number
+    /// separately. A connection over it is closed as soon as it is accepted, without an answer (Kestrel logs a warning);
+    /// the open ones are served as before. A sidecar serves one app, whose clients share a few pooled connections (gRPC multiplexes its calls over
+    /// one), so 1,024 leaves ample room while each idle connection's buffers stay far from exhausting memory or
+    /// descriptors.
+    /// </summary>
+    public int MaxConnections { get; init; } = 1024;
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

@@ -47,6 +47,9 @@ public static class RuntimeServer
                 listeners.Grpc = grpc;
             });
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
+            // Each listener above counts its own connections against the limit.
+            kestrel.Limits.MaxConcurrentConnections = options.Limits.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = options.Limits.MaxConnections;
             kestrel.AddServerHeader = false;
         });
         ConfigureLogging(builder.Logging, options);
