@@ -20,6 +20,14 @@ public sealed record RuntimeLimits
     /// </summary>
     public int MaxConnections { get; init; } = 1024;
 
+    /// <summary>
+    /// Largest answer the server builds in memory, in bytes of the keys, values, ETags and metadata it holds, counted as
+    /// they are added (<c>--max-response-size</c> in MiB; default 16 MiB): bulk state get (a key asked for twice counts
+    /// twice), the state query API and key listing, over HTTP and gRPC. Over it: 400 (gRPC ResourceExhausted)
+    /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/>, <c>ERR_RESPONSE_TOO_LARGE</c>.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

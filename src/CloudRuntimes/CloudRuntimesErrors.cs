@@ -209,6 +209,12 @@ public static class CloudRuntimesErrors
     /// <summary>Service invocation of a non-Dapr endpoint that is the runtime's own HTTP or gRPC address (an invocation loop). HTTP 400.</summary>
     public static readonly CloudRuntimesError DirectInvokeSelf = new("ERR_DIRECT_INVOKE", 400, Grpc.InvalidArgument);
 
+    /// <summary>
+    /// The answer the runtime would build in memory (bulk get, state query, key listing) passes its limit
+    /// (<c>--max-response-size</c>): the request asks for too much at once. HTTP 400; gRPC ResourceExhausted.
+    /// </summary>
+    public static readonly CloudRuntimesError ResponseTooLarge = new("ERR_RESPONSE_TOO_LARGE", 400, Grpc.ResourceExhausted);
+
     /// <summary>The runtime at the client's endpoint cannot be reached (client side). HTTP 503.</summary>
     public static readonly CloudRuntimesError RuntimeUnavailable = new("ERR_RUNTIME_UNAVAILABLE", 503, Grpc.Unavailable);
 
@@ -221,7 +227,7 @@ public static class CloudRuntimesErrors
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
-        DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, RuntimeUnavailable,
+        DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, ResponseTooLarge, RuntimeUnavailable,
     ];
 
     /// <summary>gRPC status code numbers (<c>google.rpc.Code</c>).</summary>

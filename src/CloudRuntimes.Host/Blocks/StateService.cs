@@ -15,20 +15,70 @@ internal sealed record TransactionInput(string? Type, string? Key, ReadOnlyMemor
 /// <summary>
 /// The state building block behind both transports (Dapr state API): store look-up, the ETag conflicts each operation
 /// reports (<see cref="CloudRuntimesErrors.StateSaveConflict"/>, <see cref="CloudRuntimesErrors.StateDeleteConflict"/>,
-/// <see cref="CloudRuntimesErrors.StateTransaction"/>), transaction operation types, and the query API.
+/// <see cref="CloudRuntimesErrors.StateTransaction"/>), transaction operation types, the query API and key listing. The
+/// answers of bulk get, query and key listing are bounded by <see cref="RuntimeLimits.MaxResponseBytes"/>.
 /// </summary>
-internal sealed class StateService(ICloudRuntimesComponents components)
+internal sealed class StateService(ICloudRuntimesComponents components, RuntimeOptions options)
 {
+    /// <summary>Distinct keys read from the store at once by a bulk get, so that its answer is counted before more is read.</summary>
+    private const int BulkChunk = 16;
+
     /// <summary>Reads one key; null when it does not exist.</summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateStoreNotFound"/>, a malformed key, or the store's failure.</exception>
     public Task<StateItem?> GetAsync(string store, string key, GetStateOptions options, CancellationToken cancellationToken) =>
         components.GetStateStore(store).GetAsync(key, options, cancellationToken);
 
-    /// <summary>Reads several keys, one item per key in order (missing keys without a value); none for no keys.</summary>
+    /// <summary>
+    /// Reads several keys, one item per key in order (missing keys without a value); none for no keys. The store is asked
+    /// for a few distinct keys at a time and each item is counted as it is added (a repeated key each time).
+    /// </summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the items pass <see cref="RuntimeLimits.MaxResponseBytes"/>.</exception>
     public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var stateStore = components.GetStateStore(store);
-        return keys.Count == 0 ? [] : await stateStore.GetBulkAsync(keys, new GetStateOptions(Metadata: metadata), cancellationToken);
+        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for fewer keys");
+        var read = new Dictionary<string, BulkStateItem>(StringComparer.Ordinal);
+        var items = new List<BulkStateItem>(keys.Count);
+        foreach (var chunk in keys.Chunk(BulkChunk))
+        {
+            var unread = chunk.Where(key => !read.ContainsKey(key)).Distinct(StringComparer.Ordinal).ToList();
+            if (unread.Count > 0)
+            {
+                var found = await stateStore.GetBulkAsync(unread, new GetStateOptions(Metadata: metadata), cancellationToken);
+                for (var i = 0; i < unread.Count; i++)
+                {
+                    read[unread[i]] = found[i];
+                }
+            }
+            foreach (var key in chunk)
+            {
+                var item = read[key];
+                budget.Add(item.Key);
+                budget.Add(item.Value?.Length ?? 0);
+                budget.Add(item.ETag);
+                budget.Add(item.Error);
+                foreach (var (name, value) in item.Metadata ?? new Dictionary<string, string>())
+                {
+                    budget.Add(name);
+                    budget.Add(value);
+                }
+                items.Add(item);
+            }
+        }
+        return items;
+    }
+
+    /// <summary>Lists a page of keys (<see cref="IStateStore.ListKeysAsync"/>).</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the keys pass <see cref="RuntimeLimits.MaxResponseBytes"/>; the store's errors.</exception>
+    public async Task<StateKeyPage> ListKeysAsync(string store, StateKeyQuery query, CancellationToken cancellationToken)
+    {
+        var page = await components.GetStateStore(store).ListKeysAsync(query, cancellationToken);
+        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (limit)");
+        foreach (var key in page.Keys)
+        {
+            budget.Add(key);
+        }
+        return page;
     }
 
     /// <summary>Saves items (nothing for none); an ETag mismatch is <see cref="CloudRuntimesErrors.StateSaveConflict"/> (HTTP 409, gRPC Aborted).</summary>
@@ -105,14 +155,25 @@ internal sealed class StateService(ICloudRuntimesComponents components)
         }
     }
 
-    /// <summary>Runs a query (its JSON document); <see cref="CloudRuntimesErrors.StateQuery"/> when the store has no query API.</summary>
+    /// <summary>
+    /// Runs a query (its JSON document); <see cref="CloudRuntimesErrors.StateQuery"/> when the store has no query API,
+    /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the results pass <see cref="RuntimeLimits.MaxResponseBytes"/>.
+    /// </summary>
     public async Task<StateQueryResponse> QueryAsync(string store, ReadOnlyMemory<byte> query, CancellationToken cancellationToken)
     {
         if (components.GetStateStore(store) is not IQueryableStateStore queryable)
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {store} does not support the query API");
         }
-        return await queryable.QueryAsync(StateQuery.Parse(query), cancellationToken);
+        var response = await queryable.QueryAsync(StateQuery.Parse(query), cancellationToken);
+        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (page.limit)");
+        foreach (var result in response.Results)
+        {
+            budget.Add(result.Key);
+            budget.Add(result.Data.Length);
+            budget.Add(result.ETag);
+        }
+        return response;
     }
 
     /// <summary>Dapr's concurrency option by name (<c>first-write</c>; anything else is last-write).</summary>
