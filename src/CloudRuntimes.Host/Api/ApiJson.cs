@@ -27,8 +27,39 @@ internal static class ApiJson
     }
 
     /// <summary>The raw JSON bytes of a value as stored (a JSON string keeps its quotes, as Dapr stores it).</summary>
-    public static byte[] Bytes(JsonElement? value) =>
-        value is { } element ? JsonSerializer.SerializeToUtf8Bytes(element, ApiJsonContext.Default.JsonElement) : "null"u8.ToArray();
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> when a string of the value holds a lone surrogate.</exception>
+    public static byte[] Bytes(JsonElement? value)
+    {
+        try
+        {
+            return value is { } element ? JsonSerializer.SerializeToUtf8Bytes(element, ApiJsonContext.Default.JsonElement) : "null"u8.ToArray();
+        }
+        catch (JsonException e) when (e.InnerException is InvalidOperationException)
+        {
+            throw LoneSurrogate(e);
+        }
+    }
+
+    /// <summary>The text of a JSON string of the request.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> when it holds a lone surrogate.</exception>
+    public static string Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw LoneSurrogate(e);
+        }
+    }
+
+    /// <summary>
+    /// A string escape such as <c>"\ud800"</c>, a UTF-16 surrogate without its pair, is valid JSON but no Unicode text: it
+    /// cannot be decoded or stored, so the request is malformed (400), not the server's failure.
+    /// </summary>
+    private static CloudRuntimesException LoneSurrogate(Exception inner) =>
+        new(CloudRuntimesErrors.MalformedRequest, "request body is not valid: a string holds a lone UTF-16 surrogate (an unpaired \\uD800-\\uDFFF escape)", inner);
 
     /// <summary>A JSON document as UTF-8 bytes.</summary>
     public static byte[] Bytes(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, ApiJsonContext.Default.JsonNode);

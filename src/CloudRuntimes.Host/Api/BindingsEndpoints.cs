@@ -20,7 +20,7 @@ internal static class BindingsEndpoints
                 return error;
             }
             var data = body!.Data is { } value
-                ? value.ValueKind == JsonValueKind.String ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!) : ApiJson.Bytes(value)
+                ? value.ValueKind == JsonValueKind.String ? System.Text.Encoding.UTF8.GetBytes(ApiJson.Text(value)) : ApiJson.Bytes(value)
                 : [];
             var result = await bindings.InvokeAsync(name, new BindingRequest(body.Operation ?? "", data, body.Metadata ?? []), cancellationToken);
             RequestMetadata.WriteHeaders(response, result.Metadata);

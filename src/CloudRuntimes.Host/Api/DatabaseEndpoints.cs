@@ -81,7 +81,7 @@ internal static class DatabaseEndpoints
     private static List<object?> Parameters(List<JsonElement>? values) =>
         [.. (values ?? []).Select(v => v.ValueKind switch
         {
-            JsonValueKind.String => (object?)v.GetString(),
+            JsonValueKind.String => (object?)ApiJson.Text(v),
             JsonValueKind.Number when v.TryGetInt64(out var integer) => integer,
             JsonValueKind.Number => v.GetDouble(),
             JsonValueKind.True => true,

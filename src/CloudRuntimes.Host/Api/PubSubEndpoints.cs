@@ -37,7 +37,7 @@ internal static class PubSubEndpoints
             var contentType = entry.ContentType ?? "application/json";
             var raw = entry.Event is { } value
                 ? value.ValueKind == JsonValueKind.String && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)
-                    ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!)
+                    ? System.Text.Encoding.UTF8.GetBytes(ApiJson.Text(value))
                     : ApiJson.Bytes(value)
                 : [];
             return new BulkPublishInput(entry.EntryId, raw, contentType, RequestMetadata.Merge(requestMetadata, entry.Metadata));
