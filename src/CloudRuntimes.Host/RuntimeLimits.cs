@@ -28,6 +28,13 @@ public sealed record RuntimeLimits
     /// </summary>
     public long MaxResponseBytes { get; init; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Most configuration subscriptions a configuration store holds at once, HTTP subscriptions and gRPC streams together
+    /// (<c>--max-config-subscriptions</c>; default 1,000). One more is 429 (gRPC ResourceExhausted)
+    /// <c>ERR_CONFIGURATION_SUBSCRIBE</c> until one is unsubscribed.
+    /// </summary>
+    public int MaxConfigurationSubscriptions { get; init; } = 1000;
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

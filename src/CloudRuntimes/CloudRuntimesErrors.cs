@@ -158,6 +158,9 @@ public static class CloudRuntimesErrors
     /// <summary>Subscribing to configuration failed. HTTP 500; gRPC InvalidArgument (as Dapr).</summary>
     public static readonly CloudRuntimesError ConfigurationSubscribe = new("ERR_CONFIGURATION_SUBSCRIBE", 500, Grpc.InvalidArgument);
 
+    /// <summary>The configuration store holds its most subscriptions (<c>--max-config-subscriptions</c>) until one is unsubscribed. HTTP 429; gRPC ResourceExhausted.</summary>
+    public static readonly CloudRuntimesError ConfigurationSubscriptionLimit = new("ERR_CONFIGURATION_SUBSCRIBE", 429, Grpc.ResourceExhausted);
+
     /// <summary>No lock store of that name. HTTP 400.</summary>
     public static readonly CloudRuntimesError LockStoreNotFound = new("ERR_LOCK_STORE_NOT_FOUND", 400, Grpc.InvalidArgument);
 
@@ -225,7 +228,7 @@ public static class CloudRuntimesErrors
         Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateKeyInvalid, StateETagInvalid, StateGet,
         StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery,
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
-        ConfigurationGet, ConfigurationSubscribe, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
+        ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
         DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, ResponseTooLarge, RuntimeUnavailable,
     ];

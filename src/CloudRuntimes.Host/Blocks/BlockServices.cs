@@ -1,26 +1,7 @@
 using CloudRuntimes.Bindings;
-using CloudRuntimes.Configuration;
 using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Host.Blocks;
-
-/// <summary>Configuration behind both transports (Dapr configuration API): get, subscribe with a change handler, unsubscribe.</summary>
-internal sealed class ConfigurationService(ICloudRuntimesComponents components)
-{
-    /// <summary>Reads items (all for no keys); unknown keys are left out.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>, <see cref="CloudRuntimesErrors.ConfigurationGet"/>.</exception>
-    public Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        components.GetConfigurationStore(store).GetAsync(keys, metadata, cancellationToken);
-
-    /// <summary>Subscribes to changes of keys (all for none); returns the subscription id.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>, <see cref="CloudRuntimesErrors.ConfigurationSubscribe"/>.</exception>
-    public Task<string> SubscribeAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, ConfigurationChangeHandler handler, CancellationToken cancellationToken) =>
-        components.GetConfigurationStore(store).SubscribeAsync(keys, metadata, handler, cancellationToken);
-
-    /// <summary>Ends a subscription; false when there is none of that id.</summary>
-    public Task<bool> UnsubscribeAsync(string store, string id, CancellationToken cancellationToken) =>
-        components.GetConfigurationStore(store).UnsubscribeAsync(id, cancellationToken);
-}
 
 /// <summary>Secrets behind both transports (Dapr secrets API).</summary>
 internal sealed class SecretsService(ICloudRuntimesComponents components)
