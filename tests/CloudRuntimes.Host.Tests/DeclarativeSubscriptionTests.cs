@@ -17,19 +17,8 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
     public async Task MaxDeliveryAttemptsInSpecMetadataBoundsTheDeliveriesBeforeTheDeadLetterTopic()
     {
         var marker = Guid.NewGuid().ToString("N");
-        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-" + marker)).FullName;
         // The test app's /flaky fails every event whose data says poison; it subscribes /dead to flaky-dead itself.
-        await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: pubsub
-            spec:
-              type: pubsub.in-memory
-              version: v1
-            ---
-            apiVersion: dapr.io/v2alpha1
-            kind: Subscription
+        var endpoint = await StartWithSubscriptionAsync(marker, $"""
             metadata:
               name: declared-flaky
             spec:
@@ -41,9 +30,6 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
               metadata:
                 maxDeliveryAttempts: "2"
             """);
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-data-" + marker);
-        var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
-        await runtime.WaitUntilReadyAsync(endpoint);
 
         using var publish = await runtime.Http.PostAsync(new Uri(endpoint, $"v1.0/publish/pubsub/declared-{marker}"),
             new StringContent($$$"""{"marker":"{{{marker}}}","poison":true}""", Encoding.UTF8, "application/json"));
@@ -60,18 +46,7 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
     public async Task A_rule_whose_regex_would_backtrack_for_ever_on_an_event_does_not_match_and_the_next_event_is_routed()
     {
         var marker = Guid.NewGuid().ToString("N");
-        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-routing-" + marker)).FullName;
-        await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: pubsub
-            spec:
-              type: pubsub.in-memory
-              version: v1
-            ---
-            apiVersion: dapr.io/v2alpha1
-            kind: Subscription
+        var endpoint = await StartWithSubscriptionAsync(marker, $"""
             metadata:
               name: routed-by-regex
             spec:
@@ -85,9 +60,6 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
                     path: /routed/slow
                 default: /routed/default
             """);
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-routing-data-" + marker);
-        var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
-        await runtime.WaitUntilReadyAsync(endpoint);
 
         // 40 'a's and a '!': about 2^40 backtracking steps for the first rule, and for CEL's own duration parser
         // (([0-9]*(\.[0-9]*)?[a-z]+)+); then ordinary events each rule matches.
@@ -103,5 +75,28 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
         Assert.Equal(
             [("/routed/default", evil), ("/routed/matched", "aaa"), ("/routed/slow", "b")],
             routed.Select(r => (r["path"]!.GetValue<string>(), r["body"]!["data"]!["name"]!.GetValue<string>())).Order());
+    }
+
+    /// <summary>Starts a runtime for the test app whose resources are an in-memory <c>pubsub</c> and one Subscription (its YAML from <c>metadata:</c> on).</summary>
+    private async Task<Uri> StartWithSubscriptionAsync(string marker, string subscription)
+    {
+        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-" + marker)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.in-memory
+              version: v1
+            ---
+            apiVersion: dapr.io/v2alpha1
+            kind: Subscription
+
+            """ + subscription);
+        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-data-" + marker);
+        var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
+        await runtime.WaitUntilReadyAsync(endpoint);
+        return endpoint;
     }
 }
