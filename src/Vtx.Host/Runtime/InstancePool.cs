@@ -48,10 +48,17 @@ internal sealed class InstancePool(Func<ISql, IStreamIo, VtxPluginInstance> crea
                 _ready.Enqueue(create(Detached.Instance, Detached.Instance));
             }
         }
-        catch (VtxPluginException ex)
+        catch (Exception ex)
         {
+            // Nothing may escape a thread-pool work item: it would end the process. A plugin disposed while the pool
+            // fills (the server stopping, a test ending) fails here with ObjectDisposedException from Wasmtime's
+            // handles; that is the pool closing, not a failure worth a warning.
+            var closing = _closed;
             _closed = true;
-            logger.LogWarning("Plugin {PluginId}: instances are no longer prepared ahead of requests: {Reason}", pluginId, ex.Message);
+            if (!closing)
+            {
+                logger.LogWarning("Plugin {PluginId}: instances are no longer prepared ahead of requests: {Reason}", pluginId, ex.Message);
+            }
         }
         finally
         {

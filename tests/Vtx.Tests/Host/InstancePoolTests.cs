@@ -44,6 +44,26 @@ public sealed class InstancePoolTests : IDisposable
     }
 
     [Fact]
+    public void A_plugin_disposed_while_its_pool_fills_ends_quietly()
+    {
+        // The refill instantiates on the thread pool; disposing the plugin then made Wasmtime's handles throw
+        // ObjectDisposedException there, which ended the test host (exit 134 in CI). Each round races the two.
+        var options = TestPlugins.JavaScriptOptions();
+        options.InstancePoolSize = 4;
+        options.InstancePoolThreshold = TimeSpan.FromTicks(1);
+        var database = TestDatabase.Open(_folder.File("vtx.db")).Sql();
+        var io = new StreamIo(new DirectoryFileStore(_folder.Path));
+        for (var round = 0; round < 10; round++)
+        {
+            using var runtime = new VtxRuntime(options);
+            using var plugin = runtime.Compile(PluginPackage.Load(TestPlugins.JavaScript()));
+            plugin.CreateInstance("js-notes", database, io, options.LoadTimeout).Dispose();
+            plugin.Rent("js-notes", database, io, options.HandleTimeout).Dispose();
+            Thread.Sleep(round);
+        }
+    }
+
+    [Fact]
     public void Requests_through_the_host_run_on_fresh_instances_with_the_pool()
     {
         using var host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), TestPlugins.JavaScriptOptions());
