@@ -30,6 +30,20 @@ internal sealed partial class RedisStateStore : StateStoreBase, IDisposable
     protected override async Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
         await ReadAsync(_database, keys).ConfigureAwait(false);
 
+    /// <summary>
+    /// Asks Redis for every value's length first (<c>HSTRLEN</c>, pipelined) and reads the values only when they fit, as
+    /// a pipelined read holds every reply in memory before any can be counted.
+    /// </summary>
+    protected override async Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken)
+    {
+        var lengths = await Task.WhenAll(keys.Select(k => _database.HashStringLengthAsync(Key(k), Fields[0]))).ConfigureAwait(false);
+        foreach (var length in lengths)
+        {
+            budget.Add(length);
+        }
+        return await ReadAsync(_database, keys).ConfigureAwait(false);
+    }
+
     protected override async Task<StoredState?> ReadOneAsync(string key, CancellationToken cancellationToken) =>
         ToState(await _database.HashGetAsync(Key(key), Fields).ConfigureAwait(false));
 

@@ -37,7 +37,11 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     }
 
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys), cancellationToken);
+        _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys, budget: null), cancellationToken);
+
+    /// <summary>Counts each value as its row is read, so the read stops at the first value past the budget.</summary>
+    protected override Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken) =>
+        _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys, budget), cancellationToken);
 
     /// <summary>The query API over every row (the filter runs in this process, over each value's JSON).</summary>
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
@@ -66,7 +70,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
         }
         return _session.InTransactionAsync(sql =>
         {
-            foreach (var change in known ?? decide(Read(sql, keys)))
+            foreach (var change in known ?? decide(Read(sql, keys, budget: null)))
             {
                 Apply(sql, change);
             }
@@ -86,13 +90,14 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
 
     public void Dispose() => _session.Dispose();
 
-    private Dictionary<string, StoredState> Read(SqliteSession.Statements sql, IReadOnlyList<string> keys)
+    private Dictionary<string, StoredState> Read(SqliteSession.Statements sql, IReadOnlyList<string> keys, StateReadBudget? budget)
     {
         var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
         foreach (var key in keys)
         {
             if (sql.QueryFirst(_select, ToState, key) is { } state)
             {
+                budget?.Add(state.Value.Length);
                 result[key] = state;
             }
         }

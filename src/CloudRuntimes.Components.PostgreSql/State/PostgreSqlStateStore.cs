@@ -107,6 +107,13 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
         return await ReadAsync(connection, null, keys, forUpdate: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One query for every key, each value counted as its row streams in, so the read stops at the first value past the budget.</summary>
+    protected override async Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken)
+    {
+        await using var connection = await _source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(connection, null, keys, forUpdate: false, cancellationToken, budget).ConfigureAwait(false);
+    }
+
     protected override async Task WriteAsync(IReadOnlyList<string> keys, Func<IReadOnlyDictionary<string, StoredState>, IReadOnlyList<StateChange>> decide, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
@@ -193,7 +200,7 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
         return guarded.All(c => c.RecordsAffected == 1);
     }
 
-    private async Task<Dictionary<string, StoredState>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<string> keys, bool forUpdate, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, StoredState>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<string> keys, bool forUpdate, CancellationToken cancellationToken, StateReadBudget? budget = null)
     {
         await using var command = new NpgsqlCommand(forUpdate ? _selectMany + " FOR UPDATE" : _selectMany, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. keys] });
@@ -201,7 +208,9 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            result[reader.GetString(0)] = ToState(reader, 1);
+            var state = ToState(reader, 1);
+            budget?.Add(state.Value.Length);
+            result[reader.GetString(0)] = state;
         }
         return result;
     }

@@ -44,6 +44,34 @@ public abstract class StateStoreBase : IStateStore
     protected abstract Task<IReadOnlyDictionary<string, StoredState>> ReadAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Reads like <see cref="ReadAsync"/>, counting each value's bytes in <paramref name="budget"/> as it is read, so a
+    /// read that asks for too much stops early (<see cref="GetStateOptions.MaxValueBytes"/>). The default asks
+    /// <see cref="ReadAsync"/> for <see cref="BoundedReadChunk"/> keys at a time; a back end overrides it to count while
+    /// it streams, or to learn the values' sizes before reading them.
+    /// </summary>
+    /// <param name="keys">Distinct keys.</param>
+    /// <param name="budget">Counts the bytes of the values read; throws once they pass the limit.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Records by key, as <see cref="ReadAsync"/>.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResponseTooLarge"/> from <paramref name="budget"/>.</exception>
+    protected virtual async Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, StoredState>(keys.Count, StringComparer.Ordinal);
+        foreach (var chunk in keys.Chunk(BoundedReadChunk))
+        {
+            foreach (var (key, state) in await ReadAsync(chunk, cancellationToken).ConfigureAwait(false))
+            {
+                budget.Add(state.Value.Length);
+                result[key] = state;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Keys the default <see cref="ReadBoundedAsync"/> reads at once: what it may read past the limit is this many values.</summary>
+    protected const int BoundedReadChunk = 16;
+
+    /// <summary>
     /// Reads the stored record of one key; null when absent. The default reads through <see cref="ReadAsync"/>;
     /// a back end overrides it when one key is cheaper to read on its own (the path of every single-key get).
     /// </summary>
@@ -94,7 +122,8 @@ public abstract class StateStoreBase : IStateStore
         {
             ValidateKey(key);
         }
-        var items = await GetBulkCoreAsync([.. keys.Distinct(StringComparer.Ordinal)], cancellationToken).ConfigureAwait(false);
+        var budget = options?.MaxValueBytes is { } limit ? new StateReadBudget(ComponentName, limit) : null;
+        var items = await GetBulkCoreAsync([.. keys.Distinct(StringComparer.Ordinal)], budget, cancellationToken).ConfigureAwait(false);
         return [.. keys.Select(k => items.TryGetValue(k, out var s) ? new BulkStateItem(k, s.Value, s.ETag, Metadata: MetadataOf(s)) : new BulkStateItem(k, null, null))];
     }
 
@@ -235,12 +264,13 @@ public abstract class StateStoreBase : IStateStore
         });
     }
 
-    private Task<IReadOnlyDictionary<string, StoredState>> GetBulkCoreAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+    private Task<IReadOnlyDictionary<string, StoredState>> GetBulkCoreAsync(IReadOnlyList<string> keys, StateReadBudget? budget, CancellationToken cancellationToken) =>
         ComponentTelemetry.TraceAsync("state", "getBulk", ComponentName, async () =>
         {
             try
             {
-                return WithoutExpired(await ReadAsync(keys, cancellationToken).ConfigureAwait(false));
+                var read = budget is null ? ReadAsync(keys, cancellationToken) : ReadBoundedAsync(keys, budget, cancellationToken);
+                return WithoutExpired(await read.ConfigureAwait(false));
             }
             catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
             {

@@ -18,9 +18,15 @@ internal sealed class ResponseBudget(long limit, string hint)
         _used += bytes;
         if (_used > limit)
         {
-            var size = limit % (1024 * 1024) == 0 ? $"{limit / (1024 * 1024)} MiB" : $"{limit} bytes";
-            throw new CloudRuntimesException(CloudRuntimesErrors.ResponseTooLarge, $"the answer would exceed {size} (--max-response-size); {hint}");
+            throw Exceeded();
         }
+    }
+
+    /// <summary>The error of an answer over the limit, for a part that a component counted (e.g. <see cref="CloudRuntimes.State.GetStateOptions.MaxValueBytes"/>).</summary>
+    public CloudRuntimesException Exceeded()
+    {
+        var size = limit % (1024 * 1024) == 0 ? $"{limit / (1024 * 1024)} MiB" : $"{limit} bytes";
+        return new CloudRuntimesException(CloudRuntimesErrors.ResponseTooLarge, $"the answer would exceed {size} (--max-response-size); {hint}");
     }
 
     /// <summary>Counts a string's UTF-8 bytes (nothing for null).</summary>

@@ -20,49 +20,40 @@ internal sealed record TransactionInput(string? Type, string? Key, ReadOnlyMemor
 /// </summary>
 internal sealed class StateService(ICloudRuntimesComponents components, RuntimeOptions options)
 {
-    /// <summary>Distinct keys read from the store at once by a bulk get, so that its answer is counted before more is read.</summary>
-    private const int BulkChunk = 16;
-
     /// <summary>Reads one key; null when it does not exist.</summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateStoreNotFound"/>, a malformed key, or the store's failure.</exception>
     public Task<StateItem?> GetAsync(string store, string key, GetStateOptions options, CancellationToken cancellationToken) =>
         components.GetStateStore(store).GetAsync(key, options, cancellationToken);
 
     /// <summary>
-    /// Reads several keys, one item per key in order (missing keys without a value); none for no keys. The store is asked
-    /// for a few distinct keys at a time and each item is counted as it is added (a repeated key each time).
+    /// Reads several keys, one item per key in order (missing keys without a value); none for no keys. The store reads
+    /// each distinct key once, bounded by the limit (<see cref="GetStateOptions.MaxValueBytes"/>), and each item is then
+    /// counted (a repeated key each time).
     /// </summary>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the items pass <see cref="RuntimeLimits.MaxResponseBytes"/>.</exception>
     public async Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         var stateStore = components.GetStateStore(store);
         var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for fewer keys");
-        var read = new Dictionary<string, BulkStateItem>(StringComparer.Ordinal);
-        var items = new List<BulkStateItem>(keys.Count);
-        foreach (var chunk in keys.Chunk(BulkChunk))
+        IReadOnlyList<BulkStateItem> items;
+        try
         {
-            var unread = chunk.Where(key => !read.ContainsKey(key)).Distinct(StringComparer.Ordinal).ToList();
-            if (unread.Count > 0)
+            items = keys.Count == 0 ? [] : await stateStore.GetBulkAsync(keys, new GetStateOptions(Metadata: metadata) { MaxValueBytes = options.Limits.MaxResponseBytes }, cancellationToken);
+        }
+        catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.ResponseTooLarge)
+        {
+            throw budget.Exceeded();
+        }
+        foreach (var item in items)
+        {
+            budget.Add(item.Key);
+            budget.Add(item.Value?.Length ?? 0);
+            budget.Add(item.ETag);
+            budget.Add(item.Error);
+            foreach (var (name, value) in item.Metadata ?? new Dictionary<string, string>())
             {
-                var found = await stateStore.GetBulkAsync(unread, new GetStateOptions(Metadata: metadata), cancellationToken);
-                for (var i = 0; i < unread.Count; i++)
-                {
-                    read[unread[i]] = found[i];
-                }
-            }
-            foreach (var key in chunk)
-            {
-                var item = read[key];
-                budget.Add(item.Key);
-                budget.Add(item.Value?.Length ?? 0);
-                budget.Add(item.ETag);
-                budget.Add(item.Error);
-                foreach (var (name, value) in item.Metadata ?? new Dictionary<string, string>())
-                {
-                    budget.Add(name);
-                    budget.Add(value);
-                }
-                items.Add(item);
+                budget.Add(name);
+                budget.Add(value);
             }
         }
         return items;

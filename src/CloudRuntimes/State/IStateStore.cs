@@ -20,9 +20,11 @@ public interface IStateStore
 
     /// <summary>Reads several keys; missing keys come back as items with no value.</summary>
     /// <param name="keys">The keys, in the order results are returned.</param>
-    /// <param name="options">Consistency hint and metadata; null for defaults.</param>
+    /// <param name="options">Consistency hint and metadata, and <see cref="GetStateOptions.MaxValueBytes"/>; null for defaults.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One item per key.</returns>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateGet"/> on back-end failure;
+    /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the values pass <see cref="GetStateOptions.MaxValueBytes"/>.</exception>
     Task<IReadOnlyList<BulkStateItem>> GetBulkAsync(IReadOnlyList<string> keys, GetStateOptions? options = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -128,7 +130,15 @@ public static class StateMetadata
 /// <summary>Options of a read.</summary>
 /// <param name="Consistency">Consistency hint.</param>
 /// <param name="Metadata">Request metadata (component-specific).</param>
-public sealed record GetStateOptions(StateConsistency Consistency = StateConsistency.Eventual, IReadOnlyDictionary<string, string>? Metadata = null);
+public sealed record GetStateOptions(StateConsistency Consistency = StateConsistency.Eventual, IReadOnlyDictionary<string, string>? Metadata = null)
+{
+    /// <summary>
+    /// Bulk reads only: the most bytes of stored values (each distinct key once) the store may hold for the answer. A
+    /// store stops reading once the values pass it, before reading the rest where the back end can tell a value's size
+    /// first, and throws <see cref="CloudRuntimesErrors.ResponseTooLarge"/>. Null (the default): no bound.
+    /// </summary>
+    public long? MaxValueBytes { get; init; }
+}
 
 /// <summary>A stored item.</summary>
 /// <param name="Key">The key.</param>

@@ -108,6 +108,23 @@ public abstract class StateStoreConformance : ComponentConformance<IStateStore>
     }
 
     [Fact]
+    public async Task Bulk_get_with_max_value_bytes_reads_values_that_fit_and_refuses_more()
+    {
+        // Five values of 100 bytes: 500 bytes in all; a key asked for twice is read once, so it counts once.
+        var keys = Enumerable.Range(0, 5).Select(i => Key($"m{i}")).ToList();
+        await Store.SaveAsync([.. keys.Select(k => new SaveStateItem(k, new byte[100]))]);
+        List<string> asked = [.. keys, keys[0], Key("absent")];
+
+        var items = await Store.GetBulkAsync(asked, new GetStateOptions { MaxValueBytes = 500 });
+        Assert.Equal(asked, items.Select(i => i.Key));
+        Assert.All(items.Take(6), i => Assert.Equal(100, i.Value!.Value.Length));
+        Assert.Null(items[6].Value);
+
+        var refused = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.GetBulkAsync(asked, new GetStateOptions { MaxValueBytes = 499 }));
+        Assert.Equal(CloudRuntimesErrors.ResponseTooLarge, refused.Error);
+    }
+
+    [Fact]
     public async Task Save_with_a_stale_etag_fails_with_etag_mismatch_and_keeps_the_value()
     {
         await Store.SaveAsync(new SaveStateItem(Key("e"), Utf8("v1")));
