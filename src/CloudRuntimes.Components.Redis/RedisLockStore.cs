@@ -54,7 +54,7 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed", e);
         }
     }
 
@@ -72,7 +72,7 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
         }
         catch (RedisException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed", e);
         }
     }
 
@@ -87,7 +87,7 @@ internal sealed class RedisLockStore : ILockStore, IDisposable
             }
             catch (RedisException e)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed", e);
             }
         });
 

@@ -135,7 +135,7 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot open {_file.DataSource}: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot open its database file", e);
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot begin a transaction: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {_componentName}: cannot begin a transaction", e);
         }
     }
 
@@ -215,7 +215,7 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
             }
             catch (SqliteException e)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: {verb} failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"database {owner._componentName}: {verb} failed", e);
             }
         }
 

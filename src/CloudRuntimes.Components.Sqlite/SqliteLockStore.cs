@@ -42,7 +42,7 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: locking {request.ResourceId} failed", e);
         }
     }
 
@@ -74,7 +74,7 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
         }
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Unlock, $"lock store {_componentName}: unlocking {request.ResourceId} failed", e);
         }
     }
 
@@ -104,7 +104,7 @@ internal sealed class SqliteLockStore : ILockStore, IDisposable
             }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.TryLock, $"lock store {_componentName}: renewing {request.ResourceId} failed", e);
             }
         });
 

@@ -90,7 +90,7 @@ internal sealed class PostgreSqlDatabase : IDatabase, IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"cannot begin a transaction: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, "cannot begin a transaction", e);
         }
     }
 
@@ -104,7 +104,7 @@ internal sealed class PostgreSqlDatabase : IDatabase, IAsyncDisposable
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"cannot connect: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, "cannot connect to PostgreSQL", e);
         }
     }
 
@@ -176,7 +176,7 @@ internal sealed class PostgreSqlDatabase : IDatabase, IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidCastException)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            throw new CloudRuntimesException(CloudRuntimesErrors.Database, e.Message, e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.Database, "the PostgreSQL client failed to run the statement", e);
         }
     }
 
@@ -211,7 +211,7 @@ internal sealed class PostgreSqlDatabase : IDatabase, IAsyncDisposable
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"{(commit ? "COMMIT" : "ROLLBACK")} failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.Database, $"{(commit ? "COMMIT" : "ROLLBACK")} failed", e);
             }
         }
 

@@ -89,7 +89,7 @@ internal sealed class PostgreSqlLockStore : ILockStore, IAsyncDisposable
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            throw new CloudRuntimesException(failure, $"lock store {_componentName}: {doing} {resource} failed: {e.Message}", e);
+            throw new CloudRuntimesException(failure, $"lock store {_componentName}: {doing} {resource} failed", e);
         }
     }
 }

@@ -52,11 +52,15 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: writing {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: writing {name} failed", e);
         }
         finally
         {
-            File.Delete(temporary);
+            // Exists, not a bare Delete: where the folder itself is gone or not a folder, Delete would throw and hide the failure.
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
         }
     }
 
@@ -82,7 +86,7 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: reading {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: reading {name} failed", e);
         }
     }
 
@@ -129,7 +133,7 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: deleting {name} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: deleting {name} failed", e);
         }
         return Task.FromResult(true);
     }

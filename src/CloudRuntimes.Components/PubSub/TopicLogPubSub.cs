@@ -99,7 +99,7 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         }
         catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {request.Topic} failed: {e.Message}", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {request.Topic} failed", e);
         }
         CloudRuntimesTelemetry.Operations.Add(1, new("block", "pubsub"), new("operation", "publish"), new("component", _componentName));
         Signal(request.Topic).Set();

@@ -156,7 +156,7 @@ public abstract class StateStoreBase : IStateStore
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateTransaction, $"state store {ComponentName}: transaction of {operations.Count} operation(s) failed and nothing was applied", e);
             }
         });
     }
@@ -259,7 +259,7 @@ public abstract class StateStoreBase : IStateStore
             }
             catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
             {
-                throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {ComponentName}: query failed: {e.Message}", e);
+                throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {ComponentName}: query failed", e);
             }
         });
     }
@@ -279,7 +279,7 @@ public abstract class StateStoreBase : IStateStore
         });
 
     private CloudRuntimesException ReadFailed(string keys, Exception error) =>
-        new(CloudRuntimesErrors.StateGet, $"state store {ComponentName}: reading {keys} failed: {error.Message}", error);
+        new(CloudRuntimesErrors.StateGet, $"state store {ComponentName}: reading {keys} failed", error);
 
     private static IReadOnlyDictionary<string, StoredState> WithoutExpired(IReadOnlyDictionary<string, StoredState> stored)
     {

@@ -9,7 +9,5 @@ internal static class ApiErrors
     public static IResult Result(CloudRuntimesError error, string message, int? status = null) =>
         ApiJson.Result(new JsonObject { ["errorCode"] = error.Code, ["message"] = message }, statusCode: status ?? error.HttpStatus);
 
-    public static IResult Result(CloudRuntimesException error) => Result(error.Error, error.Message);
-
     public static IResult Malformed(string message) => Result(CloudRuntimesErrors.MalformedRequest, message);
 }

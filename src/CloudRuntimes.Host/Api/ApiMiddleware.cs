@@ -8,7 +8,8 @@ namespace CloudRuntimes.Host.Api;
 /// Cross-cutting API rules (after the <see cref="Security.RequestPolicy"/>): with <c>--plugin-auth</c>, the plugins'
 /// <c>authenticate</c> chain (except health checks; gRPC calls too, refused as Unauthenticated); errors as Dapr error bodies —
 /// a <see cref="CloudRuntimesException"/> maps to its code's status; anything unexpected is logged and answered
-/// with a 500 <c>ERR_INTERNAL</c> body, never a stack trace.
+/// with a 500 <c>ERR_INTERNAL</c> body naming the request's id, never the exception's text or a stack trace
+/// (<see cref="FailureReport"/>).
 /// </summary>
 internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options, PluginService plugins, ILogger<ApiMiddleware> logger)
 {
@@ -43,7 +44,7 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
         }
         catch (CloudRuntimesException e) when (!context.Response.HasStarted)
         {
-            await ApiErrors.Result(e).ExecuteAsync(context);
+            await ApiErrors.Result(e.Error, FailureReport.Of(logger, e, context, Operation(context))).ExecuteAsync(context);
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
@@ -57,10 +58,11 @@ internal sealed class ApiMiddleware(RequestDelegate next, RuntimeOptions options
         catch (Exception e) when (!context.Response.HasStarted)
 #pragma warning restore CA1031
         {
-            logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
-            await ApiErrors.Result(CloudRuntimesErrors.Internal, $"internal error: {e.Message}").ExecuteAsync(context);
+            await ApiErrors.Result(CloudRuntimesErrors.Internal, FailureReport.Unexpected(logger, e, context, Operation(context))).ExecuteAsync(context);
         }
     }
+
+    private static string Operation(HttpContext context) => $"{context.Request.Method} {context.Request.Path}";
 
     private static Task BadRequestAsync(HttpContext context, BadHttpRequestException e) =>
         e.StatusCode == StatusCodes.Status413PayloadTooLarge

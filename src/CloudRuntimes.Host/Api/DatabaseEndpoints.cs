@@ -74,7 +74,7 @@ internal static class DatabaseEndpoints
         }
         catch (CloudRuntimesException e) when (e.Error != CloudRuntimesErrors.ComponentNotFound)
         {
-            return ApiErrors.Result(e.Error, $"database {context.HttpContext.GetRouteValue("store")}: {e.Message}");
+            throw new CloudRuntimesException(e.Error, $"database {context.HttpContext.GetRouteValue("store")}: {e.Message}", e);
         }
     }
 

@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using CloudRuntimes.Host.Api;
 
 namespace CloudRuntimes.Host.GrpcApi;
 
@@ -30,13 +31,12 @@ internal static class GrpcErrors
     public static RpcException Exception(CloudRuntimesError error, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
         StatusOf(error, message, metadata).ToRpcException();
 
-    /// <summary>A <see cref="CloudRuntimesException"/> as its call's end.</summary>
-    public static RpcException Exception(CloudRuntimesException error) => Exception(error.Error, error.Message);
 }
 
 /// <summary>
 /// Turns what a gRPC method throws into the status the client gets: a <see cref="CloudRuntimesException"/> into its
-/// catalogue status with details; anything unexpected (logged) into Internal <c>ERR_INTERNAL</c>, never a stack trace;
+/// catalogue status with details; anything unexpected (logged) into Internal <c>ERR_INTERNAL</c> naming the call's id,
+/// never the exception's text or a stack trace (<see cref="FailureReport"/>);
 /// a call the client cancelled ends as Cancelled.
 /// </summary>
 internal sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger) : Interceptor
@@ -85,12 +85,11 @@ internal sealed class GrpcErrorInterceptor(ILogger<GrpcErrorInterceptor> logger)
             case RpcException:
                 return null;
             case CloudRuntimesException error:
-                return GrpcErrors.Exception(error);
+                return GrpcErrors.Exception(error.Error, FailureReport.Of(logger, error, context.GetHttpContext(), context.Method));
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 return new RpcException(new Grpc.Core.Status(StatusCode.Cancelled, "the call was cancelled"));
             default:
-                logger.LogError(e, "{Method} failed", context.Method);
-                return GrpcErrors.Exception(CloudRuntimesErrors.Internal, $"internal error: {e.Message}");
+                return GrpcErrors.Exception(CloudRuntimesErrors.Internal, FailureReport.Unexpected(logger, e, context.GetHttpContext(), context.Method));
         }
     }
 }

@@ -64,8 +64,7 @@ internal sealed class PeerInvoker(HttpClient http, PeerNetwork network, PeerAuth
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("invocation of {AppId}: name resolution failed: {Error}", appId, e.Message);
-            throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvoke, $"failed to invoke, id: {appId}, err: name resolution failed: {e.Message}");
+            throw new CloudRuntimesException(CloudRuntimesErrors.DirectInvoke, $"failed to invoke, id: {appId}, err: name resolution failed", e);
         }
         if (replicas.Count == 0)
         {

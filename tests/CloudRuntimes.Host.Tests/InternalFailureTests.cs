@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// A failure the server did not anticipate, driven through the real server process: the caller gets a fixed message
+/// with the request's id, never the .NET exception's text (a host path, a library's internals); the server's log has
+/// the exception under that id (docs/security.md). The failure: the file component's folder (<c>DATA/files</c>)
+/// replaced by a regular file while the server runs.
+/// </summary>
+public sealed partial class InternalFailureTests : IDisposable
+{
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-internal-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task A_back_end_failure_answers_an_id_not_the_exception_and_the_log_has_it()
+    {
+        await using var server = ServerProcess.Start(_data, null);
+        using var http = new HttpClient();
+        await server.WaitHealthyAsync(http);
+        var files = Path.Combine(_data, "files");
+        Directory.Delete(files, recursive: true);
+        await File.WriteAllTextAsync(files, "not a folder");
+
+        // Listing enumerates the folder: an exception no code path expects.
+        using var list = await http.GetAsync(new Uri(server.Endpoint, "v1.0-alpha1/files/files"));
+        var listed = await AssertHidesTheFailureAsync(list, "ERR_INTERNAL");
+        var id = IdOf(listed);
+        Assert.Equal($"internal error (id {id}); the server log has the details", listed);
+        await server.WaitForLineAsync(TimeSpan.FromSeconds(10), "GET /v1.0-alpha1/files/files failed", $"(id {id})");
+
+        // Writing fails in the component, which names the file but not the operating system's message.
+        using var put = await http.PutAsync(new Uri(server.Endpoint, "v1.0-alpha1/files/files/a.txt"), new StringContent("hello"));
+        var written = await AssertHidesTheFailureAsync(put, "ERR_FILE");
+        var writeId = IdOf(written);
+        Assert.Equal($"file store files: writing a.txt failed (id {writeId})", written);
+        await server.WaitForLineAsync(TimeSpan.FromSeconds(10), "PUT /v1.0-alpha1/files/files/a.txt failed", $"(id {writeId})");
+    }
+
+    private async Task<string> AssertHidesTheFailureAsync(HttpResponseMessage response, string code)
+    {
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(_data, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        var error = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(code, error["errorCode"]!.GetValue<string>());
+        return error["message"]!.GetValue<string>();
+    }
+
+    private static string IdOf(string message) =>
+        Assert.Single(Id().Matches(message)).Groups[1].Value;
+
+    [GeneratedRegex(@"\(id ([^);]+)")]
+    private static partial Regex Id();
+
+    public void Dispose()
+    {
+        if (File.Exists(Path.Combine(_data, "files")))
+        {
+            File.Delete(Path.Combine(_data, "files"));
+        }
+        Directory.Delete(_data, recursive: true);
+    }
+}
