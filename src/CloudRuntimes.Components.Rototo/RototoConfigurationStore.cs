@@ -106,7 +106,8 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IHealthCheck
     public RefreshStatus RefreshStatus => _workspace.GetStatus();
 
     /// <summary>The default context of the served workspace (the lowest layer of every request's context); null when there is none.</summary>
-    /// <exception cref="RototoException">The workspace's <see cref="DefaultContextFile"/> is not a JSON object.</exception>
+    /// <exception cref="RototoException">The workspace's <see cref="DefaultContextFile"/> is not a JSON object, or cannot be read
+    /// (over <see cref="global::Rototo.Sources.WorkspaceSourceOptions.MaxFileBytes"/>, a link leaving the workspace).</exception>
     public ResolveContext? CurrentDefaultContext => DefaultContext(_workspace.Current);
 
     /// <inheritdoc />
@@ -200,8 +201,8 @@ public sealed class RototoConfigurationStore : IConfigurationStore, IHealthCheck
         {
             return cached.Context;
         }
-        var path = Path.Combine(workspace.Root, DefaultContextFile);
-        var context = File.Exists(path) ? ParseDefaultContext(File.ReadAllText(path), $"default context {DefaultContextFile}") : null;
+        // Read as the workspace's own files are: inside the workspace, at most its MaxFileBytes.
+        var context = ParseDefaultContext(workspace.ReadFileText(DefaultContextFile), $"default context {DefaultContextFile}");
         Volatile.Write(ref _workspaceDefault, new WorkspaceDefault(workspace, context));
         return context;
     }

@@ -134,6 +134,33 @@ public sealed class Workspace
     public Task<WorkspaceLint> LintAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(WorkspaceLint.Run(WorkspaceDiscovery.Discover(Root, Source.Options)));
 
+    /// <summary>
+    /// Reads a file of the workspace that is not one of its documents (e.g. <c>contexts/default.json</c>) as documents are
+    /// read: it must lie inside the workspace once links are followed and be a regular file, and it is at most
+    /// <see cref="WorkspaceSourceOptions.MaxFileBytes"/> of the options the workspace was loaded with, checked before it is read.
+    /// </summary>
+    /// <param name="relativePath">The file's '/'-separated path below <see cref="Root"/>.</param>
+    /// <returns>Its text (UTF-8, or the encoding a byte order mark names); null when there is no such file.</returns>
+    /// <exception cref="RototoException"><see cref="RototoErrorCode.Workspace"/>: <c>failed to read {relativePath}: {reason}</c>,
+    /// e.g. <c>file is {size} bytes, over the limit of {limit} bytes for a workspace file</c> or <c>path escapes workspace</c>.</exception>
+    public string? ReadFileText(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        var path = Path.Combine(Root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+        if (!Path.Exists(path))
+        {
+            return null;
+        }
+        try
+        {
+            return WorkspaceFiles.ReadText(Root, path, Source.Options.MaxFileBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RototoException(RototoErrorCode.Workspace, $"failed to read {relativePath}: {e.Message}", e);
+        }
+    }
+
     /// <summary>Validates a context against the context schema (§6); remembers success on the context.</summary>
     /// <param name="context">The context.</param>
     /// <exception cref="RototoException"><c>resolve context does not match schema: {error}</c>, or no runtime.</exception>

@@ -21,7 +21,7 @@ public sealed class StorefrontAppTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        CopyDirectory(Path.Combine(RuntimeProcesses.RepositoryRoot, "examples", "storefront"), Workspace);
+        TestFolders.Copy(Path.Combine(RuntimeProcesses.RepositoryRoot, "examples", "storefront"), Workspace);
         _server = ServerProcess.Start(Path.Combine(_root, "data"), null, "--app-id", "storefront", "--config-source", Workspace);
         await _server.WaitHealthyAsync(_http);
 
@@ -144,17 +144,4 @@ public sealed class StorefrontAppTests : IAsyncLifetime
     }
 
     private Task WaitUntilAsync(Func<Task<bool>> condition, string what) => _app.WaitUntilAsync(condition, what);
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-        {
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        }
-        foreach (var directory in Directory.GetDirectories(from))
-        {
-            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
-        }
-    }
 }

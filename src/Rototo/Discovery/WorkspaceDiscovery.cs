@@ -35,11 +35,16 @@ internal static class WorkspaceDiscovery
 {
     /// <summary>Discovers the workspace at <paramref name="root"/>.</summary>
     /// <param name="root">Workspace directory as given.</param>
-    /// <param name="options">The limits: a file over <see cref="WorkspaceSourceOptions.MaxFileBytes"/> is not read (its document's error says so).</param>
+    /// <param name="options">The limits: a file over <see cref="WorkspaceSourceOptions.MaxFileBytes"/> is not read (its document's error says so);
+    /// the entries listed in the workspace's folders and the bytes of the files read count against
+    /// <see cref="WorkspaceSourceOptions.MaxArchiveEntries"/> and <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/>, wherever the
+    /// workspace lies (a local folder read in place has no staging that would count them).</param>
     /// <param name="overlay">Unsaved editor text by absolute file path (the LSP), read instead of the file; null reads the disk.</param>
+    /// <exception cref="RototoException">Over a limit: <c>workspace folder contains too many entries: exceeded limit of {n}</c>,
+    /// <c>workspace folder is too large: exceeded limit of {n} bytes</c>.</exception>
     public static WorkspaceSnapshot Discover(string root, WorkspaceSourceOptions options, IReadOnlyDictionary<string, string>? overlay = null)
     {
-        var reading = new Reading(overlay, options.MaxFileBytes);
+        var reading = new Reading(overlay, options.MaxFileBytes, new StagingBudget(options, "folder"));
         string canonical;
         try
         {
@@ -63,11 +68,11 @@ internal static class WorkspaceDiscovery
         Add(snapshot, reading, DocumentKind.Manifest, "rototo-workspace", WorkspaceSnapshot.ManifestFileName);
         AddDirectory(snapshot, reading, "qualifiers", ".toml", DocumentKind.Qualifier);
         AddDirectory(snapshot, reading, "variables", ".toml", DocumentKind.Variable);
-        foreach (var resource in ListFiles(canonical, "resources", ".toml"))
+        foreach (var resource in ListFiles(canonical, "resources", ".toml", reading.Budget))
         {
             var id = Path.GetFileNameWithoutExtension(resource);
             Add(snapshot, reading, DocumentKind.Resource, id, "resources/" + resource);
-            foreach (var obj in ListFiles(canonical, $"resources/{id}-objects", ".toml"))
+            foreach (var obj in ListFiles(canonical, $"resources/{id}-objects", ".toml", reading.Budget))
             {
                 Add(snapshot, reading, DocumentKind.ResourceObject, Path.GetFileNameWithoutExtension(obj), $"resources/{id}-objects/{obj}", id);
             }
@@ -124,15 +129,15 @@ internal static class WorkspaceDiscovery
 
     private static void AddDirectory(WorkspaceSnapshot snapshot, Reading reading, string directory, string extension, DocumentKind kind)
     {
-        foreach (var file in ListFiles(snapshot.Root!, directory, extension))
+        foreach (var file in ListFiles(snapshot.Root!, directory, extension, reading.Budget))
         {
             var id = kind == DocumentKind.Schema ? file[..^extension.Length] : Path.GetFileNameWithoutExtension(file);
             Add(snapshot, reading, kind, id, $"{directory}/{file}");
         }
     }
 
-    /// <summary>Direct children with the exact extension that are files or links to files, sorted by byte order.</summary>
-    private static List<string> ListFiles(string root, string directory, string extension)
+    /// <summary>Direct children with the exact extension that are files or links to files, sorted by byte order; every child listed counts against <paramref name="budget"/>.</summary>
+    private static List<string> ListFiles(string root, string directory, string extension, StagingBudget budget)
     {
         var full = Path.Combine(root, directory);
         if (!Directory.Exists(full))
@@ -142,6 +147,7 @@ internal static class WorkspaceDiscovery
         var names = new List<string>();
         foreach (var entry in new DirectoryInfo(full).EnumerateFileSystemInfos())
         {
+            budget.CountEntry();
             if (!entry.Name.EndsWith(extension, StringComparison.Ordinal) || entry.Name.Length == extension.Length)
             {
                 continue;
@@ -198,7 +204,7 @@ internal static class WorkspaceDiscovery
             }
             else
             {
-                text = WorkspaceFiles.ReadText(root, fullPath, reading.MaxFileBytes);
+                text = WorkspaceFiles.ReadText(root, fullPath, reading.MaxFileBytes, reading.Budget);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -261,8 +267,8 @@ internal static class WorkspaceDiscovery
         }
     }
 
-    /// <summary>How documents are read: unsaved editor text by absolute path, else the disk within the per-file limit.</summary>
-    private sealed record Reading(IReadOnlyDictionary<string, string>? Overlay, int MaxFileBytes);
+    /// <summary>How documents are read: unsaved editor text by absolute path, else the disk within the per-file limit and the workspace's budget.</summary>
+    private sealed record Reading(IReadOnlyDictionary<string, string>? Overlay, int MaxFileBytes, StagingBudget Budget);
 
     private static int OffsetOf(SourceText source, int line, int byteColumn)
     {

@@ -14,17 +14,21 @@ internal static class WorkspaceFiles
     /// <param name="root">The canonical workspace root.</param>
     /// <param name="path">The file, below <paramref name="root"/> before links are followed.</param>
     /// <param name="maxBytes">The largest size read (<see cref="WorkspaceSourceOptions.MaxFileBytes"/>).</param>
+    /// <param name="budget">When given, the file's size counts against it before the file is read (a whole
+    /// workspace's reads together, <see cref="WorkspaceSourceOptions.MaxUnpackedBytes"/>).</param>
     /// <returns>The text.</returns>
     /// <exception cref="IOException">The reason, worded for <c>failed to read {path}: {reason}</c>: <c>file is {size} bytes,
     /// over the limit of {limit} bytes for a workspace file</c>, or one of <see cref="PathResolution.ContainedFile"/>.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
-    public static string ReadText(string root, string path, int maxBytes)
+    /// <exception cref="RototoException">The file's size passes what remains of <paramref name="budget"/>.</exception>
+    public static string ReadText(string root, string path, int maxBytes, StagingBudget? budget = null)
     {
         using var file = new FileStream(PathResolution.ContainedFile(root, path), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         if (file.Length > maxBytes)
         {
             throw TooLarge(file.Length, maxBytes);
         }
+        budget?.AddBytes(file.Length);
         using var bytes = new MemoryStream((int)file.Length);
         BoundedCopy.Copy(file, bytes, maxBytes, () => TooLarge(file.Length, maxBytes));
         bytes.Position = 0;
