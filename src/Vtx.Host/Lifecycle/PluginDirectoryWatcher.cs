@@ -6,7 +6,9 @@ namespace Vtx.Host.Lifecycle;
 /// <summary>
 /// Hot reload of a plugin folder, as vtx-core's watcher does: a created or changed
 /// <c>*.vtx</c>/<c>*.wasm</c> file is (re)loaded after 500 ms without further changes, a deleted
-/// one is unloaded (its data stays). Failures are logged; the previous version keeps serving.
+/// one is unloaded (its data stays). Failures are logged; the previous version keeps serving. Nothing escapes the
+/// watcher's event handlers or the debounce timers' callbacks (either would end the process); a reload racing the
+/// watcher's disposal (the server stopping) is dropped quietly.
 /// </summary>
 internal sealed class PluginDirectoryWatcher : IDisposable
 {
@@ -15,6 +17,7 @@ internal sealed class PluginDirectoryWatcher : IDisposable
     private readonly ILogger _logger;
     private readonly FileSystemWatcher _watcher;
     private readonly ConcurrentDictionary<string, Timer> _pending = new(StringComparer.Ordinal);
+    private volatile bool _disposed;
 
     public PluginDirectoryWatcher(VtxPluginHost host, string directory, ILogger logger)
     {
@@ -34,6 +37,7 @@ internal sealed class PluginDirectoryWatcher : IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _watcher.Dispose();
         foreach (var timer in _pending.Values)
         {
@@ -41,29 +45,28 @@ internal sealed class PluginDirectoryWatcher : IDisposable
         }
     }
 
+    /// <summary>(Re)starts the path's debounce timer. One timer per path lives until the watcher is disposed, so a change
+    /// never restarts a timer its own callback has just disposed (<see cref="Timer.Change(TimeSpan, TimeSpan)"/> on a
+    /// disposed timer throws, on the watcher's event thread).</summary>
     private void Schedule(string path)
     {
-        if (!VtxPluginHost.IsPluginFile(path))
+        if (_disposed || !VtxPluginHost.IsPluginFile(path))
         {
             return;
         }
 
-        _pending.AddOrUpdate(path,
-            p => new Timer(_ => Apply(p), null, Debounce, Timeout.InfiniteTimeSpan),
-            (_, timer) =>
-            {
-                timer.Change(Debounce, Timeout.InfiniteTimeSpan);
-                return timer;
-            });
+        try
+        {
+            _pending.GetOrAdd(path, p => new Timer(_ => Apply(p))).Change(Debounce, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The watcher was disposed meanwhile: nothing is reloaded any more.
+        }
     }
 
     private void Apply(string path)
     {
-        if (_pending.TryRemove(path, out var timer))
-        {
-            timer.Dispose();
-        }
-
         try
         {
             if (File.Exists(path))
@@ -74,6 +77,10 @@ internal sealed class PluginDirectoryWatcher : IDisposable
             {
                 _host.Unload(gone.Manifest.Id);
             }
+        }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            // The host is stopping: the reload no longer matters.
         }
         catch (VtxPluginException ex)
         {

@@ -63,10 +63,27 @@ internal sealed class InstancePool(Func<ISql, IStreamIo, VtxPluginInstance> crea
         finally
         {
             Volatile.Write(ref _filling, 0);
-            if (_closed)
-            {
-                Dispose();
-            }
+        }
+        if (_closed)
+        {
+            DisposeReady();
+        }
+    }
+
+    /// <summary>Disposes the instances filled after the pool closed, on the work item's thread: nothing may escape it.</summary>
+    private void DisposeReady()
+    {
+        try
+        {
+            Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The plugin's engine went first (the server stopping): its instances went with it.
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Plugin {PluginId}: disposing prepared instances failed: {Reason}", pluginId, ex.Message);
         }
     }
 
