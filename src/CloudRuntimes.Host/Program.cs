@@ -92,6 +92,12 @@ run.SetAction(async (parse, cancellationToken) =>
         await Console.Error.WriteLineAsync($"error: {e.Message}");
         return 1;
     }
+    catch (Exception e) when (NativeLibraryFailure.Describe(e) is { } message)
+    {
+        // A native library missing beside the executable: one line naming it, not the loader's stack trace.
+        await Console.Error.WriteLineAsync($"error: {message}");
+        return 1;
+    }
     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
     {
         return 0;

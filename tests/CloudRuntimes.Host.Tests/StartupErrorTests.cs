@@ -94,5 +94,39 @@ public sealed class StartupErrorTests : IDisposable
         Assert.Equal($"error: Failed to bind to address http://127.0.0.1:{port}: address already in use.", line);
     }
 
+    [Fact]
+    public async Task A_missing_native_library_is_one_error_line_naming_it_and_exit_1()
+    {
+        // The build's folder without SQLite's native library, as when an executable runs away from its published files
+        // (hard links: nothing is copied). The native AOT executable under test (CLOUD_RUNTIMES_SERVER) was checked by hand.
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CLOUD_RUNTIMES_SERVER")) || !OperatingSystem.IsLinux())
+        {
+            Assert.Skip("needs the JIT build on Linux");
+        }
+        var build = Path.GetDirectoryName(RuntimeProcesses.HostAssembly)!;
+        var copy = Path.Combine(_root, "build");
+        using (var link = System.Diagnostics.Process.Start("cp", ["-al", build, copy]))
+        {
+            await link.WaitForExitAsync();
+            Assert.Equal(0, link.ExitCode);
+        }
+        foreach (var library in Directory.GetFiles(copy, "libe_sqlite3.so", SearchOption.AllDirectories))
+        {
+            File.Delete(library);
+        }
+        var start = RuntimeProcesses.ServerStart(["run", "--port", "0", "--dapr-grpc-port", "0", "--data", Path.Combine(_root, "native-data")]);
+        start.ArgumentList[0] = Path.Combine(copy, Path.GetFileName(RuntimeProcesses.HostAssembly));
+
+        using var server = System.Diagnostics.Process.Start(start)!;
+        var stderr = server.StandardError.ReadToEndAsync();
+        _ = server.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await server.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(1, server.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("error: cannot load the native library 'e_sqlite3' (or one it depends on): run the server from its complete build or publish folder", line);
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
