@@ -46,8 +46,9 @@ namespace Rototo.Cli
             }
             try
             {
-                var configuration = new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false };
-                return await parse.InvokeAsync(configuration).ConfigureAwait(false);
+                // Signals are handled by Interruption, which does not wait for a busy command as the parser's own handling did.
+                var configuration = new InvocationConfiguration { Output = terminal.Out, Error = terminal.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+                return await Interruption.RunAsync(cancellationToken => parse.InvokeAsync(configuration, cancellationToken)).ConfigureAwait(false);
             }
             catch (CliError e)
             {
