@@ -75,7 +75,9 @@ internal static class InspectCommand
 
     private static JsonObject Report(WorkspaceSnapshot snapshot, Selection selection, WorkspaceLint lint, Workspace? runtime, string? unavailable, ResolveContext? context, string shown)
     {
-        List<LintDiagnostic> DiagnosticsOf(WorkspaceDocument document) => [.. lint.Diagnostics.Where(d => d.Location.Path == document.RelativePath)];
+        // Diagnostics by path, grouped once (a scan per document was quadratic in the workspace's size).
+        var byPath = lint.Diagnostics.ToLookup(d => d.Location.Path, StringComparer.Ordinal);
+        IEnumerable<LintDiagnostic> DiagnosticsOf(WorkspaceDocument document) => byPath[document.RelativePath];
         JsonArray Diagnostics(IEnumerable<LintDiagnostic> diagnostics) => new([.. diagnostics.Select(d => (JsonNode)d.ToJson())]);
         var graph = new InspectGraph(snapshot);
 
@@ -168,7 +170,7 @@ internal static class InspectCommand
             ["workspace"] = shown,
             ["documents"] = LintCommand.ToJson(lint)["documents"]!.DeepClone(),
             ["runtime"] = runtimeStatus,
-            ["diagnostics"] = Diagnostics(selection.Chosen is null ? lint.Diagnostics : lint.Diagnostics.Where(d => selection.All(snapshot).Any(doc => doc.RelativePath == d.Location.Path))),
+            ["diagnostics"] = Diagnostics(selection.Chosen is null ? lint.Diagnostics : SelectedDiagnostics(lint, selection.All(snapshot))),
             ["schemas"] = schemas,
             ["resources"] = resources,
             ["variables"] = variables,
@@ -177,6 +179,13 @@ internal static class InspectCommand
             ["lint_authorities"] = CustomLintView.AuthoritiesJson(selection.Chosen is null ? CustomLintView.Authorities(lint.CustomRegistrations) : []),
             ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)CustomLintView.Linter(d.Id, d.RelativePath, lint.CustomRegistrations))]),
         };
+    }
+
+    /// <summary>The diagnostics located in <paramref name="documents"/>, in lint order.</summary>
+    private static IEnumerable<LintDiagnostic> SelectedDiagnostics(WorkspaceLint lint, IEnumerable<WorkspaceDocument> documents)
+    {
+        var paths = documents.Select(d => d.RelativePath).ToHashSet(StringComparer.Ordinal);
+        return lint.Diagnostics.Where(d => paths.Contains(d.Location.Path));
     }
 
     private static JsonObject EmptyDependencies() => new() { ["qualifiers"] = new JsonArray(), ["context_paths"] = new JsonArray(), ["schemas"] = new JsonArray(), ["resources"] = new JsonArray() };
