@@ -66,6 +66,9 @@ internal sealed class SqlStatement : IDisposable
         }
     }
 
+    /// <summary>True when the statement cannot write to the database (<c>sqlite3_stmt_readonly</c>).</summary>
+    public bool IsReadOnly => raw.sqlite3_stmt_readonly(_statement) != 0;
+
     /// <summary>Runs a statement that returns no rows.</summary>
     /// <returns>Rows changed by this statement alone.</returns>
     /// <exception cref="CloudRuntimesException">The statement returned rows, or failed.</exception>

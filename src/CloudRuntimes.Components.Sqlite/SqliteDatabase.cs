@@ -14,7 +14,9 @@ namespace CloudRuntimes.Components.Sqlite;
 /// statement deadline (metadata <c>statementTimeout</c>, Go duration, default 5s) and the result limit (metadata
 /// <c>maxResultBytes</c>, default 16 MiB, counted while rows stream). Calls take pooled connections, so reads run
 /// side by side; a transaction holds a connection of its own, so statements outside it do not see its changes until
-/// it commits, and disposing it without committing rolls back.
+/// it commits, and disposing it without committing rolls back. Writers of <see cref="IDatabase"/> (a statement that
+/// is not read-only, a transaction until it ends) take turns through an asynchronous gate before they reach SQLite's
+/// write lock, waiting at most the statement deadline, so a queue of writers holds no threads.
 /// </summary>
 public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
 {
@@ -28,6 +30,12 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
     private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
     private readonly SqliteFile _file;
     private readonly string _componentName;
+
+    /// <summary>
+    /// The writers of <see cref="IDatabase"/>, one at a time. They wait here asynchronously: inside SQLite's busy
+    /// timeout each waiting writer would sleep on a thread-pool thread, and 300 of them starved the server.
+    /// </summary>
+    private readonly SemaphoreSlim _writers = new(1, 1);
 
     /// <summary>
     /// Opens (creating if needed) a SQLite database file outside a component set, e.g. for a standalone VTX plugin host.
@@ -67,15 +75,27 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
 
     /// <inheritdoc />
     public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => Task.FromResult(Execute(sql, parameters ?? [], SqlCallOptions.Untrusted, cancellationToken)));
+        ComponentTelemetry.TraceAsync("database", "execute", _componentName, () => RunAsync(sql, parameters ?? [], statement => statement.Execute(), cancellationToken));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => Task.FromResult<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(Query(sql, parameters ?? [], cancellationToken)));
+        ComponentTelemetry.TraceAsync("database", "query", _componentName, () => RunAsync<IReadOnlyList<IReadOnlyDictionary<string, object?>>>(sql, parameters ?? [], statement => statement.ReadRows(MaxResultBytes), cancellationToken));
 
     /// <inheritdoc />
-    public Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IDatabaseTransaction>(new Transaction(this, BeginConnection()));
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DatabaseTimeout"/>: other writers held the database past the statement deadline.</exception>
+    public async Task<IDatabaseTransaction> BeginTransactionAsync(CancellationToken cancellationToken = default)
+    {
+        await EnterWritersAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new Transaction(this, BeginConnection(), _writers);
+        }
+        catch
+        {
+            _writers.Release();
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public long Execute(string sql, IReadOnlyList<object?> parameters, SqlCallOptions options, CancellationToken cancellationToken)
@@ -92,15 +112,47 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
     }
 
     /// <inheritdoc />
-    public ISqlPortTransaction BeginTransaction() => new Transaction(this, BeginConnection());
+    public ISqlPortTransaction BeginTransaction() => new Transaction(this, BeginConnection(), writers: null);
 
     /// <inheritdoc />
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_file.ConnectionString));
+    public void Dispose()
+    {
+        SqliteConnection.ClearPool(new SqliteConnection(_file.ConnectionString));
+        _writers.Dispose();
+    }
 
-    private List<IReadOnlyDictionary<string, object?>> Query(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// One statement of <see cref="IDatabase"/> on a pooled connection; one that is not read-only runs in its turn among
+    /// the writers (its deadline runs while it waits).
+    /// </summary>
+    private async Task<T> RunAsync<T>(string sql, IReadOnlyList<object?> parameters, Func<SqlStatement, T> work, CancellationToken cancellationToken)
     {
         using var connection = Open();
-        return Run(connection, sql, parameters, SqlCallOptions.Untrusted, statement => statement.ReadRows(MaxResultBytes), cancellationToken);
+        using var statement = SqlStatement.Prepare(connection.Handle!, sql, parameters, SqlCallOptions.Untrusted, StatementTimeout, cancellationToken);
+        if (statement.IsReadOnly)
+        {
+            return work(statement);
+        }
+        await EnterWritersAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return work(statement);
+        }
+        finally
+        {
+            _writers.Release();
+        }
+    }
+
+    /// <summary>Waits for the writers' gate, at most the statement deadline.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.DatabaseTimeout"/> when the deadline passes first.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    private async Task EnterWritersAsync(CancellationToken cancellationToken)
+    {
+        if (!await _writers.WaitAsync(StatementTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.DatabaseTimeout, $"other writes held the database for {StatementTimeout.TotalSeconds:0.###} s (the statement deadline); nothing was written, try again");
+        }
     }
 
     private void WriteJson(SqliteConnection connection, string sql, IReadOnlyList<object?> parameters, IBufferWriter<byte> output, SqlCallOptions options, CancellationToken cancellationToken)
@@ -158,10 +210,11 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
         }
     }
 
-    /// <summary>A transaction on its own connection; both APIs' transaction objects.</summary>
-    private sealed class Transaction(SqliteDatabase owner, SqliteConnection connection) : IDatabaseTransaction, ISqlPortTransaction
+    /// <summary>A transaction on its own connection; both APIs' transaction objects. <paramref name="writers"/>: the gate it holds until disposed, if any.</summary>
+    private sealed class Transaction(SqliteDatabase owner, SqliteConnection connection, SemaphoreSlim? writers) : IDatabaseTransaction, ISqlPortTransaction
     {
         private bool _finished;
+        private bool _disposed;
 
         public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
             Task.FromResult(Execute(sql, parameters ?? [], SqlCallOptions.Untrusted, cancellationToken));
@@ -197,11 +250,23 @@ public sealed class SqliteDatabase : IDatabase, ISqlPort, IDisposable
 
         public void Dispose()
         {
-            if (!_finished)
+            if (_disposed)
             {
-                Finish("ROLLBACK");
+                return;
             }
-            connection.Dispose();
+            _disposed = true;
+            try
+            {
+                if (!_finished)
+                {
+                    Finish("ROLLBACK");
+                }
+            }
+            finally
+            {
+                connection.Dispose();
+                writers?.Release();
+            }
         }
 
         private void Finish(string verb)

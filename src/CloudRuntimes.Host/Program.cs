@@ -21,6 +21,7 @@ var maxResponse = new Option<int>("--max-response-size") { Description = "Larges
 var maxConfigSubscriptions = new Option<int>("--max-config-subscriptions") { Description = "Most configuration subscriptions a configuration store holds at once", DefaultValueFactory = _ => 1000 };
 var sqlTimeout = new Option<double>("--sql-timeout") { Description = "Longest a SQL statement (database API, plugins) may run, in seconds", DefaultValueFactory = _ => 5 };
 var sqlMaxResult = new Option<int>("--sql-max-result") { Description = "Largest SQL query result in MiB (database API, plugins)", DefaultValueFactory = _ => 16 };
+var sqlTransactionTimeout = new Option<double>("--sql-transaction-timeout") { Description = "Longest a database API transaction may take as a whole, in seconds; then it is rolled back", DefaultValueFactory = _ => 15 };
 var logLevel = new Option<string>("--log-level") { Description = "Log level: debug, info, warn or error", DefaultValueFactory = _ => "info" };
 logLevel.AcceptOnlyFromAmong("debug", "info", "warn", "error");
 var logAsJson = new Option<bool>("--log-as-json") { Description = "Write logs as JSON, one object a line" };
@@ -32,7 +33,7 @@ var configFile = new Option<string?>("--config") { Description = "A Dapr configu
 var dashboard = new Option<bool>("--dashboard") { Description = "Serve the dashboard at /dashboard (--dashboard=false turns it off)", DefaultValueFactory = _ => true };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, prometheus, configFile, dashboard };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, sqlTransactionTimeout, prometheus, configFile, dashboard };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -70,6 +71,7 @@ run.SetAction(async (parse, cancellationToken) =>
             MaxConfigurationSubscriptions = parse.GetValue(maxConfigSubscriptions),
             SqlStatementTimeout = TimeSpan.FromSeconds(parse.GetValue(sqlTimeout)),
             SqlMaxResultBytes = parse.GetValue(sqlMaxResult) * 1024L * 1024L,
+            SqlTransactionTimeout = TimeSpan.FromSeconds(parse.GetValue(sqlTransactionTimeout)),
         },
         AppEndpoints = appEndpoints,
         AllowedOrigins = (parse.GetValue(allowedOrigins) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -52,4 +52,19 @@ public sealed record RuntimeLimits
 
     /// <summary>Largest SQL query result, counted in bytes of its JSON while rows stream (<c>--sql-max-result</c> in MiB; default 16 MiB).</summary>
     public long SqlMaxResultBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest a database API transaction (<c>POST /v1.0-alpha1/database/{store}/transaction</c>) may take as a whole,
+    /// from its request: waiting for the database's other writers, every statement and the commit
+    /// (<c>--sql-transaction-timeout</c> in seconds; default 15 s, three statement deadlines). Its running statement is
+    /// then interrupted and the transaction rolled back: 504 <c>ERR_DATABASE_TIMEOUT</c>. It holds the database's write
+    /// lock all along, so without it a body of many slow statements held every other writer off for hours.
+    /// </summary>
+    public TimeSpan SqlTransactionTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Most statements in one database API transaction; default 10,000 (one <c>INSERT</c> may add many rows). More is
+    /// 400 <c>ERR_MALFORMED_REQUEST</c>, before the transaction begins.
+    /// </summary>
+    public int SqlMaxTransactionStatements { get; init; } = 10_000;
 }

@@ -58,6 +58,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         StartOnPort(RuntimeProcesses.FreePort(), data, environment, arguments);
 
+    /// <summary>As <see cref="Start"/> on a new data folder under the temporary folder (named <c>{prefix}-{guid}</c>), once it answers its health check.</summary>
+    public static async Task<ServerProcess> StartHealthyAsync(string prefix, params string[] arguments)
+    {
+        var server = Start(Path.Combine(Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")), null, arguments);
+        using var http = new HttpClient();
+        await server.WaitHealthyAsync(http);
+        return server;
+    }
+
     /// <summary>Starts <c>run --port {port} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
     public static ServerProcess StartOnPort(int port, string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
         Launch(port, data, environment, null, arguments);

@@ -10,7 +10,9 @@ namespace CloudRuntimes.Host.Api;
 /// <c>POST execute</c> and <c>POST query</c> with <c>{"sql": "...", "params": [...]}</c>, and <c>POST transaction</c>
 /// with <c>{"statements": [{"sql", "params"}]}</c> applied all-or-nothing. Each statement passes the component's SQL
 /// guard (one statement, no attached files or extensions, no connection-changing pragmas, a deadline, a result limit);
-/// a statement still running when the server stops is interrupted. Errors name the store.
+/// a statement still running when the server stops is interrupted. A transaction holds at most
+/// <see cref="RuntimeLimits.SqlMaxTransactionStatements"/> statements and must be over within
+/// <see cref="RuntimeLimits.SqlTransactionTimeout"/>, else it is rolled back. Errors name the store.
 /// </summary>
 internal static class DatabaseEndpoints
 {
@@ -41,30 +43,55 @@ internal static class DatabaseEndpoints
             var rows = await components.GetDatabase(store).QueryAsync(body.Sql, Parameters(body.Params), cancellationToken);
             return ApiJson.Result(Rows(rows));
         });
-        group.MapPost("/transaction", async (string store, HttpRequest request, ICloudRuntimesComponents components, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
+        group.MapPost("/transaction", async (string store, HttpRequest request, ICloudRuntimesComponents components, RuntimeOptions options, IHostApplicationLifetime lifetime, CancellationToken requestAborted) =>
         {
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
-            var cancellationToken = stopping.Token;
-            var (body, error) = await ApiJson.ReadAsync<TransactionBody>(request, cancellationToken);
+            var (body, error) = await ApiJson.ReadAsync<TransactionBody>(request, stopping.Token);
             if (error is not null)
             {
                 return error;
             }
-            await using var transaction = await components.GetDatabase(store).BeginTransactionAsync(cancellationToken);
-            var results = new JsonArray();
-            foreach (var statement in body!.Statements ?? [])
+            var statements = body!.Statements ?? [];
+            if (statements.Count > options.Limits.SqlMaxTransactionStatements)
             {
-                if (string.IsNullOrEmpty(statement.Sql))
-                {
-                    return ApiErrors.Malformed("every statement needs sql");
-                }
-                results.Add((JsonNode)new JsonObject { ["rowsAffected"] = await transaction.ExecuteAsync(statement.Sql, Parameters(statement.Params), cancellationToken) });
+                return ApiErrors.Malformed($"a transaction holds at most {options.Limits.SqlMaxTransactionStatements} statements, got {statements.Count}");
             }
-            await transaction.CommitAsync(cancellationToken);
-            return ApiJson.Result(results);
+            if (statements.Any(statement => string.IsNullOrEmpty(statement.Sql)))
+            {
+                return ApiErrors.Malformed("every statement needs sql");
+            }
+            return ApiJson.Result(await TransactionAsync(components.GetDatabase(store), statements, options.Limits.SqlTransactionTimeout, stopping.Token));
         });
     }
 
+    /// <summary>
+    /// Runs <paramref name="statements"/> in one transaction that must be over within <paramref name="timeout"/> from now
+    /// (<see cref="RuntimeLimits.SqlTransactionTimeout"/>): past it, the running statement is interrupted and the
+    /// transaction rolled back. Returns one <c>{"rowsAffected": n}</c> per statement.
+    /// </summary>
+    /// <exception cref="CloudRuntimesException">What a statement throws; <see cref="CloudRuntimesErrors.DatabaseTimeout"/> past the deadline.</exception>
+    private static async Task<JsonArray> TransactionAsync(IDatabase database, List<StatementBody> statements, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await using var transaction = await database.BeginTransactionAsync(deadline.Token);
+            var results = new JsonArray();
+            foreach (var statement in statements)
+            {
+                deadline.Token.ThrowIfCancellationRequested();
+                results.Add((JsonNode)new JsonObject { ["rowsAffected"] = await transaction.ExecuteAsync(statement.Sql!, Parameters(statement.Params), deadline.Token) });
+            }
+            deadline.Token.ThrowIfCancellationRequested();
+            await transaction.CommitAsync(deadline.Token);
+            return results;
+        }
+        catch (Exception e) when (e is CloudRuntimesException or OperationCanceledException && deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.DatabaseTimeout, $"the transaction ran past its deadline of {timeout.TotalSeconds:0.###} s (--sql-transaction-timeout) and was rolled back", e);
+        }
+    }
     /// <summary>A failure of the database names the store: <c>database STORE: engine message</c>.</summary>
     private static async ValueTask<object?> NameTheStoreAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
