@@ -43,10 +43,14 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken) =>
         _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys, budget), cancellationToken);
 
-    /// <summary>The query API over every row (the filter runs in this process, over each value's JSON).</summary>
+    /// <summary>The query API over every row (the filter runs in this process, over each value's JSON); the scan stops at every row once <paramref name="cancellationToken"/> is cancelled.</summary>
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
         QueryRecordsAsync(query, async () => await _session.ReadAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
-            sql => sql.Query(_scan, row => KeyValuePair.Create(row.GetString(3), ToState(row))), cancellationToken).ConfigureAwait(false));
+            sql => sql.Query(_scan, row =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                return KeyValuePair.Create(row.GetString(3), ToState(row));
+            }), cancellationToken).ConfigureAwait(false), cancellationToken);
 
     /// <summary>Keys in SQLite's binary (UTF-8 byte) order, walking the primary key from the prefix.</summary>
     protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)

@@ -19,6 +19,7 @@ var maxBody = new Option<int>("--max-body-size") { Description = "Largest reques
 var maxConnections = new Option<int>("--max-connections") { Description = "Most TCP connections open at once on each listener (HTTP API, gRPC API); more are closed on accept", DefaultValueFactory = _ => 1024 };
 var maxResponse = new Option<int>("--max-response-size") { Description = "Largest answer built in memory (bulk state get, state query, key listing) in MiB", DefaultValueFactory = _ => 16 };
 var maxConfigSubscriptions = new Option<int>("--max-config-subscriptions") { Description = "Most configuration subscriptions a configuration store holds at once", DefaultValueFactory = _ => 1000 };
+var stateQueryTimeout = new Option<double>("--state-query-timeout") { Description = "Longest a state query may run, in seconds", DefaultValueFactory = _ => 30 };
 var sqlTimeout = new Option<double>("--sql-timeout") { Description = "Longest a SQL statement (database API, plugins) may run, in seconds", DefaultValueFactory = _ => 5 };
 var sqlMaxResult = new Option<int>("--sql-max-result") { Description = "Largest SQL query result in MiB (database API, plugins)", DefaultValueFactory = _ => 16 };
 var sqlTransactionTimeout = new Option<double>("--sql-transaction-timeout") { Description = "Longest a database API transaction may take as a whole, in seconds; then it is rolled back", DefaultValueFactory = _ => 15 };
@@ -33,7 +34,7 @@ var configFile = new Option<string?>("--config") { Description = "A Dapr configu
 var dashboard = new Option<bool>("--dashboard") { Description = "Serve the dashboard at /dashboard (--dashboard=false turns it off)", DefaultValueFactory = _ => true };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, sqlTransactionTimeout, prometheus, configFile, dashboard };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, stateQueryTimeout, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, sqlTransactionTimeout, prometheus, configFile, dashboard };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -69,6 +70,7 @@ run.SetAction(async (parse, cancellationToken) =>
             MaxConnections = parse.GetValue(maxConnections),
             MaxResponseBytes = parse.GetValue(maxResponse) * 1024L * 1024L,
             MaxConfigurationSubscriptions = parse.GetValue(maxConfigSubscriptions),
+            StateQueryTimeout = TimeSpan.FromSeconds(parse.GetValue(stateQueryTimeout)),
             SqlStatementTimeout = TimeSpan.FromSeconds(parse.GetValue(sqlTimeout)),
             SqlMaxResultBytes = parse.GetValue(sqlMaxResult) * 1024L * 1024L,
             SqlTransactionTimeout = TimeSpan.FromSeconds(parse.GetValue(sqlTransactionTimeout)),

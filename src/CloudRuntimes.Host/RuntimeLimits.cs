@@ -1,3 +1,5 @@
+using CloudRuntimes.State;
+
 namespace CloudRuntimes.Host;
 
 /// <summary>
@@ -34,6 +36,21 @@ public sealed record RuntimeLimits
     /// <c>ERR_CONFIGURATION_SUBSCRIBE</c> until one is unsubscribed.
     /// </summary>
     public int MaxConfigurationSubscriptions { get; init; } = 1000;
+
+    /// <summary>
+    /// How large a state query may be (HTTP <c>POST /v1.0-alpha1/state/{store}/query</c> and gRPC <c>QueryStateAlpha1</c>):
+    /// 1,000 filter terms (operators and <c>IN</c> values), 16 levels of <c>AND</c>/<c>OR</c>, paths of 1,024 characters and
+    /// 32 steps, 16 sort keys (<see cref="StateQueryLimits"/>). Over it: 400 (gRPC InvalidArgument) <c>ERR_MALFORMED_REQUEST</c>
+    /// naming the part (an <c>OR</c> of 260,000 terms took 33 s; a sort on a path of 4 million dots, 290 s).
+    /// </summary>
+    public StateQueryLimits StateQuery { get; init; } = StateQueryLimits.Default;
+
+    /// <summary>
+    /// Longest a state query may run, reading the store and filtering and sorting its items
+    /// (<c>--state-query-timeout</c> in seconds; default 30 s). Past it the query stops: 504 (gRPC DeadlineExceeded)
+    /// <see cref="CloudRuntimesErrors.StateQueryTimeout"/>. A query also stops when its caller leaves.
+    /// </summary>
+    public TimeSpan StateQueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;

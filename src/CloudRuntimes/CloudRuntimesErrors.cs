@@ -131,6 +131,9 @@ public static class CloudRuntimesErrors
     /// <summary>A state query failed, or the store does not support the query API. HTTP 500.</summary>
     public static readonly CloudRuntimesError StateQuery = new("ERR_STATE_QUERY", 500, Grpc.Internal, "DAPR_STATE_QUERY_FAILED");
 
+    /// <summary>A state query ran past its deadline (<c>--state-query-timeout</c>) and was stopped. HTTP 504; gRPC DeadlineExceeded.</summary>
+    public static readonly CloudRuntimesError StateQueryTimeout = new("ERR_STATE_QUERY", 504, Grpc.DeadlineExceeded, "DAPR_STATE_QUERY_FAILED");
+
     /// <summary>No pub/sub component of that name. HTTP 404.</summary>
     public static readonly CloudRuntimesError PubSubNotFound = new("ERR_PUBSUB_NOT_FOUND", 404, Grpc.InvalidArgument, "DAPR_PUBSUB_NOT_FOUND");
 
@@ -226,7 +229,7 @@ public static class CloudRuntimesErrors
     [
         MalformedRequest, ResourceInvalid, ComponentNotFound, NotSupported, Internal, PayloadTooLarge, HostNotAllowed, OriginNotAllowed,
         Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateKeyInvalid, StateETagInvalid, StateGet,
-        StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery,
+        StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery, StateQueryTimeout,
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,

@@ -29,7 +29,7 @@ public sealed class InMemoryStateStore : StateStoreBase, IQueryableStateStore
             {
                 return Task.FromResult<IReadOnlyList<KeyValuePair<string, StoredState>>>([.. _items]);
             }
-        });
+        }, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)

@@ -12,34 +12,41 @@ namespace CloudRuntimes.Components.State;
 /// </summary>
 internal static class StateQueryEvaluator
 {
-    public static StateQueryResponse Run(StateQuery query, IEnumerable<KeyValuePair<string, StoredState>> records)
+    /// <summary>Runs <paramref name="query"/> over <paramref name="records"/>, checking <paramref name="cancellationToken"/> at every record.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> for a token this store did not give.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the caller left, or the query's deadline passed).</exception>
+    public static StateQueryResponse Run(StateQuery query, IEnumerable<KeyValuePair<string, StoredState>> records, CancellationToken cancellationToken)
     {
         var offset = 0;
         if (query.Token is { } token && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"state query: page token '{token}' was not given by this store");
         }
+        // The filter and the paths are compiled once; each record then costs a walk of its own value only.
+        var filter = query.Filter is { } given ? Compile(given) : null;
+        var sorts = (query.Sort ?? []).Select(sort => (Path: sort.Key.Split('.'), sort.Descending)).ToArray();
         var now = DateTimeOffset.UtcNow;
-        var matches = new List<(string Key, StoredState State, JsonElement Value)>();
+        var matches = new List<(string Key, StoredState State, JsonElement?[] SortValues)>();
         foreach (var (key, state) in records)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (state.IsExpired(now) || ValueOf(state) is not { } value)
             {
                 continue;
             }
-            if (query.Filter is not { } filter || Matches(filter, value))
+            if (filter is null || filter(value))
             {
-                matches.Add((key, state, value));
+                matches.Add((key, state, [.. sorts.Select(sort => Lookup(value, sort.Path))]));
             }
         }
         matches.Sort((a, b) =>
         {
-            foreach (var sort in query.Sort ?? [])
+            for (var i = 0; i < sorts.Length; i++)
             {
-                var order = CompareForSort(Lookup(a.Value, sort.Key), Lookup(b.Value, sort.Key));
+                var order = CompareForSort(a.SortValues[i], b.SortValues[i]);
                 if (order != 0)
                 {
-                    return sort.Descending ? -order : order;
+                    return sorts[i].Descending ? -order : order;
                 }
             }
             return string.CompareOrdinal(a.Key, b.Key);
@@ -64,40 +71,39 @@ internal static class StateQueryEvaluator
         }
     }
 
-    private static bool Matches(JsonElement filter, JsonElement value)
+    /// <summary>The filter as a test of a value (a filter checked by <see cref="StateQuery.Parse"/>).</summary>
+    private static Func<JsonElement, bool> Compile(JsonElement filter)
     {
         var op = filter.EnumerateObject().Single();
-        if (op.Name is "AND")
+        if (op.Name is "AND" or "OR")
         {
-            return op.Value.EnumerateArray().All(inner => Matches(inner, value));
-        }
-        if (op.Name is "OR")
-        {
-            return op.Value.EnumerateArray().Any(inner => Matches(inner, value));
+            var inner = op.Value.EnumerateArray().Select(Compile).ToArray();
+            return op.Name == "AND" ? value => inner.All(test => test(value)) : value => inner.Any(test => test(value));
         }
         var condition = op.Value.EnumerateObject().Single();
-        if (Lookup(value, condition.Name) is not { } actual)
+        var path = condition.Name.Split('.');
+        var expected = condition.Value;
+        var candidates = op.Name == "IN" ? expected.EnumerateArray().ToArray() : [];
+        Func<JsonElement, bool> test = op.Name switch
         {
-            return op.Name == "NEQ";
-        }
-        return op.Name switch
-        {
-            "EQ" => JsonEquals(actual, condition.Value),
-            "NEQ" => !JsonEquals(actual, condition.Value),
-            "IN" => condition.Value.EnumerateArray().Any(candidate => JsonEquals(actual, candidate)),
-            "GT" => Compare(actual, condition.Value) > 0,
-            "GTE" => Compare(actual, condition.Value) >= 0,
-            "LT" => Compare(actual, condition.Value) is < 0 and not int.MinValue,
-            "LTE" => Compare(actual, condition.Value) is <= 0 and not int.MinValue,
-            _ => false,
+            "EQ" => actual => JsonEquals(actual, expected),
+            "NEQ" => actual => !JsonEquals(actual, expected),
+            "IN" => actual => candidates.Any(candidate => JsonEquals(actual, candidate)),
+            "GT" => actual => Compare(actual, expected) > 0,
+            "GTE" => actual => Compare(actual, expected) >= 0,
+            "LT" => actual => Compare(actual, expected) is < 0 and not int.MinValue,
+            "LTE" => actual => Compare(actual, expected) is <= 0 and not int.MinValue,
+            _ => _ => false,
         };
+        var whenMissing = op.Name == "NEQ";
+        return value => Lookup(value, path) is { } actual ? test(actual) : whenMissing;
     }
 
-    /// <summary>The value at a dotted path, or null when a step is missing or not an object.</summary>
-    private static JsonElement? Lookup(JsonElement value, string path)
+    /// <summary>The value at a path (its steps), or null when a step is missing or not an object.</summary>
+    private static JsonElement? Lookup(JsonElement value, string[] path)
     {
         var current = value;
-        foreach (var step in path.Split('.'))
+        foreach (var step in path)
         {
             if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(step, out current))
             {

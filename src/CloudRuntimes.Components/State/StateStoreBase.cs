@@ -230,13 +230,15 @@ public abstract class StateStoreBase : IStateStore
     /// for a store that implements <see cref="IQueryableStateStore"/> by reading its records.
     /// </summary>
     /// <param name="query">The query.</param>
-    /// <param name="scan">Reads every record the store holds.</param>
+    /// <param name="scan">Reads every record the store holds (and should stop when <paramref name="cancellationToken"/> is cancelled).</param>
+    /// <param name="cancellationToken">Stops the query: checked at every record.</param>
     /// <returns>The page.</returns>
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token.</exception>
-    protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scan);
-        return RunQueryAsync(query, async () => StateQueryEvaluator.Run(query, await scan().ConfigureAwait(false)));
+        return RunQueryAsync(query, async () => StateQueryEvaluator.Run(query, await scan().ConfigureAwait(false), cancellationToken));
     }
 
     /// <summary>

@@ -147,7 +147,10 @@ internal sealed class StateService(ICloudRuntimesComponents components, RuntimeO
     }
 
     /// <summary>
-    /// Runs a query (its JSON document); <see cref="CloudRuntimesErrors.StateQuery"/> when the store has no query API,
+    /// Runs a query (its JSON document, within <see cref="RuntimeLimits.StateQuery"/>) until it is answered, its caller
+    /// leaves (<paramref name="cancellationToken"/>) or <see cref="RuntimeLimits.StateQueryTimeout"/> passes;
+    /// <see cref="CloudRuntimesErrors.StateQuery"/> when the store has no query API, <see cref="CloudRuntimesErrors.MalformedRequest"/>
+    /// for a bad or oversized query, <see cref="CloudRuntimesErrors.StateQueryTimeout"/> past the deadline,
     /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the results pass <see cref="RuntimeLimits.MaxResponseBytes"/>.
     /// </summary>
     public async Task<StateQueryResponse> QueryAsync(string store, ReadOnlyMemory<byte> query, CancellationToken cancellationToken)
@@ -156,7 +159,18 @@ internal sealed class StateService(ICloudRuntimesComponents components, RuntimeO
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {store} does not support the query API");
         }
-        var response = await queryable.QueryAsync(StateQuery.Parse(query), cancellationToken);
+        var parsed = StateQuery.Parse(query, options.Limits.StateQuery);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Limits.StateQueryTimeout);
+        StateQueryResponse response;
+        try
+        {
+            response = await queryable.QueryAsync(parsed, deadline.Token);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.StateQueryTimeout, $"state store {store}: the query ran past its deadline of {options.Limits.StateQueryTimeout.TotalSeconds:0.###} s (--state-query-timeout) and was stopped; narrow its filter", e);
+        }
         var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (page.limit)");
         foreach (var result in response.Results)
         {

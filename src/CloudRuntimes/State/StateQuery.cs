@@ -19,7 +19,8 @@ public interface IQueryableStateStore : IStateStore
 /// <summary>
 /// A state query: <c>{"filter": {...}, "sort": [{"key", "order"}], "page": {"limit", "token"}}</c>. A filter is one of
 /// <c>{"EQ"|"NEQ"|"GT"|"GTE"|"LT"|"LTE": {"dotted.path": value}}</c>, <c>{"IN": {"dotted.path": [values]}}</c>,
-/// <c>{"AND"|"OR": [filters]}</c>; paths lead into the stored JSON value.
+/// <c>{"AND"|"OR": [filters]}</c>; paths lead into the stored JSON value. Its size is bounded by
+/// <see cref="StateQueryLimits"/> as it is read.
 /// </summary>
 /// <param name="Filter">The filter; null matches every item.</param>
 /// <param name="Sort">Sort keys, most significant first; items are otherwise in key order.</param>
@@ -29,12 +30,14 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
 {
     private static readonly HashSet<string> Operators = ["EQ", "NEQ", "GT", "GTE", "LT", "LTE", "IN", "AND", "OR"];
 
-    /// <summary>Reads a query from its JSON form, checking its shape.</summary>
+    /// <summary>Reads a query from its JSON form, checking its shape and its size.</summary>
     /// <param name="json">The query document.</param>
+    /// <param name="limits">How large the query may be; null for <see cref="StateQueryLimits.Default"/>.</param>
     /// <returns>The query.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>, saying what is wrong where.</exception>
-    public static StateQuery Parse(ReadOnlyMemory<byte> json)
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>, saying what is wrong where (a limit passed: which, and its value).</exception>
+    public static StateQuery Parse(ReadOnlyMemory<byte> json, StateQueryLimits? limits = null)
     {
+        limits ??= StateQueryLimits.Default;
         JsonElement root;
         try
         {
@@ -52,17 +55,23 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
         JsonElement? filter = root.TryGetProperty("filter", out var f) && f.ValueKind != JsonValueKind.Null ? f : null;
         if (filter is { } given)
         {
-            CheckFilter(given, "filter");
+            var terms = 0;
+            CheckFilter(given, "filter", 1, ref terms, limits);
         }
         var sort = new List<StateQuerySort>();
         if (root.TryGetProperty("sort", out var s) && s.ValueKind == JsonValueKind.Array)
         {
+            if (s.GetArrayLength() > limits.MaxSortKeys)
+            {
+                throw Malformed($"sort has {s.GetArrayLength()} keys; a query may sort by at most {limits.MaxSortKeys}");
+            }
             foreach (var item in s.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("key", out var key) || key.ValueKind != JsonValueKind.String)
                 {
                     throw Malformed("each sort entry needs a \"key\"");
                 }
+                CheckPath(key.GetString()!, $"sort[{sort.Count}].key", limits);
                 var order = item.TryGetProperty("order", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()!.ToUpperInvariant() : "ASC";
                 if (order is not ("ASC" or "DESC"))
                 {
@@ -84,8 +93,13 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
         return new StateQuery(filter, sort, limit, token);
     }
 
-    private static void CheckFilter(JsonElement filter, string where)
+    /// <summary>Checks a filter's shape, its nesting (<paramref name="depth"/>: its level, 1 at the top) and its terms (<paramref name="terms"/>: counted so far, over the whole filter).</summary>
+    private static void CheckFilter(JsonElement filter, string where, int depth, ref int terms, StateQueryLimits limits)
     {
+        if (++terms > limits.MaxFilterTerms)
+        {
+            throw TooManyTerms(limits);
+        }
         if (filter.ValueKind != JsonValueKind.Object || filter.EnumerateObject().Count() != 1)
         {
             throw Malformed($"{where} must be an object with one operator");
@@ -101,9 +115,14 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
             {
                 throw Malformed($"{where}.{op.Name} must be an array of filters");
             }
+            if (depth >= limits.MaxFilterDepth && op.Value.GetArrayLength() > 0)
+            {
+                throw Malformed($"{where}.{op.Name}: filters nest more than {limits.MaxFilterDepth} levels deep");
+            }
+            var index = 0;
             foreach (var inner in op.Value.EnumerateArray())
             {
-                CheckFilter(inner, $"{where}.{op.Name}[]");
+                CheckFilter(inner, $"{where}.{op.Name}[{index++}]", depth + 1, ref terms, limits);
             }
             return;
         }
@@ -111,11 +130,39 @@ public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQ
         {
             throw Malformed($"{where}.{op.Name} must be an object with one path");
         }
-        if (op.Name == "IN" && op.Value.EnumerateObject().Single().Value.ValueKind != JsonValueKind.Array)
+        var condition = op.Value.EnumerateObject().Single();
+        CheckPath(condition.Name, $"{where}.{op.Name}", limits);
+        if (op.Name == "IN")
         {
-            throw Malformed($"{where}.IN must give an array of values");
+            if (condition.Value.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed($"{where}.IN must give an array of values");
+            }
+            terms += condition.Value.GetArrayLength();
+            if (terms > limits.MaxFilterTerms)
+            {
+                throw TooManyTerms(limits);
+            }
         }
     }
+
+    private static void CheckPath(string path, string where, StateQueryLimits limits)
+    {
+        if (path.Length > limits.MaxPathLength)
+        {
+            throw Malformed($"{where}: the path {Shown(path)} is {path.Length} characters long; a path may have at most {limits.MaxPathLength}");
+        }
+        if (path.Count(c => c == '.') + 1 is var segments && segments > limits.MaxPathSegments)
+        {
+            throw Malformed($"{where}: the path {Shown(path)} has {segments} steps; a path may have at most {limits.MaxPathSegments}");
+        }
+    }
+
+    /// <summary>A path in a message: quoted, its first 40 characters.</summary>
+    private static string Shown(string path) => path.Length > 40 ? $"\"{path[..40]}…\"" : $"\"{path}\"";
+
+    private static CloudRuntimesException TooManyTerms(StateQueryLimits limits) =>
+        Malformed($"filter has more than {limits.MaxFilterTerms} terms (operators and IN values); narrow the query or split it");
 
     private static CloudRuntimesException Malformed(string message) => new(CloudRuntimesErrors.MalformedRequest, "state query: " + message);
 }

@@ -70,6 +70,16 @@ public abstract class StateQueryConformance : ComponentConformance<IQueryableSta
     }
 
     [Fact]
+    public async Task Query_stops_when_its_caller_has_stopped_waiting()
+    {
+        var store = await QueryableWithPeopleAsync();
+        using var stopped = new CancellationTokenSource();
+        await stopped.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.QueryAsync(StateQuery.Parse(Utf8("""{"filter":{"EQ":{"person.org":"A"}}}""")), stopped.Token));
+    }
+
+    [Fact]
     public void Query_with_an_unknown_operator_is_malformed()
     {
         var error = Assert.Throws<CloudRuntimesException>(() => StateQuery.Parse(Utf8("""{"filter":{"LIKE":{"state":"C%"}}}""")));
