@@ -52,6 +52,20 @@ public sealed record RuntimeLimits
     /// </summary>
     public TimeSpan StateQueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Most waiting lock acquires (<c>POST /v1.0-alpha1/lock/{store}/acquire</c> with a timeout) a lock store has at
+    /// once (<c>--max-lock-waiters</c>; default 256). Each one tries the store every 250 ms at most, a write transaction
+    /// of its own, so they cost the store's writer in proportion. One more is 429 <see cref="CloudRuntimesErrors.LockWaitLimit"/>
+    /// (<c>ERR_TRY_LOCK</c>) until one is answered; a non-waiting lock is never refused.
+    /// </summary>
+    public int MaxLockWaiters { get; init; } = 256;
+
+    /// <summary>
+    /// Longest wait of a waiting lock acquire, its <c>timeoutInSeconds</c> (<c>--max-lock-wait</c> in seconds; default
+    /// 300 s). A longer one is 400 <c>ERR_MALFORMED_REQUEST</c>.
+    /// </summary>
+    public TimeSpan MaxLockWait { get; init; } = TimeSpan.FromSeconds(300);
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

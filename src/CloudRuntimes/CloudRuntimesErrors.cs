@@ -170,6 +170,9 @@ public static class CloudRuntimesErrors
     /// <summary>Acquiring a lock failed. HTTP 500.</summary>
     public static readonly CloudRuntimesError TryLock = new("ERR_TRY_LOCK", 500, Grpc.Internal);
 
+    /// <summary>A lock store has its most waiting acquires (<c>--max-lock-waiters</c>) until one is answered. HTTP 429; gRPC ResourceExhausted.</summary>
+    public static readonly CloudRuntimesError LockWaitLimit = new("ERR_TRY_LOCK", 429, Grpc.ResourceExhausted);
+
     /// <summary>Releasing a lock failed. HTTP 500.</summary>
     public static readonly CloudRuntimesError Unlock = new("ERR_UNLOCK", 500, Grpc.Internal);
 
@@ -231,7 +234,7 @@ public static class CloudRuntimesErrors
         Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateKeyInvalid, StateETagInvalid, StateGet,
         StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery, StateQueryTimeout,
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
-        ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
+        ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, LockWaitLimit, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
         DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, ResponseTooLarge, RuntimeUnavailable,
     ];

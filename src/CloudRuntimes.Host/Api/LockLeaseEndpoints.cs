@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CloudRuntimes.Host.Blocks;
 using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Host.Api;
@@ -7,13 +8,11 @@ namespace CloudRuntimes.Host.Api;
 /// Lock renewal and waiting acquire, Cloud Runtimes extensions (Dapr's lock is non-blocking and cannot be renewed):
 /// <c>POST /v1.0-alpha1/lock/{store}/renew</c> (the lock body; answers <c>{"status": n}</c> as <see cref="RenewLockStatus"/>)
 /// and <c>POST /v1.0-alpha1/lock/{store}/acquire</c> (the lock body plus <c>timeoutInSeconds</c>, 0 to
-/// <see cref="MaxWaitSeconds"/>; answers <c>{"success": bool}</c> once acquired or when the timeout passed).
+/// <see cref="RuntimeLimits.MaxLockWait"/>; answers <c>{"success": bool}</c> once acquired or when the timeout passed;
+/// 429 <c>ERR_TRY_LOCK</c> while the store has <see cref="RuntimeLimits.MaxLockWaiters"/> acquires waiting).
 /// </summary>
 internal static class LockLeaseEndpoints
 {
-    /// <summary>The longest wait of a waiting acquire: 300 seconds.</summary>
-    public const int MaxWaitSeconds = 300;
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v1.0-alpha1/lock/{store}/renew", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
@@ -32,9 +31,9 @@ internal static class LockLeaseEndpoints
             var status = await lockStore.RenewAsync(new TryLockRequest(resource, owner, expiry.Value), cancellationToken);
             return ApiJson.Result(new JsonObject { ["status"] = (int)status });
         });
-        routes.MapPost("/v1.0-alpha1/lock/{store}/acquire", async (string store, HttpRequest request, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
+        routes.MapPost("/v1.0-alpha1/lock/{store}/acquire", async (string store, HttpRequest request, ICloudRuntimesComponents components, LockService locks, CancellationToken cancellationToken) =>
         {
-            var lockStore = components.GetLockStore(store);
+            _ = components.GetLockStore(store);
             var (body, error) = await ApiJson.ReadAsync<AcquireBody>(request, cancellationToken);
             if (error is not null)
             {
@@ -44,11 +43,9 @@ internal static class LockLeaseEndpoints
             {
                 return ApiErrors.Malformed("acquire requests need a resourceId, a lockOwner and expiryInSeconds > 0");
             }
-            if (body.TimeoutInSeconds is not (>= 0 and <= MaxWaitSeconds))
-            {
-                return ApiErrors.Malformed($"acquire requests need timeoutInSeconds from 0 to {MaxWaitSeconds}");
-            }
-            var success = await lockStore.LockAsync(new TryLockRequest(body.ResourceId, body.LockOwner, body.ExpiryInSeconds.Value), TimeSpan.FromSeconds(body.TimeoutInSeconds.Value), cancellationToken);
+            // A missing or unrepresentable timeout is out of range, which the lock service refuses naming the range.
+            var timeout = body.TimeoutInSeconds is { } seconds && seconds is >= 0 and <= int.MaxValue ? TimeSpan.FromSeconds(seconds) : TimeSpan.MinValue;
+            var success = await locks.AcquireAsync(store, new TryLockRequest(body.ResourceId, body.LockOwner, body.ExpiryInSeconds.Value), timeout, cancellationToken);
             return ApiJson.Result(new JsonObject { ["success"] = success });
         });
     }

@@ -1,5 +1,4 @@
 using CloudRuntimes.Bindings;
-using CloudRuntimes.Lock;
 
 namespace CloudRuntimes.Host.Blocks;
 
@@ -37,33 +36,5 @@ internal sealed class BindingsService(ICloudRuntimesComponents components)
             // Dapr answers every failure of an output binding (unknown binding or operation included) the same way.
             throw new CloudRuntimesException(CloudRuntimesErrors.InvokeOutputBinding, e.Message, e);
         }
-    }
-}
-
-/// <summary>The distributed lock behind both transports (Dapr lock API, alpha): request checks, then the store.</summary>
-internal sealed class LockService(ICloudRuntimesComponents components)
-{
-    /// <summary>Tries to take a lock without waiting.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.LockStoreNotFound"/>; <see cref="CloudRuntimesErrors.MalformedRequest"/> without a resource or owner or with an expiry ≤ 0; <see cref="CloudRuntimesErrors.TryLock"/>.</exception>
-    public Task<bool> TryLockAsync(string store, string? resourceId, string? lockOwner, int? expiryInSeconds, CancellationToken cancellationToken)
-    {
-        var lockStore = components.GetLockStore(store);
-        if (string.IsNullOrEmpty(resourceId) || string.IsNullOrEmpty(lockOwner) || expiryInSeconds is not > 0)
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "lock requests need a resourceId, a lockOwner and expiryInSeconds > 0");
-        }
-        return lockStore.TryLockAsync(new TryLockRequest(resourceId, lockOwner, expiryInSeconds.Value), cancellationToken);
-    }
-
-    /// <summary>Releases a lock held by its owner.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.LockStoreNotFound"/>; <see cref="CloudRuntimesErrors.MalformedRequest"/> without a resource or owner; <see cref="CloudRuntimesErrors.Unlock"/>.</exception>
-    public Task<UnlockStatus> UnlockAsync(string store, string? resourceId, string? lockOwner, CancellationToken cancellationToken)
-    {
-        var lockStore = components.GetLockStore(store);
-        if (string.IsNullOrEmpty(resourceId) || string.IsNullOrEmpty(lockOwner))
-        {
-            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "unlock requests need a resourceId and a lockOwner");
-        }
-        return lockStore.UnlockAsync(new UnlockRequest(resourceId, lockOwner), cancellationToken);
     }
 }

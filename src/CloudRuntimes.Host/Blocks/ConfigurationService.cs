@@ -10,7 +10,7 @@ namespace CloudRuntimes.Host.Blocks;
 internal sealed class ConfigurationService(ICloudRuntimesComponents components, RuntimeOptions options)
 {
     private readonly System.Threading.Lock _gate = new();
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly StoreSlots _slots = new();
     private readonly HashSet<(string Store, string Id)> _subscriptions = [];
 
     /// <summary>Reads items (all for no keys); unknown keys are left out.</summary>
@@ -26,16 +26,8 @@ internal sealed class ConfigurationService(ICloudRuntimesComponents components, 
     public async Task<string> SubscribeAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, ConfigurationChangeHandler handler, CancellationToken cancellationToken)
     {
         var configurationStore = components.GetConfigurationStore(store);
-        lock (_gate)
-        {
-            var count = _counts.GetValueOrDefault(store);
-            if (count >= options.Limits.MaxConfigurationSubscriptions)
-            {
-                throw new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscriptionLimit,
-                    $"configuration store {store} holds {count} subscriptions, the most allowed (--max-config-subscriptions): unsubscribe one first");
-            }
-            _counts[store] = count + 1;
-        }
+        _slots.Take(store, options.Limits.MaxConfigurationSubscriptions, count => new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscriptionLimit,
+            $"configuration store {store} holds {count} subscriptions, the most allowed (--max-config-subscriptions): unsubscribe one first"));
         try
         {
             var id = await configurationStore.SubscribeAsync(keys, metadata, handler, cancellationToken);
@@ -47,7 +39,7 @@ internal sealed class ConfigurationService(ICloudRuntimesComponents components, 
         }
         catch
         {
-            Release(store);
+            _slots.Release(store);
             throw;
         }
     }
@@ -63,16 +55,8 @@ internal sealed class ConfigurationService(ICloudRuntimesComponents components, 
         }
         if (held)
         {
-            Release(store);
+            _slots.Release(store);
         }
         return ended;
-    }
-
-    private void Release(string store)
-    {
-        lock (_gate)
-        {
-            _counts[store]--;
-        }
     }
 }
