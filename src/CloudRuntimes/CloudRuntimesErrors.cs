@@ -185,6 +185,9 @@ public static class CloudRuntimesErrors
     /// <summary>The file does not exist. HTTP 404.</summary>
     public static readonly CloudRuntimesError FileNotFound = new("ERR_FILE_NOT_FOUND", 404, Grpc.NotFound);
 
+    /// <summary>A file name collides with what the store holds: a folder in its place, or a file where the name needs a folder (<c>a.txt/b.txt</c> under the file <c>a.txt</c>). HTTP 409; gRPC FailedPrecondition.</summary>
+    public static readonly CloudRuntimesError FileConflict = new("ERR_FILE_CONFLICT", 409, Grpc.FailedPrecondition);
+
     /// <summary>A file operation failed. HTTP 500.</summary>
     public static readonly CloudRuntimesError File = new("ERR_FILE", 500, Grpc.Internal);
 
@@ -235,7 +238,7 @@ public static class CloudRuntimesErrors
         StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery, StateQueryTimeout,
         PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, LockWaitLimit, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
-        File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
+        FileConflict, File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
         DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, ResponseTooLarge, RuntimeUnavailable,
     ];
 

@@ -7,8 +7,11 @@ namespace CloudRuntimes.Components.Files;
 /// <c>file.local</c>: a file store in a directory of the local file system. Names are relative '/'-separated
 /// paths confined to the root: absolute names, <c>..</c> segments and symbolic links whose target lies outside
 /// the root (at any depth, followed the way the operating system would) are refused with
-/// <see cref="CloudRuntimesErrors.FilePathInvalid"/>. Writes go to a temporary file that is renamed into
-/// place, so a failed or cancelled put leaves no partial file.
+/// <see cref="CloudRuntimesErrors.FilePathInvalid"/>, as are names past the bounds of <see cref="FileNames"/>. Writes go
+/// to a temporary file that is renamed into place, so a failed or cancelled put leaves no partial file, nor the folders
+/// it created. Folders exist for the files in them, as in an object store: deleting a file removes the folders it leaves
+/// empty, up to the root. A name where a folder is (or under a file) is <see cref="CloudRuntimesErrors.FileConflict"/>.
+/// No error message carries the server's own path or the operating system's text.
 /// </summary>
 public sealed class LocalFileStore : IFileStore, IFileReadPort
 {
@@ -39,28 +42,121 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
     {
         ArgumentNullException.ThrowIfNull(content);
         var path = Resolve(name);
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, TemporaryPrefix + Guid.NewGuid().ToString("N"));
+        if (Directory.Exists(path))
+        {
+            throw Conflict(name, "a folder has that name");
+        }
+        var folder = Path.GetDirectoryName(path)!;
+        string? created = null;
+        string? temporary = null;
+        var stored = false;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            FileStream file;
+            (file, temporary, created) = CreateTemporary(name, folder);
+            await using (file)
             {
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             File.Move(temporary, path, overwrite: true);
+            stored = true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: writing {name} failed", e);
+            throw Directory.Exists(path) ? Conflict(name, "a folder has that name") : Failed("writing", name, e);
         }
         finally
         {
-            // Exists, not a bare Delete: where the folder itself is gone or not a folder, Delete would throw and hide the failure.
-            if (File.Exists(temporary))
+            if (!stored)
             {
-                File.Delete(temporary);
+                TryDeleteFile(temporary);
+                RemoveEmptyFolders(folder, created);
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the folders of a put (refusing a file where a folder is needed) and its temporary file; a folder removed
+    /// meanwhile by the delete of its last file is created again. Returns the topmost folder this call created, or null.
+    /// </summary>
+    private (FileStream File, string Temporary, string? Created) CreateTemporary(string name, string folder)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var created = CreateFolders(name, folder);
+            var temporary = Path.Combine(folder, TemporaryPrefix + Guid.NewGuid().ToString("N"));
+            try
+            {
+                return (new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true), temporary, created);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // A concurrent delete removed the folder it had just emptied: create it again.
+            }
+        }
+    }
+
+    /// <summary>Creates the missing folders from the root down to <paramref name="folder"/>; returns the topmost one created, or null.</summary>
+    private string? CreateFolders(string name, string folder)
+    {
+        string? created = null;
+        var current = Root;
+        foreach (var segment in FileNames.Split(Path.GetRelativePath(Root, folder)))
+        {
+            current = Path.Combine(current, segment);
+            if (File.Exists(current))
+            {
+                throw Conflict(name, $"'{FileNames.Shown(Path.GetRelativePath(Root, current).Replace(Path.DirectorySeparatorChar, '/'))}' is a file");
+            }
+            if (!Directory.Exists(current))
+            {
+                Directory.CreateDirectory(current);
+                created ??= current;
+            }
+        }
+        return created;
+    }
+
+    /// <summary>
+    /// Removes <paramref name="folder"/> and its parents while they are empty, up to <paramref name="top"/> (included) and
+    /// never the root; null <paramref name="top"/> removes nothing. A folder that is not empty (or gone) ends the walk.
+    /// </summary>
+    private void RemoveEmptyFolders(string folder, string? top)
+    {
+        if (top is null)
+        {
+            return;
+        }
+        for (var current = folder; current != Root && IsInside(current, top); current = Path.GetDirectoryName(current)!)
+        {
+            try
+            {
+                Directory.Delete(current, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool IsInside(string path, string folder) =>
+        path == folder || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static void TryDeleteFile(string? path)
+    {
+        if (path is null)
+        {
+            return;
+        }
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The folder is gone or not writable: nothing was left behind that can be removed.
         }
     }
 
@@ -76,17 +172,21 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
     private FileStream Open(string name, bool useAsync)
     {
         var path = Resolve(name);
+        if (Directory.Exists(path))
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.FileNotFound, $"file store {_componentName}: '{FileNames.Shown(name)}' is a folder, not a file");
+        }
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.FileNotFound, $"file store {_componentName}: {name} does not exist", e);
+            throw new CloudRuntimesException(CloudRuntimesErrors.FileNotFound, $"file store {_componentName}: '{FileNames.Shown(name)}' does not exist", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: reading {name} failed", e);
+            throw Failed("reading", name, e);
         }
     }
 
@@ -133,8 +233,9 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.File, $"file store {_componentName}: deleting {name} failed", e);
+            throw Failed("deleting", name, e);
         }
+        RemoveEmptyFolders(Path.GetDirectoryName(path)!, Root);
         return Task.FromResult(true);
     }
 
@@ -147,23 +248,11 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
     /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.FilePathInvalid"/>.</exception>
     public string Resolve(string name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Contains('\0', StringComparison.Ordinal))
+        if (FileNames.Check(name, out var parts) is { } refused)
         {
-            throw Invalid(name, "the name is empty");
+            throw Invalid(name, refused);
         }
-        if (name.StartsWith('/') || name.StartsWith('\\') || Path.IsPathRooted(name))
-        {
-            throw Invalid(name, "absolute paths are not allowed");
-        }
-        var segments = new Queue<string>(Segments(name));
-        if (segments.Any(s => s == ".."))
-        {
-            throw Invalid(name, "'..' segments are not allowed");
-        }
-        if (segments.Count == 0)
-        {
-            throw Invalid(name, "the name has no file part");
-        }
+        var segments = new Queue<string>(parts);
         var current = Root;
         var hops = 0;
         while (segments.TryDequeue(out var segment))
@@ -179,7 +268,7 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
             {
                 throw Invalid(name, "it leads through a link outside the store");
             }
-            segments = new Queue<string>(Segments(Path.GetRelativePath(Root, resolved)).Concat(segments));
+            segments = new Queue<string>(FileNames.Split(Path.GetRelativePath(Root, resolved)).Concat(segments));
             current = Root;
         }
         if (current == Root)
@@ -189,14 +278,28 @@ public sealed class LocalFileStore : IFileStore, IFileReadPort
         return current;
     }
 
-    private static IEnumerable<string> Segments(string name) =>
-        name.Split(['/', '\\'], StringSplitOptions.RemoveEmptyEntries).Where(s => s != ".");
-
     private bool IsInsideRoot(string path) =>
         path == Root || path.StartsWith(Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static FileEntry Entry(string name, FileInfo info) => new(name, info.Length, info.LastWriteTimeUtc);
 
     private CloudRuntimesException Invalid(string name, string why) =>
-        new(CloudRuntimesErrors.FilePathInvalid, $"file store {_componentName}: name '{name}' is refused: {why}");
+        new(CloudRuntimesErrors.FilePathInvalid, $"file store {_componentName}: name '{FileNames.Shown(name)}' is refused: {why}");
+
+    private CloudRuntimesException Conflict(string name, string why) =>
+        new(CloudRuntimesErrors.FileConflict, $"file store {_componentName}: '{FileNames.Shown(name)}' cannot be written: {why}");
+
+    /// <summary>A failed file system call, said without the operating system's text (which names the server's own path).</summary>
+    private CloudRuntimesException Failed(string doing, string name, Exception e) =>
+        new(CloudRuntimesErrors.File, $"file store {_componentName}: {doing} '{FileNames.Shown(name)}' failed: {Reason(e)}", e);
+
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "the path is too long for the file system",
+        DirectoryNotFoundException or FileNotFoundException => "a folder of the path is missing",
+        // ENOSPC on Unix, ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL on Windows.
+        _ when (e.HResult & 0xFFFF) is 28 or 112 or 39 => "the disk is full",
+        _ => "an input/output error",
+    };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CloudRuntimes.Components.Files;
 
 namespace CloudRuntimes.Host.Api;
 
@@ -7,7 +8,9 @@ namespace CloudRuntimes.Host.Api;
 /// The file building block (not in Dapr; after Layotto's file API) under <c>/v1.0-alpha1/files/{store}</c>:
 /// <c>PUT {name}</c> stores the body, <c>GET {name}</c> returns it, <c>DELETE {name}</c>, <c>GET ?prefix=</c> lists,
 /// <c>HEAD {name}</c> gives size and modification time as headers. Kestrel leaves an encoded slash (<c>%2F</c>) in a
-/// path undecoded; the file name decodes it, so <c>..%2Fx</c> is the name <c>../x</c> and the store refuses it.
+/// path undecoded; the file name decodes it, so <c>..%2Fx</c> is the name <c>../x</c> and the store refuses it. Names are
+/// bounded (<see cref="FileNames"/>: 400 <c>ERR_FILE_PATH_INVALID</c>); a name where a folder is, or under a file, is 409
+/// <c>ERR_FILE_CONFLICT</c>; reading a folder is 404.
 /// </summary>
 internal static class FileEndpoints
 {
@@ -44,7 +47,7 @@ internal static class FileEndpoints
         routes.MapDelete("/v1.0-alpha1/files/{store}/{**name}", async (string store, string name, ICloudRuntimesComponents components, CancellationToken cancellationToken) =>
             await components.GetFileStore(store).DeleteAsync(FileName(name), cancellationToken)
                 ? Results.NoContent()
-                : ApiErrors.Result(CloudRuntimesErrors.FileNotFound, $"file {FileName(name)} not found in {store}"));
+                : ApiErrors.Result(CloudRuntimesErrors.FileNotFound, $"file {FileNames.Shown(FileName(name))} not found in {store}"));
     }
 
     private static string FileName(string routeValue) => routeValue.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
