@@ -28,16 +28,21 @@ internal sealed class SqliteJobScheduler : DurableJobScheduler
         }
     }
 
-    protected override Task<bool> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, CancellationToken cancellationToken) =>
+    protected override Task<JobStoreOutcome> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, int? maxJobs, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql =>
         {
-            if (!overwrite && sql.Scalar("SELECT 1 FROM jobs WHERE name = $p0", job.Name) is not null)
+            var exists = sql.Scalar("SELECT 1 FROM jobs WHERE name = $p0", job.Name) is not null;
+            if (exists && !overwrite)
             {
-                return false;
+                return JobStoreOutcome.Exists;
+            }
+            if (!exists && maxJobs is { } most && sql.Scalar("SELECT COUNT(*) FROM jobs") is long count && count >= most)
+            {
+                return JobStoreOutcome.Full;
             }
             sql.Execute("INSERT OR REPLACE INTO jobs (name, schedule, due_time, repeats, ttl, data, next_fire, fired) VALUES ($p0, $p1, $p2, $p3, $p4, $p5, $p6, 0)",
                 job.Name, job.Schedule, job.DueTime?.ToUnixTimeMilliseconds(), job.Repeats, job.Ttl?.ToUnixTimeMilliseconds(), job.Data.ToArray(), firstDue.ToUnixTimeMilliseconds());
-            return true;
+            return JobStoreOutcome.Stored;
         }, cancellationToken);
 
     protected override Task<Job?> LoadAsync(string name, CancellationToken cancellationToken) =>

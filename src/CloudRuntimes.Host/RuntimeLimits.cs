@@ -66,6 +66,25 @@ public sealed record RuntimeLimits
     /// </summary>
     public TimeSpan MaxLockWait { get; init; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>
+    /// Least time between two firings of a job's <c>schedule</c> (default 1 s, the granularity of cron): <c>@every 100ns</c>
+    /// was accepted and fired as fast as the runner could loop. A shorter <c>@every</c> is 400 <c>ERR_JOB_INVALID</c>.
+    /// </summary>
+    public TimeSpan MinJobInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Most jobs the scheduler holds (<c>--max-jobs</c>; default 10,000), HTTP and gRPC together; a job replacing one of
+    /// its name does not count. One more is 400 <c>ERR_JOB_INVALID</c> until one is deleted or done.
+    /// </summary>
+    public int MaxJobs { get; init; } = 10_000;
+
+    /// <summary>
+    /// Largest job payload in bytes, as stored (the JSON of <c>data</c>; over gRPC, of the <c>Any</c>) (<c>--max-job-data-size</c>
+    /// in KiB; default 256 KiB). Every firing reads it and sends it to the app, a claim reads up to 100 jobs at once, so
+    /// this bounds the runner's memory. A larger payload is 400 <c>ERR_JOB_INVALID</c>.
+    /// </summary>
+    public int MaxJobDataBytes { get; init; } = 256 * 1024;
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

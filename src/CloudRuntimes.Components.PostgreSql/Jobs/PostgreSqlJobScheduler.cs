@@ -36,12 +36,18 @@ internal sealed class PostgreSqlJobScheduler : DurableJobScheduler
         return new PostgreSqlJobScheduler(source, table, definition.Name, logger, definition.GetDuration("firingLease") ?? DefaultFiringLease);
     }
 
-    protected override async Task<bool> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The count is part of the insert (a new row only while fewer than <paramref name="maxJobs"/> rows exist), so
+    /// replicas inserting at the very same moment may pass the limit by the few rows they insert together.
+    /// </remarks>
+    protected override async Task<JobStoreOutcome> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, int? maxJobs, CancellationToken cancellationToken)
     {
         var conflict = overwrite
             ? "DO UPDATE SET schedule = excluded.schedule, due_time = excluded.due_time, repeats = excluded.repeats, ttl = excluded.ttl, data = excluded.data, next_fire = excluded.next_fire, fired = 0, lease_holder = NULL, lease_until = NULL"
             : "DO NOTHING";
-        await using var command = _source.CreateCommand($"INSERT INTO {_table} (name, schedule, due_time, repeats, ttl, data, next_fire) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) {conflict}");
+        await using var command = _source.CreateCommand(
+            $"INSERT INTO {_table} (name, schedule, due_time, repeats, ttl, data, next_fire) SELECT $1, $2, $3, $4, $5, $6, $7 "
+            + $"WHERE $8::bigint IS NULL OR (SELECT COUNT(*) FROM {_table}) < $8 OR EXISTS (SELECT 1 FROM {_table} WHERE name = $1) ON CONFLICT (name) {conflict}");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = job.Name });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)job.Schedule ?? DBNull.Value });
         command.Parameters.Add(Time(job.DueTime));
@@ -49,7 +55,12 @@ internal sealed class PostgreSqlJobScheduler : DurableJobScheduler
         command.Parameters.Add(Time(job.Ttl));
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = job.Data.ToArray() });
         command.Parameters.Add(Time(firstDue));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)maxJobs ?? DBNull.Value });
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            return JobStoreOutcome.Stored;
+        }
+        return await LoadAsync(job.Name, cancellationToken).ConfigureAwait(false) is null ? JobStoreOutcome.Full : JobStoreOutcome.Exists;
     }
 
     protected override async Task<Job?> LoadAsync(string name, CancellationToken cancellationToken)

@@ -42,13 +42,16 @@ public abstract class DurableJobScheduler : IJobScheduler, IAsyncDisposable
     protected string ComponentName { get; }
 
     /// <inheritdoc />
-    public Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default) =>
+    public Task ScheduleAsync(Job job, bool overwrite = true, int? maxJobs = null, CancellationToken cancellationToken = default) =>
         ComponentTelemetry.TraceAsync("jobs", "schedule", ComponentName, async () =>
         {
             var first = FirstDue(job);
-            if (!await StoreAsync(job, first, overwrite, cancellationToken).ConfigureAwait(false))
+            switch (await StoreAsync(job, first, overwrite, maxJobs, cancellationToken).ConfigureAwait(false))
             {
-                throw Invalid($"job {job.Name} already exists and overwrite is false");
+                case JobStoreOutcome.Exists:
+                    throw Invalid($"job {job.Name} already exists and overwrite is false");
+                case JobStoreOutcome.Full:
+                    throw Invalid($"job {job.Name} is refused: the scheduler holds {maxJobs:N0} jobs, the most allowed; delete one first");
             }
         });
 
@@ -75,13 +78,17 @@ public abstract class DurableJobScheduler : IJobScheduler, IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Stores a job with its first due time, replacing a job of the same name (and its lease) when <paramref name="overwrite"/>.</summary>
+    /// <summary>
+    /// Stores a job with its first due time, replacing a job of the same name (and its lease) when <paramref name="overwrite"/>,
+    /// unless it is a new job and the table holds <paramref name="maxJobs"/> jobs already (counted in the same step).
+    /// </summary>
     /// <param name="job">The validated job.</param>
     /// <param name="firstDue">When it fires first.</param>
     /// <param name="overwrite">Whether an existing job of that name is replaced.</param>
+    /// <param name="maxJobs">The most jobs the table may hold; null for no limit.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>False when a job of that name exists and <paramref name="overwrite"/> is false (nothing changed).</returns>
-    protected abstract Task<bool> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, CancellationToken cancellationToken);
+    /// <returns>What happened; nothing changed unless <see cref="JobStoreOutcome.Stored"/>.</returns>
+    protected abstract Task<JobStoreOutcome> StoreAsync(Job job, DateTimeOffset firstDue, bool overwrite, int? maxJobs, CancellationToken cancellationToken);
 
     /// <summary>Reads a job.</summary>
     /// <param name="name">The job name.</param>
@@ -251,6 +258,19 @@ public abstract class DurableJobScheduler : IJobScheduler, IAsyncDisposable
             _logger.LogWarning(e, "jobs {Component}: recording the firing of job {Job} failed; it fires again when its lease ends", ComponentName, firing.Job.Name);
         }
     }
+}
+
+/// <summary>What storing a job did.</summary>
+public enum JobStoreOutcome
+{
+    /// <summary>The job is stored (new, or replacing one of its name).</summary>
+    Stored,
+
+    /// <summary>A job of that name exists and overwrite was false: nothing changed.</summary>
+    Exists,
+
+    /// <summary>The job is new and the table holds the most jobs allowed: nothing changed.</summary>
+    Full,
 }
 
 /// <summary>A firing claimed by a runner.</summary>

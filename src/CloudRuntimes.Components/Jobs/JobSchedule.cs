@@ -50,6 +50,12 @@ public sealed partial class JobSchedule
     public DateTimeOffset? NextAfter(DateTimeOffset after) =>
         _cron is null ? after + _period : _cron.GetNextOccurrence(after, TimeZoneInfo.Utc);
 
+    /// <summary>
+    /// The least time between two firings: the period of <c>@every</c>; one second for a cron expression or macro (its
+    /// granularity: it never fires more often, though most fire far less often).
+    /// </summary>
+    public TimeSpan ShortestInterval => _cron is null ? _period : TimeSpan.FromSeconds(1);
+
     /// <summary>The longest duration accepted: Go's, 2^63 - 1 nanoseconds (about 292 years).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromTicks(long.MaxValue / 100);
 

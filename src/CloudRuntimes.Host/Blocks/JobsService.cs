@@ -14,18 +14,37 @@ namespace CloudRuntimes.Host.Blocks;
 /// <param name="Data">The payload (JSON).</param>
 internal sealed record JobInput(string? Name, string? Schedule, string? DueTime, int? Repeats, string? Ttl, ReadOnlyMemory<byte> Data);
 
-/// <summary>Jobs behind both transports (Dapr jobs API) on the scheduler component <c>jobs</c>: time parsing and the not-found case.</summary>
-internal sealed class JobsService(ICloudRuntimesComponents components)
+/// <summary>
+/// Jobs behind both transports (Dapr jobs API) on the scheduler component <c>jobs</c>: time parsing, the not-found case,
+/// and the limits of <see cref="RuntimeLimits"/> (<see cref="RuntimeLimits.MinJobInterval"/>, <see cref="RuntimeLimits.MaxJobs"/>,
+/// <see cref="RuntimeLimits.MaxJobDataBytes"/>).
+/// </summary>
+internal sealed class JobsService(ICloudRuntimesComponents components, RuntimeOptions options)
 {
     private IJobScheduler Scheduler => components.GetJobScheduler(ComponentNames.Jobs);
 
     /// <summary>Schedules (or with <paramref name="overwrite"/> replaces) a job.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.JobInvalid"/> for no name, a time that does not parse, no schedule nor due time or a bad schedule.</exception>
+    /// <exception cref="CloudRuntimesException">
+    /// <see cref="CloudRuntimesErrors.JobInvalid"/> for no name, a time that does not parse, no schedule nor due time, a bad
+    /// schedule, a schedule firing more often than <see cref="RuntimeLimits.MinJobInterval"/>, data over
+    /// <see cref="RuntimeLimits.MaxJobDataBytes"/>, or a new job while the scheduler holds <see cref="RuntimeLimits.MaxJobs"/>.
+    /// </exception>
     public async Task ScheduleAsync(JobInput input, bool overwrite, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(input.Name))
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid, "job name is empty");
+        }
+        var limits = options.Limits;
+        if (input.Data.Length > limits.MaxJobDataBytes)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid,
+                $"job {input.Name}: data is {input.Data.Length:N0} bytes, more than the {limits.MaxJobDataBytes / 1024:N0} KiB allowed (--max-job-data-size)");
+        }
+        if (ShortestInterval(input.Schedule) is { } interval && interval < limits.MinJobInterval)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid,
+                $"job {input.Name}: schedule '{input.Schedule}' fires every {interval.TotalMilliseconds:0.######} ms; the least interval is {limits.MinJobInterval.TotalSeconds:0.###} s");
         }
         DateTimeOffset? due, ttl;
         try
@@ -37,7 +56,7 @@ internal sealed class JobsService(ICloudRuntimesComponents components)
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid, $"job {input.Name}: {e.Message}", e);
         }
-        await Scheduler.ScheduleAsync(new Job(input.Name, input.Schedule, due, input.Repeats, ttl, input.Data), overwrite, cancellationToken);
+        await Scheduler.ScheduleAsync(new Job(input.Name, input.Schedule, due, input.Repeats, ttl, input.Data), overwrite, limits.MaxJobs, cancellationToken);
     }
 
     /// <summary>Reads a job.</summary>
@@ -47,6 +66,23 @@ internal sealed class JobsService(ICloudRuntimesComponents components)
 
     /// <summary>Deletes a job (nothing when there is none of that name).</summary>
     public Task DeleteAsync(string name, CancellationToken cancellationToken) => Scheduler.DeleteAsync(name, cancellationToken);
+
+    /// <summary>The least interval of a schedule; null for none, or one that does not parse (the scheduler says why).</summary>
+    private static TimeSpan? ShortestInterval(string? schedule)
+    {
+        if (schedule is null)
+        {
+            return null;
+        }
+        try
+        {
+            return JobSchedule.Parse(schedule).ShortestInterval;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>RFC 3339 time, Go duration (<c>10s</c>, <c>1h30m</c>) or ISO 8601 duration (<c>PT10S</c>) from now.</summary>
     /// <exception cref="FormatException">None of these, or a time past year 9999.</exception>

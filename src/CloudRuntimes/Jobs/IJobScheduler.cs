@@ -10,10 +10,14 @@ public interface IJobScheduler
     /// <summary>Schedules (or, with <paramref name="overwrite"/>, replaces) a job.</summary>
     /// <param name="job">The job.</param>
     /// <param name="overwrite">Replace an existing job of the same name (default true, as Dapr's HTTP API).</param>
+    /// <param name="maxJobs">
+    /// The most jobs the scheduler may hold: a new job (not one replacing a job of its name) is refused when it holds that
+    /// many already, checked in the same step as the write; null for no limit.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task that completes when the job is stored.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.JobInvalid"/> for a job with neither schedule nor due time or an invalid schedule.</exception>
-    Task ScheduleAsync(Job job, bool overwrite = true, CancellationToken cancellationToken = default);
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.JobInvalid"/> for a job with neither schedule nor due time, an invalid schedule, or one job too many.</exception>
+    Task ScheduleAsync(Job job, bool overwrite = true, int? maxJobs = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a job.</summary>
     /// <param name="name">The job name.</param>
