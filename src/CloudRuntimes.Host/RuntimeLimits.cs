@@ -67,6 +67,13 @@ public sealed record RuntimeLimits
     public TimeSpan MaxLockWait { get; init; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
+    /// Most streaming subscriptions (gRPC <c>SubscribeTopicEventsAlpha1</c>) open at once, over every pub/sub and connection
+    /// (<c>--max-streaming-subscriptions</c>; default 1,000). One more is gRPC ResourceExhausted <c>ERR_PUBSUB_SUBSCRIBE</c>
+    /// until one is closed.
+    /// </summary>
+    public int MaxStreamingSubscriptions { get; init; } = 1000;
+
+    /// <summary>
     /// Least time between two firings of a job's <c>schedule</c> (default 1 s, the granularity of cron): <c>@every 100ns</c>
     /// was accepted and fired as fast as the runner could loop. A shorter <c>@every</c> is 400 <c>ERR_JOB_INVALID</c>.
     /// </summary>

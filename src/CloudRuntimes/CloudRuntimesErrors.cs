@@ -146,6 +146,9 @@ public static class CloudRuntimesErrors
     /// <summary>The app may not publish to, or subscribe to, that topic (the component's topic scoping). HTTP 403.</summary>
     public static readonly CloudRuntimesError PubSubForbidden = new("ERR_PUBSUB_FORBIDDEN", 403, Grpc.PermissionDenied, "DAPR_PUBSUB_FORBIDDEN");
 
+    /// <summary>The runtime holds its most streaming subscriptions (<c>--max-streaming-subscriptions</c>) until one is closed. HTTP 429; gRPC ResourceExhausted.</summary>
+    public static readonly CloudRuntimesError StreamingSubscriptionLimit = new("ERR_PUBSUB_SUBSCRIBE", 429, Grpc.ResourceExhausted);
+
     /// <summary>No secret store of that name. HTTP 401 (as Dapr).</summary>
     public static readonly CloudRuntimesError SecretStoreNotFound = new("ERR_SECRET_STORE_NOT_FOUND", 401, Grpc.InvalidArgument);
 
@@ -236,7 +239,7 @@ public static class CloudRuntimesErrors
         MalformedRequest, ResourceInvalid, ComponentNotFound, NotSupported, Internal, PayloadTooLarge, HostNotAllowed, OriginNotAllowed,
         Unauthorized, HealthNotReady, HealthAppIdMismatch, AppChannelNil, StateStoreNotFound, StateETagMismatch, StateKeyInvalid, StateETagInvalid, StateGet,
         StateSave, StateSaveConflict, StateDelete, StateDeleteConflict, StateBulkDeleteConflict, StateTransaction, StateOperationNotSupported, StateQuery, StateQueryTimeout,
-        PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
+        PubSubNotFound, TopicNameEmpty, PubSubPublish, PubSubForbidden, StreamingSubscriptionLimit, SecretStoreNotFound, SecretGet, ConfigurationStoreNotFound,
         ConfigurationGet, ConfigurationSubscribe, ConfigurationSubscriptionLimit, LockStoreNotFound, TryLock, LockWaitLimit, Unlock, InvokeOutputBinding, FilePathInvalid, FileNotFound,
         FileConflict, File, Database, DatabaseForbidden, DatabaseTimeout, DatabaseResultTooLarge, JobInvalid, JobNotFound, DirectInvoke,
         DirectInvokeNoMethod, DirectInvokeUnknownApp, DirectInvokeSelf, ResponseTooLarge, RuntimeUnavailable,

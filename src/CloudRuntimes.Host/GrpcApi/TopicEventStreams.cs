@@ -19,7 +19,7 @@ namespace CloudRuntimes.Host.GrpcApi;
 internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions options, StreamingSubscriptions registry, IHostApplicationLifetime lifetime)
 {
     /// <summary>Serves one stream until the client ends it or the runtime stops.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> without an initial request first or with a second one; the pub/sub checks (<see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>, <see cref="CloudRuntimesErrors.PubSubForbidden"/>).</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> without an initial request first or with a second one; the pub/sub checks (<see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>, <see cref="CloudRuntimesErrors.PubSubForbidden"/>); <see cref="CloudRuntimesErrors.StreamingSubscriptionLimit"/> while the most streams are open.</exception>
     public async Task RunAsync(IAsyncStreamReader<Proto.SubscribeTopicEventsRequestAlpha1> requests, IServerStreamWriter<Proto.SubscribeTopicEventsResponseAlpha1> responses, CancellationToken callEnded)
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(callEnded, lifetime.ApplicationStopping);
@@ -31,6 +31,7 @@ internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions opt
             ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "the first message of a topic event stream must be an initial_request");
         var broker = pubsub.Broker(initial.PubsubName, initial.Topic);
         var deadLetter = initial.HasDeadLetterTopic && initial.DeadLetterTopic.Length > 0 ? initial.DeadLetterTopic : null;
+        using var listed = registry.Add(new StreamingSubscription(initial.PubsubName, initial.Topic, deadLetter, initial.Metadata.ToDictionary()));
         using var stream = new EventStream(initial.PubsubName, initial.Topic, responses, closed.Token);
         var subscription = await broker.SubscribeAsync(
             new TopicSubscription(initial.Topic, options.AppId, deadLetter, SubscriptionDiscovery.DefaultMaxDeliveryAttempts),
@@ -38,7 +39,6 @@ internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions opt
             closed.Token);
         try
         {
-            using var listed = registry.Add(new StreamingSubscription(initial.PubsubName, initial.Topic, deadLetter, initial.Metadata.ToDictionary()));
             await stream.OpenAsync();
             while (await requests.MoveNext(closed.Token))
             {
