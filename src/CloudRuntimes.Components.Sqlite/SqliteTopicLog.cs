@@ -16,9 +16,10 @@ namespace CloudRuntimes.Components.Sqlite;
 /// once that transaction commits), so many concurrent publishers take the connection for one commit instead of one
 /// each, and delivery (lease, acknowledge) keeps its share of it. There is no writer thread: the publisher that
 /// finds no write in progress writes the waiting appends itself, so a lone publish completes on its own thread
-/// without a hand-off.
+/// without a hand-off. Each message keeps when it was published, so messages of topics no consumer group has joined
+/// can be dropped after a while (<see cref="ITopicRetention"/>).
 /// </summary>
-internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
+internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog, ITopicRetention
 {
     private const int MaxAppendBatch = 256;
 
@@ -55,6 +56,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
                 content_type TEXT NOT NULL,
                 metadata TEXT NOT NULL,
                 expires_at INTEGER NULL,
+                published_at INTEGER NULL,
                 PRIMARY KEY (topic, seq)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS pubsub_cursors (
                 topic TEXT NOT NULL,
@@ -68,6 +70,20 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
             """);
         MoveFirstLayout();
         AddLeaseOwners();
+        AddPublishTimes();
+    }
+
+    /// <summary>
+    /// Files written before messages kept their publish time get the <c>published_at</c> column; their messages count as
+    /// published now, so none is dropped before a full retention period has passed after the upgrade.
+    /// </summary>
+    private void AddPublishTimes()
+    {
+        if (_session.ExecuteScalar("SELECT 1 FROM pragma_table_info('pubsub_log') WHERE name = 'published_at'") is null)
+        {
+            _session.Execute("ALTER TABLE pubsub_log ADD COLUMN published_at INTEGER NULL");
+        }
+        _session.Execute("UPDATE pubsub_log SET published_at = " + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + " WHERE published_at IS NULL");
     }
 
     /// <summary>Files written before leases named their holder get the <c>owner</c> column (null: a lease of unknown holder, which runs out).</summary>
@@ -170,11 +186,12 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
         {
             await _session.InTransactionAsync(sql =>
             {
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 foreach (var (topic, message, _) in appends)
                 {
                     sql.Execute(
-                        $"INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at) VALUES ($p0, {NextSequence}, $p1, $p2, $p3, $p4, $p5)",
-                        topic, message.Id, message.Data.ToArray(), message.ContentType, message.MetadataJson(), message.ExpiresAt?.ToUnixTimeMilliseconds());
+                        $"INSERT INTO pubsub_log (topic, seq, id, data, content_type, metadata, expires_at, published_at) VALUES ($p0, {NextSequence}, $p1, $p2, $p3, $p4, $p5, $p6)",
+                        topic, message.Id, message.Data.ToArray(), message.ContentType, message.MetadataJson(), message.ExpiresAt?.ToUnixTimeMilliseconds(), now);
                 }
                 return true;
             }, CancellationToken.None).ConfigureAwait(false);
@@ -192,6 +209,11 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog
         _session.ReadAsync<long?>(sql => sql.Scalar(
             "SELECT COUNT(*) FROM pubsub_log WHERE topic = $p0 AND seq > (SELECT acknowledged FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1)",
             topic, group) is long count ? count : 0, cancellationToken);
+
+    public Task<long> TrimUnsubscribedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken) =>
+        _session.InTransactionAsync<long>(sql => sql.Execute(
+            "DELETE FROM pubsub_log WHERE published_at < $p0 AND NOT EXISTS (SELECT 1 FROM pubsub_cursors c WHERE c.topic = pubsub_log.topic)",
+            publishedBefore.ToUnixTimeMilliseconds()), cancellationToken, Bookkeeping);
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(

@@ -22,6 +22,7 @@ var maxConfigSubscriptions = new Option<int>("--max-config-subscriptions") { Des
 var stateQueryTimeout = new Option<double>("--state-query-timeout") { Description = "Longest a state query may run, in seconds", DefaultValueFactory = _ => 30 };
 var maxLockWaiters = new Option<int>("--max-lock-waiters") { Description = "Most waiting lock acquires a lock store has at once", DefaultValueFactory = _ => 256 };
 var maxLockWait = new Option<double>("--max-lock-wait") { Description = "Longest wait of a waiting lock acquire, in seconds", DefaultValueFactory = _ => 300 };
+var maxBulkPublish = new Option<int>("--max-bulk-publish-size") { Description = "Most MiB one bulk publish may store (envelopes, metadata and topic of its entries)", DefaultValueFactory = _ => 16 };
 var maxStreamingSubscriptions = new Option<int>("--max-streaming-subscriptions") { Description = "Most gRPC streaming subscriptions (SubscribeTopicEventsAlpha1) open at once", DefaultValueFactory = _ => 1000 };
 var maxJobs = new Option<int>("--max-jobs") { Description = "Most jobs the scheduler holds", DefaultValueFactory = _ => 10_000 };
 var maxJobData = new Option<int>("--max-job-data-size") { Description = "Largest job payload (data) in KiB", DefaultValueFactory = _ => 256 };
@@ -39,7 +40,7 @@ var configFile = new Option<string?>("--config") { Description = "A Dapr configu
 var dashboard = new Option<bool>("--dashboard") { Description = "Serve the dashboard at /dashboard (--dashboard=false turns it off)", DefaultValueFactory = _ => true };
 var endpoints = new Option<string[]>("--app-endpoint") { Description = "Another app's base URL for service invocation, as ID=URL (repeatable)" };
 
-var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, maxStreamingSubscriptions, maxJobs, maxJobData, stateQueryTimeout, maxLockWaiters, maxLockWait, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, sqlTransactionTimeout, prometheus, configFile, dashboard };
+var run = new Command("run", "Run the runtime server") { appId, port, grpcPort, listen, appPort, appProtocol, appMaxConcurrency, appAddress, components, data, configSource, maxBody, maxConnections, maxResponse, maxConfigSubscriptions, maxBulkPublish, maxStreamingSubscriptions, maxJobs, maxJobData, stateQueryTimeout, maxLockWaiters, maxLockWait, plugins, pluginAuth, logLevel, logAsJson, endpoints, allowedOrigins, sqlTimeout, sqlMaxResult, sqlTransactionTimeout, prometheus, configFile, dashboard };
 run.SetAction(async (parse, cancellationToken) =>
 {
     var appEndpoints = new Dictionary<string, Uri>(StringComparer.Ordinal);
@@ -78,6 +79,7 @@ run.SetAction(async (parse, cancellationToken) =>
             StateQueryTimeout = TimeSpan.FromSeconds(parse.GetValue(stateQueryTimeout)),
             MaxLockWaiters = parse.GetValue(maxLockWaiters),
             MaxLockWait = TimeSpan.FromSeconds(parse.GetValue(maxLockWait)),
+            MaxBulkPublishBytes = parse.GetValue(maxBulkPublish) * 1024L * 1024L,
             MaxStreamingSubscriptions = parse.GetValue(maxStreamingSubscriptions),
             MaxJobs = parse.GetValue(maxJobs),
             MaxJobDataBytes = parse.GetValue(maxJobData) * 1024,

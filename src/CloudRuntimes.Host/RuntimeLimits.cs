@@ -67,6 +67,14 @@ public sealed record RuntimeLimits
     public TimeSpan MaxLockWait { get; init; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
+    /// Most bytes one bulk publish may store (<c>--max-bulk-publish-size</c> in MiB; default 16 MiB), HTTP and gRPC: each
+    /// entry's CloudEvents envelope (about 400 bytes besides the data), its metadata (the request's included, once per
+    /// entry) and its topic, counted while the envelopes are built. Over it: 413 (gRPC ResourceExhausted)
+    /// <c>ERR_PAYLOAD_TOO_LARGE</c> and nothing is published.
+    /// </summary>
+    public long MaxBulkPublishBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>
     /// Most streaming subscriptions (gRPC <c>SubscribeTopicEventsAlpha1</c>) open at once, over every pub/sub and connection
     /// (<c>--max-streaming-subscriptions</c>; default 1,000). One more is gRPC ResourceExhausted <c>ERR_PUBSUB_SUBSCRIBE</c>
     /// until one is closed.

@@ -14,6 +14,8 @@ namespace CloudRuntimes.Components.PubSub;
 /// several of a batch at once, one at a time per partition key: <see cref="TopicSubscription.MaxConcurrentDeliveries"/>); a batch's acknowledgement is
 /// written together with the next lease, which follows at once while messages keep coming and at most 5 ms after
 /// the topic goes quiet (or when the subscription stops), so a crash in that window delivers those messages again.
+/// Over a log that can (<see cref="ITopicRetention"/>), messages of topics no consumer group has joined are dropped once
+/// older than the retention (<see cref="DefaultUnsubscribedRetention"/>), checked every quarter of it (at most every minute).
 /// </summary>
 public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDisposable
 {
@@ -28,6 +30,10 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
     /// <summary>How long a stopping subscription lets the delivery in progress run before cancelling it (Dapr's default graceful shutdown: 5 s).</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a message of a topic no consumer group has joined is kept by default (metadata <c>unsubscribedRetention</c>): 1 hour.</summary>
+    public static readonly TimeSpan DefaultUnsubscribedRetention = TimeSpan.FromHours(1);
+
+    private readonly BackgroundLoop? _retention;
     private readonly ITopicLog _log;
     private readonly string _componentName;
     private readonly string _defaultGroup;
@@ -46,8 +52,12 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
     /// Messages with a subscription's handler at once when the subscription does not say (<see cref="TopicSubscription.MaxConcurrentDeliveries"/>); at least 1.
     /// </param>
     /// <param name="scopes">Which topics this app may publish to and subscribe to; null for all.</param>
+    /// <param name="unsubscribedRetention">
+    /// How long messages of topics no consumer group has joined are kept when the log can drop them (<see cref="ITopicRetention"/>);
+    /// null keeps them until a group joins and acknowledges them.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="defaultConcurrency"/> is below 1.</exception>
-    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger, int defaultConcurrency = 1, TopicScopes? scopes = null)
+    public TopicLogPubSub(ITopicLog log, string componentName, string defaultGroup, ILogger logger, int defaultConcurrency = 1, TopicScopes? scopes = null, TimeSpan? unsubscribedRetention = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(defaultConcurrency, 1);
         _log = log;
@@ -56,18 +66,51 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         _logger = logger;
         _defaultConcurrency = defaultConcurrency;
         _scopes = scopes ?? TopicScopes.Unrestricted;
+        if (unsubscribedRetention is { } retention && log is ITopicRetention trimmable)
+        {
+            _retention = BackgroundLoop.Start(token => TrimLoopAsync(trimmable, retention, token));
+        }
+    }
+
+    /// <summary>Drops the messages of topics nobody subscribes to once older than <paramref name="retention"/>, until stopped.</summary>
+    private async Task TrimLoopAsync(ITopicRetention log, TimeSpan retention, CancellationToken token)
+    {
+        var every = TimeSpan.FromTicks(Math.Clamp(retention.Ticks / 4, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerMinute));
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, token).ConfigureAwait(false);
+                var dropped = await log.TrimUnsubscribedAsync(DateTimeOffset.UtcNow - retention, token).ConfigureAwait(false);
+                if (dropped > 0)
+                {
+                    _logger.LogInformation("pub/sub {Component}: dropped {Count} messages older than {Retention} of topics no subscriber has joined", _componentName, dropped, retention);
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A failed trim is retried at the next round; it must not end the loop.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                _logger.LogWarning(e, "pub/sub {Component}: dropping old messages of topics without subscribers failed; retrying", _componentName);
+            }
+        }
     }
 
     /// <summary>
     /// The building block of a pub/sub component over its log, configured from the component's metadata:
-    /// <c>concurrency</c> (messages with a subscription's handler at once, default 1: one at a time, in publish order) and
-    /// Dapr's topic scoping (<see cref="TopicScopes"/>).
+    /// <c>concurrency</c> (messages with a subscription's handler at once, default 1: one at a time, in publish order),
+    /// <c>unsubscribedRetention</c> (how long messages of topics no consumer group has joined are kept, Go duration, default
+    /// <c>1h</c>, <c>0</c> for ever; logs that cannot drop them ignore it) and Dapr's topic scoping (<see cref="TopicScopes"/>).
     /// </summary>
     /// <param name="definition">The component definition.</param>
     /// <param name="context">Where the component runs (app id, loggers).</param>
     /// <param name="openLog">Opens the back end's topic log (disposed with the result), once the metadata is valid.</param>
     /// <returns>The building block.</returns>
-    /// <exception cref="CloudRuntimesException"><c>concurrency</c> is not a positive integer, or a scope is malformed (<c>ERR_MALFORMED_REQUEST</c>).</exception>
+    /// <exception cref="CloudRuntimesException"><c>concurrency</c> is not a positive integer, <c>unsubscribedRetention</c> not a duration, or a scope is malformed (<c>ERR_MALFORMED_REQUEST</c>).</exception>
     public static TopicLogPubSub For(ComponentDefinition definition, ComponentContext context, Func<ITopicLog> openLog)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -79,7 +122,8 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"component '{definition.Name}' metadata 'concurrency' must be at least 1, got {concurrency}");
         }
         var scopes = TopicScopes.For(definition, context.AppId);
-        return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency, scopes);
+        var retention = definition.Get("unsubscribedRetention") == "0" ? (TimeSpan?)null : definition.GetDuration("unsubscribedRetention") ?? DefaultUnsubscribedRetention;
+        return new TopicLogPubSub(openLog(), definition.Name, context.AppId, context.LoggerFactory.CreateLogger<TopicLogPubSub>(), concurrency, scopes, retention);
     }
 
     /// <inheritdoc />
@@ -112,6 +156,7 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         _log is ITopicBacklog backlog ? backlog.BacklogAsync(topic, group, cancellationToken) : Task.FromResult<long?>(null);
 
     /// <inheritdoc />
+    /// <remarks>Stops at the first entry after <paramref name="cancellationToken"/> is cancelled (the entries before it stay published).</remarks>
     public async Task<IReadOnlyList<BulkPublishFailure>> PublishBulkAsync(string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -124,6 +169,9 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         var failures = new List<BulkPublishFailure>();
         foreach (var entry in entries)
         {
+            // An append that completes at once never looks at the token: without this, a bulk publish whose caller had
+            // gone kept writing every entry.
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await PublishAsync(new PublishRequest(topic, entry.Data, entry.ContentType, entry.Metadata), cancellationToken).ConfigureAwait(false);
@@ -164,6 +212,10 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_retention is not null)
+        {
+            await _retention.DisposeAsync().ConfigureAwait(false);
+        }
         foreach (var subscriber in _subscribers.Keys)
         {
             await subscriber.DisposeAsync().ConfigureAwait(false);

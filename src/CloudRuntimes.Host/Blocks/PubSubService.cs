@@ -39,13 +39,25 @@ internal sealed class PubSubService(ICloudRuntimesComponents components, Runtime
         await broker.PublishAsync(new PublishRequest(topic!, envelope, storedType, metadata), cancellationToken);
     }
 
-    /// <summary>Publishes entries each in its envelope; returns the entries that failed (none when all were published).</summary>
-    /// <exception cref="CloudRuntimesException">The checks of <see cref="Broker"/>; <see cref="CloudRuntimesErrors.MalformedRequest"/> for an entry without an id, a repeated id or a bad envelope (nothing is published then).</exception>
+    /// <summary>
+    /// Publishes entries each in its envelope; returns the entries that failed (none when all were published). What the
+    /// request would store — each entry's envelope, metadata and topic, the request's metadata once per entry — is counted
+    /// as the envelopes are built, before anything is published, and bounded by <see cref="RuntimeLimits.MaxBulkPublishBytes"/>:
+    /// 20,000 one-character events (1.3 MB) stored 15.6 MB, and the request's metadata (up to the gRPC message limit) would
+    /// have been stored with every entry.
+    /// </summary>
+    /// <exception cref="CloudRuntimesException">
+    /// The checks of <see cref="Broker"/>; <see cref="CloudRuntimesErrors.MalformedRequest"/> for an entry without an id, a
+    /// repeated id or a bad envelope; <see cref="CloudRuntimesErrors.PayloadTooLarge"/> past the stored-bytes bound (nothing
+    /// is published then).
+    /// </exception>
     public async Task<IReadOnlyList<BulkPublishFailure>> PublishBulkAsync(string pubsub, string? topic, IReadOnlyList<BulkPublishInput> entries, CancellationToken cancellationToken)
     {
         var broker = Broker(pubsub, topic);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var bulk = new List<BulkPublishEntry>(entries.Count);
+        var limit = options.Limits.MaxBulkPublishBytes;
+        long stored = 0;
         foreach (var entry in entries)
         {
             if (string.IsNullOrEmpty(entry.EntryId))
@@ -57,6 +69,12 @@ internal sealed class PubSubService(ICloudRuntimesComponents components, Runtime
                 throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"entryId {entry.EntryId} is repeated: each bulk publish entry needs its own");
             }
             var (envelope, storedType) = Envelope(entry.Data, entry.ContentType, entry.Metadata, pubsub, topic!);
+            stored += envelope.Length + topic!.Length + storedType.Length + entry.Metadata.Sum(m => (long)m.Key.Length + m.Value.Length);
+            if (stored > limit)
+            {
+                throw new CloudRuntimesException(CloudRuntimesErrors.PayloadTooLarge,
+                    $"bulk publish to {topic}: its {entries.Count:N0} entries would store more than {limit / (1024 * 1024):N0} MiB (envelopes, metadata and topic of each entry; --max-bulk-publish-size); nothing was published: publish fewer entries at once");
+            }
             bulk.Add(new BulkPublishEntry(entry.EntryId, envelope, storedType, entry.Metadata));
         }
         return await broker.PublishBulkAsync(topic!, bulk, cancellationToken);
