@@ -57,22 +57,29 @@ public sealed class SqlitePubSubBoundsTests : IAsyncDisposable
             leased.TrySetResult();
             return held.Task;
         });
-        await pubsub.PublishAsync(Message("orders", "awaited"));
-        await leased.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        for (var i = 0; i < 10; i++)
+        try
         {
-            await pubsub.PublishAsync(Message("random-" + i, "nobody listens"));
-        }
-        Assert.Equal(1, StoredMessages("random-0"));
+            await pubsub.PublishAsync(Message("orders", "awaited"));
+            await leased.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            for (var i = 0; i < 10; i++)
+            {
+                await pubsub.PublishAsync(Message("random-" + i, "nobody listens"));
+            }
+            Assert.Equal(1, StoredMessages("random-0"));
 
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (Enumerable.Range(0, 10).Sum(i => StoredMessages("random-" + i)) > 0)
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (Enumerable.Range(0, 10).Sum(i => StoredMessages("random-" + i)) > 0)
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+
+            Assert.Equal(1, StoredMessages("orders"));
+        }
+        finally
         {
-            await Task.Delay(100, deadline.Token);
+            // The held delivery ends, so the subscription can stop.
+            held.TrySetResult(DeliveryStatus.Success);
         }
-
-        Assert.Equal(1, StoredMessages("orders"));
-        held.SetResult(DeliveryStatus.Success);
     }
 
     [Fact]
