@@ -17,22 +17,15 @@ namespace CloudRuntimes.Host.Tests;
 [Collection(RuntimeGroup.Name)]
 public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-bulk-limit-" + Guid.NewGuid().ToString("N"));
-    private ServerProcess _server = null!;
+    private OwnServer _own = null!;
 
     private HttpClient Http => runtime.Http;
 
-    public async ValueTask InitializeAsync()
-    {
-        _server = ServerProcess.Start(_data, null, "--max-bulk-publish-size", "1");
-        await _server.WaitHealthyAsync(Http);
-    }
+    private ServerProcess Server => _own.Process;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => _own = await OwnServer.StartAsync(Http, "bulk-limit", "--max-bulk-publish-size", "1");
+
+    public ValueTask DisposeAsync() => _own.DisposeAsync();
 
     private static string Entries(int count) =>
         new JsonArray([.. Enumerable.Range(0, count).Select(i => (JsonNode)new JsonObject { ["entryId"] = i.ToString(CultureInfo.InvariantCulture), ["event"] = "x", ["contentType"] = "text/plain" })]).ToJsonString();
@@ -46,7 +39,7 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
         var body = Entries(4000);
         Assert.True(body.Length < 300_000);
 
-        using var refused = await Http.PostAsync(new Uri(_server.Endpoint, $"v1.0-alpha1/publish/bulk/pubsub/{topic}"), new StringContent(body, Encoding.UTF8, "application/json"));
+        using var refused = await Http.PostAsync(new Uri(Server.Endpoint, $"v1.0-alpha1/publish/bulk/pubsub/{topic}"), new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
         var error = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -60,7 +53,7 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
     {
         var topic = "bulk-" + Guid.NewGuid().ToString("N");
 
-        using var published = await Http.PostAsync(new Uri(_server.Endpoint, $"v1.0-alpha1/publish/bulk/pubsub/{topic}"), new StringContent(Entries(100), Encoding.UTF8, "application/json"));
+        using var published = await Http.PostAsync(new Uri(Server.Endpoint, $"v1.0-alpha1/publish/bulk/pubsub/{topic}"), new StringContent(Entries(100), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.NoContent, published.StatusCode);
     }
@@ -69,7 +62,7 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
     public async Task Request_metadata_repeated_with_every_entry_counts_and_is_resource_exhausted_over_grpc()
     {
         var topic = "bulk-" + Guid.NewGuid().ToString("N");
-        using var channel = DaprGrpc.Channel(_server.GrpcEndpoint);
+        using var channel = DaprGrpc.Channel(Server.GrpcEndpoint);
         var request = new Proto.BulkPublishRequest { PubsubName = "pubsub", Topic = topic };
         // 100 KB of request metadata, stored with each of 20 entries: 2 MB from a 100 KB message.
         request.Metadata.Add("padding", new string('m', 100_000));
@@ -88,9 +81,9 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
     /// <summary>Publishes a marker and subscribes from the topic's oldest message: the marker comes first, so nothing of the refused request was stored.</summary>
     private async Task AssertFirstEventIsTheMarkerAsync(string topic)
     {
-        using var marker = await Http.PostAsync(new Uri(_server.Endpoint, $"v1.0/publish/pubsub/{topic}"), new StringContent("marker", Encoding.UTF8, "text/plain"));
+        using var marker = await Http.PostAsync(new Uri(Server.Endpoint, $"v1.0/publish/pubsub/{topic}"), new StringContent("marker", Encoding.UTF8, "text/plain"));
         Assert.Equal(HttpStatusCode.NoContent, marker.StatusCode);
-        using var channel = DaprGrpc.Channel(_server.GrpcEndpoint);
+        using var channel = DaprGrpc.Channel(Server.GrpcEndpoint);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var stream = DaprGrpc.Stub(channel).SubscribeTopicEventsAlpha1(cancellationToken: timeout.Token);
         await stream.RequestStream.WriteAsync(new Proto.SubscribeTopicEventsRequestAlpha1

@@ -12,26 +12,19 @@ namespace CloudRuntimes.Host.Tests;
 [Collection(RuntimeGroup.Name)]
 public sealed class FileApiLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-files-" + Guid.NewGuid().ToString("N"));
-    private ServerProcess _server = null!;
+    private OwnServer _own = null!;
 
     private HttpClient Http => runtime.Http;
 
-    private string Root => Path.Combine(_data, "files");
+    private string Root => Path.Combine(_own.Data, "files");
 
-    private Uri File(string name) => new(_server.Endpoint, "v1.0-alpha1/files/files/" + name);
+    private Uri File(string name) => new(Server.Endpoint, "v1.0-alpha1/files/files/" + name);
 
-    public async ValueTask InitializeAsync()
-    {
-        _server = ServerProcess.Start(_data, null);
-        await _server.WaitHealthyAsync(Http);
-    }
+    private ServerProcess Server => _own.Process;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => _own = await OwnServer.StartAsync(Http, "files");
+
+    public ValueTask DisposeAsync() => _own.DisposeAsync();
 
     [Fact]
     public async Task A_name_of_1500_segments_is_400_and_creates_no_folder()
@@ -139,6 +132,6 @@ public sealed class FileApiLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
         var error = JsonNode.Parse(text)!;
         Assert.Equal(code, error["errorCode"]!.GetValue<string>());
         Assert.Contains(messagePart, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.DoesNotContain(_data, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(_own.Data, text, StringComparison.Ordinal);
     }
 }

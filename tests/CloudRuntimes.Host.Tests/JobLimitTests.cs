@@ -16,25 +16,18 @@ namespace CloudRuntimes.Host.Tests;
 [Collection(RuntimeGroup.Name)]
 public sealed class JobLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-job-limits-" + Guid.NewGuid().ToString("N"));
-    private ServerProcess _server = null!;
+    private OwnServer _own = null!;
 
     private HttpClient Http => runtime.Http;
 
-    public async ValueTask InitializeAsync()
-    {
-        _server = ServerProcess.Start(_data, null, "--max-jobs", "3", "--max-job-data-size", "1");
-        await _server.WaitHealthyAsync(Http);
-    }
+    private ServerProcess Server => _own.Process;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
-    }
+    public async ValueTask InitializeAsync() => _own = await OwnServer.StartAsync(Http, "job-limits", "--max-jobs", "3", "--max-job-data-size", "1");
+
+    public ValueTask DisposeAsync() => _own.DisposeAsync();
 
     private Task<HttpResponseMessage> ScheduleAsync(string name, string body) =>
-        Http.PostAsync(new Uri(_server.Endpoint, "v1.0-alpha1/jobs/" + name), new StringContent(body, Encoding.UTF8, "application/json"));
+        Http.PostAsync(new Uri(Server.Endpoint, "v1.0-alpha1/jobs/" + name), new StringContent(body, Encoding.UTF8, "application/json"));
 
     [Theory]
     [InlineData("@every 100ns", "fires every 0.0001 ms; the least interval is 1 s")]
@@ -44,7 +37,7 @@ public sealed class JobLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
         using var response = await ScheduleAsync("fast", $$"""{"schedule":"{{schedule}}"}""");
 
         await AssertInvalidAsync(response, message);
-        using var get = await Http.GetAsync(new Uri(_server.Endpoint, "v1.0-alpha1/jobs/fast"));
+        using var get = await Http.GetAsync(new Uri(Server.Endpoint, "v1.0-alpha1/jobs/fast"));
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
@@ -70,7 +63,7 @@ public sealed class JobLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
 
         await AssertInvalidAsync(over, "data is 1,025 bytes, more than the 1 KiB allowed (--max-job-data-size)");
         Assert.Equal(HttpStatusCode.NoContent, at.StatusCode);
-        var stored = await Http.GetFromJsonAsync<JsonObject>(new Uri(_server.Endpoint, "v1.0-alpha1/jobs/big"));
+        var stored = await Http.GetFromJsonAsync<JsonObject>(new Uri(Server.Endpoint, "v1.0-alpha1/jobs/big"));
         Assert.Equal(new string('a', 1022), stored!["data"]!.GetValue<string>());
     }
 
@@ -85,7 +78,7 @@ public sealed class JobLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
 
         using var fourth = await ScheduleAsync("job3", """{"dueTime":"1h"}""");
         await AssertInvalidAsync(fourth, "job job3 is refused: the scheduler holds 3 jobs, the most allowed; delete one first");
-        using var channel = DaprGrpc.Channel(_server.GrpcEndpoint);
+        using var channel = DaprGrpc.Channel(Server.GrpcEndpoint);
         var grpc = await Assert.ThrowsAsync<RpcException>(() => DaprGrpc.Stub(channel).ScheduleJobAsync(
             new Proto.ScheduleJobRequest { Job = new Proto.Job { Name = "job3", DueTime = "1h" } }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, grpc.StatusCode);
@@ -94,17 +87,17 @@ public sealed class JobLimitTests(RuntimeProcesses runtime) : IAsyncLifetime
         // Replacing a job of its name is not one more; deleting one makes room.
         using var replaced = await ScheduleAsync("job0", """{"dueTime":"2h","data":"replaced"}""");
         Assert.Equal(HttpStatusCode.NoContent, replaced.StatusCode);
-        using var delete = await Http.DeleteAsync(new Uri(_server.Endpoint, "v1.0-alpha1/jobs/job1"));
+        using var delete = await Http.DeleteAsync(new Uri(Server.Endpoint, "v1.0-alpha1/jobs/job1"));
         using var afterDelete = await ScheduleAsync("job3", """{"dueTime":"1h"}""");
         Assert.Equal(HttpStatusCode.NoContent, afterDelete.StatusCode);
-        var kept = await Http.GetFromJsonAsync<JsonObject>(new Uri(_server.Endpoint, "v1.0-alpha1/jobs/job2"));
+        var kept = await Http.GetFromJsonAsync<JsonObject>(new Uri(Server.Endpoint, "v1.0-alpha1/jobs/job2"));
         Assert.Equal("kept", kept!["data"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task A_grpc_schedule_firing_more_often_than_once_a_second_is_invalid_argument()
     {
-        using var channel = DaprGrpc.Channel(_server.GrpcEndpoint);
+        using var channel = DaprGrpc.Channel(Server.GrpcEndpoint);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => DaprGrpc.Stub(channel).ScheduleJobAsync(
             new Proto.ScheduleJobRequest { Job = new Proto.Job { Name = "fast", Schedule = "@every 10ms" } }).ResponseAsync);
