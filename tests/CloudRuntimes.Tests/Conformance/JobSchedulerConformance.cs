@@ -104,6 +104,24 @@ public abstract class JobSchedulerConformance : ComponentConformance<IJobSchedul
         Assert.Equal("@every 2h", (await Jobs.GetAsync("unique"))!.Schedule);
     }
 
+    [Fact]
+    public async Task A_new_job_past_the_most_jobs_is_refused_and_a_replacement_is_not()
+    {
+        await Jobs.ScheduleAsync(new Job("one", "@every 1h", null, null, null, Encoding.UTF8.GetBytes("1")), maxJobs: 2);
+        await Jobs.ScheduleAsync(new Job("two", "@every 1h", null, null, null, Encoding.UTF8.GetBytes("2")), maxJobs: 2);
+
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Jobs.ScheduleAsync(new Job("three", "@every 1h", null, null, null, ReadOnlyMemory<byte>.Empty), maxJobs: 2));
+        await Jobs.ScheduleAsync(new Job("two", "@every 2h", null, null, null, Encoding.UTF8.GetBytes("2b")), maxJobs: 2);
+        var existing = await Assert.ThrowsAsync<CloudRuntimesException>(() => Jobs.ScheduleAsync(new Job("one", "@every 2h", null, null, null, ReadOnlyMemory<byte>.Empty), overwrite: false, maxJobs: 2));
+
+        Assert.Equal(CloudRuntimesErrors.JobInvalid.Code, error.ErrorCode);
+        Assert.Contains("holds 2 jobs, the most allowed", error.Message, StringComparison.Ordinal);
+        Assert.Null(await Jobs.GetAsync("three"));
+        Assert.Equal("@every 2h", (await Jobs.GetAsync("two"))!.Schedule);
+        Assert.Contains("already exists", existing.Message, StringComparison.Ordinal);
+        Assert.Equal("@every 1h", (await Jobs.GetAsync("one"))!.Schedule);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("not a cron")]
