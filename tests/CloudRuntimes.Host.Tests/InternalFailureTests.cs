@@ -31,11 +31,11 @@ public sealed partial class InternalFailureTests : IDisposable
         Assert.Equal($"internal error (id {id}); the server log has the details", listed);
         await server.WaitForLineAsync(TimeSpan.FromSeconds(10), "GET /v1.0-alpha1/files/files failed", $"(id {id})");
 
-        // Writing fails in the component, which names the file but not the operating system's message.
+        // Writing fails in the component, which names the file and the kind of failure but not the operating system's message.
         using var put = await http.PutAsync(new Uri(server.Endpoint, "v1.0-alpha1/files/files/a.txt"), new StringContent("hello"));
         var written = await AssertHidesTheFailureAsync(put, "ERR_FILE");
         var writeId = IdOf(written);
-        Assert.Equal($"file store files: writing a.txt failed (id {writeId})", written);
+        Assert.Equal($"file store files: writing 'a.txt' failed: a folder of the path is missing (id {writeId})", written);
         await server.WaitForLineAsync(TimeSpan.FromSeconds(10), "PUT /v1.0-alpha1/files/files/a.txt failed", $"(id {writeId})");
     }
 
