@@ -34,8 +34,7 @@ public sealed class DatabaseTransactionLimitTests
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("ERR_DATABASE_TIMEOUT", error["errorCode"]!.GetValue<string>());
-        // A server-side failure with a back-end cause: the request id follows, for the log line that has the cause.
-        Assert.StartsWith("database database: the transaction ran past its deadline of 2 s (--sql-transaction-timeout) and was rolled back (id ", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("database database: the transaction ran past its deadline of 2 s (--sql-transaction-timeout) and was rolled back", error["message"]!.GetValue<string>());
         // The deadline, plus at most the statement that was running (interrupted), plus a slow machine's slack.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"answered after {clock.Elapsed.TotalSeconds:F1} s with a 2 s deadline");
         Assert.Equal(0, await CountAsync(http, server));

@@ -26,7 +26,8 @@ internal static class FailureReport
     /// The message for a <see cref="CloudRuntimesException"/>: its own text, written by the component; when it is a
     /// server-side failure (HTTP status 500 or more) caused by a back end's exception (SQLite, a file, Redis,
     /// PostgreSQL), that cause is logged (a warning, with its stack trace) under the request's id and the id is appended:
-    /// <c>MESSAGE (id ID)</c>. Failures of the request (4xx) are the caller's to read and are not logged.
+    /// <c>MESSAGE (id ID)</c>. Failures of the request (4xx) are the caller's to read and are not logged, nor are
+    /// deadlines (504: a statement, transaction or query that ran out of time), which their message describes whole.
     /// </summary>
     /// <param name="logger">The log to write to.</param>
     /// <param name="error">What was thrown.</param>
@@ -34,7 +35,7 @@ internal static class FailureReport
     /// <param name="operation">What failed, for the log line.</param>
     public static string Of(ILogger logger, CloudRuntimesException error, HttpContext request, string operation)
     {
-        if (error.Error.HttpStatus < StatusCodes.Status500InternalServerError || BackEndCause(error) is not { } cause)
+        if (error.Error.HttpStatus is < StatusCodes.Status500InternalServerError or StatusCodes.Status504GatewayTimeout || BackEndCause(error) is not { } cause)
         {
             return error.Message;
         }
