@@ -10,7 +10,9 @@ out=artifacts/aot/server
 dotnet publish src/CloudRuntimes.Host -c Release -r linux-x64 -p:PublishAot=true -v q -o "$out"
 classes=(WireFormatTests DaprSdkGrpcTests AppChannelTests GrpcAppChannelTests PluginTests StartupErrorTests RequestPolicyTests
   GrpcPolicyTests InputLimitTests DatabaseGuardTests ConfigurationDefaultContextTests DashboardApiTests ServerCliTests
-  ShutdownTests TelemetryTests KeyListingAndLeaseTests SidecarFootprintTests DeclarativeSubscriptionTests RototoSourceServerTests)
+  ShutdownTests TelemetryTests KeyListingAndLeaseTests SidecarFootprintTests DeclarativeSubscriptionTests RototoSourceServerTests
+  InternalFailureTests FileApiLimitTests JobLimitTests StreamingSubscriptionLimitTests BulkPublishLimitTests LockWaitLimitTests
+  StateQueryBoundsTests DatabaseTransactionLimitTests DefaultContextFileLimitTests)
 filters=()
 for class in "${classes[@]}"; do
   filters+=(--filter-class "*.$class")
