@@ -168,7 +168,7 @@ internal static class InspectCommand
         return new JsonObject
         {
             ["workspace"] = shown,
-            ["documents"] = LintCommand.ToJson(lint)["documents"]!.DeepClone(),
+            ["documents"] = LintCommand.DocumentsJson(lint),
             ["runtime"] = runtimeStatus,
             ["diagnostics"] = Diagnostics(selection.Chosen is null ? lint.Diagnostics : SelectedDiagnostics(lint, selection.All(snapshot))),
             ["schemas"] = schemas,

@@ -38,7 +38,7 @@ internal static class LintCommand
             }
             if (parse.GetValue(cli.Json))
             {
-                cli.Terminal.WriteJson(ToJson(lint));
+                WriteJson(cli.Terminal.Out, lint);
             }
             else
             {
@@ -49,19 +49,26 @@ internal static class LintCommand
         return command;
     }
 
-    public static JsonObject ToJson(WorkspaceLint lint) => new()
+    /// <summary>
+    /// Prints rototo's <c>lint --json</c> report (workspace, documents, diagnostics), building each diagnostic's JSON only
+    /// as it is written: the report of a workspace with a million diagnostics is never held whole.
+    /// </summary>
+    public static void WriteJson(TextWriter output, WorkspaceLint lint)
     {
-        ["workspace"] = lint.Root,
-        ["documents"] = new JsonArray([.. lint.Documents.Select(d => (JsonNode)new JsonObject
-        {
-            ["id"] = d.Id,
-            ["path"] = d.Path,
-            ["uri"] = d.Uri,
-            ["version"] = d.Version,
-            ["kind"] = d.Kind.ToWireName(),
-        })]),
-        ["diagnostics"] = new JsonArray([.. lint.Diagnostics.Select(d => (JsonNode)d.ToJson())]),
-    };
+        var head = new JsonObject { ["workspace"] = lint.Root, ["documents"] = DocumentsJson(lint) };
+        Json.SerdeJson.PrettyStreamed(output, head, "diagnostics", lint.Diagnostics.Select(d => (JsonNode)d.ToJson()));
+        output.WriteLine();
+    }
+
+    /// <summary>The report's <c>documents</c>: id, path, uri, version and kind of each document lint read.</summary>
+    public static JsonArray DocumentsJson(WorkspaceLint lint) => new([.. lint.Documents.Select(d => (JsonNode)new JsonObject
+    {
+        ["id"] = d.Id,
+        ["path"] = d.Path,
+        ["uri"] = d.Uri,
+        ["version"] = d.Version,
+        ["kind"] = d.Kind.ToWireName(),
+    })]);
 
     public static void WriteHuman(Terminal terminal, WorkspaceLint lint, bool quiet, WorkspaceSourceOptions options)
     {

@@ -34,6 +34,30 @@ internal static class SerdeJson
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Writes, pretty, exactly what <see cref="Pretty"/> prints for <paramref name="head"/> with one more property
+    /// <paramref name="key"/> holding the array <paramref name="items"/> — but each item is built and written one at a
+    /// time, so the memory this takes is one item's, however long the array (a lint report of a million diagnostics).
+    /// </summary>
+    /// <param name="output">Receives the text, one item's text per write; no trailing newline.</param>
+    /// <param name="head">The properties before the array, in order.</param>
+    /// <param name="key">The last property's name.</param>
+    /// <param name="items">The array's items, enumerated once.</param>
+    public static void PrettyStreamed(TextWriter output, JsonObject head, string key, IEnumerable<JsonNode?> items)
+    {
+        var builder = new StringBuilder();
+        var writer = new Writer(builder, pretty: true);
+        void Flush()
+        {
+            output.Write(builder);
+            builder.Clear();
+        }
+        var properties = head.Select(p => (Action)(() => writer.Property(p.Key, () => writer.Node(p.Value))))
+            .Append(() => writer.Property(key, () => writer.Container('[', ']', items.Select(i => (Action)(() => writer.Node(i))), Flush)));
+        writer.Container('{', '}', properties);
+        Flush();
+    }
+
     /// <summary>Wraps a value element for a report node: the writer prints it as a value (sorted keys, canonical numbers).</summary>
     public static JsonValue Value(JsonElement element) => JsonValue.Create(new ValueElement(element), RototoJson.Default.ValueElement)!;
 
@@ -89,17 +113,10 @@ internal static class SerdeJson
             switch (value.ValueKind)
             {
                 case JsonValueKind.Object:
-                    var properties = SortedProperties(value);
-                    Container('{', '}', properties.Count, i =>
-                    {
-                        AppendString(builder, properties[i].Key);
-                        builder.Append(pretty ? ": " : ":");
-                        Element(properties[i].Value);
-                    });
+                    Container('{', '}', SortedProperties(value).Select(p => (Action)(() => Property(p.Key, () => Element(p.Value)))));
                     break;
                 case JsonValueKind.Array:
-                    var items = value.EnumerateArray().ToList();
-                    Container('[', ']', items.Count, i => Element(items[i]));
+                    Container('[', ']', value.EnumerateArray().Select(i => (Action)(() => Element(i))));
                     break;
                 case JsonValueKind.String:
                     AppendString(builder, value.GetString()!);
@@ -127,16 +144,10 @@ internal static class SerdeJson
                     builder.Append("null");
                     break;
                 case JsonObject obj:
-                    var properties = obj.ToList();
-                    Container('{', '}', properties.Count, i =>
-                    {
-                        AppendString(builder, properties[i].Key);
-                        builder.Append(pretty ? ": " : ":");
-                        Node(properties[i].Value);
-                    });
+                    Container('{', '}', obj.ToList().Select(p => (Action)(() => Property(p.Key, () => Node(p.Value)))));
                     break;
                 case JsonArray array:
-                    Container('[', ']', array.Count, i => Node(array[i]));
+                    Container('[', ']', array.ToList().Select(i => (Action)(() => Node(i))));
                     break;
                 case JsonValue value when value.TryGetValue<ValueElement>(out var boxed):
                     Element(boxed.Element);
@@ -168,27 +179,37 @@ internal static class SerdeJson
             }
         }
 
-        private void Container(char open, char close, int count, Action<int> item)
+        /// <summary>Writes <paramref name="open"/>, the items comma-separated (one per line when pretty), <paramref name="close"/>; <paramref name="written"/> runs after each item.</summary>
+        public void Container(char open, char close, IEnumerable<Action> items, Action? written = null)
         {
             builder.Append(open);
-            if (count == 0)
-            {
-                builder.Append(close);
-                return;
-            }
             _depth++;
-            for (var i = 0; i < count; i++)
+            var any = false;
+            foreach (var item in items)
             {
-                if (i > 0)
+                if (any)
                 {
                     builder.Append(',');
                 }
+                any = true;
                 NewLine();
-                item(i);
+                item();
+                written?.Invoke();
             }
             _depth--;
-            NewLine();
+            if (any)
+            {
+                NewLine();
+            }
             builder.Append(close);
+        }
+
+        /// <summary>Writes <c>"name": </c> then the value.</summary>
+        public void Property(string name, Action value)
+        {
+            AppendString(builder, name);
+            builder.Append(pretty ? ": " : ":");
+            value();
         }
 
         private void NewLine()
