@@ -54,7 +54,7 @@ public sealed class Workspace
     /// <returns>The loaded workspace.</returns>
     /// <exception cref="RototoException">The source, manifest, lint or compile failed. A lint failure's message is rototo's
     /// <c>workspace lint failed with {N} diagnostic(s)</c> (N counting warnings too) followed by one line per error diagnostic,
-    /// <c>  error[{rule}]: {path}:{line}:{column}: {message}</c>.</exception>
+    /// <c>  error[{rule}]: {path}:{line}:{column}: {message}</c>, at most 20 of them, then <c>  ... and {M} more error(s)</c>.</exception>
     /// <exception cref="ArgumentException">An option value is invalid.</exception>
     public static async Task<Workspace> LoadAsync(string source, WorkspaceLoadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -78,8 +78,7 @@ public sealed class Workspace
             var result = LintMeasured(snapshot, staged.Source.Original);
             if (result.HasErrors)
             {
-                var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).Select(d => "\n  " + d);
-                throw new RototoException(RototoErrorCode.LintFailed, $"workspace lint failed with {result.Diagnostics.Count} diagnostic(s){string.Concat(errors)}");
+                throw new RototoException(RototoErrorCode.LintFailed, LintFailure(result));
             }
             return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
         }
@@ -88,6 +87,28 @@ public sealed class Workspace
             staged.Release();
             throw;
         }
+    }
+
+    /// <summary>Most error diagnostics a lint failure's message lists; the rest are counted (a workspace can have millions).</summary>
+    internal const int LintFailureErrorsListed = 20;
+
+    /// <summary>
+    /// <c>workspace lint failed with {N} diagnostic(s)</c>, then the first <see cref="LintFailureErrorsListed"/> error diagnostics
+    /// one a line, then <c>  ... and {M} more error(s)</c> when there are more.
+    /// </summary>
+    private static string LintFailure(WorkspaceLint result)
+    {
+        var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).ToList();
+        var message = new System.Text.StringBuilder($"workspace lint failed with {result.Diagnostics.Count} diagnostic(s)");
+        foreach (var error in errors.Take(LintFailureErrorsListed))
+        {
+            message.Append("\n  ").Append(error);
+        }
+        if (errors.Count > LintFailureErrorsListed)
+        {
+            message.Append($"\n  ... and {errors.Count - LintFailureErrorsListed} more error(s)");
+        }
+        return message.ToString();
     }
 
     /// <summary>Lints a load's snapshot inside a <c>rototo.workspace.lint</c> activity, counting its time and diagnostics (<see cref="Refresh.RototoTelemetry"/>).</summary>
