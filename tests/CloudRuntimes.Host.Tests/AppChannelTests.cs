@@ -14,7 +14,7 @@ public sealed class AppChannelTests(RuntimeProcesses runtime)
     public async Task Runtime_serves_its_api_while_the_app_is_not_up_and_opens_the_app_channel_when_it_comes_up()
     {
         var data = Path.Combine(Path.GetTempPath(), "cr-e2e-late-app-" + Guid.NewGuid().ToString("N"));
-        var appPort = RuntimeProcesses.FreePort();
+        var appPort = FreePorts.Next();
         var endpoint = runtime.StartRuntime(data, appPort, apiToken: null);
         var server = runtime.RuntimeProcess(endpoint);
 

@@ -46,7 +46,7 @@ public sealed class ClientHostingTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_runtime_that_cannot_be_reached_is_reported_with_the_reason()
     {
-        var nobody = new Uri($"http://127.0.0.1:{RuntimeProcesses.FreePort()}/");
+        var nobody = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
         using var host = Build(new() { ["CloudRuntimes:Client:Endpoint"] = nobody.ToString() }, HealthStatus.Degraded);
         await host.StartAsync(Token);
 
@@ -63,7 +63,7 @@ public sealed class ClientHostingTests(RuntimeProcesses runtime)
     {
         var data = Path.Combine(Path.GetTempPath(), "cr-notready-" + Guid.NewGuid().ToString("N"));
         // The app port has nothing listening: the runtime answers healthz with ERR_HEALTH_NOT_READY until the app is up.
-        var endpoint = runtime.StartRuntime(data, RuntimeProcesses.FreePort(), null);
+        var endpoint = runtime.StartRuntime(data, FreePorts.Next(), null);
         try
         {
             using var host = Build(new() { ["CloudRuntimes:Client:Endpoint"] = endpoint.ToString() });

@@ -62,7 +62,7 @@ public sealed class ClientSubscriptionTests(RuntimeProcesses runtime)
         });
         Assert.Equal(CloudRuntimesErrors.PubSubNotFound, refused.Error);
 
-        using var nowhere = new CloudRuntimesClient(runtime.RuntimeEndpoint, grpcEndpoint: new Uri($"http://127.0.0.1:{RuntimeProcesses.FreePort()}"));
+        using var nowhere = new CloudRuntimesClient(runtime.RuntimeEndpoint, grpcEndpoint: new Uri($"http://127.0.0.1:{FreePorts.Next()}"));
         var unreachable = await Assert.ThrowsAsync<CloudRuntimesException>(async () =>
         {
             await foreach (var _ in nowhere.PubSub.SubscribeAsync("pubsub", "topic"))

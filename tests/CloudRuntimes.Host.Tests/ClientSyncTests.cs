@@ -100,7 +100,7 @@ public sealed partial class ClientSyncTests(RuntimeProcesses runtime)
     [Fact]
     public void An_unreachable_runtime_is_a_clear_error_for_a_synchronous_call()
     {
-        using var client = new CloudRuntimesClient(new HttpClient(new SyncOnlyHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{RuntimeProcesses.FreePort()}/") });
+        using var client = new CloudRuntimesClient(new HttpClient(new SyncOnlyHandler()) { BaseAddress = new Uri($"http://127.0.0.1:{FreePorts.Next()}/") });
 
         var error = Assert.Throws<CloudRuntimesException>(() => client.State.Get("statestore", "k"));
 

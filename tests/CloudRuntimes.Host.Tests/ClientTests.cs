@@ -127,7 +127,7 @@ public sealed class ClientTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Unreachable_runtime_is_a_clear_error()
     {
-        using var client = new CloudRuntimesClient(new Uri($"http://127.0.0.1:{RuntimeProcesses.FreePort()}/"), TimeSpan.FromSeconds(5));
+        using var client = new CloudRuntimesClient(new Uri($"http://127.0.0.1:{FreePorts.Next()}/"), TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => client.State.GetAsync("statestore", "k"));
 

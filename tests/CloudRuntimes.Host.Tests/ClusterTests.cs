@@ -38,7 +38,7 @@ public sealed class ClusterTests(RuntimeProcesses runtime, PostgresServer postgr
         {
             for (var i = 0; i < 3; i++)
             {
-                var port = RuntimeProcesses.FreePort();
+                var port = FreePorts.Next();
                 apps.Add(await runtime.StartAppAsync(port));
                 replicas.Add(ServerProcess.Start(Path.Combine(_folder, $"data-{i}"), null,
                     "--app-id", "orders", "--app-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--resources-path", resources, "--config", config));

@@ -15,7 +15,7 @@ public sealed class DaprSdkTests(RuntimeProcesses runtime)
     {
         using var dapr = new DaprClientBuilder()
             .UseHttpEndpoint(runtime.RuntimeEndpoint.ToString().TrimEnd('/'))
-            .UseGrpcEndpoint($"http://127.0.0.1:{RuntimeProcesses.FreePort()}")
+            .UseGrpcEndpoint($"http://127.0.0.1:{FreePorts.Next()}")
             .Build();
 
         Assert.True(await dapr.CheckHealthAsync());

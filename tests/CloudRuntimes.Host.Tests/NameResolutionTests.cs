@@ -54,7 +54,7 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
         // The killed replica's registration must outlive the calls after the kill (lifetime: twice the interval), or
         // resolution drops it before any call tries it and there is nothing to fail over from.
         var config = SqliteConfig(updateInterval: "30s");
-        var (portA, portB) = (RuntimeProcesses.FreePort(), RuntimeProcesses.FreePort());
+        var (portA, portB) = (FreePorts.Next(), FreePorts.Next());
         var appA = await runtime.StartAppAsync(portA);
         var appB = await runtime.StartAppAsync(portB);
         await using var replicaA = Runtime("orders", config, portA);
@@ -103,7 +103,7 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
     public async Task The_grpc_api_invokes_an_app_of_another_runtime_found_by_name_resolution()
     {
         var config = SqliteConfig();
-        var port = RuntimeProcesses.FreePort();
+        var port = FreePorts.Next();
         var app = await runtime.StartAppAsync(port);
         await using var replica = Runtime("orders", config, port);
         await using var caller = Runtime("caller", config, null);
@@ -149,7 +149,7 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
     [Fact]
     public async Task Dns_resolution_calls_every_address_of_the_template_host()
     {
-        var (appPort, runtimePort) = (RuntimeProcesses.FreePort(), RuntimeProcesses.FreePort());
+        var (appPort, runtimePort) = (FreePorts.Next(), FreePorts.Next());
         var app = await runtime.StartAppAsync(appPort);
         var config = Config($"""
                 component: dns
@@ -176,7 +176,7 @@ public sealed class NameResolutionTests(RuntimeProcesses runtime) : IDisposable
     [Fact]
     public async Task The_runtime_to_runtime_route_refuses_requests_without_the_shared_secret()
     {
-        var port = RuntimeProcesses.FreePort();
+        var port = FreePorts.Next();
         var app = await runtime.StartAppAsync(port);
         await using var replica = Runtime("orders", SqliteConfig(), port);
         await replica.WaitHealthyAsync(runtime.Http);

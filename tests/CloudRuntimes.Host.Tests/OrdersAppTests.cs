@@ -82,8 +82,8 @@ public sealed class OrdersAppTests(OrdersAppTests.Apps apps) : IClassFixture<Ord
             var config = Path.Combine(examples, "OrdersApp", "config.yaml");
             // The guide's name resolution file is .cloud-runtimes/names.db of the directory the runtimes run from.
             var data = Directory.CreateDirectory(Path.Combine(_root, ".cloud-runtimes")).FullName;
-            var shippingPort = RuntimeProcesses.FreePort();
-            var ordersPort = RuntimeProcesses.FreePort();
+            var shippingPort = FreePorts.Next();
+            var ordersPort = FreePorts.Next();
 
             Shipping = AppProcess.Start("examples/ShippingApp", "ShippingApp.dll", shippingPort);
             ShippingRuntime = ServerProcess.StartIn(_root, Path.Combine(data, "shipping"), "--app-id", "shipping", "--app-port", Port(shippingPort), "--config", config);

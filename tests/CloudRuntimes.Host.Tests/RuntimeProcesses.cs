@@ -45,7 +45,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var appPort = FreePort();
+        var appPort = FreePorts.Next();
         AppEndpoint = await StartAppAsync(appPort);
 
         RuntimeEndpoint = await StartRuntimeAsync(_data, appPort, null);
@@ -117,8 +117,8 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     /// <summary>Starts a runtime process without waiting for it; returns its endpoint.</summary>
     public Uri StartRuntime(string dataDirectory, int? appPort, string? apiToken, params string[] extraArgs)
     {
-        var port = FreePort();
-        var grpcPort = FreePort();
+        var port = FreePorts.Next();
+        var grpcPort = FreePorts.Next();
         var args = new List<string>
         {
             "run", "--app-id", AppId, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -186,13 +186,6 @@ public sealed class RuntimeProcesses : IAsyncLifetime
         {
             Directory.Delete(_data, recursive: true);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The built server, <c>CloudRuntimes.Host.dll</c>, for tests that start it themselves.</summary>

@@ -40,7 +40,7 @@ public sealed class ServerCliTests : IDisposable
     public async Task Start_up_prints_where_it_listens_the_data_folder_components_plugins_and_app_channel_and_warns_only_when_the_app_stays_away()
     {
         var data = Path.Combine(_root, "data");
-        var appPort = RuntimeProcesses.FreePort();
+        var appPort = FreePorts.Next();
         await using var server = ServerProcess.Start(data, null, "--app-id", "shop", "--app-port", appPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--config-source", Path.Combine(RuntimeProcesses.RepositoryRoot, "examples", "storefront"));
         var api = server.Endpoint.ToString().TrimEnd('/');
@@ -83,7 +83,7 @@ public sealed class ServerCliTests : IDisposable
     [Fact]
     public async Task The_default_data_folder_is_dot_cloud_runtimes_of_the_working_directory()
     {
-        var port = RuntimeProcesses.FreePort();
+        var port = FreePorts.Next();
         var start = RuntimeProcesses.ServerStart(["run", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         start.WorkingDirectory = _root;
         start.RedirectStandardError = false;

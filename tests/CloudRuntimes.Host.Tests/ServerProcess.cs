@@ -56,7 +56,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts <c>run --port {free} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>
     public static ServerProcess Start(string data, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
-        StartOnPort(RuntimeProcesses.FreePort(), data, environment, arguments);
+        StartOnPort(FreePorts.Next(), data, environment, arguments);
 
     /// <summary>As <see cref="Start"/> on a new data folder under the temporary folder (named <c>{prefix}-{guid}</c>), once it answers its health check.</summary>
     public static async Task<ServerProcess> StartHealthyAsync(string prefix, params string[] arguments)
@@ -73,11 +73,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>As <see cref="Start"/>, run from <paramref name="workingDirectory"/> (where relative paths of its files resolve).</summary>
     public static ServerProcess StartIn(string workingDirectory, string data, params string[] arguments) =>
-        Launch(RuntimeProcesses.FreePort(), data, null, workingDirectory, arguments);
+        Launch(FreePorts.Next(), data, null, workingDirectory, arguments);
 
     private static ServerProcess Launch(int port, string data, IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string[] arguments)
     {
-        var grpcPort = RuntimeProcesses.FreePort();
+        var grpcPort = FreePorts.Next();
         var start = RuntimeProcesses.ServerStart(["run", "--port", port.ToString(CultureInfo.InvariantCulture), "--dapr-grpc-port", grpcPort.ToString(CultureInfo.InvariantCulture), "--data", data, .. arguments]);
         start.WorkingDirectory = workingDirectory ?? "";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

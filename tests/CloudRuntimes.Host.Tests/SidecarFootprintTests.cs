@@ -37,7 +37,7 @@ public sealed class SidecarFootprintTests : IAsyncLifetime
     {
         // An attacker who can write the folder the sidecar starts in must not be able to open a port on it (or change
         // its logging): a Kestrel endpoint in appsettings.json is what a default ASP.NET Core host would bind.
-        var extra = RuntimeProcesses.FreePort();
+        var extra = FreePorts.Next();
         var folder = Directory.CreateDirectory(Path.Combine(_root, "cwd")).FullName;
         File.WriteAllText(Path.Combine(folder, "appsettings.json"), $$"""
             { "Kestrel": { "Endpoints": { "Extra": { "Url": "http://127.0.0.1:{{extra}}" } } },

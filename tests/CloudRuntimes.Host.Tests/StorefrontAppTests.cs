@@ -25,7 +25,7 @@ public sealed class StorefrontAppTests : IAsyncLifetime
         _server = ServerProcess.Start(Path.Combine(_root, "data"), null, "--app-id", "storefront", "--config-source", Workspace);
         await _server.WaitHealthyAsync(_http);
 
-        _app = AppProcess.Start("examples/StorefrontApp", "StorefrontApp.dll", RuntimeProcesses.FreePort(),
+        _app = AppProcess.Start("examples/StorefrontApp", "StorefrontApp.dll", FreePorts.Next(),
             "--Storefront:Workspace", Workspace,
             "--Storefront:RefreshPeriod", "00:00:00.300",
             "--CloudRuntimes:Client:Endpoint", _server.Endpoint.ToString());

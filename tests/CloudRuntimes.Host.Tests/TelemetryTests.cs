@@ -122,7 +122,7 @@ public sealed class TelemetryTests : IDisposable
 
         public OtlpReceiver()
         {
-            var port = RuntimeProcesses.FreePort();
+            var port = FreePorts.Next();
             Endpoint = $"http://127.0.0.1:{port}";
             _listener.Prefixes.Add(Endpoint + "/");
             _listener.Start();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using CloudRuntimes.Bindings;
 using CloudRuntimes.Components.Composition;
@@ -93,12 +92,7 @@ public sealed class BindingTests
     [Fact]
     public async Task Http_binding_reports_an_unknown_operation_and_an_unreachable_server()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = FreePorts.Next();
         await using var components = await HttpBindingToAsync($"http://127.0.0.1:{port}/");
 
         var unknown = await Assert.ThrowsAsync<CloudRuntimesException>(() => components.GetOutputBinding("api").InvokeAsync(new BindingRequest("launch", ReadOnlyMemory<byte>.Empty)));
@@ -122,11 +116,7 @@ public sealed class BindingTests
 
         public RecordingServer(HttpStatusCode status, string body)
         {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                Url = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/base/";
-            }
+            Url = $"http://127.0.0.1:{FreePorts.Next()}/base/";
             _listener.Prefixes.Add(Url);
             _listener.Start();
             _ = Task.Run(async () =>

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using CloudRuntimes.Components.Composition;
 using CloudRuntimes.Components.Redis;
@@ -72,12 +70,7 @@ public sealed class RedisComponentTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task Unreachable_redis_fails_naming_the_component_and_the_host()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = FreePorts.Next();
         var builder = new CloudRuntimesBuilder("app").AddRedisComponents();
         builder.AddComponent("cache", "state.redis", new Dictionary<string, string> { ["redisHost"] = $"127.0.0.1:{port}", ["dialTimeout"] = "1s" });
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using CloudRuntimes.Tests.Support;
 using Npgsql;
@@ -72,12 +71,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
         var data = Path.Combine(_directory, "data");
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "cr", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"], asRoot);
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = FreePorts.Next();
         _process = Start(Path.Combine(bin, "postgres"),
             ["-D", data, "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-k", "", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=400"],
             asRoot);

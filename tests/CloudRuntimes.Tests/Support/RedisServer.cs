@@ -43,12 +43,7 @@ public sealed class RedisServer : IAsyncLifetime
             return;
         }
         Directory.CreateDirectory(_directory);
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = FreePorts.Next();
         Host = $"127.0.0.1:{port}";
         var start = new ProcessStartInfo(executable)
         {

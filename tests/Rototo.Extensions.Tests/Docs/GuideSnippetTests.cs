@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -151,7 +150,7 @@ public sealed partial class GuideSnippetTests : IAsyncDisposable
     [Fact]
     public async Task Client_and_health_snippet_reports_the_workspace_and_a_runtime_that_cannot_be_reached()
     {
-        var nobody = $"http://127.0.0.1:{FreePort()}/";
+        var nobody = $"http://127.0.0.1:{FreePorts.Next()}/";
         var client = await StartAsync(builder => Task.FromResult(GuideSnippets.ClientAndHealth(builder)), new() { ["CloudRuntimes:Client:Endpoint"] = nobody });
 
         var health = await GetAsync(client, "/health");
@@ -176,12 +175,5 @@ public sealed partial class GuideSnippetTests : IAsyncDisposable
         Assert.Equal("2 component(s) healthy", components.Description);
         Assert.Equal("Healthy: state.sqlite answers reads", components.Data["statestore"]);
         Assert.Equal("Healthy: database.sqlite answers queries", components.Data["database"]);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -111,7 +111,7 @@ public sealed class GatewayWireTests(GatewayWireTests.Server server) : IClassFix
         {
             _host = new VtxPluginHost(TestDatabase.Open(_folder.File("vtx.db")), new DirectoryFileStore(_folder.Path), RuntimeFixture.Options);
             _host.Load(TestPlugins.Core("wire"));
-            Port = HttpServerTests.FreePort();
+            Port = FreePorts.Next();
             _app = VtxHttpServer.Create(_host, $"http://127.0.0.1:{Port}");
             await _app.StartAsync(TestContext.Current.CancellationToken);
         }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Vtx.Cli;
 using Vtx.Host.Lifecycle;
@@ -27,7 +26,7 @@ public sealed class HttpServerTests : IAsyncLifetime
         _host.Load(notes);
         _host.Load(TestPlugins.Core("gate"));
         _host.Load(TestPlugins.Core("evil"));
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{FreePorts.Next()}";
         _app = VtxHttpServer.Create(_host, url);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         _client.BaseAddress = new Uri(url);
@@ -103,12 +102,5 @@ public sealed class HttpServerTests : IAsyncLifetime
         _host?.Dispose();
         _client.Dispose();
         _folder.Dispose();
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
