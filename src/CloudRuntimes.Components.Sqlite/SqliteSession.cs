@@ -180,6 +180,16 @@ internal sealed class SqliteSession : IDisposable
             return reader.Read() ? row(reader) : null;
         }
 
+        /// <summary>The rows of the result, each read as the caller enumerates (the reader closes when the enumeration ends or is left).</summary>
+        public IEnumerable<T> Each<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
+        {
+            using var reader = connection.Command(sql, transaction, parameters).ExecuteReader();
+            while (reader.Read())
+            {
+                yield return row(reader);
+            }
+        }
+
         public List<T> Query<T>(string sql, Func<SqliteDataReader, T> row, params object?[] parameters)
         {
             using var reader = connection.Command(sql, transaction, parameters).ExecuteReader();

@@ -15,6 +15,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     private readonly SqliteSession _session;
     private readonly string _select;
     private readonly string _scan;
+    private readonly string _scanByKey;
     private readonly string _upsert;
     private readonly string _delete;
     private readonly string _deleteExpired;
@@ -29,6 +30,7 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
         // The statements are built once: the session caches prepared commands by their text.
         _select = $"SELECT value, etag, expires_at FROM {tableName} WHERE key = $p0";
         _scan = $"SELECT value, etag, expires_at, key FROM {tableName}";
+        _scanByKey = _scan + " ORDER BY key";
         _upsert = $"INSERT INTO {tableName} (key, value, etag, expires_at) VALUES ($p0, $p1, $p2, $p3) ON CONFLICT(key) DO UPDATE SET value = excluded.value, etag = excluded.etag, expires_at = excluded.expires_at";
         _delete = $"DELETE FROM {tableName} WHERE key = $p0";
         _deleteExpired = $"DELETE FROM {tableName} WHERE expires_at <= $p0";
@@ -43,14 +45,19 @@ internal sealed class SqliteStateStore : StateStoreBase, IQueryableStateStore, I
     protected override Task<IReadOnlyDictionary<string, StoredState>> ReadBoundedAsync(IReadOnlyList<string> keys, StateReadBudget budget, CancellationToken cancellationToken) =>
         _session.ReadAsync<IReadOnlyDictionary<string, StoredState>>(sql => Read(sql, keys, budget), cancellationToken);
 
-    /// <summary>The query API over every row (the filter runs in this process, over each value's JSON); the scan stops at every row once <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// The query API over the rows read one at a time (the filter runs in this process, over each value's JSON): in key
+    /// order when the query has no sort keys, so a page ends the read once it is full. An item that moves into the page
+    /// has its value read again on the same connection while the scan is open, so from the same snapshot.
+    /// </summary>
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
-        QueryRecordsAsync(query, async () => await _session.ReadAsync<IReadOnlyList<KeyValuePair<string, StoredState>>>(
-            sql => sql.Query(_scan, row =>
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                return KeyValuePair.Create(row.GetString(3), ToState(row));
-            }), cancellationToken).ConfigureAwait(false), cancellationToken);
+        QueryRecordsAsync(query, run => _session.ReadAsync(sql =>
+        {
+            var inKeyOrder = query.Sort is not { Count: > 0 };
+            var rows = sql.Each(inKeyOrder ? _scanByKey : _scan, row => KeyValuePair.Create(row.GetString(3), ToState(row)));
+            var statements = sql;
+            return run(new StateQueryScan(rows, inKeyOrder, key => statements.QueryFirst(_select, ToState, key)));
+        }, cancellationToken), cancellationToken);
 
     /// <summary>Keys in SQLite's binary (UTF-8 byte) order, walking the primary key from the prefix.</summary>
     protected override async Task<StateKeyPage> ListKeysCoreAsync(string prefix, int limit, string? continuationToken, CancellationToken cancellationToken)

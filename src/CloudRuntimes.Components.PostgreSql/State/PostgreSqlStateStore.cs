@@ -68,11 +68,14 @@ internal sealed class PostgreSqlStateStore : StateStoreBase, IQueryableStateStor
             {
                 command.Parameters.Add(parameter);
             }
+            var budget = QueryBudget(query);
             var rows = new List<StateQueryItem>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(new StateQueryItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2)));
+                var row = new StateQueryItem(reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2));
+                budget?.Add(row.Data.Length);
+                rows.Add(row);
             }
             return JsonbQuery.Page(query, rows);
         });

@@ -22,13 +22,16 @@ public sealed class InMemoryStateStore : StateStoreBase, IQueryableStateStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The query runs over a copy of the item list taken under the lock (references to the stored records, not copies of their values), so writes do not wait for it.</remarks>
     public Task<StateQueryResponse> QueryAsync(StateQuery query, CancellationToken cancellationToken = default) =>
-        QueryRecordsAsync(query, () =>
+        QueryRecordsAsync(query, run =>
         {
+            KeyValuePair<string, StoredState>[] records;
             lock (_gate)
             {
-                return Task.FromResult<IReadOnlyList<KeyValuePair<string, StoredState>>>([.. _items]);
+                records = [.. _items];
             }
+            return Task.FromResult(run(new StateQueryScan(records, InKeyOrder: false, Reload: null)));
         }, cancellationToken);
 
     /// <inheritdoc />

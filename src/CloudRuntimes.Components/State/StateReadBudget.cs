@@ -4,7 +4,8 @@ namespace CloudRuntimes.Components.State;
 
 /// <summary>
 /// The bytes of stored values a bounded bulk read may hold (<see cref="GetStateOptions.MaxValueBytes"/>), counted by a
-/// back end as it reads, so that a read asking for too much stops before the rest is read.
+/// back end as it reads, so that a read asking for too much stops before the rest is read; also the bytes a state query
+/// holds while it picks its page (<see cref="StateQuery.MaxValueBytes"/>), which it gives back as it lets items go.
 /// </summary>
 public sealed class StateReadBudget
 {
@@ -28,4 +29,7 @@ public sealed class StateReadBudget
             throw new CloudRuntimesException(CloudRuntimesErrors.ResponseTooLarge, $"state store {_componentName}: the values asked for pass {_limit} bytes");
         }
     }
+
+    /// <summary>Gives back <paramref name="bytes"/> counted before and no longer held.</summary>
+    internal void Release(long bytes) => _used -= bytes;
 }

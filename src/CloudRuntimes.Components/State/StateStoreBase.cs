@@ -226,19 +226,31 @@ public abstract class StateStoreBase : IStateStore
     }
 
     /// <summary>
-    /// The query API over every record <paramref name="scan"/> returns (expired ones included; they are left out here),
-    /// for a store that implements <see cref="IQueryableStateStore"/> by reading its records.
+    /// The query API over a store's records, for a store that implements <see cref="IQueryableStateStore"/> by reading
+    /// them: <paramref name="read"/> opens the read and hands the records (<see cref="StateQueryScan"/>) to the query it is
+    /// given, which takes them one at a time and keeps only its page (and the keys ranked before it), within
+    /// <see cref="StateQuery.MaxValueBytes"/>.
     /// </summary>
     /// <param name="query">The query.</param>
-    /// <param name="scan">Reads every record the store holds (and should stop when <paramref name="cancellationToken"/> is cancelled).</param>
+    /// <param name="read">Opens a read of every record the store holds, runs the query over it and closes it.</param>
     /// <param name="cancellationToken">Stops the query: checked at every record.</param>
     /// <returns>The page.</returns>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.StateQuery"/> when reading fails; <see cref="CloudRuntimesErrors.MalformedRequest"/> for a bad token; <see cref="CloudRuntimesErrors.ResponseTooLarge"/> past <see cref="StateQuery.MaxValueBytes"/>.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Task<IReadOnlyList<KeyValuePair<string, StoredState>>>> scan, CancellationToken cancellationToken)
+    protected Task<StateQueryResponse> QueryRecordsAsync(StateQuery query, Func<Func<StateQueryScan, StateQueryResponse>, Task<StateQueryResponse>> read, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(scan);
-        return RunQueryAsync(query, async () => StateQueryEvaluator.Run(query, await scan().ConfigureAwait(false), cancellationToken));
+        ArgumentNullException.ThrowIfNull(read);
+        var budget = QueryBudget(query);
+        return RunQueryAsync(query, () => read(scan => StateQueryEvaluator.Run(query, scan, budget, cancellationToken)));
+    }
+
+    /// <summary>The count of the bytes a query may hold (<see cref="StateQuery.MaxValueBytes"/>), for a store whose back end runs the query; null for no bound.</summary>
+    /// <param name="query">The query.</param>
+    /// <returns>The budget, or null.</returns>
+    protected StateReadBudget? QueryBudget(StateQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.MaxValueBytes is { } limit ? new StateReadBudget(ComponentName, limit) : null;
     }
 
     /// <summary>

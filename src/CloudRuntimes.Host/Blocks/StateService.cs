@@ -151,7 +151,8 @@ internal sealed class StateService(ICloudRuntimesComponents components, RuntimeO
     /// leaves (<paramref name="cancellationToken"/>) or <see cref="RuntimeLimits.StateQueryTimeout"/> passes;
     /// <see cref="CloudRuntimesErrors.StateQuery"/> when the store has no query API, <see cref="CloudRuntimesErrors.MalformedRequest"/>
     /// for a bad or oversized query, <see cref="CloudRuntimesErrors.StateQueryTimeout"/> past the deadline,
-    /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the results pass <see cref="RuntimeLimits.MaxResponseBytes"/>.
+    /// <see cref="CloudRuntimesErrors.ResponseTooLarge"/> when the results, or what the store holds to pick them
+    /// (<see cref="StateQuery.MaxValueBytes"/>), pass <see cref="RuntimeLimits.MaxResponseBytes"/>.
     /// </summary>
     public async Task<StateQueryResponse> QueryAsync(string store, ReadOnlyMemory<byte> query, CancellationToken cancellationToken)
     {
@@ -159,19 +160,23 @@ internal sealed class StateService(ICloudRuntimesComponents components, RuntimeO
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.StateQuery, $"state store {store} does not support the query API");
         }
-        var parsed = StateQuery.Parse(query, options.Limits.StateQuery);
+        var parsed = StateQuery.Parse(query, options.Limits.StateQuery) with { MaxValueBytes = options.Limits.MaxResponseBytes };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Limits.StateQueryTimeout);
+        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (page.limit)");
         StateQueryResponse response;
         try
         {
             response = await queryable.QueryAsync(parsed, deadline.Token);
         }
+        catch (CloudRuntimesException e) when (e.Error == CloudRuntimesErrors.ResponseTooLarge)
+        {
+            throw budget.Exceeded();
+        }
         catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.StateQueryTimeout, $"state store {store}: the query ran past its deadline of {options.Limits.StateQueryTimeout.TotalSeconds:0.###} s (--state-query-timeout) and was stopped; narrow its filter", e);
         }
-        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (page.limit)");
         foreach (var result in response.Results)
         {
             budget.Add(result.Key);

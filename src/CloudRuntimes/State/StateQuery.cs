@@ -28,6 +28,13 @@ public interface IQueryableStateStore : IStateStore
 /// <param name="Token">Where the page starts: the token a previous page returned; null for the first page.</param>
 public sealed record StateQuery(JsonElement? Filter = null, IReadOnlyList<StateQuerySort>? Sort = null, int? Limit = null, string? Token = null)
 {
+    /// <summary>
+    /// The most bytes a store may hold while it answers (not part of the query's JSON; the server sets it from its
+    /// response limit): the values of the page and the keys and sort values of the items ranked before it. A store
+    /// stops once they pass it and throws <see cref="CloudRuntimesErrors.ResponseTooLarge"/>. Null (the default): no bound.
+    /// </summary>
+    public long? MaxValueBytes { get; init; }
+
     private static readonly HashSet<string> Operators = ["EQ", "NEQ", "GT", "GTE", "LT", "LTE", "IN", "AND", "OR"];
 
     /// <summary>Reads a query from its JSON form, checking its shape and its size.</summary>

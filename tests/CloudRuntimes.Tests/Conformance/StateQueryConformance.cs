@@ -69,6 +69,76 @@ public abstract class StateQueryConformance : ComponentConformance<IQueryableSta
         Assert.Null(second.Token);
     }
 
+    /// <summary>Six JSON items with <c>g</c> and mostly a numeric <c>n</c> (ties on 1 and 2; p5 has none) and one that is not JSON.</summary>
+    private async Task<IQueryableStateStore> QueryableWithRanksAsync()
+    {
+        await Store.SaveAsync([
+            new SaveStateItem(Key("p1"), Utf8("""{"n":3,"g":"x"}""")),
+            new SaveStateItem(Key("p2"), Utf8("""{"n":1,"g":"y"}""")),
+            new SaveStateItem(Key("p3"), Utf8("""{"n":2,"g":"x"}""")),
+            new SaveStateItem(Key("p4"), Utf8("""{"n":1,"g":"x"}""")),
+            new SaveStateItem(Key("p5"), Utf8("""{"g":"x"}""")),
+            new SaveStateItem(Key("p6"), Utf8("""{"n":2,"g":"y"}""")),
+            new SaveStateItem(Key("p7"), Utf8("not json")),
+        ]);
+        return Store;
+    }
+
+    /// <summary>Every page of a query (<paramref name="members"/>: the JSON object's members but <c>page</c>) of <paramref name="limit"/> items, each as its keys and the token it returned: <c>p1 p2 -> 2</c>, the last <c>-> none</c>.</summary>
+    private async Task<List<string>> PagesAsync(IQueryableStateStore store, string members, int limit)
+    {
+        var pages = new List<string>();
+        string? token = null;
+        do
+        {
+            var paging = token is null ? $"\"limit\":{limit}" : $"\"limit\":{limit},\"token\":\"{token}\"";
+            var page = await store.QueryAsync(StateQuery.Parse(Utf8("{" + members + ",\"page\":{" + paging + "}}")));
+            token = page.Token;
+            pages.Add(string.Join(' ', page.Results.Select(r => r.Key[(_run.Length + 1)..])) + " -> " + (token ?? "none"));
+        }
+        while (token is not null && pages.Count < 10);
+        return pages;
+    }
+
+    [Fact]
+    public async Task Pages_split_the_ranked_matches_with_offset_tokens()
+    {
+        var store = await QueryableWithRanksAsync();
+        const string Mine = "\"filter\":{\"IN\":{\"g\":[\"x\",\"y\"]}}";
+        const string ByGThenNDescending = Mine + ""","sort":[{"key":"g"},{"key":"n","order":"DESC"}],"page":{"limit":4,"token":"1"}""";
+
+        // In key order; the last page is full and gives no token.
+        Assert.Equal(["p1 p2 -> 2", "p3 p4 -> 4", "p5 p6 -> none"], await PagesAsync(store, Mine, 2));
+        // n ascending, ties by key, the item without n last.
+        Assert.Equal(["p2 p4 p3 -> 3", "p6 p1 p5 -> none"], await PagesAsync(store, Mine + ""","sort":[{"key":"n"}]""", 3));
+        // n descending: the item without n first, ties still by key ascending.
+        Assert.Equal(["p5 p1 p3 p6 -> 4", "p2 p4 -> none"], await PagesAsync(store, Mine + ""","sort":[{"key":"n","order":"DESC"}]""", 4));
+        // g, then n descending (x: p5 p1 p3 p4, y: p6 p2), from the second item; one more follows.
+        Assert.Equal(["p1", "p3", "p4", "p6"], await KeysAsync(store, "{" + ByGThenNDescending + "}"));
+        Assert.Equal("5", (await store.QueryAsync(StateQuery.Parse(Utf8("{" + ByGThenNDescending + "}")))).Token);
+        // A token past the end: nothing, no token; a token without a limit: the rest.
+        var past = await store.QueryAsync(StateQuery.Parse(Utf8("{" + Mine + ""","page":{"limit":2,"token":"10"}}""")));
+        Assert.Empty(past.Results);
+        Assert.Null(past.Token);
+        Assert.Equal(["p5", "p6"], await KeysAsync(store, "{" + Mine + ""","page":{"token":"4"}}"""));
+    }
+
+    [Fact]
+    public async Task A_query_holding_more_than_its_byte_bound_is_refused_and_a_page_within_it_is_answered()
+    {
+        // Three values of 120 bytes; a bound of 300 bytes holds a page of one (plus the one that tells another follows).
+        var pad = new string('x', 91);
+        await Store.SaveAsync([.. Enumerable.Range(1, 3).Select(i => new SaveStateItem(Key($"b{i}"), Utf8($$"""{"kind":"big","n":{{i}},"pad":"{{pad}}"}""")))]);
+        var big = """{"filter":{"EQ":{"kind":"big"}}""";
+
+        var page = await Store.QueryAsync(StateQuery.Parse(Utf8(big + ""","sort":[{"key":"n","order":"DESC"}],"page":{"limit":1}}""")) with { MaxValueBytes = 300 });
+        Assert.Equal([Key("b3")], page.Results.Select(r => r.Key));
+        Assert.Equal("1", page.Token);
+
+        var error = await Assert.ThrowsAsync<CloudRuntimesException>(() => Store.QueryAsync(StateQuery.Parse(Utf8(big + "}")) with { MaxValueBytes = 300 }));
+        Assert.Equal(CloudRuntimesErrors.ResponseTooLarge.Code, error.ErrorCode);
+    }
+
     [Fact]
     public async Task Query_stops_when_its_caller_has_stopped_waiting()
     {
