@@ -61,7 +61,7 @@ internal static class StateQueryEvaluator
         {
             var value = document.RootElement;
             return filter is null || filter(value)
-                ? new StateQuerySelection.Candidate(key, [.. sorts.Select(sort => StateQueryValues.Lookup(value, sort.Path)?.Clone())], state)
+                ? new StateQuerySelection.Candidate(key, [.. sorts.Select(sort => StateQueryValues.SortValueOf(value, sort.Path))], state)
                 : null;
         }
     }

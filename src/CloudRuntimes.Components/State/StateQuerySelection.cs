@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
 using CloudRuntimes.State;
 
 namespace CloudRuntimes.Components.State;
@@ -8,7 +6,7 @@ namespace CloudRuntimes.Components.State;
 /// The page of a state query picked from its matching items as they are read, holding only what the page needs: the
 /// items ranked before the page (<c>offset</c> of them, the page token) as key and sort values, and the page itself
 /// plus one (to tell whether another page follows) with their values. An item ranked past those is dropped at once.
-/// Without a limit the page holds every match after the offset. The bytes held (keys as UTF-16, sort values' JSON, the
+/// Without a limit the page holds every match after the offset. The bytes held (keys and sort values as UTF-16 text, the
 /// page's values) are counted in a <see cref="StateReadBudget"/>, so a query that would hold too much fails early.
 /// </summary>
 internal sealed class StateQuerySelection
@@ -113,13 +111,13 @@ internal sealed class StateQuerySelection
 
     /// <summary>A matching item.</summary>
     /// <param name="Key">Its key.</param>
-    /// <param name="SortValues">Its values at the sort paths (each a copy of that value alone), null where missing.</param>
+    /// <param name="SortValues">Its values at the sort paths, null where missing.</param>
     /// <param name="State">Its record; null while it is ranked before the page and can be read again.</param>
-    public sealed record Candidate(string Key, JsonElement?[] SortValues, StoredState? State)
+    public sealed record Candidate(string Key, StateQueryValues.SortValue?[] SortValues, StoredState? State)
     {
-        /// <summary>The bytes it holds: its key (UTF-16), its sort values' JSON and, when <paramref name="withValue"/>, its value.</summary>
+        /// <summary>The bytes it holds: its key (UTF-16), its sort values (UTF-16) and, when <paramref name="withValue"/>, its value.</summary>
         public long HeldBytes(bool withValue) =>
-            (2L * Key.Length) + SortValues.Sum(v => v is { } value ? (long)JsonMarshal.GetRawUtf8Value(value).Length : 0) + (withValue ? State?.Value.Length ?? 0 : 0);
+            (2L * Key.Length) + SortValues.Sum(v => v?.Bytes ?? 0) + (withValue ? State?.Value.Length ?? 0 : 0);
 
         /// <summary>As ranked before the page: without its record when it can be read again.</summary>
         public Candidate WithoutValue(bool canReload) => canReload ? this with { State = null } : this;

@@ -53,13 +53,24 @@ internal static class StateQueryValues
         return current;
     }
 
+    /// <summary>The value at a sort path, copied out of its document (null when the path is missing).</summary>
+    /// <exception cref="FormatException">A number a <see cref="double"/> cannot hold.</exception>
+    public static SortValue? SortValueOf(JsonElement value, string[] path) => Lookup(value, path) is { } found
+        ? new SortValue(found.ValueKind, found.ValueKind == JsonValueKind.Number ? found.GetDouble() : 0, found.ValueKind == JsonValueKind.String ? found.GetString() : null, found.GetRawText())
+        : null;
+
     /// <summary>Order of two sort values (null: the path is missing, last).</summary>
-    public static int CompareForSort(JsonElement? a, JsonElement? b) => (a, b) switch
+    public static int CompareForSort(SortValue? a, SortValue? b) => (a, b) switch
     {
         (null, null) => 0,
         (null, _) => 1,
         (_, null) => -1,
-        ({ } x, { } y) => Compare(x, y) is var c && c == int.MinValue ? string.CompareOrdinal(x.GetRawText(), y.GetRawText()) : c,
+        ({ } x, { } y) => (x.Kind, y.Kind) switch
+        {
+            (JsonValueKind.Number, JsonValueKind.Number) => x.Number.CompareTo(y.Number),
+            (JsonValueKind.String, JsonValueKind.String) => Math.Sign(string.CompareOrdinal(x.Text, y.Text)),
+            _ => string.CompareOrdinal(x.Raw, y.Raw),
+        },
     };
 
     /// <summary>
@@ -96,4 +107,15 @@ internal static class StateQueryValues
         (JsonValueKind.String, JsonValueKind.String) => Math.Sign(string.CompareOrdinal(a.GetString(), b.GetString())),
         _ => int.MinValue,
     };
+
+    /// <summary>A value at a sort path, as much of it as ordering needs: numbers by value, strings by their text, anything else (and values of different kinds) by their JSON text.</summary>
+    /// <param name="Kind">Its JSON kind.</param>
+    /// <param name="Number">Its value, for a number.</param>
+    /// <param name="Text">Its text, for a string.</param>
+    /// <param name="Raw">Its JSON text.</param>
+    internal sealed record SortValue(JsonValueKind Kind, double Number, string? Text, string Raw)
+    {
+        /// <summary>The bytes it holds (its strings as UTF-16).</summary>
+        public long Bytes => 2L * (Raw.Length + (Text?.Length ?? 0));
+    }
 }
