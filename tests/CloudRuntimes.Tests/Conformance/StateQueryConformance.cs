@@ -124,6 +124,20 @@ public abstract class StateQueryConformance : ComponentConformance<IQueryableSta
     }
 
     [Fact]
+    public async Task Items_are_in_code_point_order_of_their_keys_across_pages()
+    {
+        // U+E000 is a single UTF-16 unit above the surrogates of U+1F600, but the lower code point (and UTF-8 bytes).
+        await Store.SaveAsync([
+            new SaveStateItem(Key("\U0001F600"), Utf8("""{"g":"u"}""")),
+            new SaveStateItem(Key("\uE000"), Utf8("""{"g":"u"}""")),
+            new SaveStateItem(Key("z"), Utf8("""{"g":"u"}""")),
+        ]);
+
+        Assert.Equal(["z -> 1", "\uE000 -> 2", "\U0001F600 -> none"], await PagesAsync(Store, "\"filter\":{\"EQ\":{\"g\":\"u\"}}", 1));
+        Assert.Equal(["z", "\uE000", "\U0001F600"], await KeysAsync(Store, """{"filter":{"EQ":{"g":"u"}},"sort":[{"key":"g"}]}"""));
+    }
+
+    [Fact]
     public async Task A_query_holding_more_than_its_byte_bound_is_refused_and_a_page_within_it_is_answered()
     {
         // Three values of 120 bytes; a bound of 300 bytes holds a page of one (plus the one that tells another follows).
