@@ -22,6 +22,18 @@ public sealed class StateQueryMemoryTests
     public async Task Queries_over_a_256_MB_store_are_answered_within_a_96_MiB_heap()
     {
         var data = Path.Combine(Path.GetTempPath(), "cr-e2e-query-memory-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await QueriesAreAnsweredAsync(data);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true); // 256 MB
+        }
+    }
+
+    private static async Task QueriesAreAnsweredAsync(string data)
+    {
         Fill(Path.Combine(Directory.CreateDirectory(data).FullName, "statestore.db"));
         var heap = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x6000000" };
         // Generous: a noisy CI machine reads 256 MB within two minutes.
