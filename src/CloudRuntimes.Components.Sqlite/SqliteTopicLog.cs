@@ -7,21 +7,26 @@ namespace CloudRuntimes.Components.Sqlite;
 
 /// <summary>
 /// The topic log of <c>pubsub.sqlite</c>: messages persist in a SQLite file until every consumer group of their
-/// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Messages are kept in
-/// one table clustered by topic and sequence number (numbered per topic, in publish order), so a publish writes one
+/// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Messages are kept in one
+/// table clustered by topic and sequence number (numbered per topic, in publish order), so a publish writes one
 /// table page and a delivery reads its messages in one range scan. Each group has a cursor row: the sequence number
 /// up to which it has acknowledged, the last message it has leased, the attempts of the first leased message and
-/// when it is available again. Every operation is one transaction, so several processes may share a file. Appends
-/// are group-committed: the appends waiting when the writer is free are written in one transaction (each completes
-/// once that transaction commits), so many concurrent publishers take the connection for one commit instead of one
-/// each, and delivery (lease, acknowledge) keeps its share of it. There is no writer thread: the publisher that
-/// finds no write in progress writes the waiting appends itself, so a lone publish completes on its own thread
-/// without a hand-off. Each message keeps when it was published, so messages of topics no consumer group has joined
-/// can be dropped after a while (<see cref="ITopicRetention"/>).
+/// when it is available again. Every operation is one transaction (a bulk publish: one per group), so several
+/// processes may share a file. Appends are group-committed: the appends waiting when the writer is free are written
+/// in one transaction (each completes once that transaction commits), so many concurrent publishers take the
+/// connection for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it. There is
+/// no writer thread: the publisher that finds no write in progress writes the waiting appends itself, so a lone
+/// publish completes on its own thread without a hand-off. A bulk publish (<see cref="ITopicBatchAppend"/>) queues
+/// its messages a transaction's worth at a time. Each message keeps when it was published, so messages of topics no
+/// consumer group has joined can be dropped after a while (<see cref="ITopicRetention"/>).
 /// </summary>
-internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog, ITopicRetention
+internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBacklog, ITopicRetention
 {
+    /// <summary>The most appends written in one transaction.</summary>
     private const int MaxAppendBatch = 256;
+
+    /// <summary>The data bytes after which no further append joins a transaction (one larger append is written alone).</summary>
+    private const long MaxAppendBatchBytes = 1024 * 1024;
 
     /// <summary>
     /// Leases and acknowledgements survive a crash of the process at once (so a message that crashes its handler
@@ -128,25 +133,93 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBacklog, ITopicRetention
     public Task AppendAsync(string topic, StoredMessage message, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var pending = new PendingAppend(topic, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        _appends.Enqueue(pending);
-        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
-        {
-            // No writer is running: this caller becomes it, and usually finishes its own append before returning.
-            _writer = WriteAppendsAsync();
-        }
+        var pending = Enqueue(topic, message);
+        StartWriter();
         return pending.Stored.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>The writer of appends: each round writes every waiting append (up to a bound) in one transaction, until none waits.</summary>
+    /// <summary>
+    /// Queues the messages for the writer a transaction's worth at a time (<see cref="MaxAppendBatch"/> messages or
+    /// <see cref="MaxAppendBatchBytes"/> of data), waiting for each group's commit before queuing the next, so a bulk
+    /// takes one commit per group and other writers (appends, leases, acknowledgements) take turns between its groups.
+    /// </summary>
+    public async Task<IReadOnlyList<Exception?>> AppendBatchAsync(string topic, IReadOnlyList<StoredMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var outcomes = new Exception?[messages.Count];
+        var group = new List<PendingAppend>(Math.Min(messages.Count, MaxAppendBatch));
+        var next = 0;
+        while (next < messages.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_disposed)
+            {
+                outcomes.AsSpan(next).Fill(new ObjectDisposedException(nameof(SqliteTopicLog)));
+                break;
+            }
+            group.Clear();
+            long bytes = 0;
+            while (next + group.Count < messages.Count && !IsFull(group.Count, bytes))
+            {
+                var message = messages[next + group.Count];
+                group.Add(Enqueue(topic, message));
+                bytes += message.Data.Length;
+            }
+            StartWriter();
+            foreach (var pending in group)
+            {
+                outcomes[next++] = await OutcomeAsync(pending).ConfigureAwait(false);
+            }
+        }
+        return outcomes;
+    }
+
+    /// <summary>Null once <paramref name="pending"/> is durable, else why its transaction failed.</summary>
+    private static async Task<Exception?> OutcomeAsync(PendingAppend pending)
+    {
+        try
+        {
+            await pending.Stored.Task.ConfigureAwait(false);
+            return null;
+        }
+#pragma warning disable CA1031 // The writer completes an append only with the failure of its transaction; it is reported per message.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return e;
+        }
+    }
+
+    private PendingAppend Enqueue(string topic, StoredMessage message)
+    {
+        var pending = new PendingAppend(topic, message, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _appends.Enqueue(pending);
+        return pending;
+    }
+
+    /// <summary>Becomes the writer when none is running: the caller then usually writes what it queued before returning.</summary>
+    private void StartWriter()
+    {
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            _writer = WriteAppendsAsync();
+        }
+    }
+
+    /// <summary>Whether a transaction of <paramref name="count"/> appends with <paramref name="bytes"/> of data takes no more.</summary>
+    private static bool IsFull(int count, long bytes) => count >= MaxAppendBatch || bytes >= MaxAppendBatchBytes;
+
+    /// <summary>The writer of appends: each round writes the waiting appends (up to <see cref="IsFull"/>) in one transaction, until none waits.</summary>
     private async Task WriteAppendsAsync()
     {
         var batch = new List<PendingAppend>();
         while (true)
         {
-            while (batch.Count < MaxAppendBatch && _appends.TryDequeue(out var next))
+            long bytes = 0;
+            while (!IsFull(batch.Count, bytes) && _appends.TryDequeue(out var next))
             {
                 batch.Add(next);
+                bytes += next.Message.Data.Length;
             }
             if (batch.Count == 0)
             {

@@ -3,9 +3,11 @@
 // and checks, from its own process, that every acknowledged item is there. In "hold" mode it subscribes to the topic
 // "held" instead, prints "held <data>" when a message reaches its handler and never finishes handling it, so the
 // test can kill it while it holds the message's lease. In "job" mode it runs the jobs component, prints "fired <name>"
-// when a job reaches its handler and never finishes handling it, so the test can kill it mid-delivery.
+// when a job reaches its handler and never finishes handling it, so the test can kill it mid-delivery. In "bulk" mode it
+// bulk publishes the numbers in requests of 1,000 entries and prints "ack <n>" with the last number of each request
+// that returned with no failed entry, so a kill lands in the middle of a bulk publish.
 //
-// Usage: CloudRuntimes.CrashProbe <state|pubsub|hold|job> <component type> <data directory> [redisHost | name=value ...]
+// Usage: CloudRuntimes.CrashProbe <state|pubsub|bulk|hold|job> <component type> <data directory> [redisHost | name=value ...]
 using System.Globalization;
 using System.Text;
 using CloudRuntimes.Components.Composition;
@@ -17,7 +19,7 @@ using CloudRuntimes.State;
 
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub|hold|job> <component type> <data directory> [redisHost | name=value ...]");
+    Console.Error.WriteLine("usage: CloudRuntimes.CrashProbe <state|pubsub|bulk|hold|job> <component type> <data directory> [redisHost | name=value ...]");
     return 2;
 }
 
@@ -46,6 +48,20 @@ if (args[0] == "job")
         await Task.Delay(Timeout.Infinite, CancellationToken.None);
     });
     await Task.Delay(Timeout.Infinite, CancellationToken.None);
+}
+const int BulkEntries = 1_000;
+for (var n = 1; args[0] == "bulk"; n += BulkEntries)
+{
+    var entries = Enumerable.Range(n, BulkEntries).Select(i => i.ToString(CultureInfo.InvariantCulture))
+        .Select(text => new BulkPublishEntry(text, Encoding.UTF8.GetBytes(text), "text/plain")).ToList();
+    var failures = await components.GetPubSub("under-test").PublishBulkAsync("durable", entries);
+    if (failures.Count > 0)
+    {
+        Console.Error.WriteLine($"bulk publish from {n}: {failures.Count} entries failed, the first: {failures[0].Error}");
+        return 1;
+    }
+    Console.WriteLine("ack " + entries[^1].EntryId);
+    Console.Out.Flush();
 }
 for (var n = 1; ; n++)
 {

@@ -130,24 +130,41 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
     public async Task<string> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ValidateTopic(request.Topic);
+        var message = ToStored(request);
         EnsureMayPublish(request.Topic);
         using var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("pubsub.publish", ActivityKind.Producer);
         activity?.SetTag("cloudruntimes.component", _componentName);
         activity?.SetTag("messaging.destination.name", request.Topic);
-        var metadata = request.Metadata ?? new Dictionary<string, string>();
-        var message = new StoredMessage(Guid.CreateVersion7().ToString(), request.Data.ToArray(), request.ContentType, metadata, ExpiryOf(metadata));
         try
         {
             await _log.AppendAsync(request.Topic, message, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CloudRuntimesException)
         {
-            throw new CloudRuntimesException(CloudRuntimesErrors.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {request.Topic} failed", e);
+            throw PublishFailure(request.Topic, e);
         }
-        CloudRuntimesTelemetry.Operations.Add(1, new("block", "pubsub"), new("operation", "publish"), new("component", _componentName));
-        Signal(request.Topic).Set();
+        Published(request.Topic, 1);
         return message.Id;
+    }
+
+    /// <summary>The message to store for a publish, with a new id.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/>: an empty topic or a bad <c>ttlInSeconds</c>.</exception>
+    private static StoredMessage ToStored(PublishRequest request)
+    {
+        ValidateTopic(request.Topic);
+        var metadata = request.Metadata ?? new Dictionary<string, string>();
+        return new StoredMessage(Guid.CreateVersion7().ToString(), request.Data.ToArray(), request.ContentType, metadata, ExpiryOf(metadata));
+    }
+
+    /// <summary>A failure of the log as publishers see it: the component's own error as it is, anything else as <see cref="CloudRuntimesErrors.PubSubPublish"/>.</summary>
+    private CloudRuntimesException PublishFailure(string topic, Exception failure) =>
+        failure as CloudRuntimesException ?? new CloudRuntimesException(CloudRuntimesErrors.PubSubPublish, $"pub/sub {_componentName}: publishing to topic {topic} failed", failure);
+
+    /// <summary>Counts <paramref name="count"/> stored messages and wakes the topic's subscribers in this process.</summary>
+    private void Published(string topic, int count)
+    {
+        CloudRuntimesTelemetry.Operations.Add(count, new("block", "pubsub"), new("operation", "publish"), new("component", _componentName));
+        Signal(topic).Set();
     }
 
     /// <inheritdoc />
@@ -156,7 +173,12 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         _log is ITopicBacklog backlog ? backlog.BacklogAsync(topic, group, cancellationToken) : Task.FromResult<long?>(null);
 
     /// <inheritdoc />
-    /// <remarks>Stops at the first entry after <paramref name="cancellationToken"/> is cancelled (the entries before it stay published).</remarks>
+    /// <remarks>
+    /// A log that stores several messages in one write (<see cref="ITopicBatchAppend"/>: <c>pubsub.sqlite</c>) gets the
+    /// entries together and writes them a bounded group at a time; other logs get them one at a time. Stops before the next
+    /// write once <paramref name="cancellationToken"/> is cancelled (throws <see cref="OperationCanceledException"/>; the
+    /// entries written before it stay published).
+    /// </remarks>
     public async Task<IReadOnlyList<BulkPublishFailure>> PublishBulkAsync(string topic, IReadOnlyList<BulkPublishEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -166,22 +188,58 @@ public sealed partial class TopicLogPubSub : IPubSub, ITopicBacklog, IAsyncDispo
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, $"bulk publish entry ids must be unique and non-empty: '{duplicate.Key}'");
         }
+        using var activity = CloudRuntimesTelemetry.ActivitySource.StartActivity("pubsub.publish", ActivityKind.Producer);
+        activity?.SetTag("cloudruntimes.component", _componentName);
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.batch.message_count", entries.Count);
         var failures = new List<BulkPublishFailure>();
+        var ids = new List<string>(entries.Count);
+        var messages = new List<StoredMessage>(entries.Count);
         foreach (var entry in entries)
         {
-            // An append that completes at once never looks at the token: without this, a bulk publish whose caller had
-            // gone kept writing every entry.
-            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await PublishAsync(new PublishRequest(topic, entry.Data, entry.ContentType, entry.Metadata), cancellationToken).ConfigureAwait(false);
+                messages.Add(ToStored(new PublishRequest(topic, entry.Data, entry.ContentType, entry.Metadata)));
+                ids.Add(entry.EntryId);
             }
             catch (CloudRuntimesException e)
             {
                 failures.Add(new BulkPublishFailure(entry.EntryId, e.Message));
             }
         }
+        var outcomes = _log is ITopicBatchAppend batch
+            ? await batch.AppendBatchAsync(topic, messages, cancellationToken).ConfigureAwait(false)
+            : await AppendEachAsync(topic, messages, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            if (outcomes[i] is { } failure)
+            {
+                failures.Add(new BulkPublishFailure(ids[i], PublishFailure(topic, failure).Message));
+            }
+        }
+        Published(topic, outcomes.Count(o => o is null));
         return failures;
+    }
+
+    /// <summary>Appends messages one at a time (logs without <see cref="ITopicBatchAppend"/>), as <see cref="ITopicBatchAppend.AppendBatchAsync"/> reports them.</summary>
+    private async Task<IReadOnlyList<Exception?>> AppendEachAsync(string topic, List<StoredMessage> messages, CancellationToken cancellationToken)
+    {
+        var outcomes = new Exception?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            // An append that completes at once never looks at the token: without this, a bulk publish whose caller had
+            // gone kept writing every entry.
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await _log.AppendAsync(topic, messages[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                outcomes[i] = e;
+            }
+        }
+        return outcomes;
     }
 
     /// <inheritdoc />
