@@ -9,16 +9,17 @@ namespace CloudRuntimes.Components.Sqlite;
 /// The topic log of <c>pubsub.sqlite</c>: messages persist in a SQLite file until every consumer group of their
 /// topic has acknowledged them, so a restart (or a crash) loses nothing that was published. Messages are kept in one
 /// table clustered by topic and sequence number (numbered per topic, in publish order), so a publish writes one
-/// table page and a delivery reads its messages in one range scan. Each group has a cursor row: the sequence number
-/// up to which it has acknowledged, the last message it has leased, the attempts of the first leased message and
-/// when it is available again. Every operation is one transaction (a bulk publish: one per group), so several
-/// processes may share a file. Appends are group-committed: the appends waiting when the writer is free are written
-/// in one transaction (each completes once that transaction commits), so many concurrent publishers take the
-/// connection for one commit instead of one each, and delivery (lease, acknowledge) keeps its share of it. There is
-/// no writer thread: the publisher that finds no write in progress writes the waiting appends itself, so a lone
-/// publish completes on its own thread without a hand-off. A bulk publish (<see cref="ITopicBatchAppend"/>) queues
-/// its messages a transaction's worth at a time. Each message keeps when it was published, so messages of topics no
-/// consumer group has joined can be dropped after a while (<see cref="ITopicRetention"/>).
+/// table page (and the right edge of the publish-time index) and a delivery reads its messages in one range scan.
+/// Each group has a cursor row: the sequence number up to which it has acknowledged, the last message it has leased,
+/// the attempts of the first leased message and when it is available again. Every operation is one transaction (a
+/// bulk publish and a trim: one per group or chunk), so several processes may share a file. Appends are
+/// group-committed: the appends waiting when the writer is free are written in one transaction (each completes once
+/// that transaction commits), so many concurrent publishers take the connection for one commit instead of one each,
+/// and delivery (lease, acknowledge) keeps its share of it. There is no writer thread: the publisher that finds no
+/// write in progress writes the waiting appends itself, so a lone publish completes on its own thread without a
+/// hand-off. A bulk publish (<see cref="ITopicBatchAppend"/>) queues its messages a transaction's worth at a time.
+/// Each message keeps when it was published (indexed), so messages of topics no consumer group has joined can be
+/// dropped after a while (<see cref="ITopicRetention"/>), a chunk per transaction.
 /// </summary>
 internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBacklog, ITopicRetention
 {
@@ -42,6 +43,22 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
     /// </summary>
     private const string NextSequence =
         "1 + MAX(COALESCE((SELECT MAX(seq) FROM pubsub_log WHERE topic = $p0), 0), COALESCE((SELECT MAX(acknowledged) FROM pubsub_cursors WHERE topic = $p0), 0))";
+
+    /// <summary>The most messages one transaction of <see cref="TrimUnsubscribedAsync"/> deletes.</summary>
+    internal const int TrimChunk = 1000;
+
+    /// <summary>
+    /// One chunk of <see cref="TrimUnsubscribedAsync"/>: deletes up to <c>$p2</c> of the oldest messages published before
+    /// <c>$p0</c> and not before <c>$p1</c> (Unix milliseconds) to topics no consumer group has joined, found through the
+    /// index on <c>published_at</c>; returns the publish time of each.
+    /// </summary>
+    internal const string TrimStatement = """
+        DELETE FROM pubsub_log WHERE (topic, seq) IN (
+            SELECT topic, seq FROM pubsub_log
+            WHERE published_at < $p0 AND published_at >= $p1 AND NOT EXISTS (SELECT 1 FROM pubsub_cursors c WHERE c.topic = pubsub_log.topic)
+            ORDER BY published_at LIMIT $p2)
+        RETURNING published_at
+        """;
 
     private readonly SqliteSession _session;
     private readonly ConcurrentQueue<PendingAppend> _appends = new();
@@ -80,7 +97,8 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
 
     /// <summary>
     /// Files written before messages kept their publish time get the <c>published_at</c> column; their messages count as
-    /// published now, so none is dropped before a full retention period has passed after the upgrade.
+    /// published now, so none is dropped before a full retention period has passed after the upgrade. Every file gets the
+    /// index on it (files written before it had none), so the retention trim reads only old messages.
     /// </summary>
     private void AddPublishTimes()
     {
@@ -88,6 +106,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
         {
             _session.Execute("ALTER TABLE pubsub_log ADD COLUMN published_at INTEGER NULL");
         }
+        _session.Execute("CREATE INDEX IF NOT EXISTS pubsub_log_published ON pubsub_log (published_at)");
         _session.Execute("UPDATE pubsub_log SET published_at = " + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + " WHERE published_at IS NULL");
     }
 
@@ -283,10 +302,29 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
             "SELECT COUNT(*) FROM pubsub_log WHERE topic = $p0 AND seq > (SELECT acknowledged FROM pubsub_cursors WHERE topic = $p0 AND consumer_group = $p1)",
             topic, group) is long count ? count : 0, cancellationToken);
 
-    public Task<long> TrimUnsubscribedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken) =>
-        _session.InTransactionAsync<long>(sql => sql.Execute(
-            "DELETE FROM pubsub_log WHERE published_at < $p0 AND NOT EXISTS (SELECT 1 FROM pubsub_cursors c WHERE c.topic = pubsub_log.topic)",
-            publishedBefore.ToUnixTimeMilliseconds()), cancellationToken, Bookkeeping);
+    /// <summary>
+    /// Deletes up to <see cref="TrimChunk"/> messages at a time, each chunk in a transaction of its own, until no message
+    /// published before <paramref name="publishedBefore"/> to a topic without consumer group is left, so a trim of millions
+    /// of messages holds the writer for one chunk at a time. Each chunk walks the publish-time index from where the last
+    /// one ended, so messages a group waits for are passed over once per round, not once per chunk.
+    /// </summary>
+    public async Task<long> TrimUnsubscribedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken)
+    {
+        var before = publishedBefore.ToUnixTimeMilliseconds();
+        var from = long.MinValue;
+        long dropped = 0;
+        while (true)
+        {
+            var times = await _session.InTransactionAsync(sql => sql.Query(TrimStatement, r => r.GetInt64(0), before, from, TrimChunk), cancellationToken, Bookkeeping).ConfigureAwait(false);
+            dropped += times.Count;
+            if (times.Count < TrimChunk)
+            {
+                return dropped;
+            }
+            // Messages of the same millisecond may be left for the next chunk, so it starts at that millisecond, not after it.
+            from = times.Max();
+        }
+    }
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(
