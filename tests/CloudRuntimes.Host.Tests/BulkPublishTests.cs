@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Proto = Dapr.Client.Autogen.Grpc.v1;
+using Status = Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse.Types.TopicEventResponseStatus;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// A bulk publish through the real server process to its SQLite pub/sub, larger than one of the log's write groups
+/// (256 entries): each entry succeeds or fails on its own (the answer names the failed entry), and a streaming
+/// subscription gets every published entry once, in the order of the request.
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class BulkPublishTests(RuntimeProcesses runtime)
+{
+    [Fact]
+    public async Task Entries_fail_alone_and_the_others_are_delivered_once_each_in_request_order()
+    {
+        var topic = "bulk-order-" + Guid.NewGuid().ToString("N");
+        // 600 entries: three write groups. Entry 7's ttlInSeconds is not a number of seconds.
+        var body = new JsonArray([.. Enumerable.Range(0, 600).Select(i => (JsonNode)new JsonObject
+        {
+            ["entryId"] = i.ToString(CultureInfo.InvariantCulture),
+            ["event"] = i.ToString(CultureInfo.InvariantCulture),
+            ["contentType"] = "text/plain",
+            ["metadata"] = i == 7 ? new JsonObject { ["ttlInSeconds"] = "soon" } : new JsonObject(),
+        })]);
+
+        using var published = await runtime.Http.PostAsync(new Uri(runtime.RuntimeEndpoint, $"v1.0-alpha1/publish/bulk/pubsub/{topic}"), new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, published.StatusCode);
+        var answer = (await published.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("ERR_PUBSUB_PUBLISH_MESSAGE", answer["errorCode"]!.GetValue<string>());
+        var failed = Assert.Single(answer["failedEntries"]!.AsArray());
+        Assert.Equal("7", failed!["entryId"]!.GetValue<string>());
+        Assert.Contains("ttlInSeconds", failed["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        Assert.Equal([.. Enumerable.Range(0, 600).Where(i => i != 7).Select(i => i.ToString(CultureInfo.InvariantCulture))], await ReceiveAsync(topic, 599));
+    }
+
+    /// <summary>Subscribes to <paramref name="topic"/> over a stream from its oldest message and returns the data of the first <paramref name="count"/> events, each answered SUCCESS.</summary>
+    private async Task<List<string>> ReceiveAsync(string topic, int count)
+    {
+        using var channel = DaprGrpc.Channel(runtime.RuntimeGrpcEndpoint);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var stream = DaprGrpc.Stub(channel).SubscribeTopicEventsAlpha1(cancellationToken: timeout.Token);
+        await stream.RequestStream.WriteAsync(new Proto.SubscribeTopicEventsRequestAlpha1
+        {
+            InitialRequest = new Proto.SubscribeTopicEventsRequestInitialAlpha1 { PubsubName = "pubsub", Topic = topic },
+        }, timeout.Token);
+        Assert.True(await stream.ResponseStream.MoveNext(timeout.Token));
+        Assert.NotNull(stream.ResponseStream.Current.InitialResponse);
+        var received = new List<string>();
+        while (received.Count < count)
+        {
+            Assert.True(await stream.ResponseStream.MoveNext(timeout.Token));
+            var message = stream.ResponseStream.Current.EventMessage;
+            received.Add(message.Data.ToStringUtf8());
+            await stream.RequestStream.WriteAsync(new Proto.SubscribeTopicEventsRequestAlpha1
+            {
+                EventProcessed = new Proto.SubscribeTopicEventsRequestProcessedAlpha1 { Id = message.Id, Status = new Dapr.AppCallback.Autogen.Grpc.v1.TopicEventResponse { Status = Status.Success } },
+            }, timeout.Token);
+        }
+        return received;
+    }
+}
