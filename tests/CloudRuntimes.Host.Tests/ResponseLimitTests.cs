@@ -34,7 +34,7 @@ public sealed class ResponseLimitTests
         await AssertTooLargeAsync(twice, "the answer would exceed 1 MiB (--max-response-size); ask for fewer keys");
 
         using var query = await http.PostAsync(new Uri(server.Endpoint, "v1.0-alpha1/state/statestore/query"), Json("{}"));
-        await AssertTooLargeAsync(query, "the answer would exceed 1 MiB (--max-response-size); ask for a smaller page (page.limit)");
+        await AssertTooLargeAsync(query, "the answer would exceed 1 MiB (--max-response-size); ask for a smaller or earlier page (page.limit, page.token)");
 
         using var keys = await http.GetAsync(new Uri(server.Endpoint, "v1.0-alpha1/state/statestore/keys?prefix=kkk"));
         await AssertTooLargeAsync(keys, "the answer would exceed 1 MiB (--max-response-size); ask for a smaller page (limit)");

@@ -61,7 +61,7 @@ public sealed class StateQueryMemoryTests
         Assert.Equal(HttpStatusCode.BadRequest, everything.StatusCode);
         var error = (await everything.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("ERR_RESPONSE_TOO_LARGE", error["errorCode"]!.GetValue<string>());
-        Assert.Equal("the answer would exceed 16 MiB (--max-response-size); ask for a smaller page (page.limit)", error["message"]!.GetValue<string>());
+        Assert.Equal("the answer would exceed 16 MiB (--max-response-size); ask for a smaller or earlier page (page.limit, page.token)", error["message"]!.GetValue<string>());
         Assert.False(server.Process.HasExited, server.Output);
     }
 

@@ -163,7 +163,7 @@ internal sealed class StateService(ICloudRuntimesComponents components, RuntimeO
         var parsed = StateQuery.Parse(query, options.Limits.StateQuery) with { MaxValueBytes = options.Limits.MaxResponseBytes };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Limits.StateQueryTimeout);
-        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller page (page.limit)");
+        var budget = new ResponseBudget(options.Limits.MaxResponseBytes, "ask for a smaller or earlier page (page.limit, page.token)");
         StateQueryResponse response;
         try
         {
