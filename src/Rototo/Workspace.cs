@@ -96,37 +96,38 @@ public sealed class Workspace
     /// <c>workspace lint failed with {N} diagnostic(s)</c>, then the first <see cref="LintFailureErrorsListed"/> error diagnostics
     /// one a line, then <c>  ... and {M} more error(s)</c> when there are more.
     /// </summary>
-    private static string LintFailure(WorkspaceLint result)
+    private static string LintFailure(LintContext lint)
     {
-        var errors = result.Diagnostics.Where(d => d.Severity == LintSeverity.Error).ToList();
-        var message = new System.Text.StringBuilder($"workspace lint failed with {result.Diagnostics.Count} diagnostic(s)");
-        foreach (var error in errors.Take(LintFailureErrorsListed))
+        var message = new System.Text.StringBuilder($"workspace lint failed with {lint.Errors + lint.Warnings} diagnostic(s)");
+        foreach (var error in lint.Diagnostics)
         {
             message.Append("\n  ").Append(error);
         }
-        if (errors.Count > LintFailureErrorsListed)
+        if (lint.Errors > LintFailureErrorsListed)
         {
-            message.Append($"\n  ... and {errors.Count - LintFailureErrorsListed} more error(s)");
+            message.Append($"\n  ... and {lint.Errors - LintFailureErrorsListed} more error(s)");
         }
         return message.ToString();
     }
 
-    /// <summary>Lints a load's snapshot inside a <c>rototo.workspace.lint</c> activity, counting its time and diagnostics (<see cref="Refresh.RototoTelemetry"/>).</summary>
-    private static WorkspaceLint LintMeasured(WorkspaceSnapshot snapshot, string source)
+    /// <summary>
+    /// Lints a load's snapshot inside a <c>rototo.workspace.lint</c> activity, counting its time and diagnostics
+    /// (<see cref="Refresh.RototoTelemetry"/>). A load needs only the counts and the errors its failure lists: the
+    /// context keeps the first <see cref="LintFailureErrorsListed"/> errors and counts the rest, whatever their number.
+    /// </summary>
+    private static LintContext LintMeasured(WorkspaceSnapshot snapshot, string source)
     {
         using var activity = Refresh.RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.lint");
         activity?.SetTag(Refresh.RototoTelemetry.SourceTag, source);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var result = WorkspaceLint.Run(snapshot);
+        var lint = Linter.Run(snapshot, new DiagnosticCollector(LintFailureErrorsListed, d => d.Severity == LintSeverity.Error));
         var sourceTag = new KeyValuePair<string, object?>(Refresh.RototoTelemetry.SourceTag, source);
         Refresh.RototoTelemetry.LintDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
-        var errors = result.Diagnostics.Count(d => d.Severity == LintSeverity.Error);
-        var warnings = result.Diagnostics.Count - errors;
-        Refresh.RototoTelemetry.LintDiagnostics.Add(errors, new KeyValuePair<string, object?>("severity", "error"), sourceTag);
-        Refresh.RototoTelemetry.LintDiagnostics.Add(warnings, new KeyValuePair<string, object?>("severity", "warning"), sourceTag);
-        activity?.SetTag("rototo.lint.errors", errors);
-        activity?.SetTag("rototo.lint.warnings", warnings);
-        return result;
+        Refresh.RototoTelemetry.LintDiagnostics.Add(lint.Errors, new KeyValuePair<string, object?>("severity", "error"), sourceTag);
+        Refresh.RototoTelemetry.LintDiagnostics.Add(lint.Warnings, new KeyValuePair<string, object?>("severity", "warning"), sourceTag);
+        activity?.SetTag("rototo.lint.errors", lint.Errors);
+        activity?.SetTag("rototo.lint.warnings", lint.Warnings);
+        return lint;
     }
 
     /// <summary>Opens a workspace for tools (inspection and lint only; it cannot resolve).</summary>
@@ -151,7 +152,7 @@ public sealed class Workspace
 
     /// <summary>Lints the workspace again from disk (§9), with the file size limit it was loaded with (<see cref="WorkspaceSourceOptions.MaxFileBytes"/>).</summary>
     /// <param name="cancellationToken">Not observed during the synchronous lint.</param>
-    /// <returns>Documents and diagnostics.</returns>
+    /// <returns>Documents and the first <see cref="WorkspaceLint.MaxDiagnostics"/> diagnostics; the rest are counted (<see cref="WorkspaceLint.NotShown"/>).</returns>
     public Task<WorkspaceLint> LintAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(WorkspaceLint.Run(WorkspaceDiscovery.Discover(Root, Source.Options)));
 

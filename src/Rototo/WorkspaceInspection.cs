@@ -47,24 +47,48 @@ public sealed record WorkspaceInspection(
 /// <param name="Kind">Document kind.</param>
 public sealed record LintDocument(int Id, string Path, string Uri, int? Version, DocumentKind Kind);
 
-/// <summary>The result of linting a workspace (§14.1 <c>WorkspaceLint</c>).</summary>
+/// <summary>
+/// The result of linting a workspace (§14.1 <c>WorkspaceLint</c>): the documents, and the first
+/// <see cref="MaxDiagnostics"/> diagnostics in rototo's order; the rest are counted in <see cref="ErrorsNotShown"/> and
+/// <see cref="WarningsNotShown"/>, not kept (a legal workspace can raise millions of diagnostics).
+/// </summary>
 /// <param name="Root">The workspace root.</param>
 /// <param name="Documents">The documents lint read, in discovery order.</param>
-/// <param name="Diagnostics">Diagnostics in rototo's order.</param>
+/// <param name="Diagnostics">Diagnostics in rototo's order, at most <see cref="MaxDiagnostics"/> when built by lint.</param>
 public sealed record WorkspaceLint(string Root, IReadOnlyList<LintDocument> Documents, IReadOnlyList<LintDiagnostic> Diagnostics)
 {
-    /// <summary>True when any diagnostic is an error.</summary>
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == LintSeverity.Error);
+    /// <summary>Most diagnostics a lint result keeps (about 600 bytes each): 10,000, more than anyone reads.</summary>
+    public const int MaxDiagnostics = 10_000;
+
+    /// <summary>Error diagnostics past the first <see cref="MaxDiagnostics"/>, counted but not in <see cref="Diagnostics"/>.</summary>
+    public int ErrorsNotShown { get; init; }
+
+    /// <summary>Warning diagnostics past the first <see cref="MaxDiagnostics"/>, counted but not in <see cref="Diagnostics"/>.</summary>
+    public int WarningsNotShown { get; init; }
+
+    /// <summary>Diagnostics past the first <see cref="MaxDiagnostics"/>: <see cref="ErrorsNotShown"/> + <see cref="WarningsNotShown"/>.</summary>
+    public int NotShown => ErrorsNotShown + WarningsNotShown;
+
+    /// <summary>True when any diagnostic is an error, shown or not.</summary>
+    public bool HasErrors => ErrorsNotShown > 0 || Diagnostics.Any(d => d.Severity == LintSeverity.Error);
 
     /// <summary>The valid custom Lua lint registrations (§10.2), files in path order, then call order.</summary>
     public IReadOnlyList<Lint.Custom.CustomLintRegistration> CustomRegistrations { get; init; } = [];
 
-    internal static WorkspaceLint Run(WorkspaceSnapshot snapshot)
+    /// <summary>Lints the snapshot, keeping the first <see cref="MaxDiagnostics"/> of the diagnostics <paramref name="selects"/> accepts.</summary>
+    /// <param name="snapshot">The discovered workspace.</param>
+    /// <param name="selects">Which diagnostics the result holds and counts (e.g. <c>rototo lint</c>'s selectors); null for all.</param>
+    internal static WorkspaceLint Run(WorkspaceSnapshot snapshot, Func<LintDiagnostic, bool>? selects = null)
     {
-        var context = Linter.Run(snapshot);
+        var collector = new DiagnosticCollector(MaxDiagnostics, selects);
+        var context = Linter.Run(snapshot, collector);
+        var diagnostics = context.Diagnostics;
+        var errorsShown = diagnostics.Count(d => d.Severity == LintSeverity.Error);
         var documents = snapshot.Documents.Select(d => new LintDocument(d.DocId, d.RelativePath, d.Uri, null, d.Kind)).ToList();
-        return new WorkspaceLint(snapshot.Root ?? snapshot.GivenRoot, documents, context.Diagnostics)
+        return new WorkspaceLint(snapshot.Root ?? snapshot.GivenRoot, documents, diagnostics)
         {
+            ErrorsNotShown = collector.Errors - errorsShown,
+            WarningsNotShown = collector.Warnings - (diagnostics.Count - errorsShown),
             CustomRegistrations = context.Custom?.Registrations ?? [],
         };
     }

@@ -34,7 +34,17 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// Starts a server (data in <c>{root}/data</c>) whose only component is the rototo configuration store <c>config</c>
     /// over <paramref name="workspace"/>, refreshing it every second (the component file in <c>{root}/components</c>).
     /// </summary>
-    public static ServerProcess StartWithConfigRefreshingEverySecond(string root, string workspace)
+    public static ServerProcess StartWithConfigRefreshingEverySecond(string root, string workspace) =>
+        StartWithConfig(root, workspace, "\n  - name: refreshPeriodSeconds\n    value: \"1\"", null);
+
+    /// <summary>
+    /// Starts a server (data in <c>{root}/data</c>) whose only component is the rototo configuration store <c>config</c>
+    /// over <paramref name="workspace"/>, loaded once, with <paramref name="environment"/> (e.g. a capped GC heap).
+    /// </summary>
+    public static ServerProcess StartWithConfig(string root, string workspace, IReadOnlyDictionary<string, string> environment) =>
+        StartWithConfig(root, workspace, "", environment);
+
+    private static ServerProcess StartWithConfig(string root, string workspace, string moreMetadata, IReadOnlyDictionary<string, string>? environment)
     {
         var components = Directory.CreateDirectory(Path.Combine(root, "components")).FullName;
         File.WriteAllText(Path.Combine(components, "config.yaml"), $"""
@@ -47,11 +57,9 @@ internal sealed class ServerProcess : IAsyncDisposable
               version: v1
               metadata:
               - name: source
-                value: "{workspace}"
-              - name: refreshPeriodSeconds
-                value: "1"
+                value: "{workspace}"{moreMetadata}
             """);
-        return Start(Path.Combine(root, "data"), null, "--components-path", components);
+        return Start(Path.Combine(root, "data"), environment, "--components-path", components);
     }
 
     /// <summary>Starts <c>run --port {free} --dapr-grpc-port {free} --data {data}</c> plus <paramref name="arguments"/>.</summary>

@@ -32,7 +32,9 @@ internal static class InspectCommand
             var (staged, shown) = await cli.StageAsync(parse, parse.GetValue(source), cancellationToken);
             var snapshot = Workspace.DiscoverChecked(staged);
             var selection = selectors.Resolve(parse, snapshot);
-            var lint = WorkspaceLint.Run(snapshot);
+            // With selectors, lint keeps (up to its limit) only the diagnostics located in the selected documents.
+            var paths = selection.Chosen is null ? null : selection.All(snapshot).Select(d => d.RelativePath).ToHashSet(StringComparer.Ordinal);
+            var lint = WorkspaceLint.Run(snapshot, paths is null ? null : d => paths.Contains(d.Location.Path));
             Workspace? runtime = null;
             string? unavailable = null;
             try
@@ -165,12 +167,12 @@ internal static class InspectCommand
         })]);
 
         var runtimeStatus = unavailable is null ? new JsonObject { ["status"] = "available" } : new JsonObject { ["status"] = "unavailable", ["reason"] = unavailable };
-        return new JsonObject
+        var report = new JsonObject
         {
             ["workspace"] = shown,
             ["documents"] = LintCommand.DocumentsJson(lint),
             ["runtime"] = runtimeStatus,
-            ["diagnostics"] = Diagnostics(selection.Chosen is null ? lint.Diagnostics : SelectedDiagnostics(lint, selection.All(snapshot))),
+            ["diagnostics"] = Diagnostics(lint.Diagnostics),
             ["schemas"] = schemas,
             ["resources"] = resources,
             ["variables"] = variables,
@@ -179,13 +181,11 @@ internal static class InspectCommand
             ["lint_authorities"] = CustomLintView.AuthoritiesJson(selection.Chosen is null ? CustomLintView.Authorities(lint.CustomRegistrations) : []),
             ["linters"] = new JsonArray([.. selection.Documents(snapshot, DocumentKind.CustomLint).Select(d => (JsonNode)CustomLintView.Linter(d.Id, d.RelativePath, lint.CustomRegistrations))]),
         };
-    }
-
-    /// <summary>The diagnostics located in <paramref name="documents"/>, in lint order.</summary>
-    private static IEnumerable<LintDiagnostic> SelectedDiagnostics(WorkspaceLint lint, IEnumerable<WorkspaceDocument> documents)
-    {
-        var paths = documents.Select(d => d.RelativePath).ToHashSet(StringComparer.Ordinal);
-        return lint.Diagnostics.Where(d => paths.Contains(d.Location.Path));
+        if (lint.NotShown > 0)
+        {
+            report.Insert(report.IndexOf("diagnostics") + 1, LintCommand.NotShownKey, LintCommand.NotShownJson(lint));
+        }
+        return report;
     }
 
     private static JsonObject EmptyDependencies() => new() { ["qualifiers"] = new JsonArray(), ["context_paths"] = new JsonArray(), ["schemas"] = new JsonArray(), ["resources"] = new JsonArray() };
@@ -214,6 +214,10 @@ internal static class InspectCommand
         foreach (var diagnostic in report["diagnostics"]!.AsArray())
         {
             output.WriteLine($"{diagnostic!["severity"]}[{diagnostic["rule"]}]: {diagnostic["location"]!["path"]}: {diagnostic["message"]}");
+        }
+        if (report[LintCommand.NotShownKey] is { } notShown)
+        {
+            output.WriteLine(LintCommand.NotShownLine(notShown["errors"]!.GetValue<int>(), notShown["warnings"]!.GetValue<int>()));
         }
     }
 

@@ -30,12 +30,9 @@ internal static class LintCommand
                 path = (await cli.StageAsync(parse, path ?? given, cancellationToken)).Staged.Root;
             }
             var snapshot = WorkspaceDiscovery.Discover(path, options);
-            var lint = WorkspaceLint.Run(snapshot);
-            if (snapshot.DiscoveryFailure is null)
-            {
-                var filter = LintFilter.From(parse, selectors, snapshot, lint);
-                lint = lint with { Diagnostics = [.. lint.Diagnostics.Where(filter.Keeps)] };
-            }
+            var filter = snapshot.DiscoveryFailure is null ? LintFilter.From(parse, selectors, snapshot) : null;
+            var lint = WorkspaceLint.Run(snapshot, filter is null ? null : filter.Keeps);
+            filter?.Check(lint.CustomRegistrations);
             if (parse.GetValue(cli.Json))
             {
                 WriteJson(cli.Terminal.Out, lint);
@@ -51,14 +48,30 @@ internal static class LintCommand
 
     /// <summary>
     /// Prints rototo's <c>lint --json</c> report (workspace, documents, diagnostics), building each diagnostic's JSON only
-    /// as it is written: the report of a workspace with a million diagnostics is never held whole.
+    /// as it is written. Past <see cref="WorkspaceLint.MaxDiagnostics"/> diagnostics the report ends with
+    /// <c>"diagnostics_not_shown": {"errors": E, "warnings": W}</c>, which rototo's shape lacks.
     /// </summary>
     public static void WriteJson(TextWriter output, WorkspaceLint lint)
     {
         var head = new JsonObject { ["workspace"] = lint.Root, ["documents"] = DocumentsJson(lint) };
-        Json.SerdeJson.PrettyStreamed(output, head, "diagnostics", lint.Diagnostics.Select(d => (JsonNode)d.ToJson()));
+        var tail = new JsonObject();
+        if (lint.NotShown > 0)
+        {
+            tail[NotShownKey] = NotShownJson(lint);
+        }
+        Json.SerdeJson.PrettyStreamed(output, head, "diagnostics", lint.Diagnostics.Select(d => (JsonNode)d.ToJson()), tail);
         output.WriteLine();
     }
+
+    /// <summary>The JSON property that counts the diagnostics past <see cref="WorkspaceLint.MaxDiagnostics"/> (lint and inspect reports).</summary>
+    public const string NotShownKey = "diagnostics_not_shown";
+
+    /// <summary><c>{"errors": E, "warnings": W}</c>: the diagnostics past <see cref="WorkspaceLint.MaxDiagnostics"/>.</summary>
+    public static JsonObject NotShownJson(WorkspaceLint lint) => new() { ["errors"] = lint.ErrorsNotShown, ["warnings"] = lint.WarningsNotShown };
+
+    /// <summary>The human report's last line when diagnostics past <see cref="WorkspaceLint.MaxDiagnostics"/> are not shown.</summary>
+    public static string NotShownLine(int errors, int warnings) =>
+        $"... {errors + warnings} more diagnostics not shown ({errors} error(s), {warnings} warning(s)): lint lists the first {WorkspaceLint.MaxDiagnostics}";
 
     /// <summary>The report's <c>documents</c>: id, path, uri, version and kind of each document lint read.</summary>
     public static JsonArray DocumentsJson(WorkspaceLint lint) => new([.. lint.Documents.Select(d => (JsonNode)new JsonObject
@@ -84,6 +97,10 @@ internal static class LintCommand
         foreach (var diagnostic in lint.Diagnostics)
         {
             printer.Write(diagnostic);
+        }
+        if (lint.NotShown > 0)
+        {
+            terminal.Out.WriteLine(NotShownLine(lint.ErrorsNotShown, lint.WarningsNotShown));
         }
     }
 }

@@ -7,11 +7,13 @@ namespace Rototo.Cli.Commands;
 
 /// <summary>
 /// <c>rototo lint</c> selectors (§15): a diagnostic is kept when it matches ANY selector; with no selector every
-/// diagnostic is kept. Explicit ids are checked against the workspace first.
+/// diagnostic is kept. The filter is built before lint runs, so that lint keeps only what it selects; explicit ids are
+/// checked against the workspace and its custom rules by <see cref="Check"/> once lint has run, before anything is printed.
 /// </summary>
 internal sealed class LintFilter
 {
     private readonly List<Func<LintDiagnostic, bool>> _matchers = [];
+    private readonly List<Action<IReadOnlyList<Lint.Custom.CustomLintRegistration>>> _checks = [];
 
     private LintFilter()
     {
@@ -23,23 +25,36 @@ internal sealed class LintFilter
     /// <summary>True when the diagnostic matches a selector (or there is none).</summary>
     public bool Keeps(LintDiagnostic diagnostic) => IsEmpty || _matchers.Any(m => m(diagnostic));
 
-    /// <summary>Builds the filter of a command line.</summary>
+    /// <summary>Checks the explicit ids of the command line, in the order they are read, against the workspace and its custom rules.</summary>
+    /// <param name="registrations">The workspace's valid custom lint registrations (<see cref="WorkspaceLint.CustomRegistrations"/>).</param>
     /// <exception cref="CliError">An explicit id does not exist (<c>{kind} not found: ...</c>, with a tip when a known id is close).</exception>
-    public static LintFilter From(ParseResult parse, Selectors selectors, WorkspaceSnapshot snapshot, WorkspaceLint lint)
+    public void Check(IReadOnlyList<Lint.Custom.CustomLintRegistration> registrations)
+    {
+        foreach (var check in _checks)
+        {
+            check(registrations);
+        }
+    }
+
+    /// <summary>Builds the filter of a command line; <see cref="Check"/> validates its explicit ids once lint has run.</summary>
+    public static LintFilter From(ParseResult parse, Selectors selectors, WorkspaceSnapshot snapshot)
     {
         var filter = new LintFilter();
         filter.Entities(parse.GetValue(selectors.Variable), parse.GetValue(selectors.Variables), snapshot, DocumentKind.Variable, "variable", VariableId, "variables/");
         filter.Entities(parse.GetValue(selectors.Qualifier), parse.GetValue(selectors.Qualifiers), snapshot, DocumentKind.Qualifier, "qualifier", QualifierId, "qualifiers/");
         filter.Entities(parse.GetValue(selectors.Resource), parse.GetValue(selectors.Resources), snapshot, DocumentKind.Resource, "resource", ResourceId, "resources/");
 
-        var rules = Output.CustomLintView.Catalog(lint.CustomRegistrations);
         if (parse.GetValue(selectors.LintRules))
         {
             filter._matchers.Add(_ => true);
         }
         if (parse.GetValue(selectors.LintRule) is { } rule)
         {
-            Require(rules.Any(r => r.Rule == rule), "diagnostic", rule, rules.Select(r => r.Rule));
+            filter._checks.Add(registrations =>
+            {
+                var rules = Output.CustomLintView.Catalog(registrations);
+                Require(rules.Any(r => r.Rule == rule), "diagnostic", rule, rules.Select(r => r.Rule));
+            });
             filter._matchers.Add(d => d.Rule == rule);
         }
         if (parse.GetValue(selectors.LintAuthorities))
@@ -48,7 +63,11 @@ internal sealed class LintFilter
         }
         if (parse.GetValue(selectors.LintAuthority) is { } authority)
         {
-            Require(rules.Any(r => Authority(r.Rule) == authority), "lint authority", authority, rules.Select(r => Authority(r.Rule)).Distinct());
+            filter._checks.Add(registrations =>
+            {
+                var rules = Output.CustomLintView.Catalog(registrations);
+                Require(rules.Any(r => Authority(r.Rule) == authority), "lint authority", authority, rules.Select(r => Authority(r.Rule)).Distinct());
+            });
             filter._matchers.Add(d => Authority(d.Rule) == authority);
         }
         if (parse.GetValue(selectors.Linters))
@@ -57,7 +76,7 @@ internal sealed class LintFilter
         }
         foreach (var linter in parse.GetValue(selectors.Linter) ?? [])
         {
-            Require(snapshot.OfKind(DocumentKind.CustomLint).Any(d => d.Id == linter), "linter", linter, snapshot.OfKind(DocumentKind.CustomLint).Select(d => d.Id));
+            filter._checks.Add(_ => Require(snapshot.OfKind(DocumentKind.CustomLint).Any(d => d.Id == linter), "linter", linter, snapshot.OfKind(DocumentKind.CustomLint).Select(d => d.Id)));
             var path = $"lint/{linter}.lua";
             filter._matchers.Add(d => d.Entity.Path == path || d.Location.Path == path);
         }
@@ -72,7 +91,7 @@ internal sealed class LintFilter
         }
         foreach (var id in ids ?? [])
         {
-            Require(snapshot.OfKind(kind).Any(d => d.Id == id), noun, id, snapshot.OfKind(kind).Select(d => d.Id));
+            _checks.Add(_ => Require(snapshot.OfKind(kind).Any(d => d.Id == id), noun, id, snapshot.OfKind(kind).Select(d => d.Id)));
             var path = $"{folder}{id}.toml";
             var objects = $"{folder}{id}-objects/";
             _matchers.Add(d => owner(d.Entity) == id || d.Location.Path == path || (kind == DocumentKind.Resource && d.Location.Path.StartsWith(objects, StringComparison.Ordinal)));

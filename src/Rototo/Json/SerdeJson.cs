@@ -36,14 +36,15 @@ internal static class SerdeJson
 
     /// <summary>
     /// Writes, pretty, exactly what <see cref="Pretty"/> prints for <paramref name="head"/> with one more property
-    /// <paramref name="key"/> holding the array <paramref name="items"/> — but each item is built and written one at a
-    /// time, so the memory this takes is one item's, however long the array (a lint report of a million diagnostics).
+    /// <paramref name="key"/> holding the array <paramref name="items"/>, then <paramref name="tail"/>'s properties — but
+    /// each item is built and written one at a time, so the memory this takes is one item's, however long the array.
     /// </summary>
     /// <param name="output">Receives the text, one item's text per write; no trailing newline.</param>
     /// <param name="head">The properties before the array, in order.</param>
-    /// <param name="key">The last property's name.</param>
+    /// <param name="key">The array property's name.</param>
     /// <param name="items">The array's items, enumerated once.</param>
-    public static void PrettyStreamed(TextWriter output, JsonObject head, string key, IEnumerable<JsonNode?> items)
+    /// <param name="tail">The properties after the array, in order; null for none.</param>
+    public static void PrettyStreamed(TextWriter output, JsonObject head, string key, IEnumerable<JsonNode?> items, JsonObject? tail = null)
     {
         var builder = new StringBuilder();
         var writer = new Writer(builder, pretty: true);
@@ -52,8 +53,10 @@ internal static class SerdeJson
             output.Write(builder);
             builder.Clear();
         }
-        var properties = head.Select(p => (Action)(() => writer.Property(p.Key, () => writer.Node(p.Value))))
-            .Append(() => writer.Property(key, () => writer.Container('[', ']', items.Select(i => (Action)(() => writer.Node(i))), Flush)));
+        Action Member(KeyValuePair<string, JsonNode?> property) => () => writer.Property(property.Key, () => writer.Node(property.Value));
+        var properties = head.Select(Member)
+            .Append(() => writer.Property(key, () => writer.Container('[', ']', items.Select(i => (Action)(() => writer.Node(i))), Flush)))
+            .Concat((tail ?? []).Select(Member));
         writer.Container('{', '}', properties);
         Flush();
     }

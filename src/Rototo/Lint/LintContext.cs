@@ -5,14 +5,28 @@ using Rototo.Toml;
 
 namespace Rototo.Lint;
 
-/// <summary>State shared by the lint stages: the snapshot, compiled schemas, and the diagnostics so far.</summary>
-internal sealed class LintContext(WorkspaceSnapshot snapshot)
+/// <summary>
+/// State shared by the lint stages: the snapshot, compiled schemas, and what the checks need to know of the diagnostics
+/// so far (how many errors and warnings, which qualifiers have errors). The diagnostics themselves go to the collector.
+/// </summary>
+internal sealed class LintContext(WorkspaceSnapshot snapshot, DiagnosticCollector collector)
 {
     private readonly Dictionary<string, CompiledSchema?> _schemas = [];
+    private readonly HashSet<string> _qualifiersWithErrors = new(StringComparer.Ordinal);
 
     public WorkspaceSnapshot Snapshot { get; } = snapshot;
 
-    public List<LintDiagnostic> Diagnostics { get; } = [];
+    /// <summary>Receives every diagnostic as it is reported.</summary>
+    public DiagnosticCollector Collector { get; } = collector;
+
+    /// <summary>The diagnostics the collector kept, in rototo's order; call once lint has ended.</summary>
+    public IReadOnlyList<LintDiagnostic> Diagnostics => Collector.Sorted();
+
+    /// <summary>Error diagnostics reported so far, kept or not.</summary>
+    public int Errors { get; private set; }
+
+    /// <summary>Warning diagnostics reported so far, kept or not.</summary>
+    public int Warnings { get; private set; }
 
     public LintStage Stage { get; set; }
 
@@ -39,10 +53,10 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot)
     /// <summary>The context schema when it exists, parsed and compiled.</summary>
     public CompiledSchema? ValidContextSchema => ContextSchemaDocument is { Json: not null } doc ? Schema(doc) : null;
 
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == LintSeverity.Error);
+    public bool HasErrors => Errors > 0;
 
-    public bool HasErrorFor(Func<DiagnosticEntity, bool> entity) =>
-        Diagnostics.Any(d => d.Severity == LintSeverity.Error && entity(d.Entity));
+    /// <summary>True when an error was reported about the qualifier or one of its predicates.</summary>
+    public bool HasErrorForQualifier(string id) => _qualifiersWithErrors.Contains(id);
 
     public void Report(string rule, DiagnosticEntity entity, string message, WorkspaceDocument document, TextSpan? span, params RelatedInformation[] related) =>
         Report(rule, entity, message, At(document, span), related);
@@ -51,8 +65,22 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot)
         Report(LintRuleCatalog.Get(rule), entity, message, location, related);
 
     /// <summary>Reports a diagnostic of a built-in or custom rule at the current stage.</summary>
-    public void Report(LintRuleInfo rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related) =>
-        Diagnostics.Add(new LintDiagnostic(rule.Rule, rule.Severity, Stage, entity, message, rule.Help, location, related));
+    public void Report(LintRuleInfo rule, DiagnosticEntity entity, string message, DiagnosticLocation location, params RelatedInformation[] related)
+    {
+        if (rule.Severity == LintSeverity.Error)
+        {
+            Errors++;
+            if (entity.QualifierId is { } qualifier)
+            {
+                _qualifiersWithErrors.Add(qualifier);
+            }
+        }
+        else
+        {
+            Warnings++;
+        }
+        Collector.Add(new LintDiagnostic(rule.Rule, rule.Severity, Stage, entity, message, rule.Help, location, related));
+    }
 
     /// <summary>A location in <paramref name="document"/>: ranged when a non-empty span is given, document-level otherwise.</summary>
     public static DiagnosticLocation At(WorkspaceDocument document, TextSpan? span)

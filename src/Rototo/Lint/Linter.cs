@@ -4,15 +4,25 @@ using Rototo.Lint.Custom;
 
 namespace Rototo.Lint;
 
-/// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1) and sorts the diagnostics.</summary>
+/// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1), every diagnostic to a <see cref="DiagnosticCollector"/>.</summary>
 internal static class Linter
 {
-    /// <summary>Runs every stage; the context holds the sorted diagnostics and the custom registrations.</summary>
+    /// <summary>Runs every stage, keeping at most <see cref="WorkspaceLint.MaxDiagnostics"/> diagnostics.</summary>
     /// <param name="snapshot">The discovered workspace.</param>
     /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
-    public static LintContext Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null)
+    public static LintContext Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null) =>
+        Run(snapshot, new DiagnosticCollector(WorkspaceLint.MaxDiagnostics), luaTimeout);
+
+    /// <summary>
+    /// Runs every stage, each diagnostic going to <paramref name="collector"/> as it is reported; the context counts
+    /// every diagnostic and holds the custom registrations, the collector the diagnostics it keeps.
+    /// </summary>
+    /// <param name="snapshot">The discovered workspace.</param>
+    /// <param name="collector">Counts and keeps the diagnostics it selects.</param>
+    /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
+    public static LintContext Run(WorkspaceSnapshot snapshot, DiagnosticCollector collector, TimeSpan? luaTimeout = null)
     {
-        var context = new LintContext(snapshot);
+        var context = new LintContext(snapshot, collector);
         if (snapshot.DiscoveryFailure is { } failure)
         {
             context.Stage = LintStage.Discover;
@@ -33,14 +43,13 @@ internal static class Linter
         Stage(context, LintStage.Graph, GraphChecks.Run);
         Stage(context, LintStage.Policy);
 
-        context.Diagnostics.Sort(Compare);
         return context;
     }
 
     /// <summary>Only the register stage (§10.2): the workspace's valid custom registrations, for catalogs and inspection.</summary>
     public static IReadOnlyList<CustomLintRegistration> Registrations(WorkspaceSnapshot snapshot)
     {
-        var context = new LintContext(snapshot) { Stage = LintStage.Register };
+        var context = new LintContext(snapshot, new DiagnosticCollector(0)) { Stage = LintStage.Register };
         return snapshot.DiscoveryFailure is null ? CustomLint.Register(context).Registrations : [];
     }
 
@@ -53,36 +62,5 @@ internal static class Linter
             check(context);
         }
         context.Custom?.Run(context, stage);
-    }
-
-    /// <summary>rototo's output order: workspace-root locations first, then path, position, byte offset, rule, message.</summary>
-    private static int Compare(LintDiagnostic a, LintDiagnostic b)
-    {
-        var result = (a.Location.IsWorkspaceRoot ? 0 : 1).CompareTo(b.Location.IsWorkspaceRoot ? 0 : 1);
-        if (result == 0)
-        {
-            result = Json.Utf8Order.Compare(a.Location.Path, b.Location.Path);
-        }
-        if (result == 0)
-        {
-            result = (a.Location.Range?.Start.Line ?? 0).CompareTo(b.Location.Range?.Start.Line ?? 0);
-        }
-        if (result == 0)
-        {
-            result = (a.Location.Range?.Start.Character ?? 0).CompareTo(b.Location.Range?.Start.Character ?? 0);
-        }
-        if (result == 0)
-        {
-            result = (a.Location.StartOffset ?? int.MaxValue).CompareTo(b.Location.StartOffset ?? int.MaxValue);
-        }
-        if (result == 0)
-        {
-            result = string.CompareOrdinal(a.Rule, b.Rule);
-        }
-        if (result == 0)
-        {
-            result = string.CompareOrdinal(a.Message, b.Message);
-        }
-        return result;
     }
 }

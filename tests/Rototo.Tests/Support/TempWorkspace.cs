@@ -36,6 +36,27 @@ internal sealed class TempWorkspace : IDisposable
         return Write($"qualifiers/{id}.toml", text);
     }
 
+    /// <summary>
+    /// Writes <c>variables/v{0000}.toml</c> … : <paramref name="variables"/> int variables of <paramref name="values"/> values
+    /// (<c>value-000 = 0</c> …, one a line from line 5), only <c>value-000</c> used (the default): each variable raises
+    /// <c>values - 1</c> <c>rototo/variable-value-unused</c> warnings and nothing else.
+    /// </summary>
+    /// <returns>This workspace.</returns>
+    public TempWorkspace VariablesWithUnusedValues(int variables, int values)
+    {
+        for (var v = 0; v < variables; v++)
+        {
+            var text = new System.Text.StringBuilder("schema_version = 1\ntype = \"int\"\n\n[values]\n");
+            for (var i = 0; i < values; i++)
+            {
+                text.Append($"value-{i:D3} = {i}\n");
+            }
+            text.Append("\n[resolve]\ndefault = \"value-000\"\n");
+            Write($"variables/v{v:D4}.toml", text.ToString());
+        }
+        return this;
+    }
+
     public void Dispose()
     {
         try

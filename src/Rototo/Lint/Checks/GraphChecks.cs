@@ -96,7 +96,7 @@ internal static class GraphChecks
                     context.Report("qualifier-unreferenced", DiagnosticEntity.Qualifier(qualifier.Id), $"qualifier is not referenced: {qualifier.Id}", qualifier.Document, null);
                 }
             }
-            else if (!reachable.Contains(qualifier.Id) && !context.HasErrorFor(e => e.QualifierId == qualifier.Id))
+            else if (!reachable.Contains(qualifier.Id) && !context.HasErrorForQualifier(qualifier.Id))
             {
                 context.Report("qualifier-unreachable", DiagnosticEntity.Qualifier(qualifier.Id), $"qualifier cannot affect resolution: {qualifier.Id}", qualifier.Document, null);
             }

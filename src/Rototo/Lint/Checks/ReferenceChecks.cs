@@ -168,7 +168,7 @@ internal static class ReferenceChecks
         }
         foreach (var qualifier in qualifiers.Where(q => referenced.Contains(q.Id)))
         {
-            if (context.HasErrorFor(e => e.QualifierId == qualifier.Id))
+            if (context.HasErrorForQualifier(qualifier.Id))
             {
                 continue;
             }

@@ -1,0 +1,67 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// The rototo configuration store over a legal workspace that raises a hundred times more lint warnings than it has
+/// files, against the real server with a capped GC heap: a load needs only to know whether lint found errors (and the
+/// first 20 to list) and how many warnings, so it counts diagnostics and keeps none of the warnings. Every diagnostic
+/// was kept until lint ended, about 600 bytes each: a million warnings from 20 MB of TOML held 600 MB on every load and
+/// refresh.
+/// </summary>
+public sealed class RototoLintMemoryTests : IDisposable
+{
+    /// <summary>Variables of the workspace: 1,000 x 199 unused values, about 4 MB of TOML.</summary>
+    private const int Variables = 1_000;
+
+    private const int ValuesPerVariable = 200;
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-rototo-lint-memory-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Workspace_with_199_000_lint_warnings_loads_within_a_heap_bound_from_its_size()
+    {
+        var workspace = Path.Combine(_root, "workspace");
+        var inputBytes = WriteWorkspace(workspace);
+        var environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = $"0x{HeapBound(inputBytes):x}" };
+        await using var server = ServerProcess.StartWithConfig(_root, workspace, environment);
+        using var http = new HttpClient();
+        await server.WaitHealthyAsync(http);
+        using var response = await http.GetAsync(new Uri(server.Endpoint, $"v1.0/configuration/config?key=v{Variables - 1:D4}"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{server.Output}");
+        var items = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.Equal("0", items[$"v{Variables - 1:D4}"]!["value"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The heap the server may use: 64 MiB for the server itself plus 16 times the input, which holds the parsed workspace
+    /// (about 11 times its size) and its runtime model, but not one kept warning (600 bytes) per 16-byte value line
+    /// (<c>value-123 = 123</c>), 37 times the input.
+    /// </summary>
+    private static long HeapBound(long inputBytes) => (64L * 1024 * 1024) + (16 * inputBytes);
+
+    /// <summary>Writes the manifest and the variables, each value but the default unused; returns the bytes written.</summary>
+    private static long WriteWorkspace(string workspace)
+    {
+        Directory.CreateDirectory(Path.Combine(workspace, "variables"));
+        File.WriteAllText(Path.Combine(workspace, "rototo-workspace.toml"), "schema_version = 1\n");
+        long bytes = 0;
+        for (var v = 0; v < Variables; v++)
+        {
+            var text = new StringBuilder("schema_version = 1\ntype = \"int\"\n\n[values]\n");
+            for (var i = 0; i < ValuesPerVariable; i++)
+            {
+                text.Append($"value-{i:D3} = {i}\n");
+            }
+            text.Append("\n[resolve]\ndefault = \"value-000\"\n");
+            File.WriteAllText(Path.Combine(workspace, "variables", $"v{v:D4}.toml"), text.ToString());
+            bytes += text.Length;
+        }
+        return bytes;
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
