@@ -1,0 +1,57 @@
+using Rototo.Lint;
+using Rototo.Text;
+
+namespace Rototo.Tests.Lint;
+
+/// <summary>
+/// What lint keeps of many diagnostics (<see cref="DiagnosticCollector"/>, pure logic): the first <c>capacity</c> in
+/// rototo's order whatever order they are reported in, every selected one counted.
+/// </summary>
+public sealed class DiagnosticCollectorTests
+{
+    [Fact]
+    public void Keeps_the_first_in_rototo_order_when_they_are_reported_last_first()
+    {
+        var collector = new DiagnosticCollector(3);
+
+        // Lines 99 … 0 of one file: the collector holds 6 at most and sorts down to 3 each time it reaches 6.
+        for (var line = 99; line >= 0; line--)
+        {
+            collector.Add(At("variables/a.toml", line, line % 2 == 0 ? LintSeverity.Error : LintSeverity.Warning));
+        }
+
+        Assert.Equal([0, 1, 2], collector.Sorted().Select(d => d.Location.Range!.Value.Start.Line));
+        Assert.Equal((50, 50), (collector.Errors, collector.Warnings));
+    }
+
+    [Fact]
+    public void Counts_and_keeps_only_what_it_selects()
+    {
+        var collector = new DiagnosticCollector(2, d => d.Severity == LintSeverity.Error);
+
+        collector.Add(At("b.toml", 0, LintSeverity.Warning));
+        collector.Add(At("b.toml", 1, LintSeverity.Error));
+        collector.Add(At("a.toml", 5, LintSeverity.Error));
+        collector.Add(At("a.toml", 7, LintSeverity.Error));
+
+        Assert.Equal([("a.toml", 5), ("a.toml", 7)], collector.Sorted().Select(d => (d.Location.Path, d.Location.Range!.Value.Start.Line)));
+        Assert.Equal((3, 0), (collector.Errors, collector.Warnings));
+    }
+
+    [Fact]
+    public void Capacity_zero_counts_without_keeping()
+    {
+        var collector = new DiagnosticCollector(0);
+
+        collector.Add(At("a.toml", 0, LintSeverity.Error));
+
+        Assert.Empty(collector.Sorted());
+        Assert.Equal(1, collector.Errors);
+    }
+
+    private static LintDiagnostic At(string path, int line, LintSeverity severity)
+    {
+        var range = new TextRange(new TextPosition(line, 0), new TextPosition(line, 1));
+        return new LintDiagnostic("rototo/test", severity, LintStage.Graph, DiagnosticEntity.Workspace, $"line {line}", "help", new DiagnosticLocation(path, range), []);
+    }
+}
