@@ -36,6 +36,41 @@ public sealed class RototoLintMemoryTests : IDisposable
         Assert.Equal("0", items[$"v{Variables - 1:D4}"]!["value"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Custom_lint_passes_are_dropped_once_reported_not_held_until_every_target_ran()
+    {
+        // Each pass returns 8 warnings quoting one 1,000,000-character string: 16 MB of .NET strings once read from Lua.
+        // A load keeps no warning, but every pass's result was held until the registration's last target had run:
+        // 40 variables, 640 MB. 256 MiB holds the passes in flight (twice the worker threads), not all of them.
+        var workspace = Path.Combine(_root, "workspace");
+        Directory.CreateDirectory(Path.Combine(workspace, "variables"));
+        Directory.CreateDirectory(Path.Combine(workspace, "lint"));
+        File.WriteAllText(Path.Combine(workspace, "rototo-workspace.toml"), "schema_version = 1\n");
+        for (var v = 0; v < 40; v++)
+        {
+            File.WriteAllText(Path.Combine(workspace, "variables", $"v{v:D4}.toml"), "schema_version = 1\ntype = \"int\"\n[values]\nstandard = 0\n[resolve]\ndefault = \"standard\"\n");
+        }
+        File.WriteAllText(Path.Combine(workspace, "lint", "big.lua"), """
+            function check(ctx)
+              local message = string.rep("x", 1000000)
+              local out = {}
+              for i = 1, 8 do out[i] = { message = message } end
+              return out
+            end
+            function register(lint)
+              lint:on{ stage = "policy", entity = "variable", handler = "check", rule = { id = "team/big", title = "Big", help = "Help.", severity = "warning" } }
+            end
+            """);
+
+        var environment = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
+        await using var server = ServerProcess.StartWithConfig(_root, workspace, environment);
+        using var http = new HttpClient();
+        await server.WaitHealthyAsync(http);
+        using var response = await http.GetAsync(new Uri(server.Endpoint, "v1.0/configuration/config?key=v0039"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{server.Output}");
+    }
+
     /// <summary>
     /// The heap the server may use: 64 MiB for the server itself plus 16 times the input, which holds the parsed workspace
     /// (about 11 times its size) and its runtime model, but not one kept warning (600 bytes) per 16-byte value line

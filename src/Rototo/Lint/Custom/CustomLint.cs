@@ -115,37 +115,56 @@ internal sealed class CustomLint
                 continue;
             }
             _callsLeft -= targets.Count;
-            var calls = targets.Select(target =>
+            // At most PassesInFlight passes queued or running; each is reported in target order, then dropped.
+            var inFlight = new Queue<(CustomLintTarget Target, LuaJob<PassResult<IReadOnlyList<(string, string?)>>> Job)>();
+            using var next = targets.GetEnumerator();
+            while (true)
             {
-                var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
-                var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx, RototoJson.Default.JsonObject));
-                return (Target: target, Job: LuaWorkers.Start(() =>
+                while (inFlight.Count < LuaLimits.PassesInFlight && next.MoveNext())
                 {
-                    using var vm = LuaVm.Start(script, registration.Path, out var startError);
-                    if (startError is not null)
-                    {
-                        return new PassResult<IReadOnlyList<(string, string?)>>(startError, []);
-                    }
-                    var diagnostics = vm.CallHandler(registration.Handler, expression, out var handlerError);
-                    return new PassResult<IReadOnlyList<(string, string?)>>(handlerError, diagnostics);
-                }));
-            }).ToList();
-            foreach (var (target, job) in calls)
-            {
-                var outcome = job.Wait(_timeout) ?? new PassResult<IReadOnlyList<(string, string?)>>("custom lint exceeded execution timeout", []);
-                var location = target.LocationOf(registration.Field);
-                if (outcome.Error is { } error)
-                {
-                    context.Report("custom-lint-failed", target.Entity, $"custom lint handler failed in {registration.Path}: {error}", location);
-                    continue;
+                    inFlight.Enqueue((next.Current, Start(script, registration, stage, next.Current)));
                 }
-                foreach (var (message, field) in outcome.Value)
+                if (!inFlight.TryDequeue(out var call))
                 {
-                    // A returned field that does not parse for the entity falls back to the registration's location (§10.3).
-                    var at = field is not null && RegistrationRules.IsField(target.Entity.Kind, field) ? target.LocationOf(field) : location;
-                    context.Report(registration.Rule, target.Entity, message, at);
+                    break;
                 }
+                Report(context, registration, call.Target, call.Job);
             }
+        }
+    }
+
+    /// <summary>Queues one handler pass over one target.</summary>
+    private static LuaJob<PassResult<IReadOnlyList<(string, string?)>>> Start(byte[] script, CustomLintRegistration registration, LintStage stage, CustomLintTarget target)
+    {
+        var ctx = new JsonObject { ["stage"] = stage.ToWireName(), ["entity"] = registration.Entity, ["target"] = target.For(registration.Field) };
+        var expression = LuaLiteral.Of(JsonSerializer.SerializeToElement(ctx, RototoJson.Default.JsonObject));
+        return LuaWorkers.Start(() =>
+        {
+            using var vm = LuaVm.Start(script, registration.Path, out var startError);
+            if (startError is not null)
+            {
+                return new PassResult<IReadOnlyList<(string, string?)>>(startError, []);
+            }
+            var diagnostics = vm.CallHandler(registration.Handler, expression, out var handlerError);
+            return new PassResult<IReadOnlyList<(string, string?)>>(handlerError, diagnostics);
+        });
+    }
+
+    /// <summary>Waits for one pass and reports what it returned, or why it failed, at its target.</summary>
+    private void Report(LintContext context, CustomLintRegistration registration, CustomLintTarget target, LuaJob<PassResult<IReadOnlyList<(string, string?)>>> job)
+    {
+        var outcome = job.Wait(_timeout) ?? new PassResult<IReadOnlyList<(string, string?)>>("custom lint exceeded execution timeout", []);
+        var location = target.LocationOf(registration.Field);
+        if (outcome.Error is { } error)
+        {
+            context.Report("custom-lint-failed", target.Entity, $"custom lint handler failed in {registration.Path}: {error}", location);
+            return;
+        }
+        foreach (var (message, field) in outcome.Value)
+        {
+            // A returned field that does not parse for the entity falls back to the registration's location (§10.3).
+            var at = field is not null && RegistrationRules.IsField(target.Entity.Kind, field) ? target.LocationOf(field) : location;
+            context.Report(registration.Rule, target.Entity, message, at);
         }
     }
 

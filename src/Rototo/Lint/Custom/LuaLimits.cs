@@ -14,6 +14,13 @@ internal static class LuaLimits
     /// </summary>
     public const int HandlerCalls = 50_000;
 
+    /// <summary>
+    /// Most handler passes of one registration queued or running at once: twice the Lua worker threads, so that they stay
+    /// busy while lint reports the passes in target order. Each finished pass holds what its handler returned (up to
+    /// its VM's memory) until it is reported; all 50,000 queued at once could hold them all.
+    /// </summary>
+    public static int PassesInFlight => 2 * LuaWorkers.Count;
+
     /// <summary>Memory of one VM in bytes (§10.1: 16 MiB).</summary>
     public const long MemoryBytes = 16 * 1024 * 1024;
 

@@ -14,9 +14,12 @@ internal static class LuaWorkers
 {
     private static readonly BlockingCollection<LuaJob> Queue = [];
 
+    /// <summary>Worker threads serving the queue: one per processor, at least 2.</summary>
+    public static int Count { get; } = Math.Max(2, Environment.ProcessorCount);
+
     static LuaWorkers()
     {
-        for (var i = 0; i < Math.Max(2, Environment.ProcessorCount); i++)
+        for (var i = 0; i < Count; i++)
         {
             StartWorker();
         }
