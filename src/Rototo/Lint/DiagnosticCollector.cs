@@ -2,21 +2,31 @@ namespace Rototo.Lint;
 
 /// <summary>
 /// Receives every diagnostic lint reports, counts those it selects by severity and keeps only the first
-/// <c>capacity</c> of them in rototo's order (<see cref="DiagnosticOrder"/>): a legal workspace can raise millions of
-/// diagnostics (about 600 bytes each), and a report or a load needs at most a screenful of them plus the counts.
+/// <c>capacity</c> of them in rototo's order (<see cref="DiagnosticOrder"/>), and only as many of those as have at most
+/// <see cref="MaxKeptMessageChars"/> of messages: a legal workspace can raise millions of diagnostics (about 600 bytes
+/// each), custom lint messages can be megabytes each, and a report or a load needs at most a screenful of them plus the
+/// counts.
 /// </summary>
 /// <remarks>
 /// rototo's order is by location and stages report in stage order, so which diagnostics come first is only known when
-/// lint ends. The collector holds at most <c>2 × capacity</c>: when that many are held it sorts them and drops all but
-/// the first <c>capacity</c>. Until then it holds them in report order and sorts once at the end, as lint always did, so
-/// a report within the capacity is exactly what it was.
+/// lint ends. The collector holds at most <c>2 × capacity</c> diagnostics and <c>2 × </c><see cref="MaxKeptMessageChars"/>
+/// characters of messages: when either is reached it sorts them and drops all but the first that fit both bounds. Until
+/// then it holds them in report order and sorts once at the end, as lint always did, so a report within the bounds is
+/// exactly what it was.
 /// </remarks>
 internal sealed class DiagnosticCollector
 {
     private readonly int _capacity;
     private readonly Func<LintDiagnostic, bool>? _selects;
     private readonly List<LintDiagnostic> _kept = [];
+    private long _keptChars;
     private bool _sorted;
+
+    /// <summary>
+    /// Most characters of messages kept: 32 Mi (64 MiB of UTF-16). Built-in messages are a line each; a custom lint pass
+    /// may return up to 16 MiB of text, and 10,000 such messages would be hundreds of GB.
+    /// </summary>
+    public const long MaxKeptMessageChars = 32L * 1024 * 1024;
 
     /// <summary>A collector that keeps up to <paramref name="capacity"/> of the diagnostics <paramref name="selects"/> accepts.</summary>
     /// <param name="capacity">Most diagnostics kept, 0 or more.</param>
@@ -59,13 +69,14 @@ internal sealed class DiagnosticCollector
             return;
         }
         _kept.Add(diagnostic);
-        if (_kept.Count >= 2L * _capacity)
+        _keptChars += diagnostic.Message.Length;
+        if (_kept.Count >= 2L * _capacity || _keptChars >= 2 * MaxKeptMessageChars)
         {
             KeepFirst();
         }
     }
 
-    /// <summary>The kept diagnostics, sorted in rototo's order: the first <c>capacity</c> of all selected.</summary>
+    /// <summary>The kept diagnostics, sorted in rototo's order: the first <c>capacity</c> of all selected, fewer when their messages would pass <see cref="MaxKeptMessageChars"/>.</summary>
     public IReadOnlyList<LintDiagnostic> Sorted()
     {
         if (!_sorted)
@@ -79,9 +90,13 @@ internal sealed class DiagnosticCollector
     private void KeepFirst()
     {
         _kept.Sort(DiagnosticOrder.Compare);
-        if (_kept.Count > _capacity)
+        var keep = 0;
+        long chars = 0;
+        while (keep < Math.Min(_kept.Count, _capacity) && chars + _kept[keep].Message.Length <= MaxKeptMessageChars)
         {
-            _kept.RemoveRange(_capacity, _kept.Count - _capacity);
+            chars += _kept[keep++].Message.Length;
         }
+        _kept.RemoveRange(keep, _kept.Count - keep);
+        _keptChars = chars;
     }
 }

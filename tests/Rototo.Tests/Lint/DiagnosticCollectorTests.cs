@@ -5,7 +5,7 @@ namespace Rototo.Tests.Lint;
 
 /// <summary>
 /// What lint keeps of many diagnostics (<see cref="DiagnosticCollector"/>, pure logic): the first <c>capacity</c> in
-/// rototo's order whatever order they are reported in, every selected one counted.
+/// rototo's order whatever order they are reported in, within 32 Mi characters of messages, every selected one counted.
 /// </summary>
 public sealed class DiagnosticCollectorTests
 {
@@ -49,9 +49,26 @@ public sealed class DiagnosticCollectorTests
         Assert.Equal(1, collector.Errors);
     }
 
-    private static LintDiagnostic At(string path, int line, LintSeverity severity)
+    [Fact]
+    public void Keeps_no_more_than_32_Mi_characters_of_messages()
+    {
+        var collector = new DiagnosticCollector(10);
+        var twelveMi = new string('x', 12 * 1024 * 1024);
+
+        // Reported last first: lines 3, 2, 1, 0 of 12 Mi characters each. Lines 0 and 1 (24 Mi) fit in 32 Mi; line 2 would
+        // make 36 Mi. The fourth report reaches 48 Mi, twice the bound, and the collector sorts down at once.
+        for (var line = 3; line >= 0; line--)
+        {
+            collector.Add(At("a.toml", line, LintSeverity.Warning, twelveMi));
+        }
+
+        Assert.Equal([0, 1], collector.Sorted().Select(d => d.Location.Range!.Value.Start.Line));
+        Assert.Equal(4, collector.Warnings);
+    }
+
+    private static LintDiagnostic At(string path, int line, LintSeverity severity, string? message = null)
     {
         var range = new TextRange(new TextPosition(line, 0), new TextPosition(line, 1));
-        return new LintDiagnostic("rototo/test", severity, LintStage.Graph, DiagnosticEntity.Workspace, $"line {line}", "help", new DiagnosticLocation(path, range), []);
+        return new LintDiagnostic("rototo/test", severity, LintStage.Graph, DiagnosticEntity.Workspace, message ?? $"line {line}", "help", new DiagnosticLocation(path, range), []);
     }
 }

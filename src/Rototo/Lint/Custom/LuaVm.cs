@@ -162,10 +162,18 @@ internal sealed class LuaVm : IDisposable
                 case LuaType.Table:
                     var strings = new List<string>();
                     var length = (long)_lua.RawLen(-1);
+                    long bytes = 0;
                     for (var i = 1L; i <= length; i++)
                     {
                         _lua.RawGetInteger(-1, i);
-                        strings.Add(_lua.Type(-1) == LuaType.String ? _lua.ToString(-1, false) : "");
+                        var isString = _lua.Type(-1) == LuaType.String;
+                        // One Lua string returned n times is n .NET strings: what comes out is bounded as the VM was.
+                        bytes += isString ? (long)_lua.RawLen(-1) : 0;
+                        if (bytes > LuaLimits.MemoryBytes)
+                        {
+                            return new DriverResult($"it returned more than {LuaLimits.MemoryBytes / (1024 * 1024)} MiB of text", null);
+                        }
+                        strings.Add(isString ? _lua.ToString(-1, false) : "");
                         _lua.Pop(1);
                     }
                     return new DriverResult(null, strings);
