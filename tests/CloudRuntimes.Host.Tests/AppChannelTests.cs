@@ -13,7 +13,7 @@ public sealed class AppChannelTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Runtime_serves_its_api_while_the_app_is_not_up_and_opens_the_app_channel_when_it_comes_up()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-late-app-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-late-app-");
         var appPort = FreePorts.Next();
         var endpoint = runtime.StartRuntime(data, appPort, apiToken: null);
         var server = runtime.RuntimeProcess(endpoint);
@@ -43,7 +43,7 @@ public sealed class AppChannelTests(RuntimeProcesses runtime)
     [Fact]
     public async Task App_max_concurrency_caps_the_requests_in_flight_to_the_app()
     {
-        var limited = await runtime.StartRuntimeAsync(Path.Combine(Path.GetTempPath(), "cr-e2e-limit-" + Guid.NewGuid().ToString("N")), runtime.AppEndpoint.Port, apiToken: null, "--app-max-concurrency", "1");
+        var limited = await runtime.StartRuntimeAsync(TempFolders.New("cr-e2e-limit-"), runtime.AppEndpoint.Port, apiToken: null, "--app-max-concurrency", "1");
 
         // Four invocations at once of a method that takes 300 ms: the app sees one at a time through the limited
         // runtime, and more than one through the unlimited one (which shows the app itself would take them together).

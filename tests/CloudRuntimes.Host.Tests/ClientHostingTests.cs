@@ -61,7 +61,7 @@ public sealed class ClientHostingTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_runtime_whose_app_channel_is_not_up_is_unhealthy_with_its_error()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-notready-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-notready-");
         // The app port has nothing listening: the runtime answers healthz with ERR_HEALTH_NOT_READY until the app is up.
         var endpoint = runtime.StartRuntime(data, FreePorts.Next(), null);
         try

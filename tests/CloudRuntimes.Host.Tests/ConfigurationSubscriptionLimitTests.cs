@@ -14,7 +14,7 @@ public sealed class ConfigurationSubscriptionLimitTests(RuntimeProcesses runtime
     [Fact]
     public async Task Subscriptions_past_the_limit_are_429_until_one_is_unsubscribed()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-config-subs-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-config-subs-");
         await using var server = ServerProcess.Start(data, null, "--app-port", runtime.AppEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-config-subscriptions", "2");
         await server.WaitHealthyAsync(runtime.Http);
         var subscribe = new Uri(server.Endpoint, "v1.0/configuration/config/subscribe?key=checkout-banner");

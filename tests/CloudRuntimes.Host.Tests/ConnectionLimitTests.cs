@@ -18,7 +18,7 @@ public sealed class ConnectionLimitTests
     [Fact]
     public async Task Connections_over_the_limit_are_closed_and_the_open_ones_still_answer()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-connections-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-connections-");
         await using var server = ServerProcess.Start(data, null, "--max-connections", "2");
         using var first = await FirstConnectionAsync(server);
         using var second = await ConnectAsync(server.Endpoint.Port);

@@ -15,7 +15,7 @@ public sealed class CrashRecoveryTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_lease_of_a_killed_server_is_taken_over_at_once_by_the_next_server()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-crash-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-crash-");
         var marker = Guid.NewGuid().ToString("N");
         var first = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null);
         await WaitUntilReadyAsync(first);

@@ -112,7 +112,7 @@ public sealed class DashboardApiTests(RuntimeProcesses runtime)
         using var rebound = await Http.SendAsync(rebinding);
         Assert.Equal(HttpStatusCode.Forbidden, rebound.StatusCode);
 
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-dashboard-token-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-dashboard-token-");
         const string token = "dashboard-token-0123";
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: token);
         foreach (var path in new[] { "dashboard/", "dashboard/dashboard.js", "dashboard/api/overview" })

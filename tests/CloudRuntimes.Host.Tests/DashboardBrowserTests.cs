@@ -19,7 +19,7 @@ public sealed class DashboardBrowserTests(RuntimeProcesses runtime) : IAsyncLife
     private readonly List<string> _consoleErrors = [];
     private readonly string _screenshots = Environment.GetEnvironmentVariable("UPDATE_DOCS_IMAGES") == "1"
         ? Path.Combine(RuntimeProcesses.RepositoryRoot, "docs", "images")
-        : Path.Combine(Path.GetTempPath(), "cr-e2e-screenshots-" + Guid.NewGuid().ToString("N"));
+        : TempFolders.New("cr-e2e-screenshots-");
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private IPage _page = null!;

@@ -44,7 +44,7 @@ public sealed class DatabaseGuardTests(RuntimeProcesses runtime)
     [Fact]
     public async Task An_endless_query_answers_504_at_the_deadline_and_the_server_stays_responsive()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-sql-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-sql-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--sql-timeout", "1");
         var clock = Stopwatch.StartNew();
 
@@ -60,7 +60,7 @@ public sealed class DatabaseGuardTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_server_stopped_during_an_endless_query_exits_in_time()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-sql-stop-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-sql-stop-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--sql-timeout", "120");
         var query = PostAsync(endpoint, "query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c");
         await Task.Delay(500);
@@ -82,7 +82,7 @@ public sealed class DatabaseGuardTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_huge_result_stops_at_the_limit_without_the_server_holding_it()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-sql-big-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-sql-big-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--sql-max-result", "4");
 
         // 1,000,000 rows of 200 hexadecimal digits: over 200 MB of values against a 4 MiB limit.

@@ -9,7 +9,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed class DefaultContextFileLimitTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-default-context-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-e2e-default-context-");
 
     [Fact]
     public async Task A_default_context_file_over_one_mib_is_refused_naming_the_file_and_the_limit()

@@ -24,7 +24,7 @@ public sealed class GrpcAppChannelTests(RuntimeProcesses runtime) : IAsyncLifeti
     public async ValueTask InitializeAsync()
     {
         var appPort = FreePorts.Next();
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-grpc-app-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-grpc-app-");
         _http = runtime.StartRuntime(data, appPort, apiToken: null, "--app-protocol", "grpc", "--resources-path", WriteResources(data));
         _grpc = runtime.GrpcEndpoint(_http);
         await runtime.StartGrpcAppAsync(appPort, _http, _grpc);

@@ -18,7 +18,7 @@ public sealed class GrpcPolicyTests(RuntimeProcesses runtime)
     public async Task The_api_token_is_required_on_every_grpc_call()
     {
         const string token = "grpc-token-0123456789";
-        var endpoint = await runtime.StartRuntimeAsync(Path.Combine(Path.GetTempPath(), "cr-e2e-grpc-token-" + Guid.NewGuid().ToString("N")), appPort: null, apiToken: token);
+        var endpoint = await runtime.StartRuntimeAsync(TempFolders.New("cr-e2e-grpc-token-"), appPort: null, apiToken: token);
         using var channel = DaprGrpc.Channel(runtime.GrpcEndpoint(endpoint));
         var dapr = DaprGrpc.Stub(channel);
 

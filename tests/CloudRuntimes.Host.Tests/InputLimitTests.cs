@@ -55,7 +55,7 @@ public sealed class InputLimitTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Metadata_holds_a_bounded_number_of_bounded_entries()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-metadata-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-metadata-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null);
 
         using var tooLarge = await Http.PutAsync(new Uri(endpoint, "v1.0/metadata/big"), new StringContent(new string('x', 16 * 1024 + 1)));

@@ -12,7 +12,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed partial class InternalFailureTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-internal-" + Guid.NewGuid().ToString("N"));
+    private readonly string _data = TempFolders.New("cr-e2e-internal-");
 
     [Fact]
     public async Task A_back_end_failure_answers_an_id_not_the_exception_and_the_log_has_it()

@@ -14,7 +14,7 @@ public sealed class InvocationLoopTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Invoking_the_runtimes_own_address_is_400_and_dapr_app_id_is_not_forwarded()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-loop-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-loop-");
         await using var server = ServerProcess.Start(data, null);
         await server.WaitHealthyAsync(runtime.Http);
         var authority = server.Endpoint.GetLeftPart(UriPartial.Authority);

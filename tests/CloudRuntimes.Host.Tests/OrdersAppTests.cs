@@ -64,7 +64,7 @@ public sealed class OrdersAppTests(OrdersAppTests.Apps apps) : IClassFixture<Ord
     /// <summary>The two apps and their two runtimes, started once for the class, from a temporary working directory.</summary>
     public sealed class Apps : IAsyncLifetime
     {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-orders-app-" + Guid.NewGuid().ToString("N"));
+        private readonly string _root = TempFolders.New("cr-orders-app-");
 
         public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 

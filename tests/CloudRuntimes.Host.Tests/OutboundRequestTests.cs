@@ -45,7 +45,7 @@ public sealed class OutboundRequestTests(RuntimeProcesses runtime)
     {
         using var trap = new TrapListener();
         var marker = Guid.NewGuid().ToString("N")[..8];
-        var resources = Path.Combine(Path.GetTempPath(), "cr-e2e-outbound-" + Guid.NewGuid().ToString("N"));
+        var resources = TempFolders.New("cr-e2e-outbound-");
         Directory.CreateDirectory(resources);
         var app = runtime.AppEndpoint.ToString().TrimEnd('/');
         await File.WriteAllTextAsync(Path.Combine(resources, "components.yaml"), $"""
@@ -86,7 +86,7 @@ public sealed class OutboundRequestTests(RuntimeProcesses runtime)
               routes:
                 default: //127.0.0.1:{trap.Port}/{marker}-route
             """);
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-outbound-data-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-outbound-data-");
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
         await runtime.WaitUntilReadyAsync(endpoint);
 

@@ -18,7 +18,7 @@ internal sealed class OwnServer : IAsyncDisposable
     /// <summary>Starts <c>run</c> with <paramref name="arguments"/> on a new folder named after <paramref name="purpose"/>, and waits until it is healthy.</summary>
     public static async Task<OwnServer> StartAsync(HttpClient http, string purpose, params string[] arguments)
     {
-        var data = Path.Combine(Path.GetTempPath(), $"cr-e2e-{purpose}-{Guid.NewGuid():N}");
+        var data = TempFolders.New($"cr-e2e-{purpose}-");
         var process = ServerProcess.Start(data, null, arguments);
         await process.WaitHealthyAsync(http);
         return new OwnServer(data, process);

@@ -57,7 +57,7 @@ public sealed class PluginTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Plugin_auth_refuses_api_calls_no_plugin_authenticates_but_not_health_checks()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-plugin-auth-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-plugin-auth-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--plugin-auth");
 
         using var denied = await Http.GetAsync(new Uri(endpoint, "v1.0/state/statestore/k"));
@@ -78,7 +78,7 @@ public sealed class PluginTests(RuntimeProcesses runtime)
     [Fact]
     public async Task A_restart_takes_the_plugin_module_from_the_compiled_module_cache_under_data()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-module-cache-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-module-cache-");
         var first = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null);
         var cache = Path.Combine(data, "vtx-module-cache");
         // The example plugins: one module, one compiled file.
@@ -101,7 +101,7 @@ public sealed class PluginTests(RuntimeProcesses runtime)
     public async Task A_javascript_plugin_built_with_componentize_js_serves_from_the_plugins_folder()
     {
         var component = BuildJavaScriptPlugin();
-        var root = Path.Combine(Path.GetTempPath(), "cr-e2e-js-plugin-" + Guid.NewGuid().ToString("N"));
+        var root = TempFolders.New("cr-e2e-js-plugin-");
         var plugins = Directory.CreateDirectory(Path.Combine(root, "plugins")).FullName;
         File.Copy(component, Path.Combine(plugins, "js-notes.wasm"));
         var endpoint = runtime.StartRuntime(Path.Combine(root, "data"), appPort: null, apiToken: null, "--plugins", plugins);

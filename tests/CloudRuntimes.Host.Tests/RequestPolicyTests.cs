@@ -74,7 +74,7 @@ public sealed class RequestPolicyTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Allowed_origins_are_served_with_cors_answers_and_others_are_refused()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-origins-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-origins-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: null, "--allowed-origins", "https://app.example:8443,http://tools.example");
 
         using var preflight = new HttpRequestMessage(HttpMethod.Options, new Uri(endpoint, "v1.0/state/statestore"));
@@ -99,7 +99,7 @@ public sealed class RequestPolicyTests(RuntimeProcesses runtime)
     [Fact]
     public async Task The_api_token_is_required_everywhere_but_the_health_checks()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-token-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-token-");
         const string token = "token-0123456789";
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: token);
 

@@ -15,7 +15,7 @@ public sealed class ResponseLimitTests
     [Fact]
     public async Task Bulk_get_query_and_key_listing_past_the_limit_are_400_err_response_too_large()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-response-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-response-");
         await using var server = ServerProcess.Start(data, null, "--max-response-size", "1");
         using var http = new HttpClient();
         await server.WaitHealthyAsync(http);

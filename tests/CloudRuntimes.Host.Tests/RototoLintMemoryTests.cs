@@ -18,7 +18,7 @@ public sealed class RototoLintMemoryTests : IDisposable
 
     private const int ValuesPerVariable = 200;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-rototo-lint-memory-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-e2e-rototo-lint-memory-");
 
     [Fact]
     public async Task Workspace_with_199_000_lint_warnings_loads_within_a_heap_bound_from_its_size()

@@ -16,7 +16,7 @@ public sealed partial class RunnableDocsTests : IAsyncLifetime
 {
     private const string Marker = "```sh runnable";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-docs-" + Guid.NewGuid().ToString("N"));
+    private readonly string _data = TempFolders.New("cr-e2e-docs-");
     private ServerProcess _server = null!;
 
     /// <summary>Every runnable block: its file (repository-relative) and its first line number.</summary>

@@ -19,7 +19,7 @@ public sealed class RuntimeProcesses : IAsyncLifetime
     private readonly List<Process> _processes = [];
     private readonly Dictionary<Uri, Process> _runtimes = [];
     private readonly Dictionary<Uri, Uri> _grpcEndpoints = [];
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-e2e-" + Guid.NewGuid().ToString("N"));
+    private readonly string _data = TempFolders.New("cr-e2e-");
 
     public Uri RuntimeEndpoint { get; private set; } = null!;
 

@@ -10,7 +10,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed class ServerCliTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-e2e-cli-");
 
     public ServerCliTests() => Directory.CreateDirectory(_root);
 

@@ -69,7 +69,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>As <see cref="Start"/> on a new data folder under the temporary folder (named <c>{prefix}-{guid}</c>), once it answers its health check.</summary>
     public static async Task<ServerProcess> StartHealthyAsync(string prefix, params string[] arguments)
     {
-        var server = Start(Path.Combine(Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")), null, arguments);
+        var server = Start(TempFolders.New(prefix + "-"), null, arguments);
         using var http = new HttpClient();
         await server.WaitHealthyAsync(http);
         return server;

@@ -10,7 +10,7 @@ public sealed class ShutdownTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Sigterm_drains_an_in_flight_invocation_then_exits_0()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-shutdown-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-shutdown-");
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null);
         var server = runtime.RuntimeProcess(endpoint);
 
@@ -28,7 +28,7 @@ public sealed class ShutdownTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Sigterm_lets_a_delivery_in_progress_finish_and_acknowledges_it()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-shutdown-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-shutdown-");
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null);
         var first = "drain-" + Guid.NewGuid().ToString("N");
 

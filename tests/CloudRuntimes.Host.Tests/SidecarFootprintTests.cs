@@ -8,7 +8,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed class SidecarFootprintTests : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-footprint-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-footprint-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public ValueTask InitializeAsync()

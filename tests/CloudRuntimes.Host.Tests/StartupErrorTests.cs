@@ -9,7 +9,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed class StartupErrorTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-e2e-startup-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-e2e-startup-");
 
     public StartupErrorTests() => Directory.CreateDirectory(_root);
 

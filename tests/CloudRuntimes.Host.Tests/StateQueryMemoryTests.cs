@@ -21,7 +21,7 @@ public sealed class StateQueryMemoryTests
     [Fact]
     public async Task Queries_over_a_256_MB_store_are_answered_within_a_96_MiB_heap()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-query-memory-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-query-memory-");
         try
         {
             await QueriesAreAnsweredAsync(data);

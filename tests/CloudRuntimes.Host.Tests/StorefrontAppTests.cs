@@ -11,7 +11,7 @@ namespace CloudRuntimes.Host.Tests;
 /// </summary>
 public sealed class StorefrontAppTests : IAsyncLifetime
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "cr-storefront-app-" + Guid.NewGuid().ToString("N"));
+    private readonly string _root = TempFolders.New("cr-storefront-app-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private ServerProcess _server = null!;
     private AppProcess _app = null!;

@@ -15,7 +15,7 @@ public sealed class StreamingSubscriptionLimitTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Streams_past_the_limit_are_resource_exhausted_until_one_is_closed()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-stream-subs-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-stream-subs-");
         await using var server = ServerProcess.Start(data, null, "--max-streaming-subscriptions", "2");
         await server.WaitHealthyAsync(runtime.Http);
         using var channel = DaprGrpc.Channel(server.GrpcEndpoint);

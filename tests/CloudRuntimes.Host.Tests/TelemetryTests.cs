@@ -13,7 +13,7 @@ public sealed class TelemetryTests : IDisposable
 {
     private const string ContextQuery = "metadata.context=%7B%22user%22%3A%7B%22id%22%3A%22u-1%22%2C%22tier%22%3A%22premium%22%7D%7D";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "cr-telemetry-" + Guid.NewGuid().ToString("N"));
+    private readonly string _data = TempFolders.New("cr-telemetry-");
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private static string Storefront => Path.Combine(RuntimeProcesses.RepositoryRoot, "examples", "storefront");

@@ -450,7 +450,7 @@ public sealed class WireFormatTests(RuntimeProcesses runtime)
     [Fact]
     public async Task Api_token_is_required_except_for_health_checks()
     {
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-token-" + Guid.NewGuid().ToString("N"));
+        var data = TempFolders.New("cr-e2e-token-");
         var endpoint = await runtime.StartRuntimeAsync(data, appPort: null, apiToken: "t0ken");
 
         using var denied = await Http.GetAsync(new Uri(endpoint, "v1.0/metadata"));
