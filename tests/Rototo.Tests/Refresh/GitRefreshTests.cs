@@ -129,7 +129,10 @@ public sealed class GitRefreshTests : IDisposable
         workspace.Changed += (_, _) => swapAttempt.TrySetResult(workspace.GetStatus().LastAttempt!.Value);
         using var stop = new CancellationTokenSource();
         var failures = new ConcurrentQueue<Exception>();
-        var reads = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        using var readersStarted = new CountdownEvent(2);
+        // Threads of their own: two spinning readers on the thread pool, beside the other test classes, could start only
+        // after the swap (a reader whose first read was already the new value failed this test) and starve the refresh.
+        var reads = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
         {
             var seen = new List<(DateTimeOffset At, string Value)>();
             while (!stop.IsCancellationRequested)
@@ -142,10 +145,15 @@ public sealed class GitRefreshTests : IDisposable
                 {
                     failures.Enqueue(e);
                 }
+                if (seen.Count == 1)
+                {
+                    readersStarted.Signal();
+                }
             }
             return seen;
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
+        Assert.True(readersStarted.Wait(TimeSpan.FromSeconds(30), Token), "the readers did not start");
         await Task.Delay(period * 2, Token);
         var commitStarted = DateTimeOffset.UtcNow;
         _repository.WriteMessageWorkspace("goodbye");
