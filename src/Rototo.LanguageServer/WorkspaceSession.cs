@@ -43,21 +43,31 @@ internal sealed class WorkspaceSession(string root)
     /// <summary>The discovered document behind a URI, or null.</summary>
     public WorkspaceDocument? Document(string uri) => Conversions.PathOf(uri) is { } path ? Index.Document(path) : null;
 
-    /// <summary>Re-discovers and re-lints the root; returns diagnostics for every document, plus empty lists for documents that no longer have any.</summary>
+    /// <summary>
+    /// Re-discovers and re-lints the root; returns diagnostics for every document, plus empty lists for documents that no
+    /// longer have any. Each file gets its first diagnostics (<see cref="FileDiagnosticCollector"/>: at most
+    /// <see cref="FileDiagnosticCollector.MaxPerFile"/>, errors first) and, when some were cut, a first one counting them.
+    /// </summary>
     public List<PublishDiagnosticsParams> Relint()
     {
         var snapshot = WorkspaceDiscovery.Discover(Root, WorkspaceSourceOptions.Default, _overlays);
         Index = new WorkspaceIndex(snapshot);
-        var lint = WorkspaceLint.Run(snapshot);
+        var collector = new FileDiagnosticCollector(FullPath);
+        Linter.Run(snapshot, collector);
         var byPath = new Dictionary<string, List<Diagnostic>>(StringComparer.Ordinal);
         foreach (var document in snapshot.Documents)
         {
             byPath[document.FullPath] = [];
         }
-        foreach (var diagnostic in lint.Diagnostics)
+        foreach (var file in collector.Files())
         {
-            var path = FullPath(diagnostic.Location);
-            (byPath.TryGetValue(path, out var list) ? list : byPath[path] = []).Add(ToLsp(diagnostic));
+            var list = new List<Diagnostic>(file.Kept.Count + 1);
+            if (file.ErrorsNotShown + file.WarningsNotShown > 0)
+            {
+                list.Add(NotShown(file.ErrorsNotShown, file.WarningsNotShown));
+            }
+            list.AddRange(file.Kept.Select(ToLsp));
+            byPath[file.File] = list;
         }
         var published = new HashSet<string>(byPath.Keys, StringComparer.Ordinal);
         foreach (var stale in _published.Where(p => !published.Contains(p)))
@@ -81,6 +91,11 @@ internal sealed class WorkspaceSession(string root)
         var related = diagnostic.Related.Select(r => new DiagnosticRelatedInformation(new Location(UriOf(FullPath(r.Location)), RangeOf(r.Location)), r.Message)).ToList();
         return new Diagnostic(RangeOf(diagnostic.Location), diagnostic.Severity == LintSeverity.Error ? 1 : 2, diagnostic.Rule, "rototo", diagnostic.Message, data, related);
     }
+
+    /// <summary>The first diagnostic of a file whose diagnostics were cut: how many, at the top of the file; an error when errors were.</summary>
+    private static Diagnostic NotShown(int errors, int warnings) =>
+        new(Conversions.ZeroRange, errors > 0 ? 1 : 2, null, "rototo",
+            $"... {errors + warnings} more diagnostics not shown in this file ({errors} error(s), {warnings} warning(s)): rototo lint lists them", null, []);
 
     private static Range RangeOf(DiagnosticLocation location) => location.Range is { } range ? Conversions.Range(range) : Conversions.ZeroRange;
 }

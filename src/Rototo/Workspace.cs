@@ -75,10 +75,11 @@ public sealed class Workspace
             {
                 return new Workspace(staged, snapshot, null);
             }
-            var result = LintMeasured(snapshot, staged.Source.Original);
+            var errors = new DiagnosticCollector(LintFailureErrorsListed, d => d.Severity == LintSeverity.Error);
+            var result = LintMeasured(snapshot, errors, staged.Source.Original);
             if (result.HasErrors)
             {
-                throw new RototoException(RototoErrorCode.LintFailed, LintFailure(result));
+                throw new RototoException(RototoErrorCode.LintFailed, LintFailure(result, errors.Sorted()));
             }
             return new Workspace(staged, snapshot, RuntimeCompiler.Compile(snapshot));
         }
@@ -96,10 +97,10 @@ public sealed class Workspace
     /// <c>workspace lint failed with {N} diagnostic(s)</c>, then the first <see cref="LintFailureErrorsListed"/> error diagnostics
     /// one a line, then <c>  ... and {M} more error(s)</c> when there are more.
     /// </summary>
-    private static string LintFailure(LintContext lint)
+    private static string LintFailure(LintContext lint, IReadOnlyList<LintDiagnostic> listed)
     {
         var message = new System.Text.StringBuilder($"workspace lint failed with {lint.Errors + lint.Warnings} diagnostic(s)");
-        foreach (var error in lint.Diagnostics)
+        foreach (var error in listed)
         {
             message.Append("\n  ").Append(error);
         }
@@ -112,15 +113,15 @@ public sealed class Workspace
 
     /// <summary>
     /// Lints a load's snapshot inside a <c>rototo.workspace.lint</c> activity, counting its time and diagnostics
-    /// (<see cref="Refresh.RototoTelemetry"/>). A load needs only the counts and the errors its failure lists: the
-    /// context keeps the first <see cref="LintFailureErrorsListed"/> errors and counts the rest, whatever their number.
+    /// (<see cref="Refresh.RototoTelemetry"/>). A load needs only the counts and the errors its failure lists:
+    /// <paramref name="errors"/> keeps the first <see cref="LintFailureErrorsListed"/> errors and counts the rest, whatever their number.
     /// </summary>
-    private static LintContext LintMeasured(WorkspaceSnapshot snapshot, string source)
+    private static LintContext LintMeasured(WorkspaceSnapshot snapshot, DiagnosticCollector errors, string source)
     {
         using var activity = Refresh.RototoTelemetry.ActivitySource.StartActivity("rototo.workspace.lint");
         activity?.SetTag(Refresh.RototoTelemetry.SourceTag, source);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var lint = Linter.Run(snapshot, new DiagnosticCollector(LintFailureErrorsListed, d => d.Severity == LintSeverity.Error));
+        var lint = Linter.Run(snapshot, errors);
         var sourceTag = new KeyValuePair<string, object?>(Refresh.RototoTelemetry.SourceTag, source);
         Refresh.RototoTelemetry.LintDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, sourceTag);
         Refresh.RototoTelemetry.LintDiagnostics.Add(lint.Errors, new KeyValuePair<string, object?>("severity", "error"), sourceTag);

@@ -82,7 +82,7 @@ public sealed record WorkspaceLint(string Root, IReadOnlyList<LintDocument> Docu
     {
         var collector = new DiagnosticCollector(MaxDiagnostics, selects);
         var context = Linter.Run(snapshot, collector);
-        var diagnostics = context.Diagnostics;
+        var diagnostics = collector.Sorted();
         var errorsShown = diagnostics.Count(d => d.Severity == LintSeverity.Error);
         var documents = snapshot.Documents.Select(d => new LintDocument(d.DocId, d.RelativePath, d.Uri, null, d.Kind)).ToList();
         return new WorkspaceLint(snapshot.Root ?? snapshot.GivenRoot, documents, diagnostics)

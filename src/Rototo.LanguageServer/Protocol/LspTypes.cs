@@ -98,12 +98,12 @@ public sealed record DiagnosticRelatedInformation(Location Location, string Mess
 /// <summary>An LSP diagnostic (§16 mapping).</summary>
 /// <param name="Range">Range (zero range for document-level diagnostics).</param>
 /// <param name="Severity">1 error, 2 warning.</param>
-/// <param name="Code">Rule id.</param>
+/// <param name="Code">Rule id; null (not written) for the count of a file's diagnostics not shown, which is no rule's.</param>
 /// <param name="Source">Always <c>rototo</c>.</param>
 /// <param name="Message">Message.</param>
-/// <param name="Data"><c>{rule, stage, help}</c>.</param>
+/// <param name="Data"><c>{rule, stage, help}</c>; null (not written) with <paramref name="Code"/>.</param>
 /// <param name="RelatedInformation">Related locations.</param>
-public sealed record Diagnostic(Range Range, int Severity, string Code, string Source, string Message, JsonObject Data, IReadOnlyList<DiagnosticRelatedInformation> RelatedInformation);
+public sealed record Diagnostic(Range Range, int Severity, string? Code, string Source, string Message, JsonObject? Data, IReadOnlyList<DiagnosticRelatedInformation> RelatedInformation);
 
 /// <summary><c>textDocument/publishDiagnostics</c> parameters.</summary>
 /// <param name="Uri">Document URI.</param>

@@ -33,4 +33,11 @@ internal static class DiagnosticOrder
         }
         return result;
     }
+
+    /// <summary>Errors before warnings, each in rototo's order (<see cref="Compare"/>): what to keep when a bound drops some.</summary>
+    public static int ErrorsFirst(LintDiagnostic a, LintDiagnostic b)
+    {
+        var result = (a.Severity == LintSeverity.Error ? 0 : 1).CompareTo(b.Severity == LintSeverity.Error ? 0 : 1);
+        return result == 0 ? Compare(a, b) : result;
+    }
 }

@@ -7,9 +7,9 @@ namespace Rototo.Lint;
 
 /// <summary>
 /// State shared by the lint stages: the snapshot, compiled schemas, and what the checks need to know of the diagnostics
-/// so far (how many errors and warnings, which qualifiers have errors). The diagnostics themselves go to the collector.
+/// so far (how many errors and warnings, which qualifiers have errors). The diagnostics themselves go to the sink.
 /// </summary>
-internal sealed class LintContext(WorkspaceSnapshot snapshot, DiagnosticCollector collector)
+internal sealed class LintContext(WorkspaceSnapshot snapshot, IDiagnosticSink sink)
 {
     private readonly Dictionary<string, CompiledSchema?> _schemas = [];
     private readonly HashSet<string> _qualifiersWithErrors = new(StringComparer.Ordinal);
@@ -17,10 +17,7 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot, DiagnosticCollecto
     public WorkspaceSnapshot Snapshot { get; } = snapshot;
 
     /// <summary>Receives every diagnostic as it is reported.</summary>
-    public DiagnosticCollector Collector { get; } = collector;
-
-    /// <summary>The diagnostics the collector kept, in rototo's order; call once lint has ended.</summary>
-    public IReadOnlyList<LintDiagnostic> Diagnostics => Collector.Sorted();
+    public IDiagnosticSink Sink { get; } = sink;
 
     /// <summary>Error diagnostics reported so far, kept or not.</summary>
     public int Errors { get; private set; }
@@ -79,7 +76,7 @@ internal sealed class LintContext(WorkspaceSnapshot snapshot, DiagnosticCollecto
         {
             Warnings++;
         }
-        Collector.Add(new LintDiagnostic(rule.Rule, rule.Severity, Stage, entity, message, rule.Help, location, related));
+        Sink.Add(new LintDiagnostic(rule.Rule, rule.Severity, Stage, entity, message, rule.Help, location, related));
     }
 
     /// <summary>A location in <paramref name="document"/>: ranged when a non-empty span is given, document-level otherwise.</summary>

@@ -4,25 +4,29 @@ using Rototo.Lint.Custom;
 
 namespace Rototo.Lint;
 
-/// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1), every diagnostic to a <see cref="DiagnosticCollector"/>.</summary>
+/// <summary>Runs rototo's lint pipeline over a discovered workspace (§9.1), every diagnostic to an <see cref="IDiagnosticSink"/> (usually a <see cref="DiagnosticCollector"/>).</summary>
 internal static class Linter
 {
-    /// <summary>Runs every stage, keeping at most <see cref="WorkspaceLint.MaxDiagnostics"/> diagnostics.</summary>
+    /// <summary>Runs every stage; returns the first <see cref="WorkspaceLint.MaxDiagnostics"/> diagnostics in rototo's order.</summary>
     /// <param name="snapshot">The discovered workspace.</param>
     /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
-    public static LintContext Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null) =>
-        Run(snapshot, new DiagnosticCollector(WorkspaceLint.MaxDiagnostics), luaTimeout);
+    public static IReadOnlyList<LintDiagnostic> Run(WorkspaceSnapshot snapshot, TimeSpan? luaTimeout = null)
+    {
+        var collector = new DiagnosticCollector(WorkspaceLint.MaxDiagnostics);
+        Run(snapshot, collector, luaTimeout);
+        return collector.Sorted();
+    }
 
     /// <summary>
-    /// Runs every stage, each diagnostic going to <paramref name="collector"/> as it is reported; the context counts
-    /// every diagnostic and holds the custom registrations, the collector the diagnostics it keeps.
+    /// Runs every stage, each diagnostic going to <paramref name="sink"/> as it is reported; the context counts
+    /// every diagnostic and holds the custom registrations, the sink the diagnostics it keeps.
     /// </summary>
     /// <param name="snapshot">The discovered workspace.</param>
-    /// <param name="collector">Counts and keeps the diagnostics it selects.</param>
+    /// <param name="sink">Counts and keeps the diagnostics it selects (a <see cref="DiagnosticCollector"/> or one per file).</param>
     /// <param name="luaTimeout">Outer timeout of each custom lint pass (default 2 s, §10.1).</param>
-    public static LintContext Run(WorkspaceSnapshot snapshot, DiagnosticCollector collector, TimeSpan? luaTimeout = null)
+    public static LintContext Run(WorkspaceSnapshot snapshot, IDiagnosticSink sink, TimeSpan? luaTimeout = null)
     {
-        var context = new LintContext(snapshot, collector);
+        var context = new LintContext(snapshot, sink);
         if (snapshot.DiscoveryFailure is { } failure)
         {
             context.Stage = LintStage.Discover;

@@ -53,6 +53,22 @@ internal sealed class LspClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the next <paramref name="count"/> <c>publishDiagnostics</c> (a re-lint publishes each document once), within
+    /// <paramref name="timeout"/>: each URI's list.
+    /// </summary>
+    public async Task<Dictionary<string, JsonArray>> PublishedAsync(int count, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var published = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            var item = await _diagnostics.Reader.ReadAsync(cancel.Token);
+            published[item["uri"]!.GetValue<string>()] = item["diagnostics"]!.AsArray();
+        }
+        return published;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _rpc.Dispose();

@@ -48,9 +48,9 @@ public sealed class LuaStopTests
     {
         using var workspace = new TempWorkspace().Write("lint/hostile.lua", $"function register(lint)\n  {body}\nend\n");
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
+        var diagnostics = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
 
-        var diagnostic = Assert.Single(lint.Diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Register, message), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
         AssertLuaThreadsIdle();
     }
@@ -69,9 +69,9 @@ public sealed class LuaStopTests
                 end
                 """);
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
+        var diagnostics = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default));
 
-        var diagnostic = Assert.Single(lint.Diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Policy, $"custom lint handler failed in lint/hostile.lua: {Limits}"), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
         AssertLuaThreadsIdle();
     }
@@ -83,9 +83,9 @@ public sealed class LuaStopTests
         // comes long before the instruction limit; the cancelled VM stops at its next limit check.
         using var workspace = new TempWorkspace().Write("lint/slow.lua", "function register(lint)\n  for i = 1, 1000000 do local s = string.rep('x', 4000000) end\nend\n");
 
-        var lint = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default), TimeSpan.FromMilliseconds(100));
+        var diagnostics = Linter.Run(WorkspaceDiscovery.Discover(workspace.Root, WorkspaceSourceOptions.Default), TimeSpan.FromMilliseconds(100));
 
-        var diagnostic = Assert.Single(lint.Diagnostics);
+        var diagnostic = Assert.Single(diagnostics);
         Assert.Equal(("rototo/custom-lint-failed", LintStage.Register, "custom lint registration exceeded execution timeout"), (diagnostic.Rule, diagnostic.Stage, diagnostic.Message));
         AssertLuaThreadsIdle();
     }
