@@ -66,6 +66,39 @@ public sealed class DiagnosticCollectorTests
         Assert.Equal(4, collector.Warnings);
     }
 
+    [Fact]
+    public void Errors_first_order_keeps_an_error_that_comes_after_more_warnings_than_the_capacity()
+    {
+        var collector = new DiagnosticCollector(2, order: DiagnosticOrder.ErrorsFirst);
+
+        // Warnings on lines 0 … 9, then an error on line 20: in rototo's order the first two are both warnings.
+        for (var line = 0; line < 10; line++)
+        {
+            collector.Add(At("a.toml", line, LintSeverity.Warning));
+        }
+        collector.Add(At("a.toml", 20, LintSeverity.Error));
+
+        Assert.Equal([(20, LintSeverity.Error), (0, LintSeverity.Warning)], collector.Sorted().Select(d => (d.Location.Range!.Value.Start.Line, d.Severity)));
+        Assert.Equal((1, 10), (collector.Errors, collector.Warnings));
+    }
+
+    [Fact]
+    public void Lowering_the_capacity_drops_at_once_and_later_reports_still_come_first_in_order()
+    {
+        var collector = new DiagnosticCollector(10);
+        for (var line = 9; line >= 5; line--)
+        {
+            collector.Add(At("a.toml", line, LintSeverity.Warning));
+        }
+
+        collector.Lower(2, DiagnosticCollector.MaxKeptMessageChars);
+        Assert.Equal(2, collector.Held);
+        collector.Add(At("a.toml", 0, LintSeverity.Warning));
+
+        Assert.Equal([0, 5], collector.Sorted().Select(d => d.Location.Range!.Value.Start.Line));
+        Assert.Equal(6, collector.Warnings);
+    }
+
     private static LintDiagnostic At(string path, int line, LintSeverity severity, string? message = null)
     {
         var range = new TextRange(new TextPosition(line, 0), new TextPosition(line, 1));
