@@ -19,7 +19,7 @@ namespace CloudRuntimes.Components.Sqlite;
 /// write in progress writes the waiting appends itself, so a lone publish completes on its own thread without a
 /// hand-off. A bulk publish (<see cref="ITopicBatchAppend"/>) queues its messages a transaction's worth at a time.
 /// Each message keeps when it was published (indexed), so messages of topics no consumer group has joined can be
-/// dropped after a while (<see cref="ITopicRetention"/>), a chunk per transaction.
+/// dropped after a while (<see cref="ITopicRetention"/>, <see cref="SqliteRetentionTrim"/>), a chunk per transaction.
 /// </summary>
 internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBacklog, ITopicRetention
 {
@@ -44,23 +44,8 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
     private const string NextSequence =
         "1 + MAX(COALESCE((SELECT MAX(seq) FROM pubsub_log WHERE topic = $p0), 0), COALESCE((SELECT MAX(acknowledged) FROM pubsub_cursors WHERE topic = $p0), 0))";
 
-    /// <summary>The most messages one transaction of <see cref="TrimUnsubscribedAsync"/> deletes.</summary>
-    internal const int TrimChunk = 1000;
-
-    /// <summary>
-    /// One chunk of <see cref="TrimUnsubscribedAsync"/>: deletes up to <c>$p2</c> of the oldest messages published before
-    /// <c>$p0</c> and not before <c>$p1</c> (Unix milliseconds) to topics no consumer group has joined, found through the
-    /// index on <c>published_at</c>; returns the publish time of each.
-    /// </summary>
-    internal const string TrimStatement = """
-        DELETE FROM pubsub_log WHERE (topic, seq) IN (
-            SELECT topic, seq FROM pubsub_log
-            WHERE published_at < $p0 AND published_at >= $p1 AND NOT EXISTS (SELECT 1 FROM pubsub_cursors c WHERE c.topic = pubsub_log.topic)
-            ORDER BY published_at LIMIT $p2)
-        RETURNING published_at
-        """;
-
     private readonly SqliteSession _session;
+    private readonly SqliteRetentionTrim _trim;
     private readonly ConcurrentQueue<PendingAppend> _appends = new();
     private int _writing;
     private Task _writer = Task.CompletedTask;
@@ -69,6 +54,7 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
     public SqliteTopicLog(SqliteSession session)
     {
         _session = session;
+        _trim = new SqliteRetentionTrim(session);
         _session.Execute("""
             CREATE TABLE IF NOT EXISTS pubsub_log (
                 topic TEXT NOT NULL,
@@ -303,28 +289,12 @@ internal sealed class SqliteTopicLog : ITopicLog, ITopicBatchAppend, ITopicBackl
             topic, group) is long count ? count : 0, cancellationToken);
 
     /// <summary>
-    /// Deletes up to <see cref="TrimChunk"/> messages at a time, each chunk in a transaction of its own, until no message
-    /// published before <paramref name="publishedBefore"/> to a topic without consumer group is left, so a trim of millions
-    /// of messages holds the writer for one chunk at a time. Each chunk walks the publish-time index from where the last
-    /// one ended, so messages a group waits for are passed over once per round, not once per chunk.
+    /// Deletes the messages published before <paramref name="publishedBefore"/> to topics without consumer group, found
+    /// through the publish-time index and deleted in (topic, seq) order, <see cref="SqliteRetentionTrim.Chunk"/> per
+    /// transaction (<see cref="SqliteRetentionTrim"/>), so a trim of millions of messages holds the writer for one chunk at a time.
     /// </summary>
-    public async Task<long> TrimUnsubscribedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken)
-    {
-        var before = publishedBefore.ToUnixTimeMilliseconds();
-        var from = long.MinValue;
-        long dropped = 0;
-        while (true)
-        {
-            var times = await _session.InTransactionAsync(sql => sql.Query(TrimStatement, r => r.GetInt64(0), before, from, TrimChunk), cancellationToken, Bookkeeping).ConfigureAwait(false);
-            dropped += times.Count;
-            if (times.Count < TrimChunk)
-            {
-                return dropped;
-            }
-            // Messages of the same millisecond may be left for the next chunk, so it starts at that millisecond, not after it.
-            from = times.Max();
-        }
-    }
+    public Task<long> TrimUnsubscribedAsync(DateTimeOffset publishedBefore, CancellationToken cancellationToken) =>
+        _trim.RunAsync(publishedBefore.ToUnixTimeMilliseconds(), cancellationToken);
 
     public Task JoinAsync(string topic, string group, CancellationToken cancellationToken) =>
         _session.InTransactionAsync(sql => sql.Execute(
