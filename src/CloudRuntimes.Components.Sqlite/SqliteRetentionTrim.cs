@@ -21,8 +21,11 @@ internal sealed class SqliteRetentionTrim(SqliteSession session)
     /// <summary>The most old messages (of topics without group) one window of the publish-time index covers, beyond those of its last millisecond.</summary>
     internal const int Window = 100 * Chunk;
 
-    /// <summary>The topic name characters one read of a window's ranges keeps; a window of more is read again after the last topic kept.</summary>
-    internal const int MaxReadTopicChars = 1 << 20;
+    /// <summary>
+    /// The topic name characters (8 MiB) one read of a window's ranges keeps; a window of more is read again after the last
+    /// topic kept. 100,000 names of 32 characters take one read.
+    /// </summary>
+    internal const int MaxReadTopicChars = 4 << 20;
 
     /// <summary>
     /// The publish time (Unix milliseconds) of the (<c>$p2</c> + 1)th oldest message published at or after <c>$p0</c> and

@@ -228,18 +228,18 @@ public sealed class SqlitePubSubTrimTests : IAsyncDisposable
     {
         var log = OpenLog();
         var token = TestContext.Current.CancellationToken;
-        // Four topics of 400,000-character names, two old messages each: a read keeps three (1,200,000 characters,
-        // past the 1,048,576 it keeps), the fourth is read again after the third.
-        Assert.Equal(1 << 20, SqliteRetentionTrim.MaxReadTopicChars);
+        // Six topics of 1,000,000-character names, two old messages each: a read keeps five (5,000,000 characters,
+        // past the 4,194,304 it keeps), the sixth is read again after the fifth.
+        Assert.Equal(4 << 20, SqliteRetentionTrim.MaxReadTopicChars);
         using var connection = _folder.Connect();
-        foreach (var letter in "abcd")
+        foreach (var letter in "abcdef")
         {
-            Insert(connection, new string(letter, 400_000), 1, 2, 1_000, 1);
+            Insert(connection, new string(letter, 1_000_000), 1, 2, 1_000, 1);
         }
 
         var dropped = await log.TrimUnsubscribedAsync(DateTimeOffset.FromUnixTimeMilliseconds(10_000), token);
 
-        Assert.Equal(8, dropped);
+        Assert.Equal(12, dropped);
         Assert.Empty(Left(connection));
     }
 
