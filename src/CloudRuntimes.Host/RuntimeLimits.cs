@@ -100,6 +100,16 @@ public sealed record RuntimeLimits
     /// </summary>
     public int MaxJobDataBytes { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// Largest metadata map a request carries, in characters of its keys and values (default 16,384): the request's
+    /// metadata (HTTP <c>metadata.*</c> query parameters or a body's <c>metadata</c>; the <c>metadata</c> fields of gRPC
+    /// requests), each item's or entry's (state items, transaction operations, bulk publish entries) and a subscription's
+    /// (held while it is open). Over it: 400 <c>ERR_MALFORMED_REQUEST</c> (gRPC InvalidArgument) naming the field, before
+    /// anything is done. A gRPC message may be as large as <see cref="MaxRequestBodySize"/>: without this bound a streaming
+    /// subscription or configuration subscription held 4 MiB of metadata each, up to their limits of 1,000.
+    /// </summary>
+    public int MaxRequestMetadataChars { get; init; } = 16 * 1024;
+
     /// <summary>Most entries of the app-set extended metadata (<c>PUT /v1.0/metadata/{key}</c>); default 64. One more is 400.</summary>
     public int MaxMetadataEntries { get; init; } = 64;
 

@@ -64,9 +64,9 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
         var topic = "bulk-" + Guid.NewGuid().ToString("N");
         using var channel = DaprGrpc.Channel(Server.GrpcEndpoint);
         var request = new Proto.BulkPublishRequest { PubsubName = "pubsub", Topic = topic };
-        // 100 KB of request metadata, stored with each of 20 entries: 2 MB from a 100 KB message.
-        request.Metadata.Add("padding", new string('m', 100_000));
-        for (var i = 0; i < 20; i++)
+        // 16 KB of request metadata (within the bound of a metadata map), stored with each of 80 entries: 1.3 MB from a 17 KB message.
+        request.Metadata.Add("padding", new string('m', 16_000));
+        for (var i = 0; i < 80; i++)
         {
             request.Entries.Add(new Proto.BulkPublishRequestEntry { EntryId = "e" + i.ToString(CultureInfo.InvariantCulture), Event = ByteString.CopyFromUtf8("{}"), ContentType = "application/json" });
         }
@@ -74,7 +74,7 @@ public sealed class BulkPublishLimitTests(RuntimeProcesses runtime) : IAsyncLife
         var error = await Assert.ThrowsAsync<RpcException>(() => DaprGrpc.Stub(channel).BulkPublishEventAsync(request).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Contains("its 20 entries would store more than 1 MiB", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("its 80 entries would store more than 1 MiB", error.Status.Detail, StringComparison.Ordinal);
         await AssertFirstEventIsTheMarkerAsync(topic);
     }
 

@@ -12,14 +12,15 @@ internal static class BindingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], async (string name, HttpRequest request, HttpResponse response, BindingsService bindings, CancellationToken cancellationToken) =>
+        routes.MapMethods("/v1.0/bindings/{name}", ["POST", "PUT"], async (string name, HttpRequest request, HttpResponse response, BindingsService bindings, RuntimeOptions options, CancellationToken cancellationToken) =>
         {
             var (body, error) = await ApiJson.ReadAsync<BindingBody>(request, cancellationToken);
             if (error is not null)
             {
                 return error;
             }
-            var data = body!.Data is { } value
+            RequestMetadata.Check(body!.Metadata, options.Limits, "metadata");
+            var data = body.Data is { } value
                 ? value.ValueKind == JsonValueKind.String ? System.Text.Encoding.UTF8.GetBytes(ApiJson.Text(value)) : ApiJson.Bytes(value)
                 : [];
             var result = await bindings.InvokeAsync(name, new BindingRequest(body.Operation ?? "", data, body.Metadata ?? []), cancellationToken);

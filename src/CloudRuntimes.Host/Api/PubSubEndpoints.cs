@@ -23,7 +23,7 @@ internal static class PubSubEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> PublishBulkAsync(string pubsub, string? topic, HttpRequest request, PubSubService publisher, CancellationToken cancellationToken)
+    private static async Task<IResult> PublishBulkAsync(string pubsub, string? topic, HttpRequest request, PubSubService publisher, RuntimeOptions options, CancellationToken cancellationToken)
     {
         _ = publisher.Broker(pubsub, topic);
         var (entries, error) = await ApiJson.ReadAsync<List<BulkEntryBody>>(request, cancellationToken);
@@ -32,8 +32,9 @@ internal static class PubSubEndpoints
             return error;
         }
         var requestMetadata = RequestMetadata.From(request);
-        var inputs = entries!.Select(entry =>
+        var inputs = entries!.Select((entry, i) =>
         {
+            RequestMetadata.Check(entry.Metadata, options.Limits, $"[{i}].metadata");
             var contentType = entry.ContentType ?? "application/json";
             var raw = entry.Event is { } value
                 ? value.ValueKind == JsonValueKind.String && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase)

@@ -18,7 +18,7 @@ internal static class StateEndpoints
         routes.MapDelete("/v1.0/state/{store}/{**key}", DeleteAsync);
     }
 
-    private static async Task<IResult> SaveAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
+    private static async Task<IResult> SaveAsync(string store, HttpRequest request, StateService state, RuntimeOptions options, CancellationToken cancellationToken)
     {
         var (items, error) = await ApiJson.ReadAsync<List<StateItemBody>>(request, cancellationToken);
         if (error is not null)
@@ -27,12 +27,13 @@ internal static class StateEndpoints
         }
         var requestMetadata = RequestMetadata.From(request);
         var saves = new List<SaveStateItem>(items!.Count);
-        foreach (var item in items)
+        foreach (var (item, i) in items.Select((item, i) => (item, i)))
         {
             if (string.IsNullOrEmpty(item.Key))
             {
                 return ApiErrors.Malformed("\"key\" is a required field");
             }
+            RequestMetadata.Check(item.Metadata, options.Limits, $"[{i}].metadata");
             saves.Add(new SaveStateItem(item.Key, ApiJson.Bytes(item.Value), item.ETag, StateService.Concurrency(item.Options?.Concurrency), StateService.Consistency(item.Options?.Consistency), RequestMetadata.Merge(requestMetadata, item.Metadata)));
         }
         await state.SaveAsync(store, saves, cancellationToken);
@@ -52,14 +53,15 @@ internal static class StateEndpoints
         return Results.Bytes(item.Value.ToArray(), "application/json");
     }
 
-    private static async Task<IResult> GetBulkAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
+    private static async Task<IResult> GetBulkAsync(string store, HttpRequest request, StateService state, RuntimeOptions options, CancellationToken cancellationToken)
     {
         var (body, error) = await ApiJson.ReadAsync<BulkGetBody>(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
-        var metadata = RequestMetadata.Merge(RequestMetadata.From(request), body!.Metadata);
+        RequestMetadata.Check(body!.Metadata, options.Limits, "metadata");
+        var metadata = RequestMetadata.Merge(RequestMetadata.From(request), body.Metadata);
         var results = new JsonArray();
         foreach (var item in await state.GetBulkAsync(store, body.Keys ?? [], metadata, cancellationToken))
         {
@@ -110,14 +112,19 @@ internal static class StateEndpoints
         return Results.NoContent();
     }
 
-    private static async Task<IResult> TransactionAsync(string store, HttpRequest request, StateService state, CancellationToken cancellationToken)
+    private static async Task<IResult> TransactionAsync(string store, HttpRequest request, StateService state, RuntimeOptions options, CancellationToken cancellationToken)
     {
         var (body, error) = await ApiJson.ReadAsync<TransactionBody>(request, cancellationToken);
         if (error is not null)
         {
             return error;
         }
-        var requestMetadata = RequestMetadata.Merge(RequestMetadata.From(request), body!.Metadata);
+        RequestMetadata.Check(body!.Metadata, options.Limits, "metadata");
+        var requestMetadata = RequestMetadata.Merge(RequestMetadata.From(request), body.Metadata);
+        foreach (var (operation, i) in (body.Operations ?? []).Select((operation, i) => (operation, i)))
+        {
+            RequestMetadata.Check(operation.Request?.Metadata, options.Limits, $"operations[{i}].request.metadata");
+        }
         var operations = (body.Operations ?? []).Select(operation => operation.Request is not { } item
             ? new TransactionInput(operation.Operation, null, default, null, default, default, requestMetadata)
             : new TransactionInput(operation.Operation, item.Key, ApiJson.Bytes(item.Value), item.ETag, StateService.Concurrency(item.Options?.Concurrency), StateService.Consistency(item.Options?.Consistency), RequestMetadata.Merge(requestMetadata, item.Metadata)));

@@ -21,7 +21,7 @@ internal sealed partial class DaprApi
     public async Task<Proto.GetConfigurationResponse> GetConfiguration(Proto.GetConfigurationRequest request, ServerCallContext context)
     {
         var response = new Proto.GetConfigurationResponse();
-        foreach (var (key, item) in await configuration.GetAsync(request.StoreName, request.Keys, request.Metadata, context.CancellationToken))
+        foreach (var (key, item) in await configuration.GetAsync(request.StoreName, request.Keys, Checked(request.Metadata, "metadata"), context.CancellationToken))
         {
             response.Items[key] = ConfigurationStreams.ToProto(item);
         }
@@ -29,8 +29,11 @@ internal sealed partial class DaprApi
     }
 
     /// <summary>Dapr <c>SubscribeConfiguration</c>: the subscription id first, then each change.</summary>
-    public Task SubscribeConfiguration(Proto.SubscribeConfigurationRequest request, IServerStreamWriter<Proto.SubscribeConfigurationResponse> responses, ServerCallContext context) =>
-        configurationStreams.RunAsync(request, responses, context.CancellationToken);
+    public Task SubscribeConfiguration(Proto.SubscribeConfigurationRequest request, IServerStreamWriter<Proto.SubscribeConfigurationResponse> responses, ServerCallContext context)
+    {
+        Checked(request.Metadata, "metadata");
+        return configurationStreams.RunAsync(request, responses, context.CancellationToken);
+    }
 
     /// <summary>Dapr <c>UnsubscribeConfiguration</c>: ends the stream of that subscription id; <c>ok = false</c> (status OK) when there is none.</summary>
     public Task<Proto.UnsubscribeConfigurationResponse> UnsubscribeConfiguration(Proto.UnsubscribeConfigurationRequest request, ServerCallContext context) =>

@@ -21,18 +21,19 @@ internal sealed partial class DaprApi
     public async Task<Empty> PublishEvent(Proto.PublishEventRequest request, ServerCallContext context)
     {
         var contentType = string.IsNullOrEmpty(request.DataContentType) ? "text/plain" : request.DataContentType;
-        await pubsub.PublishAsync(request.PubsubName, request.Topic, request.Data.Memory, contentType, request.Metadata, context.CancellationToken);
+        await pubsub.PublishAsync(request.PubsubName, request.Topic, request.Data.Memory, contentType, Checked(request.Metadata, "metadata"), context.CancellationToken);
         return Done;
     }
 
     /// <summary>Dapr <c>BulkPublishEvent</c>: entries failed by the component are listed in the answer (status OK).</summary>
     public async Task<Proto.BulkPublishResponse> BulkPublishEvent(Proto.BulkPublishRequest request, ServerCallContext context)
     {
-        var entries = request.Entries.Select(entry => new BulkPublishInput(
+        var metadata = Checked(request.Metadata, "metadata");
+        var entries = request.Entries.Select((entry, i) => new BulkPublishInput(
             entry.EntryId,
             entry.Event.Memory,
             string.IsNullOrEmpty(entry.ContentType) ? "application/json" : entry.ContentType,
-            Api.RequestMetadata.Merge(request.Metadata, entry.Metadata)));
+            Api.RequestMetadata.Merge(metadata, Checked(entry.Metadata, $"entries[{i}].metadata"))));
         var failures = await pubsub.PublishBulkAsync(request.PubsubName, request.Topic, [.. entries], context.CancellationToken);
         var response = new Proto.BulkPublishResponse();
         response.FailedEntries.Add(failures.Select(f => new Proto.BulkPublishResponseFailedEntry { EntryId = f.EntryId, Error = f.Error }));

@@ -91,7 +91,7 @@ internal sealed partial class DaprApi
     public async Task<Proto.GetSecretResponse> GetSecret(Proto.GetSecretRequest request, ServerCallContext context)
     {
         var response = new Proto.GetSecretResponse();
-        if (await secrets.GetAsync(request.StoreName, request.Key, request.Metadata, context.CancellationToken) is { } secret)
+        if (await secrets.GetAsync(request.StoreName, request.Key, Checked(request.Metadata, "metadata"), context.CancellationToken) is { } secret)
         {
             response.Data.Add(secret);
         }
@@ -102,7 +102,7 @@ internal sealed partial class DaprApi
     public async Task<Proto.GetBulkSecretResponse> GetBulkSecret(Proto.GetBulkSecretRequest request, ServerCallContext context)
     {
         var response = new Proto.GetBulkSecretResponse();
-        foreach (var (name, values) in await secrets.GetBulkAsync(request.StoreName, request.Metadata, context.CancellationToken))
+        foreach (var (name, values) in await secrets.GetBulkAsync(request.StoreName, Checked(request.Metadata, "metadata"), context.CancellationToken))
         {
             var secret = new Proto.SecretResponse();
             secret.Secrets.Add(values);
@@ -114,7 +114,7 @@ internal sealed partial class DaprApi
     /// <summary>Dapr <c>InvokeBinding</c>: every failure of the binding is Internal <c>ERR_INVOKE_OUTPUT_BINDING</c>.</summary>
     public async Task<Proto.InvokeBindingResponse> InvokeBinding(Proto.InvokeBindingRequest request, ServerCallContext context)
     {
-        var result = await bindings.InvokeAsync(request.Name, new BindingRequest(request.Operation, request.Data.Memory, request.Metadata), context.CancellationToken);
+        var result = await bindings.InvokeAsync(request.Name, new BindingRequest(request.Operation, request.Data.Memory, Checked(request.Metadata, "metadata")), context.CancellationToken);
         var response = new Proto.InvokeBindingResponse();
         if (result.Data is { } data)
         {

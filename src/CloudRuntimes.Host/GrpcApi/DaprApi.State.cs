@@ -26,7 +26,7 @@ internal sealed partial class DaprApi
     /// <summary>Dapr <c>GetState</c>.</summary>
     public async Task<Proto.GetStateResponse> GetState(Proto.GetStateRequest request, ServerCallContext context)
     {
-        var item = await state.GetAsync(request.StoreName, request.Key, new GetStateOptions(Consistency(request.Consistency), request.Metadata), context.CancellationToken);
+        var item = await state.GetAsync(request.StoreName, request.Key, new GetStateOptions(Consistency(request.Consistency), Checked(request.Metadata, "metadata")), context.CancellationToken);
         var response = new Proto.GetStateResponse();
         if (item is not null)
         {
@@ -41,7 +41,7 @@ internal sealed partial class DaprApi
     public async Task<Proto.GetBulkStateResponse> GetBulkState(Proto.GetBulkStateRequest request, ServerCallContext context)
     {
         var response = new Proto.GetBulkStateResponse();
-        foreach (var item in await state.GetBulkAsync(request.StoreName, request.Keys, request.Metadata, context.CancellationToken))
+        foreach (var item in await state.GetBulkAsync(request.StoreName, request.Keys, Checked(request.Metadata, "metadata"), context.CancellationToken))
         {
             var entry = new Proto.BulkStateItem { Key = item.Key, Etag = item.ETag ?? "", Error = item.Error ?? "" };
             if (item.Value is { } value)
@@ -60,31 +60,32 @@ internal sealed partial class DaprApi
     /// <summary>Dapr <c>SaveState</c>: values are stored as sent; an ETag mismatch is Aborted.</summary>
     public async Task<Empty> SaveState(Proto.SaveStateRequest request, ServerCallContext context)
     {
-        await state.SaveAsync(request.StoreName, [.. request.States.Select(item => new SaveStateItem(item.Key, item.Value.Memory, item.Etag?.Value, Concurrency(item.Options), Consistency(item.Options?.Consistency), item.Metadata))], context.CancellationToken);
+        await state.SaveAsync(request.StoreName, [.. request.States.Select((item, i) => new SaveStateItem(item.Key, item.Value.Memory, item.Etag?.Value, Concurrency(item.Options), Consistency(item.Options?.Consistency), Checked(item.Metadata, $"states[{i}].metadata")))], context.CancellationToken);
         return Done;
     }
 
     /// <summary>Dapr <c>DeleteState</c>: an ETag mismatch is Aborted.</summary>
     public async Task<Empty> DeleteState(Proto.DeleteStateRequest request, ServerCallContext context)
     {
-        await state.DeleteAsync(request.StoreName, [new DeleteStateItem(request.Key, request.Etag?.Value, Concurrency(request.Options), request.Metadata)], context.CancellationToken);
+        await state.DeleteAsync(request.StoreName, [new DeleteStateItem(request.Key, request.Etag?.Value, Concurrency(request.Options), Checked(request.Metadata, "metadata"))], context.CancellationToken);
         return Done;
     }
 
     /// <summary>Dapr <c>DeleteBulkState</c>: not atomic; an ETag mismatch is Aborted <c>ERR_STATE_BULK_DELETE</c>, the other keys deleted.</summary>
     public async Task<Empty> DeleteBulkState(Proto.DeleteBulkStateRequest request, ServerCallContext context)
     {
-        await state.DeleteAsync(request.StoreName, [.. request.States.Select(item => new DeleteStateItem(item.Key, item.Etag?.Value, Concurrency(item.Options), item.Metadata))], context.CancellationToken, CloudRuntimesErrors.StateBulkDeleteConflict);
+        await state.DeleteAsync(request.StoreName, [.. request.States.Select((item, i) => new DeleteStateItem(item.Key, item.Etag?.Value, Concurrency(item.Options), Checked(item.Metadata, $"states[{i}].metadata")))], context.CancellationToken, CloudRuntimesErrors.StateBulkDeleteConflict);
         return Done;
     }
 
     /// <summary>Dapr <c>ExecuteStateTransaction</c>: <c>upsert</c> and <c>delete</c> operations, all or nothing.</summary>
     public async Task<Empty> ExecuteStateTransaction(Proto.ExecuteStateTransactionRequest request, ServerCallContext context)
     {
-        var operations = request.Operations.Select(operation => operation.Request is not { } item
-            ? new TransactionInput(operation.OperationType, null, default, null, default, default, request.Metadata)
-            : new TransactionInput(operation.OperationType, item.Key, item.Value.Memory, item.Etag?.Value, Concurrency(item.Options), Consistency(item.Options?.Consistency), Api.RequestMetadata.Merge(request.Metadata, item.Metadata)));
-        await state.ExecuteTransactionAsync(request.StoreName, [.. operations], request.Metadata, context.CancellationToken);
+        var metadata = Checked(request.Metadata, "metadata");
+        var operations = request.Operations.Select((operation, i) => operation.Request is not { } item
+            ? new TransactionInput(operation.OperationType, null, default, null, default, default, metadata)
+            : new TransactionInput(operation.OperationType, item.Key, item.Value.Memory, item.Etag?.Value, Concurrency(item.Options), Consistency(item.Options?.Consistency), Api.RequestMetadata.Merge(metadata, Checked(item.Metadata, $"operations[{i}].request.metadata"))));
+        await state.ExecuteTransactionAsync(request.StoreName, [.. operations], metadata, context.CancellationToken);
         return Done;
     }
 

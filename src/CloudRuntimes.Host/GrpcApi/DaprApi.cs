@@ -1,5 +1,6 @@
 using CloudRuntimes.Host.Blocks;
 using Google.Protobuf;
+using Google.Protobuf.Collections;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Proto = Dapr.Client.Autogen.Grpc.v1;
@@ -24,7 +25,8 @@ internal sealed partial class DaprApi(
     MetadataService metadata,
     InvocationService invocation,
     TopicEventStreams topicStreams,
-    ConfigurationStreams configurationStreams)
+    ConfigurationStreams configurationStreams,
+    RuntimeOptions options)
 {
     /// <summary>The full name of the service, as in <c>dapr/proto/runtime/v1/dapr.proto</c>.</summary>
     public const string Service = "dapr.proto.runtime.v1.Dapr";
@@ -53,6 +55,13 @@ internal sealed partial class DaprApi(
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>
         binder.AddDuplexStreamingMethod(ProtoMethods.Create<TRequest, TResponse>(Service, name, MethodType.DuplexStreaming), [], handler);
+
+    /// <summary>A request's metadata field once within <see cref="RuntimeLimits.MaxRequestMetadataChars"/> (<see cref="Api.RequestMetadata.Check"/>); <paramref name="field"/> names it in the refusal.</summary>
+    private MapField<string, string> Checked(MapField<string, string> metadata, string field)
+    {
+        Api.RequestMetadata.Check(metadata, options.Limits, field);
+        return metadata;
+    }
 
     /// <summary>Bytes to send without a copy (the block services never change what they return).</summary>
     private static ByteString Bytes(ReadOnlyMemory<byte> value) => UnsafeByteOperations.UnsafeWrap(value);

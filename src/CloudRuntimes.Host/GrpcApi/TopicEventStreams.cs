@@ -29,6 +29,7 @@ internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions opt
         }
         var initial = requests.Current.InitialRequest
             ?? throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest, "the first message of a topic event stream must be an initial_request");
+        Api.RequestMetadata.Check(initial.Metadata, options.Limits, "initial_request.metadata");
         var broker = pubsub.Broker(initial.PubsubName, initial.Topic);
         var deadLetter = initial.HasDeadLetterTopic && initial.DeadLetterTopic.Length > 0 ? initial.DeadLetterTopic : null;
         using var listed = registry.Add(new StreamingSubscription(initial.PubsubName, initial.Topic, deadLetter, initial.Metadata.ToDictionary()));

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Proto = Dapr.Client.Autogen.Grpc.v1;
+
+namespace CloudRuntimes.Host.Tests;
+
+/// <summary>
+/// The bound on a request's metadata maps (docs/security.md: 16,384 characters of keys and values a map), against the
+/// real server process with hostile gRPC messages: a map over it, the request's or an item's, is InvalidArgument
+/// <c>ERR_MALFORMED_REQUEST</c> naming the field, and nothing is stored, published or subscribed; a map at the bound is
+/// served. The HTTP API checks its body's maps with the same bound.
+/// </summary>
+[Collection(RuntimeGroup.Name)]
+public sealed class GrpcMetadataLimitTests(RuntimeProcesses runtime) : IDisposable
+{
+    private readonly GrpcChannel _channel = DaprGrpc.Channel(runtime.RuntimeGrpcEndpoint);
+
+    /// <summary>The bound as docs/security.md states it.</summary>
+    private const int Limit = 16_384;
+
+    /// <summary>One entry whose key ("m") and value hold <paramref name="characters"/> characters together.</summary>
+    private static Dictionary<string, string> MetadataOf(int characters) => new() { ["m"] = new string('v', characters - 1) };
+
+    [Fact]
+    public async Task Save_state_with_an_item_metadata_over_the_bound_is_invalid_argument_and_stores_no_item()
+    {
+        var (kept, refusedKey) = (Key("save-kept"), Key("save-refused"));
+        var save = new Proto.SaveStateRequest { StoreName = "statestore" };
+        save.States.Add(new Proto.StateItem { Key = kept, Value = ByteString.CopyFromUtf8("1"), Metadata = { MetadataOf(Limit) } });
+        save.States.Add(new Proto.StateItem { Key = refusedKey, Value = ByteString.CopyFromUtf8("2"), Metadata = { MetadataOf(Limit + 1) } });
+
+        await AssertRefusedAsync(dapr => dapr.SaveStateAsync(save).ResponseAsync, "states[1].metadata");
+
+        Assert.Empty(await ReadAsync(kept));
+        Assert.Empty(await ReadAsync(refusedKey));
+        save.States.RemoveAt(1);
+        await Stub().SaveStateAsync(save);
+        Assert.Equal("1", await ReadAsync(kept));
+    }
+
+    [Fact]
+    public async Task A_transaction_with_request_or_operation_metadata_over_the_bound_applies_nothing()
+    {
+        var key = Key("transaction");
+        var byRequest = Transaction(key, operationMetadata: MetadataOf(10));
+        byRequest.Metadata.Add(MetadataOf(Limit + 1));
+        await AssertRefusedAsync(dapr => dapr.ExecuteStateTransactionAsync(byRequest).ResponseAsync, "metadata");
+
+        var byOperation = Transaction(key, operationMetadata: MetadataOf(Limit + 1));
+        await AssertRefusedAsync(dapr => dapr.ExecuteStateTransactionAsync(byOperation).ResponseAsync, "operations[1].request.metadata");
+
+        Assert.Empty(await ReadAsync(key));
+        Assert.Empty(await ReadAsync(key + "-first"));
+    }
+
+    [Fact]
+    public async Task State_secret_and_configuration_requests_with_metadata_over_the_bound_are_invalid_argument()
+    {
+        var get = new Proto.GetStateRequest { StoreName = "statestore", Key = Key("get"), Metadata = { MetadataOf(Limit + 1) } };
+        await AssertRefusedAsync(dapr => dapr.GetStateAsync(get).ResponseAsync, "metadata");
+        var bulk = new Proto.GetBulkStateRequest { StoreName = "statestore", Keys = { Key("bulk") }, Metadata = { MetadataOf(Limit + 1) } };
+        await AssertRefusedAsync(dapr => dapr.GetBulkStateAsync(bulk).ResponseAsync, "metadata");
+        var secret = new Proto.GetSecretRequest { StoreName = "secretstore", Key = "any", Metadata = { MetadataOf(Limit + 1) } };
+        await AssertRefusedAsync(dapr => dapr.GetSecretAsync(secret).ResponseAsync, "metadata");
+        var configuration = new Proto.GetConfigurationRequest { StoreName = "config", Metadata = { MetadataOf(Limit + 1) } };
+        await AssertRefusedAsync(dapr => dapr.GetConfigurationAsync(configuration).ResponseAsync, "metadata");
+        using var subscription = Stub().SubscribeConfiguration(new Proto.SubscribeConfigurationRequest { StoreName = "config", Metadata = { MetadataOf(Limit + 1) } });
+        AssertNamesTheField(await Assert.ThrowsAsync<RpcException>(() => subscription.ResponseStream.MoveNext(CancellationToken.None)), "metadata");
+    }
+
+    [Fact]
+    public async Task A_bulk_publish_with_entry_metadata_over_the_bound_publishes_no_entry()
+    {
+        var topic = Key("bulk-topic");
+        var bulk = new Proto.BulkPublishRequest { PubsubName = "pubsub", Topic = topic };
+        bulk.Entries.Add(new Proto.BulkPublishRequestEntry { EntryId = "0", Event = ByteString.CopyFromUtf8("\"refused-0\""), ContentType = "application/json", Metadata = { MetadataOf(Limit) } });
+        bulk.Entries.Add(new Proto.BulkPublishRequestEntry { EntryId = "1", Event = ByteString.CopyFromUtf8("\"refused-1\""), ContentType = "application/json", Metadata = { MetadataOf(Limit + 1) } });
+
+        await AssertRefusedAsync(dapr => dapr.BulkPublishEventAsync(bulk).ResponseAsync, "entries[1].metadata");
+
+        // The topic's first message is the one published after the refusal.
+        await Stub().PublishEventAsync(new Proto.PublishEventRequest { PubsubName = "pubsub", Topic = topic, Data = ByteString.CopyFromUtf8("after"), DataContentType = "text/plain" });
+        Assert.Equal(["after"], await TopicStream.ReceiveAsync(runtime.RuntimeGrpcEndpoint, topic, 1));
+    }
+
+    [Fact]
+    public async Task A_streaming_subscription_with_metadata_over_the_bound_is_refused_and_not_listed()
+    {
+        var topic = Key("stream-topic");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = Stub().SubscribeTopicEventsAlpha1(cancellationToken: timeout.Token);
+        await stream.RequestStream.WriteAsync(new Proto.SubscribeTopicEventsRequestAlpha1
+        {
+            InitialRequest = new Proto.SubscribeTopicEventsRequestInitialAlpha1 { PubsubName = "pubsub", Topic = topic, Metadata = { MetadataOf(Limit + 1) } },
+        }, timeout.Token);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(timeout.Token));
+
+        AssertNamesTheField(refused, "initial_request.metadata");
+        var metadata = await Stub().GetMetadataAsync(new Proto.GetMetadataRequest());
+        Assert.DoesNotContain(metadata.Subscriptions, s => s.Topic == topic);
+    }
+
+    [Fact]
+    public async Task The_http_api_refuses_a_body_metadata_over_the_bound_the_same_way()
+    {
+        var key = Key("http");
+        var body = new JsonArray(new JsonObject { ["key"] = key, ["value"] = 1, ["metadata"] = new JsonObject { ["m"] = new string('v', Limit) } });
+        using var response = await runtime.Http.PostAsync(new Uri(runtime.RuntimeEndpoint, "v1.0/state/statestore"), new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("ERR_MALFORMED_REQUEST", error["errorCode"]!.GetValue<string>());
+        Assert.StartsWith("[0].metadata: ", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(await ReadAsync(key));
+    }
+
+    private static string Key(string name) => $"md-limit-{name}-{Guid.NewGuid():N}";
+
+    private Proto.Dapr.DaprClient Stub() => DaprGrpc.Stub(_channel);
+
+    public void Dispose() => _channel.Dispose();
+
+    /// <summary>An upsert of <c>{key}-first</c> without metadata, then one of <paramref name="key"/> with <paramref name="operationMetadata"/>.</summary>
+    private static Proto.ExecuteStateTransactionRequest Transaction(string key, Dictionary<string, string> operationMetadata)
+    {
+        var transaction = new Proto.ExecuteStateTransactionRequest { StoreName = "statestore" };
+        transaction.Operations.Add(new Proto.TransactionalStateOperation { OperationType = "upsert", Request = new Proto.StateItem { Key = key + "-first", Value = ByteString.CopyFromUtf8("1") } });
+        transaction.Operations.Add(new Proto.TransactionalStateOperation { OperationType = "upsert", Request = new Proto.StateItem { Key = key, Value = ByteString.CopyFromUtf8("2"), Metadata = { operationMetadata } } });
+        return transaction;
+    }
+
+    private async Task<string> ReadAsync(string key) =>
+        (await Stub().GetStateAsync(new Proto.GetStateRequest { StoreName = "statestore", Key = key })).Data.ToStringUtf8();
+
+    private async Task AssertRefusedAsync(Func<Proto.Dapr.DaprClient, Task> call, string field) =>
+        AssertNamesTheField(await Assert.ThrowsAsync<RpcException>(() => call(Stub())), field);
+
+    private static void AssertNamesTheField(RpcException refused, string field)
+    {
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("ERR_MALFORMED_REQUEST", DaprGrpc.ErrorInfo(refused).Reason);
+        Assert.StartsWith(field + ": ", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.EndsWith("holds 16,385 characters of keys and values; a metadata map may hold at most 16,384", refused.Status.Detail, StringComparison.Ordinal);
+    }
+}
