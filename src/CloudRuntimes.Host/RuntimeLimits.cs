@@ -94,6 +94,14 @@ public sealed record RuntimeLimits
     public int MaxJobs { get; init; } = 10_000;
 
     /// <summary>
+    /// Longest job name in characters (default 1,024), HTTP and gRPC: the name is stored with the job and is the path
+    /// of each firing sent to the app (<c>/job/{name}</c>), which an app's server refuses past its request line (8 KiB
+    /// in Kestrel). Over gRPC a name could take a whole 4 MiB message, stored for each of <see cref="MaxJobs"/> jobs.
+    /// A longer name is 400 <c>ERR_JOB_INVALID</c> (gRPC InvalidArgument).
+    /// </summary>
+    public int MaxJobNameLength { get; init; } = 1024;
+
+    /// <summary>
     /// Largest job payload in bytes, as stored (the JSON of <c>data</c>; over gRPC, of the <c>Any</c>) (<c>--max-job-data-size</c>
     /// in KiB; default 256 KiB). Every firing reads it and sends it to the app, a claim reads up to 100 jobs at once, so
     /// this bounds the runner's memory. A larger payload is 400 <c>ERR_JOB_INVALID</c>.
@@ -104,7 +112,7 @@ public sealed record RuntimeLimits
     /// Largest metadata map a request carries, in characters of its keys and values (default 16,384): the request's
     /// metadata (HTTP <c>metadata.*</c> query parameters or a body's <c>metadata</c>; the <c>metadata</c> fields of gRPC
     /// requests), each item's or entry's (state items, transaction operations, bulk publish entries) and a subscription's
-    /// (held while it is open). Over it: 400 <c>ERR_MALFORMED_REQUEST</c> (gRPC InvalidArgument) naming the field, before
+    /// (held while it is open); also the keys of a configuration get or subscription, together. Over it: 400 <c>ERR_MALFORMED_REQUEST</c> (gRPC InvalidArgument) naming the field, before
     /// anything is done. A gRPC message may be as large as <see cref="MaxRequestBodySize"/>: without this bound a streaming
     /// subscription or configuration subscription held 4 MiB of metadata each, up to their limits of 1,000.
     /// </summary>

@@ -14,18 +14,24 @@ internal sealed class ConfigurationService(ICloudRuntimesComponents components, 
     private readonly HashSet<(string Store, string Id)> _subscriptions = [];
 
     /// <summary>Reads items (all for no keys); unknown keys are left out.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>, <see cref="CloudRuntimesErrors.ConfigurationGet"/>.</exception>
-    public Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken) =>
-        components.GetConfigurationStore(store).GetAsync(keys, metadata, cancellationToken);
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>, <see cref="CloudRuntimesErrors.ConfigurationGet"/>; <see cref="CloudRuntimesErrors.MalformedRequest"/> for keys over <see cref="RuntimeLimits.MaxRequestMetadataChars"/> together.</exception>
+    public Task<IReadOnlyDictionary<string, ConfigurationItem>> GetAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        var configurationStore = components.GetConfigurationStore(store);
+        CheckKeys(keys);
+        return configurationStore.GetAsync(keys, metadata, cancellationToken);
+    }
 
     /// <summary>Subscribes to changes of keys (all for none); returns the subscription id.</summary>
     /// <exception cref="CloudRuntimesException">
     /// <see cref="CloudRuntimesErrors.ConfigurationStoreNotFound"/>, <see cref="CloudRuntimesErrors.ConfigurationSubscribe"/>;
-    /// <see cref="CloudRuntimesErrors.ConfigurationSubscriptionLimit"/> while the store holds its most subscriptions.
+    /// <see cref="CloudRuntimesErrors.ConfigurationSubscriptionLimit"/> while the store holds its most subscriptions;
+    /// <see cref="CloudRuntimesErrors.MalformedRequest"/> for keys over <see cref="RuntimeLimits.MaxRequestMetadataChars"/> together.
     /// </exception>
     public async Task<string> SubscribeAsync(string store, IReadOnlyList<string> keys, IReadOnlyDictionary<string, string> metadata, ConfigurationChangeHandler handler, CancellationToken cancellationToken)
     {
         var configurationStore = components.GetConfigurationStore(store);
+        CheckKeys(keys);
         _slots.Take(store, options.Limits.MaxConfigurationSubscriptions, count => new CloudRuntimesException(CloudRuntimesErrors.ConfigurationSubscriptionLimit,
             $"configuration store {store} holds {count} subscriptions, the most allowed (--max-config-subscriptions): unsubscribe one first"));
         try
@@ -41,6 +47,21 @@ internal sealed class ConfigurationService(ICloudRuntimesComponents components, 
         {
             _slots.Release(store);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Refuses keys holding more than <see cref="RuntimeLimits.MaxRequestMetadataChars"/> characters together: over HTTP they
+    /// are query parameters within the request line, over gRPC they could take a whole message, kept while a subscription
+    /// is open.
+    /// </summary>
+    private void CheckKeys(IReadOnlyList<string> keys)
+    {
+        var characters = keys.Sum(key => (long)key.Length);
+        if (characters > options.Limits.MaxRequestMetadataChars)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest,
+                $"keys: the {keys.Count:N0} keys hold {characters:N0} characters; the keys of a configuration request may hold at most {options.Limits.MaxRequestMetadataChars:N0}");
         }
     }
 

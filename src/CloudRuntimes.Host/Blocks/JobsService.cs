@@ -25,7 +25,7 @@ internal sealed class JobsService(ICloudRuntimesComponents components, RuntimeOp
 
     /// <summary>Schedules (or with <paramref name="overwrite"/> replaces) a job.</summary>
     /// <exception cref="CloudRuntimesException">
-    /// <see cref="CloudRuntimesErrors.JobInvalid"/> for no name, a time that does not parse, no schedule nor due time, a bad
+    /// <see cref="CloudRuntimesErrors.JobInvalid"/> for no name, a name over <see cref="RuntimeLimits.MaxJobNameLength"/>, a time that does not parse, no schedule nor due time, a bad
     /// schedule, a schedule firing more often than <see cref="RuntimeLimits.MinJobInterval"/>, data over
     /// <see cref="RuntimeLimits.MaxJobDataBytes"/>, or a new job while the scheduler holds <see cref="RuntimeLimits.MaxJobs"/>.
     /// </exception>
@@ -36,6 +36,11 @@ internal sealed class JobsService(ICloudRuntimesComponents components, RuntimeOp
             throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid, "job name is empty");
         }
         var limits = options.Limits;
+        if (input.Name.Length > limits.MaxJobNameLength)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid,
+                $"job name is {input.Name.Length:N0} characters long; a job name may have at most {limits.MaxJobNameLength:N0} (it is the path of each firing to the app, /job/{{name}})");
+        }
         if (input.Data.Length > limits.MaxJobDataBytes)
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.JobInvalid,

@@ -9,13 +9,15 @@ using Proto = Dapr.Client.Autogen.Grpc.v1;
 namespace CloudRuntimes.Host.Tests;
 
 /// <summary>
-/// The bound on a request's metadata maps (docs/security.md: 16,384 characters of keys and values a map), against the
-/// real server process with hostile gRPC messages: a map over it, the request's or an item's, is InvalidArgument
-/// <c>ERR_MALFORMED_REQUEST</c> naming the field, and nothing is stored, published or subscribed; a map at the bound is
-/// served. The HTTP API checks its body's maps with the same bound.
+/// Bounds on what a gRPC message may carry beyond its size (docs/security.md), against the real server process with
+/// hostile messages: a metadata map over 16,384 characters of keys and values, the request's or an item's, is
+/// InvalidArgument <c>ERR_MALFORMED_REQUEST</c> naming the field, and nothing is stored, published or subscribed (a map
+/// at the bound is served; the HTTP API checks its body's maps the same way); configuration keys over 16,384 characters
+/// together are refused naming <c>keys</c>; a job name over 1,024 characters is InvalidArgument <c>ERR_JOB_INVALID</c>
+/// and no job is kept. HTTP carries the keys and the job name in its request line (8 KiB in Kestrel).
 /// </summary>
 [Collection(RuntimeGroup.Name)]
-public sealed class GrpcMetadataLimitTests(RuntimeProcesses runtime) : IDisposable
+public sealed class GrpcRequestLimitTests(RuntimeProcesses runtime) : IDisposable
 {
     private readonly GrpcChannel _channel = DaprGrpc.Channel(runtime.RuntimeGrpcEndpoint);
 
@@ -119,9 +121,52 @@ public sealed class GrpcMetadataLimitTests(RuntimeProcesses runtime) : IDisposab
         Assert.Empty(await ReadAsync(key));
     }
 
+    [Fact]
+    public async Task A_job_name_over_1024_characters_is_invalid_argument_and_no_job_is_kept()
+    {
+        var prefix = "name-limit-" + Guid.NewGuid().ToString("N");
+        var longest = prefix + new string('n', 1024 - prefix.Length);
+        var tooLong = longest + "n";
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => Stub().ScheduleJobAsync(Schedule(tooLong)).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("DAPR_SCHEDULER_SCHEDULE_JOB", DaprGrpc.ErrorInfo(refused).Reason);
+        Assert.StartsWith("job name is 1,025 characters long; a job name may have at most 1,024", refused.Status.Detail, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Stub().GetJobAsync(new Proto.GetJobRequest { Name = tooLong }).ResponseAsync);
+        Assert.Equal("DAPR_SCHEDULER_GET_JOB", DaprGrpc.ErrorInfo(missing).Reason);
+
+        await Stub().ScheduleJobAsync(Schedule(longest));
+        Assert.Equal(longest, (await Stub().GetJobAsync(new Proto.GetJobRequest { Name = longest })).Job.Name);
+        await Stub().DeleteJobAsync(new Proto.DeleteJobRequest { Name = longest });
+    }
+
+    [Fact]
+    public async Task Configuration_keys_over_16384_characters_together_are_invalid_argument()
+    {
+        // 17 keys of 1,000 characters: 17,000 together.
+        var keys = Enumerable.Range(0, 17).Select(i => $"{i:D2}" + new string('k', 998)).ToArray();
+
+        var get = await Assert.ThrowsAsync<RpcException>(() => Stub().GetConfigurationAsync(new Proto.GetConfigurationRequest { StoreName = "config", Keys = { keys } }).ResponseAsync);
+        using var subscription = Stub().SubscribeConfiguration(new Proto.SubscribeConfigurationRequest { StoreName = "config", Keys = { keys } });
+        var subscribe = await Assert.ThrowsAsync<RpcException>(() => subscription.ResponseStream.MoveNext(CancellationToken.None));
+
+        foreach (var refused in new[] { get, subscribe })
+        {
+            Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+            Assert.Equal("ERR_MALFORMED_REQUEST", DaprGrpc.ErrorInfo(refused).Reason);
+            Assert.Equal("keys: the 17 keys hold 17,000 characters; the keys of a configuration request may hold at most 16,384", refused.Status.Detail);
+        }
+        // 16 of them, 16,000 characters, are within the bound (unknown keys are left out of the answer).
+        Assert.Empty((await Stub().GetConfigurationAsync(new Proto.GetConfigurationRequest { StoreName = "config", Keys = { keys[..16] } })).Items);
+    }
+
     private static string Key(string name) => $"md-limit-{name}-{Guid.NewGuid():N}";
 
     private Proto.Dapr.DaprClient Stub() => DaprGrpc.Stub(_channel);
+
+    private static Proto.ScheduleJobRequest Schedule(string name) =>
+        new() { Job = new Proto.Job { Name = name, Schedule = "@every 1h" } };
 
     public void Dispose() => _channel.Dispose();
 
