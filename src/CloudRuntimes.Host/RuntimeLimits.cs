@@ -75,6 +75,14 @@ public sealed record RuntimeLimits
     public long MaxBulkPublishBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>
+    /// Longest topic name in characters (default 1,024), HTTP and gRPC: a publish's, a bulk publish's, a streaming
+    /// subscription's and its dead-letter topic. HTTP carries the topic in its request line (8 KiB in Kestrel); over gRPC
+    /// it could take a whole 4 MiB message, kept by each of <see cref="MaxStreamingSubscriptions"/> streams and listed by
+    /// the metadata API. A longer name is 400 <c>ERR_MALFORMED_REQUEST</c> (gRPC InvalidArgument).
+    /// </summary>
+    public int MaxTopicLength { get; init; } = 1024;
+
+    /// <summary>
     /// Most streaming subscriptions (gRPC <c>SubscribeTopicEventsAlpha1</c>) open at once, over every pub/sub and connection
     /// (<c>--max-streaming-subscriptions</c>; default 1,000). One more is gRPC ResourceExhausted <c>ERR_PUBSUB_SUBSCRIBE</c>
     /// until one is closed.

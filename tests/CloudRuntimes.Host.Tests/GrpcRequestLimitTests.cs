@@ -14,7 +14,7 @@ namespace CloudRuntimes.Host.Tests;
 /// InvalidArgument <c>ERR_MALFORMED_REQUEST</c> naming the field, and nothing is stored, published or subscribed (a map
 /// at the bound is served; the HTTP API checks its body's maps the same way); configuration keys over 16,384 characters
 /// together are refused naming <c>keys</c>; a job name over 1,024 characters is InvalidArgument <c>ERR_JOB_INVALID</c>
-/// and no job is kept. HTTP carries the keys and the job name in its request line (8 KiB in Kestrel).
+/// and no job is kept; a topic over 1,024 characters is refused naming the field. HTTP carries the keys the job name and the topic in its request line (8 KiB in Kestrel).
 /// </summary>
 [Collection(RuntimeGroup.Name)]
 public sealed class GrpcRequestLimitTests(RuntimeProcesses runtime) : IDisposable
@@ -161,6 +161,32 @@ public sealed class GrpcRequestLimitTests(RuntimeProcesses runtime) : IDisposabl
         Assert.Empty((await Stub().GetConfigurationAsync(new Proto.GetConfigurationRequest { StoreName = "config", Keys = { keys[..16] } })).Items);
     }
 
+    [Fact]
+    public async Task A_topic_over_1024_characters_is_invalid_argument_for_publish_and_a_streaming_subscription()
+    {
+        var prefix = Key("topic");
+        var longest = prefix + new string('t', 1024 - prefix.Length);
+        var tooLong = longest + "t";
+
+        var publish = await Assert.ThrowsAsync<RpcException>(() => Stub().PublishEventAsync(Publish(tooLong, "refused")).ResponseAsync);
+        AssertInvalid(publish, "topic is 1,025 characters long; a topic name may have at most 1,024");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = Stub().SubscribeTopicEventsAlpha1(cancellationToken: timeout.Token);
+        await stream.RequestStream.WriteAsync(new Proto.SubscribeTopicEventsRequestAlpha1
+        {
+            InitialRequest = new Proto.SubscribeTopicEventsRequestInitialAlpha1 { PubsubName = "pubsub", Topic = longest, DeadLetterTopic = tooLong },
+        }, timeout.Token);
+        var subscribe = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(timeout.Token));
+        AssertInvalid(subscribe, "initial_request.dead_letter_topic is 1,025 characters long; a topic name may have at most 1,024");
+        Assert.DoesNotContain((await Stub().GetMetadataAsync(new Proto.GetMetadataRequest())).Subscriptions, s => s.Topic == longest);
+
+        await Stub().PublishEventAsync(Publish(longest, "at the bound"));
+        Assert.Equal(["at the bound"], await TopicStream.ReceiveAsync(runtime.RuntimeGrpcEndpoint, longest, 1));
+    }
+
+    private static Proto.PublishEventRequest Publish(string topic, string data) =>
+        new() { PubsubName = "pubsub", Topic = topic, Data = ByteString.CopyFromUtf8(data), DataContentType = "text/plain" };
+
     private static string Key(string name) => $"md-limit-{name}-{Guid.NewGuid():N}";
 
     private Proto.Dapr.DaprClient Stub() => DaprGrpc.Stub(_channel);
@@ -185,11 +211,13 @@ public sealed class GrpcRequestLimitTests(RuntimeProcesses runtime) : IDisposabl
     private async Task AssertRefusedAsync(Func<Proto.Dapr.DaprClient, Task> call, string field) =>
         AssertNamesTheField(await Assert.ThrowsAsync<RpcException>(() => call(Stub())), field);
 
-    private static void AssertNamesTheField(RpcException refused, string field)
+    private static void AssertNamesTheField(RpcException refused, string field) =>
+        AssertInvalid(refused, $"{field}: the metadata holds 16,385 characters of keys and values; a metadata map may hold at most 16,384");
+
+    private static void AssertInvalid(RpcException refused, string message)
     {
         Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
         Assert.Equal("ERR_MALFORMED_REQUEST", DaprGrpc.ErrorInfo(refused).Reason);
-        Assert.StartsWith(field + ": ", refused.Status.Detail, StringComparison.Ordinal);
-        Assert.EndsWith("holds 16,385 characters of keys and values; a metadata map may hold at most 16,384", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(message, refused.Status.Detail);
     }
 }

@@ -19,7 +19,7 @@ internal sealed record BulkPublishInput(string? EntryId, ReadOnlyMemory<byte> Da
 internal sealed class PubSubService(ICloudRuntimesComponents components, RuntimeOptions options)
 {
     /// <summary>The broker of <paramref name="pubsub"/> after the checks every publish makes.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>; the check of <see cref="CheckTopicLength"/>.</exception>
     public IPubSub Broker(string pubsub, string? topic)
     {
         var broker = components.GetPubSub(pubsub);
@@ -27,7 +27,19 @@ internal sealed class PubSubService(ICloudRuntimesComponents components, Runtime
         {
             throw new CloudRuntimesException(CloudRuntimesErrors.TopicNameEmpty, "topic is empty");
         }
+        CheckTopicLength(topic, "topic");
         return broker;
+    }
+
+    /// <summary>Refuses a topic name longer than <see cref="RuntimeLimits.MaxTopicLength"/>; <paramref name="field"/> names it in the message.</summary>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> over the limit.</exception>
+    public void CheckTopicLength(string topic, string field)
+    {
+        if (topic.Length > options.Limits.MaxTopicLength)
+        {
+            throw new CloudRuntimesException(CloudRuntimesErrors.MalformedRequest,
+                $"{field} is {topic.Length:N0} characters long; a topic name may have at most {options.Limits.MaxTopicLength:N0}");
+        }
     }
 
     /// <summary>Publishes one message in its envelope.</summary>

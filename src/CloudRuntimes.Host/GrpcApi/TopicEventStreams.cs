@@ -19,7 +19,7 @@ namespace CloudRuntimes.Host.GrpcApi;
 internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions options, StreamingSubscriptions registry, IHostApplicationLifetime lifetime)
 {
     /// <summary>Serves one stream until the client ends it or the runtime stops.</summary>
-    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> without an initial request first or with a second one; the pub/sub checks (<see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>, <see cref="CloudRuntimesErrors.PubSubForbidden"/>); <see cref="CloudRuntimesErrors.StreamingSubscriptionLimit"/> while the most streams are open.</exception>
+    /// <exception cref="CloudRuntimesException"><see cref="CloudRuntimesErrors.MalformedRequest"/> without an initial request first or with a second one; the pub/sub checks (<see cref="CloudRuntimesErrors.PubSubNotFound"/>, <see cref="CloudRuntimesErrors.TopicNameEmpty"/>, <see cref="CloudRuntimesErrors.PubSubForbidden"/>); <see cref="CloudRuntimesErrors.MalformedRequest"/> for a topic or dead-letter topic over <see cref="RuntimeLimits.MaxTopicLength"/>; <see cref="CloudRuntimesErrors.StreamingSubscriptionLimit"/> while the most streams are open.</exception>
     public async Task RunAsync(IAsyncStreamReader<Proto.SubscribeTopicEventsRequestAlpha1> requests, IServerStreamWriter<Proto.SubscribeTopicEventsResponseAlpha1> responses, CancellationToken callEnded)
     {
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(callEnded, lifetime.ApplicationStopping);
@@ -32,6 +32,10 @@ internal sealed class TopicEventStreams(PubSubService pubsub, RuntimeOptions opt
         Api.RequestMetadata.Check(initial.Metadata, options.Limits, "initial_request.metadata");
         var broker = pubsub.Broker(initial.PubsubName, initial.Topic);
         var deadLetter = initial.HasDeadLetterTopic && initial.DeadLetterTopic.Length > 0 ? initial.DeadLetterTopic : null;
+        if (deadLetter is not null)
+        {
+            pubsub.CheckTopicLength(deadLetter, "initial_request.dead_letter_topic");
+        }
         using var listed = registry.Add(new StreamingSubscription(initial.PubsubName, initial.Topic, deadLetter, initial.Metadata.ToDictionary()));
         using var stream = new EventStream(initial.PubsubName, initial.Topic, responses, closed.Token);
         var subscription = await broker.SubscribeAsync(
