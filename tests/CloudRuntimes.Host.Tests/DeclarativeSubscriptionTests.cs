@@ -18,7 +18,7 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
     {
         var marker = Guid.NewGuid().ToString("N");
         // The test app's /flaky fails every event whose data says poison; it subscribes /dead to flaky-dead itself.
-        var endpoint = await StartWithSubscriptionAsync(marker, $"""
+        var endpoint = await StartWithSubscriptionAsync($"""
             metadata:
               name: declared-flaky
             spec:
@@ -46,7 +46,7 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
     public async Task A_rule_whose_regex_would_backtrack_for_ever_on_an_event_does_not_match_and_the_next_event_is_routed()
     {
         var marker = Guid.NewGuid().ToString("N");
-        var endpoint = await StartWithSubscriptionAsync(marker, $"""
+        var endpoint = await StartWithSubscriptionAsync($"""
             metadata:
               name: routed-by-regex
             spec:
@@ -78,9 +78,9 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
     }
 
     /// <summary>Starts a runtime for the test app whose resources are an in-memory <c>pubsub</c> and one Subscription (its YAML from <c>metadata:</c> on).</summary>
-    private async Task<Uri> StartWithSubscriptionAsync(string marker, string subscription)
+    private async Task<Uri> StartWithSubscriptionAsync(string subscription)
     {
-        var resources = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-" + marker)).FullName;
+        var resources = Directory.CreateDirectory(TempFolders.New("cr-e2e-declarative-")).FullName;
         await File.WriteAllTextAsync(Path.Combine(resources, "resources.yaml"), """
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -94,7 +94,7 @@ public sealed class DeclarativeSubscriptionTests(RuntimeProcesses runtime)
             kind: Subscription
 
             """ + subscription);
-        var data = Path.Combine(Path.GetTempPath(), "cr-e2e-declarative-data-" + marker);
+        var data = TempFolders.New("cr-e2e-declarative-data-");
         var endpoint = await runtime.StartRuntimeAsync(data, runtime.AppEndpoint.Port, apiToken: null, "--resources-path", resources);
         await runtime.WaitUntilReadyAsync(endpoint);
         return endpoint;
